@@ -1,0 +1,150 @@
+"""Findings: what a check reports, and the built-in checks on the files themselves.
+
+A :class:`Finding` carries the rule id, severity, file and 1-based line, department and project,
+indicator (三级 name and row), the message in Chinese and English, and the basis (catalogue source
+key + clause). Rules from rulesets and the built-in file checks below produce the same shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """Severity, mapped from the CY-2015-88 grading: error ≈ 中/差, warning ≈ 良, info ≈ remark."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in one declaration file."""
+
+    rule_id: str
+    severity: Severity
+    file: str
+    line: int
+    message_zh: str
+    message_en: str
+    basis: str = ""
+    department: str | None = None
+    project: str | None = None
+    indicator: str | None = None
+    row: int | None = None
+    field: str | None = None
+    title_zh: str = ""
+    title_en: str = ""
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, -self.severity.rank, self.rule_id, self.row or 0, self.message_zh)
+
+    def to_dict(self, lang: str) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["message"] = self.message(lang)
+        data["title"] = self.title(lang)
+        return data
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """A built-in check on declaration files (not a ruleset rule: it runs before any rule can)."""
+
+    rule_id: str
+    severity: Severity
+    title_zh: str
+    title_en: str
+    zh: str
+    en: str
+
+    def finding(self, file: str, line: int, **kw: object) -> Finding:
+        """Build a finding; ``kw`` fills the message placeholders and the optional context fields."""
+        context = {k: kw.pop(k) for k in ("department", "project", "indicator", "row", "field") if k in kw}
+        values = {k: str(v) for k, v in kw.items()}
+        return Finding(
+            rule_id=self.rule_id,
+            severity=self.severity,
+            file=file,
+            line=line,
+            message_zh=self.zh.format_map(values),
+            message_en=self.en.format_map(values),
+            basis="g60rules",
+            title_zh=self.title_zh,
+            title_en=self.title_en,
+            **context,
+        )
+
+
+def _check(rule_id: str, severity: str, title_zh: str, title_en: str, zh: str, en: str) -> FileCheck:
+    return FileCheck(rule_id, Severity(severity), title_zh, title_en, zh, en)
+
+
+UNREADABLE = _check(
+    "G60-FILE-001", "error", "文件无法读取", "Unreadable file",
+    "文件无法读取：{reason}", "cannot read the file: {reason}",
+)
+YAML_SYNTAX = _check(
+    "G60-FILE-002", "error", "YAML 语法错误", "YAML syntax error",
+    "YAML 语法错误：{reason}", "YAML syntax error: {reason}",
+)
+DUPLICATE_KEY = _check(
+    "G60-FILE-003", "error", "重复字段", "Duplicate key",
+    "字段“{key}”重复出现（首次在第 {first} 行）；重复字段不会被静默覆盖，请删除其一",
+    "key '{key}' appears twice (first on line {first}); duplicates are never silently overwritten",
+)
+UNKNOWN_KEY = _check(
+    "G60-FILE-004", "error", "未知字段", "Unknown key",
+    "未知字段“{key}”（{where}）；可用字段：{allowed}",
+    "unknown key '{key}' in {where}; allowed: {allowed}",
+)
+BAD_VALUE = _check(
+    "G60-FILE-005", "error", "字段值无法识别", "Invalid field value",
+    "字段“{key}”的值“{value}”无法识别：{reason}；按缺失处理",
+    "value '{value}' of '{key}' is invalid: {reason}; treated as missing",
+)
+NOT_A_DECLARATION = _check(
+    "G60-FILE-006", "error", "不是申报文件", "Not a declaration",
+    "不是申报文件：{reason}", "not a declaration file: {reason}",
+)
+MISSING_PROJECT_FILE = _check(
+    "G60-FILE-007", "error", "项目文件不存在", "Project file not found",
+    "部门文件列出的项目文件“{path}”不存在", "project file '{path}' listed by the department does not exist",
+)
+DROPPED_VALUE = _check(
+    "G60-DATA-001", "error", "数值超出可比较范围", "Value out of range",
+    "字段“{key}”的值超出可比较范围（{reason}），相关规则未对其执行",
+    "value of '{key}' is out of the comparable range ({reason}); rules did not run on it",
+)
+ENGINE_FALLBACK = _check(
+    "G60-ENGINE-001", "info", "规则引擎回退", "Engine fallback",
+    "durable-rules 处理本申报时失败（{reason}），已改用参考评估器重新检查，结果完整",
+    "durable-rules failed on this declaration ({reason}); it was re-checked by the reference evaluator, nothing is lost",
+)
+
+FILE_CHECKS: tuple[FileCheck, ...] = (
+    UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
+    MISSING_PROJECT_FILE, DROPPED_VALUE, ENGINE_FALLBACK,
+)
+
+
+@dataclass
+class FindingList:
+    """Accumulates findings; kept as a small class so loaders and engines share one sink."""
+
+    items: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.items.append(finding)

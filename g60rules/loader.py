@@ -1,0 +1,369 @@
+"""Load declaration files (YAML) into the typed model, turning every problem into a finding.
+
+Shapes: :func:`load_corpus` takes files and directories and returns a :class:`Corpus` — the
+departments (each with its projects), the projects no department lists, the findings about the files
+themselves, and the paths it did not read because they are not ``.yaml``/``.yml`` (reported, never
+dropped in silence).
+
+The YAML is composed with PyYAML's safe loader, so every value keeps its line. Scalars are kept as
+their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
+finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004); a value that
+cannot be read (bad date, bad amount) is a finding (G60-FILE-005) and the field counts as missing.
+Keys may be the English identifiers or the Chinese labels of :mod:`g60rules.model`.
+
+Raises nothing for bad input; :class:`FileNotFoundError` only for a path the caller named that does
+not exist (a usage error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import findings as fc
+from .findings import Finding
+from .model import (
+    DEPARTMENT_FIELDS,
+    FUNDS_FIELDS,
+    INDICATOR_FIELDS,
+    KIND_VALUES,
+    PROJECT_FIELDS,
+    Department,
+    FieldKind,
+    FieldSpec,
+    Funds,
+    Indicator,
+    Project,
+    Source,
+)
+from .values import parse_money, parse_target_value
+
+DECLARATION_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Corpus:
+    """Everything read from the given paths."""
+
+    departments: list[Department] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+class _FileLoader:
+    """Converts one composed YAML document into model objects, collecting findings."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.findings: list[Finding] = []
+
+    def add(self, check: fc.FileCheck, line: int, **kw: Any) -> None:
+        self.findings.append(check.finding(self.display, line, **kw))
+
+    def mapping(self, node: yaml.Node, specs: tuple[FieldSpec, ...], where: str) -> tuple[dict, Source]:
+        """Map a YAML mapping onto ``specs``: returns {key: node} and its Source with field lines."""
+        source = Source(self.display, node.start_mark.line + 1)
+        found: dict[str, yaml.Node] = {}
+        if not isinstance(node, yaml.MappingNode):
+            self.add(fc.BAD_VALUE, source.line, key=where, value=_preview(node), reason="应为映射 / expected a mapping")
+            return found, source
+        by_label = {label: spec.key for spec in specs for label in (spec.key, *spec.labels)}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            raw_key = _nfc(str(key_node.value)).strip() if isinstance(key_node, yaml.ScalarNode) else None
+            key = by_label.get(raw_key) if raw_key is not None else None
+            if key is None:
+                allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
+                self.add(fc.UNKNOWN_KEY, line, key=raw_key if raw_key is not None else _preview(key_node),
+                         where=where, allowed=allowed)
+                continue
+            if key in first_line:
+                self.add(fc.DUPLICATE_KEY, line, key=raw_key, first=first_line[key])
+                continue
+            first_line[key] = line
+            found[key] = value_node
+            source.field_lines[key] = value_node.start_mark.line + 1
+        return found, source
+
+    def scalar(self, nodes: dict, key: str, kind: FieldKind) -> Any:
+        """Convert one field; None when absent, null, or invalid (the invalid case is a finding)."""
+        node = nodes.get(key)
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode):
+            self.add(fc.BAD_VALUE, line, key=key, value=_preview(node), reason="应为单个值 / expected a single value")
+            return None
+        if node.tag == "tag:yaml.org,2002:null":
+            return None
+        text = _nfc(str(node.value))
+        try:
+            return _convert(text, kind)
+        except ValueError as exc:
+            self.add(fc.BAD_VALUE, line, key=key, value=text[:80], reason=str(exc))
+            return None
+
+    def project(self, root: yaml.Node) -> Project:
+        nodes, source = self.mapping(root, PROJECT_FIELDS, "项目 / project")
+        values: dict[str, Any] = {}
+        for spec in PROJECT_FIELDS:
+            if spec.kind not in (FieldKind.MAPPING, FieldKind.LIST) and spec.key != "kind":
+                values[spec.key] = self.scalar(nodes, spec.key, spec.kind)
+        funds = Funds(source=Source(self.display, source.line_of("funds")))
+        if "funds" in nodes and nodes["funds"].tag != "tag:yaml.org,2002:null":
+            fund_nodes, fund_source = self.mapping(nodes["funds"], FUNDS_FIELDS, "项目资金 / funds")
+            funds = Funds(
+                **{s.key: self.scalar(fund_nodes, s.key, s.kind) for s in FUNDS_FIELDS}, source=fund_source
+            )
+        indicators = []
+        if "indicators" in nodes:
+            rows = nodes["indicators"]
+            if isinstance(rows, yaml.SequenceNode):
+                for row_number, row_node in enumerate(rows.value, start=1):
+                    indicators.append(self.indicator(row_node, row_number))
+            elif rows.tag != "tag:yaml.org,2002:null":
+                self.add(fc.BAD_VALUE, rows.start_mark.line + 1, key="indicators", value=_preview(rows),
+                         reason="应为指标行列表 / expected a list of indicator rows")
+        return Project(**values, funds=funds, indicators=indicators, source=source)
+
+    def indicator(self, node: yaml.Node, row: int) -> Indicator:
+        nodes, source = self.mapping(node, INDICATOR_FIELDS, f"第 {row} 行指标 / indicator row {row}")
+        texts = {s.key: self.scalar(nodes, s.key, s.kind) for s in INDICATOR_FIELDS}
+        return Indicator(
+            row=row,
+            level1=texts["level1"],
+            level2=texts["level2"],
+            level3=texts["level3"],
+            target_value=parse_target_value(texts["target_value"]),
+            source=source,
+        )
+
+    def department(self, root: yaml.Node) -> Department:
+        nodes, source = self.mapping(root, DEPARTMENT_FIELDS, "部门 / department")
+        values = {
+            s.key: self.scalar(nodes, s.key, s.kind)
+            for s in DEPARTMENT_FIELDS
+            if s.kind is not FieldKind.LIST and s.key != "kind"
+        }
+        files: list[str] = []
+        inline: list[Project] = []
+        listed = nodes.get("projects")
+        if isinstance(listed, yaml.SequenceNode):
+            for item in listed.value:
+                if isinstance(item, yaml.MappingNode):
+                    inline.append(self.project(item))
+                elif isinstance(item, yaml.ScalarNode) and item.tag != "tag:yaml.org,2002:null":
+                    files.append(str(item.value))
+                    source.field_lines[f"projects[{len(files) - 1}]"] = item.start_mark.line + 1
+                else:
+                    self.add(fc.BAD_VALUE, item.start_mark.line + 1, key="projects", value=_preview(item),
+                             reason="应为项目文件路径 / expected a file path")
+        elif listed is not None and listed.tag != "tag:yaml.org,2002:null":
+            self.add(fc.BAD_VALUE, listed.start_mark.line + 1, key="projects", value=_preview(listed),
+                     reason="应为项目文件路径列表 / expected a list of file paths")
+        return Department(**values, project_files=files, projects=inline, source=source)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _preview(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)[:80]
+    return {yaml.MappingNode: "{…}", yaml.SequenceNode: "[…]"}.get(type(node), "?")
+
+
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^(\d{4})[./](\d{1,2})[./](\d{1,2})$"),
+)
+
+
+def _convert(text: str, kind: FieldKind) -> Any:
+    """Convert a scalar's written text; raises ValueError with a short bilingual reason."""
+    stripped = text.strip()
+    if kind is FieldKind.TEXT:
+        return stripped or None
+    if kind is FieldKind.TARGET_VALUE:
+        return text
+    if not stripped:
+        return None
+    if kind is FieldKind.DATE:
+        compact = "".join(stripped.split())
+        for form in _DATE_FORMS:
+            match = form.match(compact)
+            if match:
+                try:
+                    return dt.date(*(int(g) for g in match.groups()))
+                except ValueError as exc:
+                    raise ValueError(f"日期不存在 / no such date ({exc})") from None
+        raise ValueError("日期应写作 YYYY-MM-DD / a date is written YYYY-MM-DD")
+    if kind is FieldKind.INT:
+        if not re.fullmatch(r"[0-9]{1,9}", stripped):
+            raise ValueError("应为非负整数 / expected a whole number")
+        return int(stripped)
+    default_unit = "万元" if kind is FieldKind.MONEY_WAN else "元"
+    return parse_money(stripped, default_unit=default_unit)
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, loader: _FileLoader) -> str | None:
+    """Read one file as UTF-8; every failure becomes a finding and returns None."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        loader.add(fc.UNREADABLE, 1, reason=exc.strerror or type(exc).__name__)
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        loader.add(fc.UNREADABLE, line, reason=f"不是 UTF-8 编码 / not UTF-8 (byte {exc.start})")
+        return None
+
+
+def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
+    """Compose one YAML document; a syntax error becomes a finding and returns None."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loader.add(fc.YAML_SYNTAX, (mark.line + 1) if mark else 1, reason=str(exc.problem or exc).strip())
+        return None
+    except yaml.YAMLError as exc:
+        loader.add(fc.YAML_SYNTAX, 1, reason=str(exc).strip().splitlines()[0])
+        return None
+    if root is None:
+        loader.add(fc.NOT_A_DECLARATION, 1, reason="文件为空 / the file is empty")
+    return root
+
+
+def _kind_of(root: yaml.Node, loader: _FileLoader) -> str | None:
+    if not isinstance(root, yaml.MappingNode):
+        loader.add(fc.NOT_A_DECLARATION, root.start_mark.line + 1, reason="顶层应为映射 / the top level must be a mapping")
+        return None
+    for key_node, value_node in root.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value in ("kind", "类型"):
+            kind = KIND_VALUES.get(str(value_node.value).strip()) if isinstance(value_node, yaml.ScalarNode) else None
+            if kind is None:
+                loader.add(fc.NOT_A_DECLARATION, value_node.start_mark.line + 1,
+                           reason=f"类型应为 项目/project 或 部门/department，而不是“{_preview(value_node)}”")
+            return kind
+    loader.add(fc.NOT_A_DECLARATION, root.start_mark.line + 1,
+               reason="缺少“类型”（kind: project 或 department）/ no 'kind' key")
+    return None
+
+
+def load_file(path: Path) -> tuple[Project | Department | None, list[Finding]]:
+    """Load one declaration file. Returns the object (None when unusable) and the file's findings."""
+    loader = _FileLoader(_display(path))
+    text = _read(path, loader)
+    if text is None:
+        return None, loader.findings
+    return load_text(text, loader.display, loader)
+
+
+def load_text(text: str, display: str, loader: _FileLoader | None = None
+              ) -> tuple[Project | Department | None, list[Finding]]:
+    """Load one declaration from YAML text; ``display`` names it in findings."""
+    loader = loader or _FileLoader(display)
+    root = _compose(text, loader)
+    if root is None:
+        return None, loader.findings
+    kind = _kind_of(root, loader)
+    obj: Project | Department | None = None
+    if kind == "project":
+        obj = loader.project(root)
+    elif kind == "department":
+        obj = loader.department(root)
+    return obj, loader.findings
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Files to read (sorted, de-duplicated) and the paths skipped because of their suffix.
+
+    Raises FileNotFoundError for a named path that does not exist.
+    """
+    files: list[Path] = []
+    ignored: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                (files.append(child) if child.suffix.lower() in DECLARATION_SUFFIXES
+                 else ignored.append(_display(child)))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise FileNotFoundError(str(path))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        resolved = f.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(f)
+    return unique, ignored
+
+
+def load_corpus(paths: list[Path]) -> Corpus:
+    """Load every declaration under ``paths``; see the module docstring."""
+    files, ignored = expand_paths(paths)
+    corpus = Corpus(ignored=ignored)
+    loaded: dict[Path, Project | Department | None] = {}
+
+    def load(path: Path) -> Project | Department | None:
+        key = path.resolve()
+        if key not in loaded:
+            obj, problems = load_file(path)
+            loaded[key] = obj
+            corpus.findings.extend(problems)
+            corpus.files.append(_display(path))
+        return loaded[key]
+
+    for path in files:
+        load(path)
+    claimed: set[Path] = set()
+    for path in files:
+        dept = loaded[path.resolve()]
+        if not isinstance(dept, Department):
+            continue
+        for index, rel in enumerate(dept.project_files):
+            target = (path.parent / rel)
+            line = dept.source.line_of(f"projects[{index}]")
+            if not target.is_file():
+                corpus.findings.append(fc.MISSING_PROJECT_FILE.finding(dept.source.file, line, path=rel))
+                continue
+            project = load(target)
+            if isinstance(project, Project):
+                dept.projects.append(project)
+                claimed.add(target.resolve())
+            elif isinstance(project, Department) or project is None and not any(
+                f.file == _display(target) for f in corpus.findings
+            ):
+                corpus.findings.append(fc.NOT_A_DECLARATION.finding(
+                    dept.source.file, line, reason=f"“{rel}” 不是项目申报 / is not a project declaration"))
+        corpus.departments.append(dept)
+    for key, obj in loaded.items():
+        if isinstance(obj, Project) and key not in claimed:
+            corpus.projects.append(obj)
+    return corpus

@@ -1,0 +1,250 @@
+"""Typed model of a 财政项目支出绩效目标申报表 (Shanghai layout) and of a department filing.
+
+Shapes (all money in 元 as :class:`~decimal.Decimal`, never float):
+
+* :class:`Department` — the department paragraph: declared project count and the declared total
+  (the form states it in 万元; it is held here in 元), plus the projects it groups.
+* :class:`Project` — one declaration: header, :class:`Funds` block, 项目总目标 / 年度总体目标, the
+  description's 年度预算安排 (万元 on the form, held in 元) and its :class:`Indicator` rows.
+* :class:`Indicator` — one row of the three-level table (一级 → 二级 → 三级, 指标值).
+
+Every object keeps where it came from (:class:`Source`: file, line of the mapping, line of each
+field) so a finding can point at the line that caused it, and at the parent mapping when a field is
+missing.
+
+The field tables below (``PROJECT_FIELDS`` …) are the single glossary: the English identifier used in
+code and rules, the Chinese label accepted in declaration files, and the kind of value. The
+documentation page ``docs/glossary.md`` is generated from them.
+
+Form layout and category names: SH-FORM; hierarchy: 财预〔2015〕88号 (CY-2015-88) and
+财预〔2021〕101号 (CY-2021-101).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from .values import TargetValue
+
+
+class FieldKind(StrEnum):
+    """Kind of a declaration field; decides how the loader converts the YAML scalar."""
+
+    TEXT = "text"
+    DATE = "date"
+    MONEY_YUAN = "money_yuan"  # bare number means 元
+    MONEY_WAN = "money_wan"  # bare number means 万元 (converted to 元)
+    INT = "int"
+    TARGET_VALUE = "target_value"
+    LIST = "list"
+    MAPPING = "mapping"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the form: English identifier, Chinese label(s), kind, English description."""
+
+    key: str
+    labels: tuple[str, ...]
+    kind: FieldKind
+    description: str
+
+    @property
+    def label(self) -> str:
+        return self.labels[0]
+
+
+def _spec(key: str, labels: str, kind: FieldKind, description: str) -> FieldSpec:
+    return FieldSpec(key, tuple(labels.split("|")), kind, description)
+
+
+PROJECT_FIELDS: tuple[FieldSpec, ...] = (
+    _spec("kind", "类型", FieldKind.TEXT, "document kind: project (项目) or department (部门)"),
+    _spec("name", "项目名称", FieldKind.TEXT, "project name"),
+    _spec("nature", "项目性质", FieldKind.TEXT, "project nature, e.g. 其他经常性项目, 阶段性项目"),
+    _spec("category", "项目类别", FieldKind.TEXT, "project class, e.g. 其他运转类, 特定目标类"),
+    _spec("competent_department", "主管部门", FieldKind.TEXT, "supervising department"),
+    _spec("implementing_unit", "实施单位", FieldKind.TEXT, "implementing unit"),
+    _spec("plan_start", "计划开始日期", FieldKind.DATE, "planned start date"),
+    _spec("plan_end", "计划完成日期", FieldKind.DATE, "planned completion date"),
+    _spec(
+        "budget_arrangement",
+        "年度预算安排",
+        FieldKind.MONEY_WAN,
+        "annual budget stated in the 项目经费情况说明 text (万元 on the form; held in 元)",
+    ),
+    _spec("funds", "项目资金|资金", FieldKind.MAPPING, "funds block (元)"),
+    _spec("project_target", "项目总目标", FieldKind.TEXT, "whole-project target"),
+    _spec("annual_target", "年度总体目标", FieldKind.TEXT, "this year's overall target"),
+    _spec("indicators", "绩效指标|指标", FieldKind.LIST, "indicator table rows"),
+)
+
+FUNDS_FIELDS: tuple[FieldSpec, ...] = (
+    _spec("total", "项目资金总额", FieldKind.MONEY_YUAN, "project funds, total (元)"),
+    _spec("fiscal", "财政资金", FieldKind.MONEY_YUAN, "of which fiscal funds (元)"),
+    _spec("other", "其他资金", FieldKind.MONEY_YUAN, "of which other funds (元)"),
+    _spec("annual_request", "年度资金申请总额", FieldKind.MONEY_YUAN, "annual request, total (元)"),
+    _spec("appropriation", "当年财政拨款", FieldKind.MONEY_YUAN, "of which this year's appropriation (元)"),
+    _spec("carryover", "上年结转资金", FieldKind.MONEY_YUAN, "of which carried over from last year (元)"),
+    _spec("annual_other", "年度其他资金", FieldKind.MONEY_YUAN, "of which other funds in the annual request (元)"),
+)
+
+INDICATOR_FIELDS: tuple[FieldSpec, ...] = (
+    _spec("level1", "一级指标", FieldKind.TEXT, "first-level indicator: 成本/产出/效益/满意度指标"),
+    _spec("level2", "二级指标", FieldKind.TEXT, "second-level indicator, e.g. 数量指标"),
+    _spec("level3", "三级指标", FieldKind.TEXT, "third-level indicator (its name)"),
+    _spec("target_value", "指标值|年度指标值", FieldKind.TARGET_VALUE, "target value as written, e.g. ≥90.00(%)"),
+)
+
+DEPARTMENT_FIELDS: tuple[FieldSpec, ...] = (
+    _spec("kind", "类型", FieldKind.TEXT, "document kind: department (部门)"),
+    _spec("name", "部门名称", FieldKind.TEXT, "department name"),
+    _spec("year", "年度", FieldKind.INT, "budget year"),
+    _spec("budget_unit_count", "预算单位数", FieldKind.INT, "number of budget units that filed"),
+    _spec("declared_project_count", "编报项目数", FieldKind.INT, "declared number of projects with targets"),
+    _spec(
+        "declared_total",
+        "涉及项目预算资金",
+        FieldKind.MONEY_WAN,
+        "declared project budget total (万元 on the form; held in 元)",
+    ),
+    _spec("projects", "项目", FieldKind.LIST, "project files relative to this file, or inline project mappings"),
+)
+
+KIND_VALUES = {"project": "project", "项目": "project", "department": "department", "部门": "department"}
+
+# Level-1 and level-2 categories (CY-2015-88, CY-2021-101; Shanghai keeps 可持续影响指标).
+LEVEL1_CODES: dict[str, str] = {
+    "成本指标": "cost",
+    "产出指标": "output",
+    "效益指标": "benefit",
+    "满意度指标": "satisfaction",
+}
+LEVEL2_CODES: dict[str, tuple[str, str]] = {
+    "经济成本指标": ("economic_cost", "cost"),
+    "社会成本指标": ("social_cost", "cost"),
+    "生态环境成本指标": ("ecological_cost", "cost"),
+    "数量指标": ("quantity", "output"),
+    "质量指标": ("quality", "output"),
+    "时效指标": ("timeliness", "output"),
+    "成本指标": ("output_cost", "output"),
+    "经济效益指标": ("economic_benefit", "benefit"),
+    "社会效益指标": ("social_benefit", "benefit"),
+    "生态效益指标": ("ecological_benefit", "benefit"),
+    "可持续影响指标": ("sustainability", "benefit"),
+    "服务对象满意度指标": ("recipient_satisfaction", "satisfaction"),
+}
+
+
+def _category_key(text: str) -> str:
+    """PDF extraction breaks labels across lines ("满意度指 标"): compare without whitespace."""
+    key = "".join(text.split())
+    return key if key.endswith("指标") else key + "指标"
+
+
+def level1_code(text: str | None) -> str | None:
+    """English code of a 一级指标 label (cost, output, benefit, satisfaction), ``unknown`` if not one."""
+    if text is None:
+        return None
+    return LEVEL1_CODES.get(_category_key(text), "unknown")
+
+
+def level2_code(text: str | None) -> str | None:
+    """English code of a 二级指标 label (quantity, quality, timeliness, …), ``unknown`` if not one."""
+    if text is None:
+        return None
+    found = LEVEL2_CODES.get(_category_key(text))
+    return found[0] if found else "unknown"
+
+
+def level2_parent(text: str | None) -> str | None:
+    """The 一级 code a 二级 label belongs to, or None when the label is not a known category."""
+    if text is None:
+        return None
+    found = LEVEL2_CODES.get(_category_key(text))
+    return found[1] if found else None
+
+
+@dataclass
+class Source:
+    """Where an object came from: file, line of its mapping (1-based), and line of each field."""
+
+    file: str
+    line: int
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        """Line of ``key``; the mapping's own line when the field is absent."""
+        return self.field_lines.get(key, self.line)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+
+class Indicator(_Model):
+    """One indicator row. ``row`` is 1-based within the project's table."""
+
+    row: int
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
+    target_value: TargetValue
+    source: Source
+
+    @property
+    def level1_code(self) -> str | None:
+        return level1_code(self.level1)
+
+    @property
+    def level2_code(self) -> str | None:
+        return level2_code(self.level2)
+
+
+class Funds(_Model):
+    """The funds block, every amount in 元 (Decimal); None where the cell is empty."""
+
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+    annual_request: Decimal | None = None
+    appropriation: Decimal | None = None
+    carryover: Decimal | None = None
+    annual_other: Decimal | None = None
+    source: Source | None = None
+
+
+class Project(_Model):
+    """One 财政项目支出绩效目标申报表; see the module docstring for units."""
+
+    name: str | None = None
+    nature: str | None = None
+    category: str | None = None
+    competent_department: str | None = None
+    implementing_unit: str | None = None
+    plan_start: dt.date | None = None
+    plan_end: dt.date | None = None
+    budget_arrangement: Decimal | None = None
+    funds: Funds = Funds()
+    project_target: str | None = None
+    annual_target: str | None = None
+    indicators: list[Indicator] = []
+    source: Source
+
+
+class Department(_Model):
+    """A department filing: declared count and total (元) and the projects it groups."""
+
+    name: str | None = None
+    year: int | None = None
+    budget_unit_count: int | None = None
+    declared_project_count: int | None = None
+    declared_total: Decimal | None = None
+    project_files: list[str] = []
+    projects: list[Project] = []
+    source: Source
