@@ -1,0 +1,219 @@
+"""Screening: declarations in, findings out, on durable-rules or the reference evaluator.
+
+:func:`screen` loads declarations (:mod:`g60rules.loader`), builds the graph and its roll-ups
+(:mod:`g60rules.graph`), turns each project and department into one engine session of facts
+(:mod:`g60rules.facts`), runs the compiled rules and returns a :class:`ScreenResult`.
+
+With ``engine="durable"`` the sessions run in worker processes, in chunks, each with a time limit.
+durable-rules can kill its process (SIGSEGV, SIGFPE) or hang (DURABLE-RULES.md); when a worker dies
+or runs out of time, its whole chunk is re-run on the reference evaluator, and when durable-rules
+returns a result we cannot trust for one declaration, that declaration is. Each such fallback is
+reported (G60-ENGINE-001, info): nothing is lost and nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from . import findings as fc
+from .durable_backend import DurableSession, EngineFailure, ruleset_definition
+from .facts import Declaration, Fact, FactBuilder
+from .findings import Finding, Severity
+from .graph import DeclarationGraph, build_graph
+from .loader import Corpus, load_corpus
+from .reference import evaluate, run_reference
+from .rulesets import CompiledRule, CompiledRuleset, render_message
+
+ENGINES = ("durable", "reference")
+CHUNK = 200
+SECONDS_PER_CHUNK = 60.0
+
+
+@dataclass
+class ScreenResult:
+    """Findings (sorted), the engine used, fallbacks, and counts for the summary."""
+
+    findings: list[Finding]
+    engine: str
+    files: list[str]
+    ignored: list[str]
+    declarations: int
+    fallbacks: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
+    return [(f.id, f.type, f.values) for f in declaration.facts]
+
+
+def _worker(conn, definition: str) -> None:
+    """Worker process: load the ruleset into the C engine once, then screen chunks until told to stop."""
+    session = DurableSession(definition)
+    while True:
+        chunk = conn.recv()
+        if chunk is None:
+            return
+        out = []
+        for batch in chunk:
+            try:
+                out.append(("ok", sorted(session.run(batch))))
+            except EngineFailure as exc:
+                out.append(("failed", str(exc)))
+            except Exception as exc:  # the C extension raises bare Exceptions with an error code
+                out.append(("failed", f"{type(exc).__name__}: {exc}"))
+        conn.send(out)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+class _Pool:
+    """Worker processes that each run one chunk at a time, with a deadline per chunk."""
+
+    def __init__(self, definition: str, size: int):
+        self.ctx = _context()
+        self.definition = definition
+        self.size = size
+
+    def _start(self):
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker, args=(child, self.definition), daemon=True)
+        proc.start()
+        child.close()
+        return proc, parent
+
+    def run(self, chunks: list[list]) -> list[list | str]:
+        """For each chunk, the per-declaration results, or a string saying why the chunk failed."""
+        results: list[list | str] = [""] * len(chunks)
+        pending = list(range(len(chunks)))[::-1]
+        idle = [self._start() for _ in range(min(self.size, len(chunks)))]
+        busy: dict = {}
+        while pending or busy:
+            while pending and idle:
+                proc, conn = idle.pop()
+                index = pending.pop()
+                conn.send(chunks[index])
+                busy[conn] = (proc, index, time.monotonic() + SECONDS_PER_CHUNK)
+            timeout = max(0.0, min(deadline for _, _, deadline in busy.values()) - time.monotonic())
+            ready = wait(list(busy), timeout=timeout)
+            for conn in ready:
+                proc, index, _ = busy.pop(conn)
+                try:
+                    results[index] = conn.recv()
+                    idle.append((proc, conn))
+                except (EOFError, OSError):
+                    proc.join(1)
+                    results[index] = f"worker died (exit code {proc.exitcode})"
+                    conn.close()
+                    if pending:
+                        idle.append(self._start())
+            now = time.monotonic()
+            for conn, (proc, index, deadline) in list(busy.items()):
+                if deadline <= now:
+                    proc.kill()
+                    proc.join(1)
+                    conn.close()
+                    del busy[conn]
+                    results[index] = f"worker timed out after {SECONDS_PER_CHUNK:.0f} s"
+                    if pending:
+                        idle.append(self._start())
+        for proc, conn in idle:
+            conn.send(None)
+            conn.close()
+            proc.join(5)
+        return results
+
+
+def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine: str,
+               jobs: int | None = None) -> tuple[list[set[tuple[int, str]]], list[tuple[int, str]]]:
+    """Hits per declaration, and (declaration index, reason) for each reference fallback."""
+    if engine == "reference":
+        return [run_reference(ruleset, d) for d in declarations], []
+    if engine != "durable":
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    hits: list[set[tuple[int, str]]] = [set() for _ in declarations]
+    fallbacks: list[tuple[int, str]] = []
+    if not declarations:
+        return hits, fallbacks
+    chunks = [list(range(i, min(i + CHUNK, len(declarations)))) for i in range(0, len(declarations), CHUNK)]
+    pool = _Pool(ruleset_definition(ruleset), jobs or os.cpu_count() or 1)
+    outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks])
+    for chunk, outcome in zip(chunks, outcomes):
+        for position, index in enumerate(chunk):
+            if isinstance(outcome, str):
+                reason = outcome
+            elif outcome[position][0] == "ok":
+                hits[index] = {tuple(h) for h in outcome[position][1]}
+                continue
+            else:
+                reason = outcome[position][1]
+            hits[index] = run_reference(ruleset, declarations[index])
+            fallbacks.append((index, reason))
+    return hits, fallbacks
+
+
+def _finding(rule: CompiledRule, fact: Fact) -> Finding:
+    values = dict(fact.display)
+    values.update({f"param.{k}": str(v) for k, v in rule.params.items()})
+    line = fact.line_of(rule.locate) if rule.locate and fact.line_of else fact.line
+    return Finding(
+        rule_id=rule.id,
+        severity=Severity(rule.severity),
+        file=fact.file,
+        line=line,
+        message_zh=render_message(rule.message.zh, values),
+        message_en=render_message(rule.message.en, values),
+        basis=rule.basis_text,
+        department=fact.department,
+        project=fact.project,
+        indicator=fact.indicator,
+        row=fact.row,
+        field=rule.locate,
+        title_zh=rule.title.zh,
+        title_en=rule.title.en,
+    )
+
+
+def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:
+    """Engine sessions for every department and project node of the graph."""
+    return FactBuilder(graph, ruleset.counts, evaluate).declarations()
+
+
+def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
+                 hits: list[set[tuple[int, str]]]) -> list[Finding]:
+    """Findings from engine hits (rule index, fact id), plus each declaration's data findings."""
+    out: list[Finding] = []
+    for declaration, found in zip(declarations, hits):
+        out.extend(declaration.findings)
+        facts = {f.id: f for f in declaration.facts}
+        for rule_index, fact_id in sorted(found):
+            out.append(_finding(ruleset.rules[rule_index], facts[fact_id]))
+    return out
+
+
+def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",
+                  jobs: int | None = None) -> ScreenResult:
+    """Screen an already loaded corpus; see the module docstring."""
+    graph = build_graph(corpus.departments, corpus.projects)
+    declarations = declarations_for(graph, ruleset)
+    hits, fallbacks = run_engine(ruleset, declarations, engine, jobs)
+    findings = list(corpus.findings) + findings_for(ruleset, declarations, hits)
+    notes = []
+    for index, reason in fallbacks:
+        file = declarations[index].file
+        findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
+        notes.append((file, reason))
+    findings.sort(key=Finding.sort_key)
+    return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes)
+
+
+def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
+           jobs: int | None = None) -> ScreenResult:
+    """Load and screen every declaration under ``paths``. Raises FileNotFoundError for a missing path."""
+    return screen_corpus(load_corpus(paths), ruleset, engine, jobs)

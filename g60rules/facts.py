@@ -1,0 +1,195 @@
+"""Facts: the normalised, flat records both rule engines read.
+
+One :class:`Declaration` is one unit of screening (one engine session): a project with its indicator
+rows, or a department. Each :class:`Fact` holds only the fields of :mod:`g60rules.schema`, with
+
+* numbers (money in 元, counts) as finite floats with ``|x| < 10^15``; dates as ``YYYYMMDD`` floats;
+* text NFC-normalised, at most 60,000 UTF-8 bytes, without lone surrogates;
+* absent and null fields left out.
+
+This is what keeps durable-rules exact (DURABLE-RULES.md: non-finite numbers crash it, mixed types
+compare as strings, long strings compare by a prefix, nulls abort a batch). A value that cannot be
+normalised is dropped and reported as a finding (G60-DATA-001) with its file and line — never
+silently. Money in messages is shown from the exact Decimal, not from the float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from . import findings as fc
+from . import schema
+from .findings import Finding
+from .graph import DeclarationGraph
+from .model import Source
+from .values import format_yuan
+
+MAX_ABS = 1e15
+MAX_TEXT_BYTES = 60_000
+
+
+@dataclass
+class Fact:
+    """One engine fact. ``values`` is what the engines see; ``display`` renders messages."""
+
+    id: str
+    type: str
+    values: dict[str, float | str]
+    display: dict[str, str]
+    file: str
+    line: int
+    line_of: Callable[[str], int] | None = None
+    department: str | None = None
+    project: str | None = None
+    indicator: str | None = None
+    row: int | None = None
+
+
+@dataclass
+class Declaration:
+    """One engine session: the facts of one project (or one department) and its data findings."""
+
+    file: str
+    facts: list[Fact]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _display(value: Any, ftype: schema.FieldType) -> str:
+    if isinstance(value, Decimal):
+        if ftype is schema.MONEY:
+            return format_yuan(value)
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None, str | None]:
+    """The engine value and, when the value had to be dropped or changed, the reason."""
+    if isinstance(value, dt.date):
+        return float(value.year * 10000 + value.month * 100 + value.day), None
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if not math.isfinite(number) or abs(number) >= MAX_ABS:
+            return None, f"|x| ≥ 10^15 或非有限数 / |x| ≥ 10^15 or not finite: {value}"
+        return number, None
+    text = unicodedata.normalize("NFC", str(value))
+    reason = None
+    encoded = text.encode("utf-8", "replace")
+    if len(encoded) > MAX_TEXT_BYTES:
+        encoded = encoded[:MAX_TEXT_BYTES]
+        reason = f"文本超过 {MAX_TEXT_BYTES} 字节，已截断 / text longer than {MAX_TEXT_BYTES} bytes was cut"
+    clean = encoded.decode("utf-8", "ignore")
+    if clean != text and reason is None:
+        reason = "文本含无效字符，已替换 / text had invalid characters, replaced"
+    return clean, reason
+
+
+class FactBuilder:
+    """Turns graph nodes into facts for one compiled ruleset (which may need count fields)."""
+
+    def __init__(self, graph: DeclarationGraph, counts: dict | None = None, evaluate=None):
+        self.graph = graph
+        self.counts = counts or {}
+        self._evaluate = evaluate
+
+    def _fact(self, fid: str, ftype: str, attrs: dict[str, Any], extra: dict[str, tuple[Any, schema.FieldType]],
+              problems: list[Finding], line_of) -> Fact:
+        known = schema.FACTS[ftype]
+        values: dict[str, float | str] = {}
+        display: dict[str, str] = {}
+        items = [(k, attrs[k], t) for k, t in known.items() if k in attrs] + [(k, v, t) for k, (v, t) in extra.items()]
+        for key, raw, ftype_ in items:
+            if raw is None:
+                continue
+            value, reason = _normalise(raw, ftype_)
+            display[key] = _display(raw, ftype_)
+            if reason:
+                problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason))
+            if value is not None:
+                values[key] = value
+        return Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of)
+
+    def declarations(self) -> list[Declaration]:
+        """One declaration per department node and per project node, in file order."""
+        out: list[Declaration] = []
+        g = self.graph.g
+        for node, attrs in g.nodes(data=True):
+            if attrs["node_type"] == "department":
+                out.append(self.department(node))
+            elif attrs["node_type"] == "project":
+                out.append(self.project(node))
+        return out
+
+    def department(self, node: str) -> Declaration:
+        attrs = self.graph.g.nodes[node]
+        problems: list[Finding] = []
+        source = self.graph.sources.get(node)
+        line_of = _liner(source, attrs, {"rollup.": "declared_total"})
+        dept = self._fact("f0", "department", attrs, {}, problems, line_of)
+        dept.department = attrs.get("name")
+        if self.counts:
+            children = [self.project(p).facts[0] for p in self.graph.projects(node)]
+            self._add_counts(dept, "project", children)
+        return Declaration(attrs["file"], [dept], problems)
+
+    def project(self, node: str) -> Declaration:
+        g = self.graph.g
+        attrs = g.nodes[node]
+        problems: list[Finding] = []
+        source = self.graph.sources.get(node)
+        dept_node = attrs.get("department_node")
+        dept_attrs = g.nodes[dept_node] if dept_node else {}
+        department = dept_attrs.get("name")
+        extra = {f"department.{k}": (dept_attrs[k], schema.PROJECT[f"department.{k}"])
+                 for k in schema.DEPARTMENT if not k.startswith("rollup.") and k in dept_attrs}
+        line_of = _liner(source, attrs, {"budget_gap": "budget_arrangement"})
+        project = self._fact("f0", "project", attrs, extra, problems, line_of)
+        project.department, project.project = department, attrs.get("name")
+        inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
+                     if k.startswith("project.") and k[8:] in attrs}
+        indicators: list[Fact] = []
+        for index, ind_node in enumerate(self.graph.indicators(node), start=1):
+            ind_attrs = g.nodes[ind_node]
+            ind_source = self.graph.sources.get(ind_node)
+            fact = self._fact(f"f{index}", "indicator", ind_attrs,
+                              inherited, problems,
+                              _liner(ind_source, ind_attrs, {"value.": "target_value", "level1": "level1",
+                                                             "level2": "level2", "dup.": "level3",
+                                                             "match.": "target_value"}))
+            fact.department, fact.project = department, attrs.get("name")
+            fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
+            indicators.append(fact)
+        if self.counts:
+            self._add_counts(project, "indicator", indicators)
+        return Declaration(attrs["file"], [project, *indicators], problems)
+
+    def _add_counts(self, parent: Fact, child_type: str, children: list[Fact]) -> None:
+        for name, count in self.counts.items():
+            if count.child_type == child_type:
+                n = sum(1 for c in children if self._evaluate(count.where, c.values))
+                parent.values[name] = float(n)
+                parent.display[name] = str(n)
+
+
+def _liner(source: Source | None, attrs: dict, prefixes: dict[str, str]):
+    """Map a fact field to its line: the field's own line, else the mapping's line."""
+
+    def line_of(key: str) -> int:
+        if source is None:
+            return attrs["line"]
+        for prefix, field_key in prefixes.items():
+            if key.startswith(prefix):
+                return source.line_of(field_key)
+        key = {"funds.project_gap": "funds.total", "funds.annual_gap": "funds.annual_request"}.get(key, key)
+        if key.startswith("funds.") and key not in source.field_lines:
+            key = "funds"
+        return source.line_of(key)
+
+    return line_of

@@ -1,0 +1,56 @@
+"""The reference evaluator: pure Python, the same compiled conditions as the durable-rules backend.
+
+Semantics (shared with :mod:`g60rules.durable_backend`, proved equal by the differential tests):
+a comparison, ``in``/``not_in`` or ``matches`` on a field the fact lacks is false; numbers are floats,
+text is compared as text; ``matches`` is a full match in which ``.`` also matches a line break (as in
+durable-rules). Each rule fires at most once per fact.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from functools import lru_cache
+
+from .facts import Declaration
+from .rulesets import And, Cmp, CmpField, CompiledRuleset, Exists, InSet, Match, Node, Or
+
+_OPS = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+        "ge": operator.ge}
+
+
+@lru_cache(maxsize=512)
+def _regex(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.DOTALL)
+
+
+def evaluate(node: Node, values: dict) -> bool:
+    """Whether ``node`` holds for a fact's ``values`` (a dict of field path → float | str)."""
+    if isinstance(node, And):
+        return all(evaluate(n, values) for n in node.items)
+    if isinstance(node, Or):
+        return any(evaluate(n, values) for n in node.items)
+    if isinstance(node, Exists):
+        return (node.field in values) == node.present
+    if node.field not in values:
+        return False
+    left = values[node.field]
+    if isinstance(node, Cmp):
+        return _OPS[node.op](left, node.value)
+    if isinstance(node, CmpField):
+        return node.other in values and _OPS[node.op](left, values[node.other])
+    if isinstance(node, InSet):
+        return (left in node.values) != node.negate
+    if isinstance(node, Match):
+        return isinstance(left, str) and _regex(node.pattern).fullmatch(left) is not None
+    raise TypeError(f"unknown condition node {node!r}")
+
+
+def run_reference(ruleset: CompiledRuleset, declaration: Declaration) -> set[tuple[int, str]]:
+    """(rule index, fact id) for every rule that fires on a fact of the declaration."""
+    hits: set[tuple[int, str]] = set()
+    for index, rule in enumerate(ruleset.rules):
+        for fact in declaration.facts:
+            if fact.type == rule.applies_to and evaluate(rule.condition, fact.values):
+                hits.add((index, fact.id))
+    return hits
