@@ -1,0 +1,93 @@
+"""Reports of a screening run: text (grouped by file, then a summary) and JSON.
+
+Text goes through rich with markup off: declaration content such as ``[2024]`` is printed as
+written, never read as styling. Labels are Chinese by default, English with ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from itertools import groupby
+
+from rich.console import Console
+from rich.text import Text
+
+from . import __version__
+from .engine import ScreenResult
+from .findings import Finding
+
+_LABELS = {
+    "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
+           "files": "文件 {n} 个，申报 {d} 份", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
+           "by_rule": "按规则", "ignored": "未检查的非 YAML 文件 {n} 个：{names}", "basis": "依据",
+           "clean": "未发现问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份"},
+    "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
+           "files": "{n} files, {d} declarations", "counts": "{error} errors, {warning} warnings, {info} infos",
+           "by_rule": "by rule", "ignored": "{n} non-YAML files not checked: {names}", "basis": "basis",
+           "clean": "no findings", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator"},
+}
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    found = Counter(f.severity.value for f in findings)
+    return {s: found.get(s, 0) for s in ("error", "warning", "info")}
+
+
+def _where(f: Finding, lang: str) -> str:
+    parts = [p for p in (f.project,) if p]
+    if f.row is not None:
+        row = _LABELS[lang]["row"].format(row=f.row)
+        parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
+    return " › ".join(parts)
+
+
+def render_text(result: ScreenResult, lang: str, console: Console) -> None:
+    """Print findings grouped by file, then the summary."""
+    labels = _LABELS[lang]
+    for file, group in groupby(result.findings, key=lambda f: f.file):
+        console.print(Text(file, style="bold underline"))
+        for f in group:
+            line = Text(f"  {f.line:>4}  ")
+            line.append(f"{labels[f.severity.value]:<7}", style=_STYLE[f.severity.value])
+            line.append(f" {f.rule_id:<13} ", style="magenta")
+            where = _where(f, lang)
+            if where:
+                line.append(f"[{where}] ", style="dim")
+            line.append(f.message(lang))
+            line.append(f"  ({labels['basis']}: {f.basis})", style="dim")
+            console.print(line)
+        console.print()
+    totals = counts(result.findings)
+    console.print(Text(labels["summary"], style="bold"))
+    console.print(Text("  " + labels["files"].format(n=len(result.files), d=result.declarations)
+                       + f"; {labels['engine']}: {result.engine}"))
+    console.print(Text("  " + (labels["counts"].format(**totals) if result.findings else labels["clean"])))
+    if result.findings:
+        by_rule = Counter(f.rule_id for f in result.findings)
+        text = ", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items()))
+        console.print(Text(f"  {labels['by_rule']}: {text}"))
+    if result.fallbacks:
+        console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
+    if result.ignored:
+        names = ", ".join(result.ignored[:10]) + (" …" if len(result.ignored) > 10 else "")
+        console.print(Text("  " + labels["ignored"].format(n=len(result.ignored), names=names), style="dim"))
+
+
+def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
+    """The whole result as JSON (UTF-8, Chinese kept readable)."""
+    by_rule = Counter(f.rule_id for f in result.findings)
+    data = {
+        "tool": "g60rules",
+        "version": __version__,
+        "ruleset": ruleset,
+        "engine": result.engine,
+        "files": result.files,
+        "declarations": result.declarations,
+        "ignored_files": result.ignored,
+        "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
+        "summary": {**counts(result.findings), "by_rule": dict(sorted(by_rule.items()))},
+        "findings": [f.to_dict(lang) for f in result.findings],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
