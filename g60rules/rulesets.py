@@ -587,7 +587,22 @@ def _strip_tags(loc: tuple) -> Path_:
 
 def load_ruleset(path: Path) -> CompiledRuleset:
     """Load a ruleset and its ``extends`` chain and compile every rule. Raises RulesetError."""
-    chain = _load_chain(Path(path), ())
+    return _compile_chain(_load_chain(Path(path), ()))
+
+
+def ruleset_from_data(data: dict, file: str = "<data>") -> CompiledRuleset:
+    """Compile one ruleset given as plain data (no ``extends``). Raises RulesetError."""
+    try:
+        parsed = RulesetFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise RulesetError(file, 1, f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+    if parsed.extends:
+        raise RulesetError(file, 1, "'extends' needs a ruleset file")
+    return _compile_chain([(Path(file), parsed, {})])
+
+
+def _compile_chain(chain: list[tuple[Path, RulesetFile, dict[Path_, int]]]) -> CompiledRuleset:
     compiled = CompiledRuleset(name=chain[-1][1].ruleset, files=[str(p) for p, _, _ in chain], rules=[])
     compiler = _Compiler(compiled)
     seen: dict[str, str] = {}

@@ -1,0 +1,122 @@
+"""Hypothesis strategies: edge-case declarations as the dicts a declaration file holds.
+
+Edge cases on purpose: empty and missing fields, zero, negative and huge amounts, 万元 and 元 mixed,
+written forms with spaces and look-alike operators, duplicate rows, odd Unicode (decomposed forms,
+zero-width and control characters), Chinese and English keys, departments with inline projects.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+LEVEL1 = ["成本指标", "产出指标", "效益指标", "满意度指标", "满意度指 标", "管理指标"]
+LEVEL2 = ["经济成本指标", "数量指标", "质量指标", "时效指标", "社会效益指标", "可持续影响指标",
+          "服务对象满意度指标", "工作指标"]
+NAMES = ["单个课题成本", "活动成本", "举办活动场次", "相关方满意度", "投诉率", "验收通过率", "群众满意度",
+         "完成时间", "完成课题报告数量", "cafe\u0301", "café"]
+OPS = ["≥", "≤", "≪", "≧", "=", ">", "<", ">=", "＜", ""]
+UNITS = ["(元)", "(万元)", "（元/个）", "(元/次)", "(%)", "%", "(篇)", "(次)", "(个)", "场", "", "(人)"]
+REAL_VALUES = ["≥90.00(%)", "≤200000.00(元/个)", "=1.00(场)", "≥85 (%)", "≥85. 00 (%)", "≪800000.00(元)",
+               "≧ %", "(≥**%)", "≤20万元", "完成", "提高", "进一步提高", "合理", "", "≤2024-12-31",
+               "2025-06-30", "95%-90%", "80%-90%", "XX", "≥120(%)", "1e400", "≥-5(%)"]
+
+odd_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+
+
+amounts = st.one_of(
+    st.integers(min_value=-1000, max_value=3_000_000),
+    st.integers(min_value=0, max_value=10**16),
+    st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+)
+
+
+@st.composite
+def target_values(draw):
+    if draw(st.booleans()):
+        return draw(st.sampled_from(REAL_VALUES))
+    amount = draw(amounts)
+    text = str(amount)
+    if draw(st.booleans()) and "." in text:
+        whole, frac = text.split(".")
+        text = f"{whole}. {frac}"
+    return f"{draw(st.sampled_from(OPS))}{text}{draw(st.sampled_from(UNITS))}"
+
+
+@st.composite
+def money(draw):
+    kind = draw(st.integers(0, 5))
+    amount = draw(amounts)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return f"{amount}万元"
+    if kind == 2:
+        return f"{amount:,}".replace(",", ", ") if isinstance(amount, int) and amount >= 0 else str(amount)
+    if kind == 3:
+        return draw(st.sampled_from(["0", "abc", "1e5", "", "  "]))
+    return str(amount)
+
+
+@st.composite
+def indicators(draw, max_rows=12):
+    rows = draw(st.lists(st.fixed_dictionaries(
+        {},
+        optional={
+            "level1": st.sampled_from(LEVEL1),
+            "level2": st.sampled_from(LEVEL2),
+            "level3": st.one_of(st.sampled_from(NAMES), odd_text),
+            "target_value": target_values(),
+        }), max_size=max_rows))
+    if rows and draw(st.booleans()):
+        rows.append(dict(rows[0]))  # an identical duplicate row
+    return rows
+
+
+@st.composite
+def projects(draw, max_rows=12, chinese_keys=None):
+    funds = draw(st.fixed_dictionaries({}, optional={
+        k: money() for k in ("total", "fiscal", "other", "annual_request", "appropriation", "carryover",
+                             "annual_other")}))
+    data = draw(st.fixed_dictionaries({"kind": st.just("project")}, optional={
+        "name": st.one_of(st.sampled_from(["政策研究", "要素对接"]), odd_text),
+        "nature": st.sampled_from(["其他经常性项目", "阶段性项目", ""]),
+        "category": st.sampled_from(["其他运转类", "特定目标类"]),
+        "plan_start": st.sampled_from(["2024-01-01", "2024-12-31", "2024-02-30", "2023-06-01"]),
+        "plan_end": st.sampled_from(["2024-12-31", "2024-01-01", "2025-03-31"]),
+        "budget_arrangement": money(),
+        "project_target": odd_text,
+        "annual_target": odd_text,
+    }))
+    data["funds"] = funds
+    data["indicators"] = draw(indicators(max_rows=max_rows))
+    use_chinese = draw(st.booleans()) if chinese_keys is None else chinese_keys
+    return to_chinese(data) if use_chinese else data
+
+
+_ZH = {"kind": "类型", "name": "项目名称", "nature": "项目性质", "category": "项目类别", "plan_start": "计划开始日期",
+       "plan_end": "计划完成日期", "budget_arrangement": "年度预算安排", "funds": "项目资金",
+       "project_target": "项目总目标", "annual_target": "年度总体目标", "indicators": "绩效指标",
+       "total": "项目资金总额", "fiscal": "财政资金", "other": "其他资金", "annual_request": "年度资金申请总额",
+       "appropriation": "当年财政拨款", "carryover": "上年结转资金", "annual_other": "年度其他资金",
+       "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "target_value": "指标值",
+       "declared_total": "涉及项目预算资金", "declared_project_count": "编报项目数", "projects": "项目"}
+
+
+def to_chinese(data):
+    if isinstance(data, dict):
+        return {_ZH.get(k, k): to_chinese(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [to_chinese(v) for v in data]
+    return data
+
+
+@st.composite
+def departments(draw):
+    return {
+        "kind": "department",
+        "name": draw(odd_text),
+        "declared_total": draw(money()),
+        "declared_project_count": draw(st.integers(0, 4)),
+        "projects": draw(st.lists(projects(max_rows=4, chinese_keys=False), max_size=3)),
+    }
