@@ -4,7 +4,9 @@ What the wrapper does about each measured failure of durable-rules 2.0.28 (DURAB
 
 * rules are compiled to its dict form, one pattern per rule, with a type condition (``{"t": …}``)
   first so no pattern can match the session's state object (hang); no empty ``$and``/``$or`` (an
-  empty ``$and`` matches every fact, measured here);
+  empty ``$and`` matches every fact, measured here); nested ``$and``/``$or`` are flattened, and a
+  rule still above the engine's limit of 15 such nodes (error 113, measured) runs on the reference
+  evaluator instead, reported;
 * facts are already normalised (:mod:`g60rules.facts`); numbers are written with a decimal point
   (``1.0e+16``, never ``1e+16``: SIGSEGV); every fact has a unique id ("already observed" drops a
   whole batch); every field a comparison reads is guarded with ``$ex``;
@@ -30,6 +32,7 @@ END_TYPE = "__end__"
 _OPS = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _TRUE = {"$ex": {"id": 1}}
 _FALSE = {"$nex": {"id": 1}}
+MAX_NODES = 15
 
 
 class EngineFailure(Exception):
@@ -50,22 +53,34 @@ def _cmp(path: str, op: str, right) -> dict:
     return {key(path): right} if name is None else {name: {key(path): right}}
 
 
+def _join(op: str, items: list[dict], neutral: dict, absorbing: dict) -> dict:
+    """``$and``/``$or`` of items, flattened (each nested node counts against the engine's limit)."""
+    flat: list[dict] = []
+    for item in items:
+        if item is absorbing:
+            return absorbing
+        if item is not neutral:
+            flat.extend(item[op] if op in item and len(item) == 1 else [item])
+    if not flat:
+        return neutral
+    return flat[0] if len(flat) == 1 else {op: flat}
+
+
 def _all(items: list[dict]) -> dict:
-    items = [i for i in items if i is not _TRUE]
-    if not items:
-        return _TRUE
-    return items[0] if len(items) == 1 else {"$and": items}
+    return _join("$and", items, _TRUE, _FALSE)
 
 
 def _any(items: list[dict]) -> dict:
-    items = [i for i in items if i is not _FALSE]
-    if not items:
-        return _FALSE
-    return items[0] if len(items) == 1 else {"$or": items}
+    return _join("$or", items, _FALSE, _TRUE)
 
 
 def to_durable(node: Node) -> dict:
-    """The durable-rules expression of a compiled, negation-free condition."""
+    """The durable-rules expression of a compiled, negation-free condition.
+
+    A comparison with a constant needs no ``$ex`` guard: on a missing field it is false (measured,
+    all six operators and ``$mt``), as in the reference evaluator. A comparison of two fields is
+    guarded, since a missing field in a reference aborts the whole batch.
+    """
     if isinstance(node, And):
         return _all([to_durable(n) for n in node.items])
     if isinstance(node, Or):
@@ -73,24 +88,48 @@ def to_durable(node: Node) -> dict:
     if isinstance(node, Exists):
         return _ex(node.field) if node.present else {"$nex": {key(node.field): 1}}
     if isinstance(node, Cmp):
-        return {"$and": [_ex(node.field), _cmp(node.field, node.op, node.value)]}
+        return _cmp(node.field, node.op, node.value)
     if isinstance(node, CmpField):
-        return {"$and": [_ex(node.field), _ex(node.other), _cmp(node.field, node.op, {"$m": key(node.other)})]}
+        return _all([_ex(node.field), _ex(node.other), _cmp(node.field, node.op, {"$m": key(node.other)})])
     if isinstance(node, InSet):
         if node.negate:
-            return {"$and": [_ex(node.field), *(_cmp(node.field, "ne", v) for v in node.values)]}
-        return {"$and": [_ex(node.field), _any([_cmp(node.field, "eq", v) for v in node.values])]}
+            return _all([_ex(node.field), *(_cmp(node.field, "ne", v) for v in node.values)])
+        return _any([_cmp(node.field, "eq", v) for v in node.values])
     if isinstance(node, Match):
-        return {"$and": [_ex(node.field), {"$mt": {key(node.field): node.pattern}}]}
+        return {"$mt": {key(node.field): node.pattern}}
     raise TypeError(f"unknown condition node {node!r}")
 
 
-def ruleset_definition(ruleset: CompiledRuleset) -> str:
-    """The whole ruleset as durable-rules JSON: rule ``r<index>`` per rule, plus the end rule."""
-    definition = {
-        f"r{index}": {"all": [{"m": _all([{"t": rule.applies_to}, to_durable(rule.condition)])}]}
-        for index, rule in enumerate(ruleset.rules)
-    }
+def count_nodes(expression: dict) -> int:
+    """How many ``$and``/``$or`` nodes an expression has (durable-rules refuses a rule with 16+)."""
+    total = 0
+    for op, value in expression.items():
+        if op in ("$and", "$or"):
+            total += 1 + sum(count_nodes(item) for item in value)
+    return total
+
+
+def pattern(rule) -> dict:
+    """The single pattern of a compiled rule: its fact type first, then its condition."""
+    return _all([{"t": rule.applies_to}, to_durable(rule.condition)])
+
+
+def split_rules(ruleset: CompiledRuleset) -> tuple[list[int], list[int]]:
+    """Indices of the rules durable-rules can take, and of those beyond its limits.
+
+    durable-rules 2.0.28 refuses a rule whose pattern has more than MAX_NODES ``$and``/``$or``
+    nodes (error 113, measured); such rules run on the reference evaluator and the run says so.
+    """
+    durable, reference = [], []
+    for index, rule in enumerate(ruleset.rules):
+        (durable if count_nodes(pattern(rule)) <= MAX_NODES else reference).append(index)
+    return durable, reference
+
+
+def ruleset_definition(ruleset: CompiledRuleset, indices: list[int] | None = None) -> str:
+    """Rules as durable-rules JSON: ``r<index>`` per rule (all, or ``indices``), plus the end rule."""
+    chosen = range(len(ruleset.rules)) if indices is None else indices
+    definition = {f"r{index}": {"all": [{"m": pattern(ruleset.rules[index])}]} for index in chosen}
     definition[END_RULE] = {"all": [{"m": {"t": END_TYPE}}]}
     return _dumps(definition)
 
@@ -154,17 +193,22 @@ class DurableSession:
             engine.delete_state(handle, sid)
             raise EngineFailure(f"assert_facts returned {code}")
         hits: set[tuple[int, str]] = set()
-        ended = False
+        sent = {fid for fid, _, _ in batch}
+        ended, stray = False, None
         result = engine.start_action_for_state(handle, state)
         while result:
             message = json.loads(result[1] if isinstance(result, tuple) else result)
             for rule_name, match in message.items():
                 if rule_name == END_RULE:
                     ended = True
-                else:
+                elif match["m"].get("id") in sent:
                     hits.add((int(rule_name[1:]), match["m"]["id"]))
+                else:
+                    stray = match["m"].get("id")
             result = engine.complete_and_start_action(handle, state)
         engine.delete_state(handle, sid)
+        if stray is not None:
+            raise EngineFailure(f"a rule matched '{stray}', which is not a fact of this declaration")
         if not ended:
             raise EngineFailure("the end marker did not fire")
         return hits

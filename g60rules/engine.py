@@ -13,6 +13,7 @@ reported (G60-ENGINE-001, info): nothing is lost and nothing is hidden.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import time
@@ -21,7 +22,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import findings as fc
-from .durable_backend import DurableSession, EngineFailure, ruleset_definition
+from .durable_backend import DurableSession, EngineFailure, ruleset_definition, split_rules
 from .facts import Declaration, Fact, FactBuilder
 from .findings import Finding, Severity
 from .graph import DeclarationGraph, build_graph
@@ -44,6 +45,7 @@ class ScreenResult:
     ignored: list[str]
     declarations: int
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
+    reference_rules: list[str] = field(default_factory=list)
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -52,11 +54,18 @@ def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
 
 def _worker(conn, definition: str) -> None:
     """Worker process: load the ruleset into the C engine once, then screen chunks until told to stop."""
-    session = DurableSession(definition)
+    faulthandler.disable()  # a crash here is reported by the parent; no traceback dump on stderr
+    try:
+        session = DurableSession(definition)
+    except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
+        session, refused = None, f"durable-rules refused the ruleset: {exc}"
     while True:
         chunk = conn.recv()
         if chunk is None:
             return
+        if session is None:
+            conn.send([("failed", refused)] * len(chunk))
+            continue
         out = []
         for batch in chunk:
             try:
@@ -132,30 +141,40 @@ class _Pool:
 
 def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine: str,
                jobs: int | None = None) -> tuple[list[set[tuple[int, str]]], list[tuple[int, str]]]:
-    """Hits per declaration, and (declaration index, reason) for each reference fallback."""
+    """Hits per declaration, and (declaration index, reason) for each reference fallback.
+
+    Rules beyond durable-rules' limits (:func:`split_rules`) run on the reference evaluator for
+    every declaration; :func:`rules_on_reference` names them for the report.
+    """
     if engine == "reference":
         return [run_reference(ruleset, d) for d in declarations], []
     if engine != "durable":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    hits: list[set[tuple[int, str]]] = [set() for _ in declarations]
+    on_durable, on_reference = split_rules(ruleset)
+    hits = [run_reference(ruleset, d, on_reference) for d in declarations]
     fallbacks: list[tuple[int, str]] = []
-    if not declarations:
+    if not declarations or not on_durable:
         return hits, fallbacks
     chunks = [list(range(i, min(i + CHUNK, len(declarations)))) for i in range(0, len(declarations), CHUNK)]
-    pool = _Pool(ruleset_definition(ruleset), jobs or os.cpu_count() or 1)
+    pool = _Pool(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1)
     outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks])
     for chunk, outcome in zip(chunks, outcomes):
         for position, index in enumerate(chunk):
             if isinstance(outcome, str):
                 reason = outcome
             elif outcome[position][0] == "ok":
-                hits[index] = {tuple(h) for h in outcome[position][1]}
+                hits[index] |= {tuple(h) for h in outcome[position][1]}
                 continue
             else:
                 reason = outcome[position][1]
-            hits[index] = run_reference(ruleset, declarations[index])
+            hits[index] |= run_reference(ruleset, declarations[index], on_durable)
             fallbacks.append((index, reason))
     return hits, fallbacks
+
+
+def rules_on_reference(ruleset: CompiledRuleset, engine: str) -> list[str]:
+    """Ids of the rules that a ``durable`` run evaluates on the reference evaluator instead."""
+    return [ruleset.rules[i].id for i in split_rules(ruleset)[1]] if engine == "durable" else []
 
 
 def _finding(rule: CompiledRule, fact: Fact) -> Finding:
@@ -210,7 +229,8 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
         findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
         notes.append((file, reason))
     findings.sort(key=Finding.sort_key)
-    return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes)
+    return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
+                        rules_on_reference(ruleset, engine))
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",

@@ -26,6 +26,7 @@ the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in �
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections import Counter
 from decimal import Decimal
@@ -250,7 +251,9 @@ def export(graph: DeclarationGraph, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(nx.node_link_data(plain, edges="edges"), ensure_ascii=False, indent=2)
     if fmt == "graphml":
-        return "\n".join(nx.generate_graphml(plain, encoding="utf-8", prettyprint=True))
+        buffer = io.BytesIO()  # generate_graphml would escape every Chinese character as &#…;
+        nx.write_graphml(plain, buffer, encoding="utf-8", prettyprint=True)
+        return buffer.getvalue().decode("utf-8")
     if fmt == "dot":
         return _to_dot(plain)
     raise ValueError(f"unknown graph format: {fmt}")

@@ -46,10 +46,12 @@ def evaluate(node: Node, values: dict) -> bool:
     raise TypeError(f"unknown condition node {node!r}")
 
 
-def run_reference(ruleset: CompiledRuleset, declaration: Declaration) -> set[tuple[int, str]]:
-    """(rule index, fact id) for every rule that fires on a fact of the declaration."""
+def run_reference(ruleset: CompiledRuleset, declaration: Declaration,
+                  indices: list[int] | None = None) -> set[tuple[int, str]]:
+    """(rule index, fact id) for every rule (all, or those in ``indices``) that fires on a fact."""
     hits: set[tuple[int, str]] = set()
-    for index, rule in enumerate(ruleset.rules):
+    for index in range(len(ruleset.rules)) if indices is None else indices:
+        rule = ruleset.rules[index]
         for fact in declaration.facts:
             if fact.type == rule.applies_to and evaluate(rule.condition, fact.values):
                 hits.add((index, fact.id))

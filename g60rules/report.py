@@ -21,11 +21,13 @@ _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
            "files": "文件 {n} 个，申报 {d} 份", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
            "by_rule": "按规则", "ignored": "未检查的非 YAML 文件 {n} 个：{names}", "basis": "依据",
-           "clean": "未发现问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份"},
+           "clean": "未发现问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
+           "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files, {d} declarations", "counts": "{error} errors, {warning} warnings, {info} infos",
            "by_rule": "by rule", "ignored": "{n} non-YAML files not checked: {names}", "basis": "basis",
-           "clean": "no findings", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator"},
+           "clean": "no findings", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
+           "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -70,6 +72,9 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
         console.print(Text(f"  {labels['by_rule']}: {text}"))
     if result.fallbacks:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
+    if result.reference_rules:
+        console.print(Text("  " + labels["reference_rules"].format(ids=", ".join(result.reference_rules)),
+                           style="yellow"))
     if result.ignored:
         names = ", ".join(result.ignored[:10]) + (" …" if len(result.ignored) > 10 else "")
         console.print(Text("  " + labels["ignored"].format(n=len(result.ignored), names=names), style="dim"))
@@ -87,6 +92,7 @@ def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
         "declarations": result.declarations,
         "ignored_files": result.ignored,
         "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
+        "rules_on_reference_evaluator": result.reference_rules,
         "summary": {**counts(result.findings), "by_rule": dict(sorted(by_rule.items()))},
         "findings": [f.to_dict(lang) for f in result.findings],
     }

@@ -399,6 +399,8 @@ _SAFE_REGEX = re.compile(r"^(?:[^\\\[\](){}?*+|.^$]|\\[\\.()\[\]{}?*+|^$-]|[.*+?
 
 def _check_regex(pattern: str) -> str:
     """Accept a subset both engines read alike: literals, . * + ? | ( ) and [classes]."""
+    if not pattern:
+        raise _CompileError("an empty pattern matches nothing (empty cells are missing); use 'missing: true'")
     if not _SAFE_REGEX.match(pattern) or "(?" in pattern:
         raise _CompileError(
             f"pattern '{pattern}' uses syntax outside the supported subset "

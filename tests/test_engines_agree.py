@@ -6,7 +6,7 @@ identical, and durable-rules must really have run (no fallback), or the comparis
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from g60rules.engine import screen_corpus
@@ -37,7 +37,7 @@ def assert_agree(ruleset, documents):
     durable = screen_corpus(corpus, ruleset, engine="durable", jobs=1)
     assert durable.fallbacks == []
     assert _key(durable.findings) == _key(reference.findings)
-    return reference
+    return durable
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -88,7 +88,7 @@ from g60rules.rulesets import RulesetError, ruleset_from_data  # noqa: E402
 
 from strategies import NAMES, odd_text  # noqa: E402
 
-PATTERNS = [".*成本.*", "[0-9]+", "a|b", ".*(率|度)", "单个.*", "", ".*", "[^x]*", "相关方满意度", "≥.*%.*"]
+PATTERNS = [".*成本.*", "[0-9]+", "a|b", ".*(率|度)", "单个.*", ".*", "[^x]*", "相关方满意度", "≥.*%.*"]
 DATES = ["2024-01-01", "2024-12-31", "2025-03-31", "2023-06-30"]
 
 
@@ -163,4 +163,6 @@ def test_engines_agree_on_generated_rules(data, documents):
     except RulesetError as exc:
         assume("cannot be negated" not in exc.message)
         raise
-    assert_agree(ruleset, documents)
+    durable = assert_agree(ruleset, documents)
+    # a rule beyond durable-rules' limits runs on the reference evaluator and proves nothing here
+    event(f"rules on durable-rules: {len(ruleset.rules) - len(durable.reference_rules)}/{len(ruleset.rules)}")

@@ -1,0 +1,85 @@
+"""The durable-rules wrapper: safe number formatting, and no loss when a worker dies or hangs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from g60rules import engine
+from g60rules.durable_backend import END_RULE, _number, facts_json
+from g60rules.engine import _Pool, run_engine
+from g60rules.facts import Declaration, Fact
+from g60rules.reference import run_reference
+
+
+@pytest.mark.parametrize("value,text", [(1e16, "1.0e+16"), (1e-05, "1.0e-05"), (2.5e20, "2.5e+20"),
+                                         (800000.0, "800000.0"), (0.0, "0.0"), (-3.0, "-3.0")])
+def test_numbers_always_carry_a_decimal_point(value, text):
+    assert _number(value) == text
+    assert float(text) == value
+
+
+def test_batch_ends_with_the_end_marker_and_unique_ids():
+    batch = json.loads(facts_json([("f0", "project", {"funds.total": 5.0}), ("f1", "indicator", {})], "7"))
+    assert [f["id"] for f in batch] == ["f0", "f1", "end"]
+    assert batch[0]["funds__total"] == 5.0 and {f["sid"] for f in batch} == {"7"}
+
+
+def _declaration(amount: float) -> Declaration:
+    fact = Fact("f0", "project", {"name": "甲", "funds.annual_request": amount}, {}, "x.yaml", 1)
+    return Declaration("x.yaml", [fact])
+
+
+def test_a_worker_that_dies_loses_nothing(shanghai, monkeypatch):
+    # A raw batch with an infinite number (never produced by the fact builder) kills or fails the
+    # C engine; the chunk must come back from the reference evaluator and be reported.
+    declarations = [_declaration(float("inf")), _declaration(1.0)]
+    monkeypatch.setattr(engine, "CHUNK", 1)
+    hits, fallbacks = run_engine(shanghai, declarations, "durable", jobs=1)
+    assert [index for index, _ in fallbacks] == [0]
+    assert hits == [run_reference(shanghai, d) for d in declarations]
+
+
+def test_a_chunk_past_its_deadline_is_killed_and_rechecked(shanghai, monkeypatch):
+    # A deadline far shorter than the work stands in for a hang: the worker is killed mid-chunk.
+    declarations = [_declaration(float(n)) for n in range(3000)]
+    monkeypatch.setattr(engine, "SECONDS_PER_CHUNK", 0.01)
+    monkeypatch.setattr(engine, "CHUNK", 3000)
+    hits, fallbacks = run_engine(shanghai, declarations, "durable", jobs=1)
+    assert len(fallbacks) == 3000 and all("timed out" in reason for _, reason in fallbacks)
+    assert hits == [run_reference(shanghai, d) for d in declarations]
+
+
+def test_a_hit_on_a_fact_we_did_not_send_is_refused():
+    # durable-rules lets a bare $nex pattern match its own session-state object (measured): such a
+    # result is not trusted, and the declaration goes to the reference evaluator.
+    rules = json.dumps({"r0": {"all": [{"m": {"$nex": {"zz": 1}}}]}, END_RULE: {"all": [{"m": {"t": "__end__"}}]}})
+    outcome = _Pool(rules, 1).run([[[("f0", "project", {"name": "甲"})]]])
+    assert outcome[0][0][0] == "failed" and "sid-" in outcome[0][0][1]
+
+
+def test_every_shipped_rule_runs_on_durable_rules(shanghai):
+    from g60rules.durable_backend import split_rules
+
+    assert split_rules(shanghai)[1] == []
+
+
+def test_a_rule_beyond_the_engine_limit_runs_on_the_reference_evaluator():
+    # Regression: durable-rules refused a generated rule with 16 $and/$or nodes (error 113) and the
+    # worker died at start-up. Now such a rule is evaluated by the reference evaluator, and said so.
+    from g60rules.engine import screen_corpus
+    from g60rules.rulesets import ruleset_from_data
+    from g60rules.ruletests import example_corpus
+
+    pairs = [{"all": [{"field": "level3", "eq": f"名称{i}"}, {"field": "value.amount", "gt": i}]} for i in range(16)]
+    ruleset = ruleset_from_data({"ruleset": "wide", "rules": [{
+        "id": "T-WIDE", "title": {"zh": "宽", "en": "wide"}, "severity": "error",
+        "basis": {"source": "SH-FORM", "clause": "t"}, "applies_to": "indicator", "when": {"any": pairs},
+        "message": {"zh": "命中", "en": "hit"},
+        "examples": [{"expect": "pass", "declaration": {}}, {"expect": "fail", "declaration": {}}]}]})
+    corpus = example_corpus({"indicators": [{"level3": "名称3", "target_value": "≥5(次)"},
+                                            {"level3": "名称9", "target_value": "≥5(次)"}]}, "w.yaml")
+    result = screen_corpus(corpus, ruleset, engine="durable", jobs=1)
+    assert result.reference_rules == ["T-WIDE"] and result.fallbacks == []
+    assert [(f.rule_id, f.row) for f in result.findings] == [("T-WIDE", 1)]
