@@ -88,3 +88,10 @@ def test_exports(seed_graph, fmt, tmp_path):
         assert back.number_of_nodes() == seed_graph.g.number_of_nodes()
     else:
         assert text.startswith("digraph") and "活动成本" in text and text.count("->") == seed_graph.g.number_of_edges()
+
+
+def test_glossary_page_is_current():
+    from g60rules.glossary import glossary_markdown
+
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "glossary.md").read_text(encoding="utf-8")
+    assert committed == glossary_markdown()

@@ -1,0 +1,55 @@
+"""The glossary: English identifiers ↔ the form's Chinese labels, generated from the field tables.
+
+``docs/glossary.md`` is this function's output, committed; a test keeps it current.
+"""
+
+from __future__ import annotations
+
+from . import schema
+from .model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1_CODES, LEVEL2_CODES, PROJECT_FIELDS
+
+_KIND = {"text": "文本 text", "date": "日期 date (YYYY-MM-DD)", "money_yuan": "金额 money, bare number = 元",
+         "money_wan": "金额 money, bare number = 万元 (held in 元)", "int": "整数 whole number",
+         "target_value": "指标值 target value (text as written)", "list": "列表 list", "mapping": "映射 mapping"}
+
+
+def _table(title: str, prefix: str, fields) -> list[str]:
+    lines = [f"## {title}", "", "| identifier | 中文标签 (accepted in files) | kind | meaning |", "|---|---|---|---|"]
+    for spec in fields:
+        labels = " / ".join(spec.labels)
+        lines.append(f"| `{prefix}{spec.key}` | {labels} | {_KIND[spec.kind.value]} | {spec.description} |")
+    return lines + [""]
+
+
+def glossary_markdown() -> str:
+    """The whole glossary page as Markdown."""
+    lines = [
+        "# Glossary: identifiers and the form's labels",
+        "",
+        "Generated from `g60rules/model.py` and `g60rules/schema.py` (`python -m g60rules.glossary > docs/glossary.md`).",
+        "Declaration files may use the identifier or any Chinese label; rules use the identifiers.",
+        "Money is held in 元 as an exact decimal; a bare number in a 万元 field is converted exactly.",
+        "",
+    ]
+    lines += _table("Project (财政项目支出绩效目标申报表)", "", PROJECT_FIELDS)
+    lines += _table("Funds block (项目资金, 元)", "funds.", FUNDS_FIELDS)
+    lines += _table("Indicator row (绩效指标)", "", INDICATOR_FIELDS)
+    lines += _table("Department (部门绩效目标设置情况)", "", DEPARTMENT_FIELDS)
+    lines += ["## Indicator categories (`level1_code`, `level2_code`)", "",
+              "| code | 中文 | level |", "|---|---|---|"]
+    lines += [f"| `{code}` | {label} | 一级 |" for label, code in LEVEL1_CODES.items()]
+    lines += [f"| `{code}` | {label} | 二级 under `{parent}` |" for label, (code, parent) in LEVEL2_CODES.items()]
+    lines += ["", "## Fields a rule can name", "",
+              "Per kind of fact (`applies_to`). Indicator facts also carry their project's fields under",
+              "`project.`; project facts carry their department's under `department.`.", ""]
+    for fact, fields in schema.FACTS.items():
+        lines += [f"### {fact}", "", "| field | type |", "|---|---|"]
+        for name, ftype in fields.items():
+            kind = ftype.name + (f": {', '.join(ftype.codes)}" if ftype.codes else "")
+            lines.append(f"| `{name}` | {kind} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(glossary_markdown(), end="")
