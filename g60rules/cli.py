@@ -136,7 +136,3 @@ def ruleset_test(
                               markup=False)
     console.print(f"{failed} failed" if failed else "all rule examples pass", markup=False)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
-
-
-def main() -> None:
-    app()

@@ -158,7 +158,7 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
     chunks = [list(range(i, min(i + CHUNK, len(declarations)))) for i in range(0, len(declarations), CHUNK)]
     pool = _Pool(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1)
     outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks])
-    for chunk, outcome in zip(chunks, outcomes):
+    for chunk, outcome in zip(chunks, outcomes, strict=True):
         for position, index in enumerate(chunk):
             if isinstance(outcome, str):
                 reason = outcome
@@ -208,7 +208,7 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
                  hits: list[set[tuple[int, str]]]) -> list[Finding]:
     """Findings from engine hits (rule index, fact id), plus each declaration's data findings."""
     out: list[Finding] = []
-    for declaration, found in zip(declarations, hits):
+    for declaration, found in zip(declarations, hits, strict=True):
         out.extend(declaration.findings)
         facts = {f.id: f for f in declaration.facts}
         for rule_index, fact_id in sorted(found):

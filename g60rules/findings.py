@@ -7,7 +7,7 @@ key + clause). Rules from rulesets and the built-in file checks below produce th
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 
@@ -138,13 +138,3 @@ FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
     MISSING_PROJECT_FILE, DROPPED_VALUE, ENGINE_FALLBACK,
 )
-
-
-@dataclass
-class FindingList:
-    """Accumulates findings; kept as a small class so loaders and engines share one sink."""
-
-    items: list[Finding] = field(default_factory=list)
-
-    def add(self, finding: Finding) -> None:
-        self.items.append(finding)
