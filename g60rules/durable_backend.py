@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import json
 
-from .rulesets import And, Cmp, CmpField, CompiledRuleset, Exists, InSet, Match, Node, Or
+from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
+from .rulesets import CompiledRuleset
 
 END_RULE = "end"
 END_TYPE = "__end__"
@@ -164,12 +165,16 @@ def _dumps(value) -> str:
 def facts_json(facts: list[tuple[str, str, dict]], sid: str) -> str:
     """One batch: (id, type, values) facts then the end marker, all in session ``sid``."""
     records = []
+    plain = True
     for fid, ftype, values in facts:
         record = {"sid": sid, "id": fid, "t": ftype}
-        record.update({key(k): v for k, v in values.items()})
+        for k, v in values.items():
+            record[key(k)] = v
+            # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
+            plain = plain and (type(v) is str or (type(v) is float and "e" not in repr(v)))
         records.append(record)
     records.append({"sid": sid, "id": "end", "t": END_TYPE})
-    return _dumps(records)
+    return json.dumps(records, ensure_ascii=False, allow_nan=False) if plain else _dumps(records)
 
 
 class DurableSession:

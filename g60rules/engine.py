@@ -179,7 +179,10 @@ def rules_on_reference(ruleset: CompiledRuleset, engine: str) -> list[str]:
 
 def _finding(rule: CompiledRule, fact: Fact) -> Finding:
     values = dict(fact.display)
-    values.update({f"param.{k}": str(v) for k, v in rule.params.items()})
+    for name, value in rule.params.items():
+        table = f"table.{rule.id}.{name}"
+        values[f"param.{name}"] = fact.display.get(table, "—") if table in fact.display or not isinstance(
+            value, (int, float, str)) else str(value)
     line = fact.line_of(rule.locate) if rule.locate and fact.line_of else fact.line
     return Finding(
         rule_id=rule.id,
@@ -196,12 +199,13 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         field=rule.locate,
         title_zh=rule.title.zh,
         title_en=rule.title.en,
+        state=rule.state,
     )
 
 
 def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:
     """Engine sessions for every department and project node of the graph."""
-    return FactBuilder(graph, ruleset.counts, evaluate).declarations()
+    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used()).declarations()
 
 
 def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],

@@ -28,6 +28,7 @@ from .findings import Finding
 from .graph import DeclarationGraph
 from .model import Source
 from .values import format_yuan
+from .conditions import full_match
 
 MAX_ABS = 1e15
 MAX_TEXT_BYTES = 60_000
@@ -44,6 +45,7 @@ class Fact:
     file: str
     line: int
     line_of: Callable[[str], int] | None = None
+    table_rows: dict[str, int] = field(default_factory=dict)
     department: str | None = None
     project: str | None = None
     indicator: str | None = None
@@ -92,19 +94,29 @@ def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None,
 
 
 class FactBuilder:
-    """Turns graph nodes into facts for one compiled ruleset (which may need count fields)."""
+    """Turns graph nodes into facts for one compiled ruleset, adding its computed fields.
 
-    def __init__(self, graph: DeclarationGraph, counts: dict | None = None, evaluate=None):
+    ``counts`` (name → CountField) and ``tables`` (name → TableField) come from the compiled
+    ruleset; ``evaluate`` is the reference evaluator, used to count children.
+    """
+
+    def __init__(self, graph: DeclarationGraph, counts: dict | None = None, evaluate=None,
+                 tables: dict | None = None, used: dict[str, set[str]] | None = None):
         self.graph = graph
         self.counts = counts or {}
+        self.tables = tables or {}
         self._evaluate = evaluate
+        # only the fields some rule reads: an indicator would otherwise carry every project field
+        self.fields = {kind: {k: t for k, t in known.items() if used is None or k in used[kind]}
+                       for kind, known in schema.FACTS.items()}
 
     def _fact(self, fid: str, ftype: str, attrs: dict[str, Any], extra: dict[str, tuple[Any, schema.FieldType]],
               problems: list[Finding], line_of) -> Fact:
-        known = schema.FACTS[ftype]
+        known = self.fields[ftype]
         values: dict[str, float | str] = {}
         display: dict[str, str] = {}
-        items = [(k, attrs[k], t) for k, t in known.items() if k in attrs] + [(k, v, t) for k, (v, t) in extra.items()]
+        items = [(k, attrs[k], t) for k, t in known.items() if k in attrs] + [
+            (k, v, t) for k, (v, t) in extra.items() if k in known]
         for key, raw, ftype_ in items:
             if raw is None:
                 continue
@@ -114,7 +126,30 @@ class FactBuilder:
                 problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason))
             if value is not None:
                 values[key] = value
-        return Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of)
+        fact = Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of)
+        self._add_tables(fact, problems)
+        return fact
+
+    def _add_tables(self, fact: Fact, problems: list[Finding]) -> None:
+        """Look up each threshold table of this kind of fact by the fact's key field."""
+        for table in self.tables.values():
+            if table.fact != fact.type:
+                continue
+            key = fact.values.get(table.key)
+            hits = [i for i, (kind, matcher, _) in enumerate(table.rows)
+                    if key is not None and kind != "default" and _row_matches(kind, matcher, key)]
+            if table.hit == "unique" and len(hits) > 1:
+                problems.append(fc.TABLE_AMBIGUOUS.finding(
+                    fact.file, fact.line_of(table.key) if fact.line_of else fact.line,
+                    rule=table.name.split(".")[1], key=table.key, value=fact.display.get(table.key, ""),
+                    rows=", ".join(str(i + 1) for i in hits)))
+                continue
+            defaults = [i for i, row in enumerate(table.rows) if row[0] == "default"]
+            chosen = (hits or defaults or [None])[0]
+            if chosen is not None:
+                fact.values[table.name] = table.rows[chosen][2]
+                fact.display[table.name] = table.displays[chosen]
+                fact.table_rows[table.name] = chosen
 
     def declarations(self) -> list[Declaration]:
         """One declaration per department node and per project node, in file order."""
@@ -193,3 +228,11 @@ def _liner(source: Source | None, attrs: dict, prefixes: dict[str, str]):
         return source.line_of(key)
 
     return line_of
+
+
+def _row_matches(kind: str, matcher: Any, key: float | str) -> bool:
+    if kind == "eq":
+        return key == matcher
+    if kind == "in":
+        return key in matcher
+    return isinstance(key, str) and full_match(matcher, key)

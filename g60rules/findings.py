@@ -41,6 +41,7 @@ class Finding:
     field: str | None = None
     title_zh: str = ""
     title_en: str = ""
+    state: str = "enforce"
 
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_zh
@@ -128,6 +129,11 @@ DROPPED_VALUE = _check(
     "字段“{key}”的值超出可比较范围（{reason}），相关规则未对其执行",
     "value of '{key}' is out of the comparable range ({reason}); rules did not run on it",
 )
+TABLE_AMBIGUOUS = _check(
+    "G60-DATA-002", "error", "阈值表多行同时适用", "Ambiguous threshold table",
+    "规则 {rule} 的阈值表（{key} = {value}）有多行同时适用（第 {rows} 行），该规则未对其执行",
+    "several rows of rule {rule}'s threshold table apply ({key} = {value}: rows {rows}); the rule did not run on it",
+)
 ENGINE_FALLBACK = _check(
     "G60-ENGINE-001", "info", "规则引擎回退", "Engine fallback",
     "durable-rules 处理本申报时失败（{reason}），已改用参考评估器重新检查，结果完整",
@@ -136,5 +142,5 @@ ENGINE_FALLBACK = _check(
 
 FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
-    MISSING_PROJECT_FILE, DROPPED_VALUE, ENGINE_FALLBACK,
+    MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK,
 )

@@ -46,6 +46,9 @@ from .model import (
 from .values import parse_money, parse_target_value
 
 DECLARATION_SUFFIXES = (".yaml", ".yml")
+# libyaml's loader keeps the same line marks and reads ~13× faster than the pure-Python one
+# (bench/: parsing was 87% of screening time); the pure-Python loader is the fallback.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -243,7 +246,7 @@ def _read(path: Path, loader: _FileLoader) -> str | None:
 def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
     """Compose one YAML document; a syntax error becomes a finding and returns None."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loader.add(fc.YAML_SYNTAX, (mark.line + 1) if mark else 1, reason=str(exc.problem or exc).strip())

@@ -9,19 +9,13 @@ durable-rules). Each rule fires at most once per fact.
 from __future__ import annotations
 
 import operator
-import re
-from functools import lru_cache
 
 from .facts import Declaration
-from .rulesets import And, Cmp, CmpField, CompiledRuleset, Exists, InSet, Match, Node, Or
+from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or, full_match
+from .rulesets import CompiledRuleset
 
 _OPS = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
         "ge": operator.ge}
-
-
-@lru_cache(maxsize=512)
-def _regex(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.DOTALL)
 
 
 def evaluate(node: Node, values: dict) -> bool:
@@ -42,7 +36,7 @@ def evaluate(node: Node, values: dict) -> bool:
     if isinstance(node, InSet):
         return (left in node.values) != node.negate
     if isinstance(node, Match):
-        return isinstance(left, str) and _regex(node.pattern).fullmatch(left) is not None
+        return isinstance(left, str) and full_match(node.pattern, left)
     raise TypeError(f"unknown condition node {node!r}")
 
 

@@ -21,12 +21,12 @@ _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
            "files": "文件 {n} 个，申报 {d} 份", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
            "by_rule": "按规则", "ignored": "未检查的非 YAML 文件 {n} 个：{names}", "basis": "依据",
-           "clean": "未发现问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
+           "clean": "未发现问题", "engine": "引擎", "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条", "fallback": "回退到参考评估器的申报 {n} 份",
            "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files, {d} declarations", "counts": "{error} errors, {warning} warnings, {info} infos",
            "by_rule": "by rule", "ignored": "{n} non-YAML files not checked: {names}", "basis": "basis",
-           "clean": "no findings", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
+           "clean": "no findings", "engine": "engine", "shadow": "shadow rules (trial run, reported only, never fail): {n}", "fallback": "{n} declarations re-checked by the reference evaluator",
            "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -45,10 +45,14 @@ def _where(f: Finding, lang: str) -> str:
     return " › ".join(parts)
 
 
-def render_text(result: ScreenResult, lang: str, console: Console) -> None:
-    """Print findings grouped by file, then the summary."""
+def split_shadow(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """Findings that count, and those of rules in ``shadow`` state (reported apart, never counted)."""
+    return [f for f in findings if f.state != "shadow"], [f for f in findings if f.state == "shadow"]
+
+
+def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
     labels = _LABELS[lang]
-    for file, group in groupby(result.findings, key=lambda f: f.file):
+    for file, group in groupby(findings, key=lambda f: f.file):
         console.print(Text(file, style="bold underline"))
         for f in group:
             line = Text(f"  {f.line:>4}  ")
@@ -61,13 +65,25 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
             line.append(f"  ({labels['basis']}: {f.basis})", style="dim")
             console.print(line)
         console.print()
-    totals = counts(result.findings)
+
+
+def render_text(result: ScreenResult, lang: str, console: Console) -> None:
+    """Print findings grouped by file, then shadow-rule findings apart, then the summary."""
+    labels = _LABELS[lang]
+    counted, shadow = split_shadow(result.findings)
+    _print_group(counted, lang, console)
+    if shadow:
+        console.print(Text(labels["shadow"].format(n=len(shadow)), style="bold dim"))
+        _print_group(shadow, lang, console)
+    totals = counts(counted)
     console.print(Text(labels["summary"], style="bold"))
     console.print(Text("  " + labels["files"].format(n=len(result.files), d=result.declarations)
                        + f"; {labels['engine']}: {result.engine}"))
-    console.print(Text("  " + (labels["counts"].format(**totals) if result.findings else labels["clean"])))
-    if result.findings:
-        by_rule = Counter(f.rule_id for f in result.findings)
+    console.print(Text("  " + (labels["counts"].format(**totals) if counted else labels["clean"])))
+    if shadow:
+        console.print(Text("  " + labels["shadow"].format(n=len(shadow))))
+    if counted:
+        by_rule = Counter(f.rule_id for f in counted)
         text = ", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items()))
         console.print(Text(f"  {labels['by_rule']}: {text}"))
     if result.fallbacks:
@@ -82,7 +98,8 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
 
 def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
     """The whole result as JSON (UTF-8, Chinese kept readable)."""
-    by_rule = Counter(f.rule_id for f in result.findings)
+    counted, shadow = split_shadow(result.findings)
+    by_rule = Counter(f.rule_id for f in counted)
     data = {
         "tool": "g60rules",
         "version": __version__,
@@ -93,7 +110,7 @@ def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
         "ignored_files": result.ignored,
         "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
         "rules_on_reference_evaluator": result.reference_rules,
-        "summary": {**counts(result.findings), "by_rule": dict(sorted(by_rule.items()))},
+        "summary": {**counts(counted), "shadow": len(shadow), "by_rule": dict(sorted(by_rule.items()))},
         "findings": [f.to_dict(lang) for f in result.findings],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)

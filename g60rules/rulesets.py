@@ -1,344 +1,320 @@
-"""Ruleset files (YAML): their schema, loading with line numbers, ``extends``, and compilation.
+"""Ruleset files: loading with line and column, ``extends`` and ``overrides``, and compilation.
 
-A ruleset file is data, never code: it is composed with PyYAML's safe loader, duplicate keys are
-errors, and conditions use a small declarative vocabulary (no expression is evaluated)::
+A ruleset file is data, never code: it is composed with PyYAML's safe loader, a key written twice
+is an error, and conditions use the small declarative vocabulary of :mod:`g60rules.ruleset_schema`
+(format in words: ``docs/rulesets.md``). Compilation checks every field path against the fact
+schema (:mod:`g60rules.schema`), every value against the field's type, every parameter, pattern and
+message placeholder, and produces negation-free conditions (:mod:`g60rules.conditions`) that both
+engines evaluate.
 
-    ruleset: core
-    extends: other.yaml            # optional; rules of the parent come first
-    rules:
-      - id: G60-SAT-001
-        title: {zh: 满意度目标低于下限, en: Satisfaction target below the floor}
-        severity: warning          # error | warning | info
-        basis: {source: CY-2015-88, clause: 适当性}
-        applies_to: indicator      # department | project | indicator
-        field: value.amount        # optional: the field a finding points at
-        when:
-          all:
-            - {field: level1_code, eq: satisfaction}
-            - {field: value.unit_kind, eq: percent}
-            - {field: value.amount, lt: {param: floor}}
-        params: {floor: 85}
-        message: {zh: "满意度目标 {value.raw} 低于 {param.floor}%", en: "…"}
-        examples:
-          - {expect: fail, declaration: {…project fragment…}}
-          - {expect: pass, declaration: {…}}
-    overrides:                     # optional; change a parent's rule without copying it
-      G60-SAT-001: {params: {floor: 90}, severity: error}
+:func:`load_ruleset` stops at the first problem with :class:`RulesetError` (file, line, column, what
+is wrong, a hint; Chinese and English). :func:`collect_problems` goes on and returns every problem it
+can find — this is what ``g60rules ruleset lint`` reports.
 
-Conditions: ``all`` / ``any`` / ``not`` over leaves ``{field: PATH, OP: OPERAND}`` with OP one of
-``eq ne lt le gt ge in not_in matches exists missing``; OPERAND a literal, ``{param: NAME}`` or
-``{field: OTHER_PATH}`` (another field of the same fact, e.g. ``project.funds.annual_request``).
-``{count: {where: CONDITION}, OP: N}`` counts the children (a project's indicators, a department's
-projects) for which CONDITION holds. Field paths and types: :mod:`g60rules.schema`.
-
-A comparison on a field the fact does not have is false (also ``ne`` and ``not_in``); ``not`` is
-pushed down to the leaves with that rule, so both engines see the same negation-free condition.
-``matches`` is a full match with a restricted regular-expression syntax that both engines read
-alike; it cannot be negated.
-
-Errors: :class:`RulesetError` with file, line and what is wrong, for any problem at all.
+Computed fields: a ``count`` over children and a threshold ``table`` parameter become fields the
+fact builder computes before either engine runs (``count.q<N>``, ``table.<RULE>.<PARAM>``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import schema
+from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, fields_of, negate
+from .ruleset_schema import (
+    COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
+    Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
+)
 from .values import parse_money
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "rulesets"
-
-
-class RulesetError(Exception):
-    """A ruleset that cannot be used; ``file`` and ``line`` say where."""
-
-    def __init__(self, file: str, line: int, message: str):
-        super().__init__(f"{file}:{line}: {message}")
-        self.file = file
-        self.line = line
-        self.message = message
-
-
-# --- YAML with line numbers ---------------------------------------------------------------------
+KNOWN_SOURCES = ("ZF-2018-34", "CY-2015-88", "CY-2020-10", "CY-2021-101", "SH-2019-12", "SH-2023-16", "SH-FORM")
 
 Path_ = tuple[Union[str, int], ...]
 
+# --- problems -------------------------------------------------------------------------------------
 
-def _to_python(node: yaml.Node, file: str, path: Path_, lines: dict[Path_, int]) -> Any:
-    """Plain data from a composed node, recording each path's line; duplicate keys are errors."""
-    lines[path] = node.start_mark.line + 1
+# code: (zh, en, hint zh, hint en); placeholders are filled from the problem's details.
+MESSAGES: dict[str, tuple[str, str, str, str]] = {
+    "RS-READ": ("无法读取规则文件：{detail}", "cannot read the ruleset: {detail}", "", ""),
+    "RS-YAML": ("YAML 语法错误：{detail}", "YAML syntax error: {detail}",
+                "检查缩进、引号和括号是否成对", "check indentation, quotes and brackets"),
+    "RS-EMPTY": ("规则文件为空", "the ruleset file is empty", "至少写出 ruleset: 名称", "write at least 'ruleset: NAME'"),
+    "RS-TAG": ("不允许的 YAML 标签：{detail}", "YAML tag not allowed: {detail}",
+               "规则文件只含普通数据，删除 !! 标签", "rulesets hold plain data; remove the !! tag"),
+    "RS-DUPKEY": ("字段“{key}”重复（首次在第 {first} 行）", "duplicate key '{key}' (first on line {first})",
+                  "删除其中一个；重复字段不会覆盖", "delete one of them; duplicates never overwrite"),
+    "RS-KEY": ("未知字段“{key}”", "unknown key '{key}'", "可用字段：{allowed}", "allowed keys: {allowed}"),
+    "RS-OP": ("未知运算符“{key}”", "unknown operator '{key}'", "可用运算符：{allowed}", "operators: {allowed}"),
+    "RS-REQUIRED": ("缺少必填字段“{key}”", "required key '{key}' is missing", "", ""),
+    "RS-VALUE": ("“{where}”的值无效：{detail}", "invalid value at '{where}': {detail}", "", ""),
+    "RS-FIELD": ("“{fact}”没有字段“{name}”", "unknown field '{name}' for a {fact}",
+                 "{suggest}字段列表见 docs/glossary.md", "{suggest}fields are listed in docs/glossary.md"),
+    "RS-TYPE": ("{detail_zh}", "{detail}", "", ""),
+    "RS-OPCOUNT": ("条件“{name}”应恰有一个运算符，实际 {found} 个", "a condition on '{name}' needs exactly one operator; found {found}",
+                   "可用运算符：{allowed}", "operators: {allowed}"),
+    "RS-PARAM": ("参数“{name}”未在本规则 params 中定义", "parameter '{name}' is not defined in the rule's params",
+                 "在 params 下增加 {name}", "add {name} under params"),
+    "RS-PATTERN": ("匹配模式“{pattern}”不可用：{detail_zh}", "pattern '{pattern}' cannot be used: {detail}",
+                   "只用字面字符、. * + ? | ( ) 和 [...]", "use literals, . * + ? | ( ) and [...] only"),
+    "RS-NEGATE": ("matches 不能放在 not 之下", "'matches' cannot be negated",
+                  "改写为正向匹配，或用 not_in 列出取值", "write the positive pattern, or list values with not_in"),
+    "RS-COUNT": ("{fact} 没有可计数的下级", "a {fact} has no children to count",
+                 "count 只用于 project（指标）和 department（项目）", "count works on a project (indicators) or department (projects)"),
+    "RS-PLACEHOLDER": ("消息占位符“{{{name}}}”不是本规则可用的字段或参数", "message placeholder '{{{name}}}' is not a field or parameter of this rule",
+                       "可用：{{字段}} 或 {{param.参数}}", "use {{field}} or {{param.NAME}}"),
+    "RS-BASIS": ("依据来源“{source}”不在政策目录中", "basis source '{source}' is not in the catalogue",
+                 "可用来源：{allowed}（见 docs/sources.md）", "known sources: {allowed} (docs/sources.md)"),
+    "RS-DUPID": ("规则编号“{rule}”已在 {where} 定义", "rule id '{rule}' is already defined at {where}",
+                 "规则编号一经发布不可重复使用；另起新编号", "ids are never reused; choose a new id"),
+    "RS-CYCLE": ("extends 形成循环：{chain}", "'extends' forms a cycle: {chain}", "", ""),
+    "RS-PARENT": ("上级规则文件“{name}”不存在", "parent ruleset '{name}' not found",
+                  "路径相对于本文件", "the path is relative to this file"),
+    "RS-OVERRIDE": ("覆盖的规则“{rule}”不存在", "override of unknown rule '{rule}'",
+                    "检查编号，或用 ruleset show 查看生效的规则", "check the id; 'ruleset show' lists the effective rules"),
+    "RS-OVERPARAM": ("规则“{rule}”没有参数 {name}", "rule '{rule}' has no parameter {name}", "", ""),
+    "RS-REASON": ("停用规则“{rule}”必须写明 reason", "disabling '{rule}' needs a reason",
+                  "增加 reason: …", "add reason: …"),
+    "RS-EXAMPLE-LOAD": ("示例无法作为申报文件读取：{detail}", "the example does not load as a declaration: {detail}", "", ""),
+    "RS-EXAMPLE": ("示例不符：{detail_zh}", "example mismatch: {detail}", "", ""),
+    "RS-NEVER": ("规则在自己的失败示例上从不触发", "the rule never fires on its own failing examples",
+                 "检查条件与示例", "check the condition against the examples"),
+    "RS-ALWAYS": ("规则在自己的通过示例上全部触发", "the rule fires on every one of its passing examples",
+                  "条件可能恒为真", "the condition may always hold"),
+    "RS-COVERAGE": ("规则缺少{missing}示例", "the rule has no {missing_en} example",
+                    "每条规则至少一个 pass 和一个 fail 示例", "every rule needs a pass and a fail example"),
+    "RS-TABLE-OVERLAP": ("阈值表第 {a} 行与第 {b} 行的条件重叠（{values}）", "threshold table rows {a} and {b} overlap ({values})",
+                         "{hint_zh}", "{hint_en}"),
+    "RS-TABLE-UNCOVERED": ("阈值表没有覆盖：{values}", "the threshold table does not cover: {values}",
+                           "增加一行不带 when 的默认行", "add a default row without 'when'"),
+}
+
+WARNINGS = {"RS-TABLE-UNCOVERED"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a ruleset file: where, what (zh, en) and a hint."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    zh: str
+    en: str
+    hint_zh: str = ""
+    hint_en: str = ""
+
+    @property
+    def level(self) -> str:
+        return "warning" if self.code in WARNINGS else "error"
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def hint(self, lang: str) -> str:
+        return self.hint_en if lang == "en" else self.hint_zh
+
+    def text(self, lang: str = "zh") -> str:
+        hint = self.hint(lang)
+        sep = "；" if lang != "en" else "; "
+        return f"{self.file}:{self.line}:{self.column}: {self.code} {self.message(lang)}" + (
+            f"{sep}{'提示' if lang != 'en' else 'hint'}: {hint}" if hint else "")
+
+
+def make_problem(code: str, file: str, pos: tuple[int, int], **details: Any) -> Problem:
+    zh, en, hint_zh, hint_en = MESSAGES[code]
+    values = {k: str(v) for k, v in details.items()}
+    values.setdefault("detail_zh", values.get("detail", ""))
+    fill = _SafeFormat(values)
+    return Problem(file, pos[0], pos[1], code, zh.format_map(fill), en.format_map(fill),
+                   hint_zh.format_map(fill), hint_en.format_map(fill))
+
+
+class _SafeFormat(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+class RulesetError(Exception):
+    """A ruleset that cannot be used; ``problem`` says where and what."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.text("en"))
+        self.problem = problem
+        self.file = problem.file
+        self.line = problem.line
+        self.message = problem.en
+
+
+class _Sink:
+    """Where problems go: raised at once (``strict``), or collected."""
+
+    def __init__(self, strict: bool):
+        self.strict = strict
+        self.problems: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        if self.strict:
+            raise RulesetError(problem)
+
+
+class _CompileError(Exception):
+    """Raised inside compilation with a problem code; the caller adds file and position."""
+
+    def __init__(self, code: str, path: Path_ = (), **details: Any):
+        super().__init__(code)
+        self.code = code
+        self.path = path
+        self.details = details
+
+
+# --- YAML with positions --------------------------------------------------------------------------
+
+Marks = dict[Path_, tuple[int, int]]
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _to_python(node: yaml.Node, file: str, path: Path_, marks: Marks, sink: _Sink) -> Any:
+    """Plain data from a composed node, recording each path's position; duplicate keys are problems."""
+    marks.setdefault(path, _pos(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise RulesetError(file, key_node.start_mark.line + 1, "keys must be plain text")
+                sink.add(make_problem("RS-KEY", file, _pos(key_node), key="{…}", allowed="plain text keys"))
+                continue
             key = str(key_node.value)
             if key in out:
-                raise RulesetError(file, key_node.start_mark.line + 1,
-                                   f"duplicate key '{key}' (first on line {lines[(*path, key)]})")
-            out[key] = _to_python(value_node, file, (*path, key), lines)
-            lines[(*path, key)] = key_node.start_mark.line + 1
+                sink.add(make_problem("RS-DUPKEY", file, _pos(key_node), key=key, first=marks[(*path, key)][0]))
+                continue
+            marks[(*path, key)] = _pos(key_node)
+            out[key] = _to_python(value_node, file, (*path, key), marks, sink)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, file, (*path, i), lines) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader.construct_object(yaml.SafeLoader(""), node)  # a scalar: safe constructors only
+        return [_to_python(item, file, (*path, i), marks, sink) for i, item in enumerate(node.value)]
+    try:
+        return yaml.SafeLoader.construct_object(yaml.SafeLoader(""), node)  # safe constructors only
+    except yaml.YAMLError:
+        sink.add(make_problem("RS-TAG", file, _pos(node), detail=node.tag))
+        return None
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[Path_, int]]:
-    """Load a YAML file safely; returns data and a map from key path to line. Raises RulesetError."""
+def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
+    """Load a YAML file safely: its data and the position of every key path, or None."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RulesetError(file, 1, f"cannot read: {exc}") from None
+        sink.add(make_problem("RS-READ", file, (1, 1), detail=exc))
+        return None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise RulesetError(file, mark.line + 1 if mark else 1, f"YAML syntax: {exc.problem}") from None
+        sink.add(make_problem("RS-YAML", file, (mark.line + 1, mark.column + 1) if mark else (1, 1),
+                              detail=exc.problem))
+        return None
     except yaml.YAMLError as exc:
-        raise RulesetError(file, 1, f"YAML: {exc}") from None
+        sink.add(make_problem("RS-YAML", file, (1, 1), detail=exc))
+        return None
     if root is None:
-        raise RulesetError(file, 1, "empty ruleset file")
-    lines: dict[Path_, int] = {}
-    try:
-        return _to_python(root, file, (), lines), lines
-    except yaml.YAMLError as exc:
-        raise RulesetError(file, getattr(getattr(exc, "problem_mark", None), "line", 0) + 1, str(exc)) from None
-
-
-# --- schema (pydantic) ----------------------------------------------------------------------------
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Text(_Strict):
-    """A text in both languages."""
-
-    zh: str
-    en: str
-
-
-class ParamRef(_Strict):
-    param: str
-
-
-class FieldRef(_Strict):
-    field: str
-
-
-Scalar = Union[bool, int, float, dt.date, str]
-Operand = Union[ParamRef, FieldRef, Scalar, list[Scalar]]
-COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
-LEAF_OPS = (*COMPARISONS, "in", "not_in", "matches", "exists", "missing")
-
-
-class Leaf(_Strict):
-    """``{field: PATH, OP: OPERAND}`` — exactly one operator."""
-
-    field: str
-    eq: Operand | None = None
-    ne: Operand | None = None
-    lt: Operand | None = None
-    le: Operand | None = None
-    gt: Operand | None = None
-    ge: Operand | None = None
-    in_: list[Scalar] | ParamRef | None = Field(None, alias="in")
-    not_in: list[Scalar] | ParamRef | None = None
-    matches: str | None = None
-    exists: bool | None = None
-    missing: bool | None = None
-
-
-class CountSpec(_Strict):
-    where: "Condition | None" = None
-
-
-class Count(_Strict):
-    """``{count: {where: CONDITION}, OP: N}`` over a fact's children."""
-
-    count: CountSpec
-    eq: int | ParamRef | None = None
-    ne: int | ParamRef | None = None
-    lt: int | ParamRef | None = None
-    le: int | ParamRef | None = None
-    gt: int | ParamRef | None = None
-    ge: int | ParamRef | None = None
-
-
-class All(_Strict):
-    all: list["Condition"]
-
-
-class AnyOf(_Strict):
-    any: list["Condition"]
-
-
-class Not(_Strict):
-    not_: "Condition" = Field(alias="not")
-
-
-def _condition_tag(value: Any) -> str | None:
-    if isinstance(value, dict):
-        for tag in ("all", "any", "not", "count"):
-            if tag in value:
-                return tag
-        return "leaf"
-    return None
-
-
-Condition = Annotated[
-    Union[
-        Annotated[All, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[Not, Tag("not")],
-        Annotated[Count, Tag("count")],
-        Annotated[Leaf, Tag("leaf")],
-    ],
-    Discriminator(_condition_tag),
-]
-
-
-class Basis(_Strict):
-    """Policy source key from docs/CATALOGUE (e.g. CY-2015-88) and the clause."""
-
-    source: str
-    clause: str
-
-
-class Example(_Strict):
-    """A declaration fragment and whether the rule must pass or fail on it."""
-
-    name: str | None = None
-    expect: Literal["pass", "fail"]
-    declaration: dict[str, Any]
-
-
-class Rule(_Strict):
-    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
-    title: Text
-    severity: Literal["error", "warning", "info"]
-    basis: Basis
-    applies_to: Literal["department", "project", "indicator"]
-    field: str | None = None
-    when: Condition
-    params: dict[str, Scalar] = {}
-    message: Text
-    examples: list[Example] = Field(min_length=2)
-    why: Text | None = None
-
-
-class Override(_Strict):
-    severity: Literal["error", "warning", "info"] | None = None
-    params: dict[str, Scalar] = {}
-    enabled: bool = True
-    reason: str | None = None
-
-
-class RulesetFile(_Strict):
-    ruleset: str
-    title: Text | None = None
-    extends: str | None = None
-    rules: list[Rule] = []
-    overrides: dict[str, Override] = {}
-
-
-for _model in (CountSpec, All, AnyOf, Not, Count):
-    _model.model_rebuild()
-
-KNOWN_SOURCES = ("ZF-2018-34", "CY-2015-88", "CY-2020-10", "CY-2021-101", "SH-2019-12", "SH-2023-16", "SH-FORM")
-
-
-# --- compiled, negation-free conditions -----------------------------------------------------------
-
-INVERSE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
-
-
-@dataclass(frozen=True)
-class Cmp:
-    """``field OP value`` where value is a float or str constant."""
-
-    field: str
-    op: str
-    value: float | str
-
-
-@dataclass(frozen=True)
-class CmpField:
-    """``field OP other`` — two fields of the same fact."""
-
-    field: str
-    op: str
-    other: str
-
-
-@dataclass(frozen=True)
-class InSet:
-    field: str
-    values: tuple[float | str, ...]
-    negate: bool
-
-
-@dataclass(frozen=True)
-class Exists:
-    field: str
-    present: bool
-
-
-@dataclass(frozen=True)
-class Match:
-    field: str
-    pattern: str
-
-
-@dataclass(frozen=True)
-class And:
-    items: tuple["Node", ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    items: tuple["Node", ...]
-
-
-Node = Union[Cmp, CmpField, InSet, Exists, Match, And, Or]
-
-
-def negate(node: Node) -> Node:
-    """Push a ``not`` down to the leaves; a comparison on a missing field is false either way."""
-    if isinstance(node, Cmp):
-        return Or((Exists(node.field, False), Cmp(node.field, INVERSE[node.op], node.value)))
-    if isinstance(node, CmpField):
-        return Or((Exists(node.field, False), Exists(node.other, False),
-                   CmpField(node.field, INVERSE[node.op], node.other)))
-    if isinstance(node, InSet):
-        return Or((Exists(node.field, False), InSet(node.field, node.values, not node.negate)))
-    if isinstance(node, Exists):
-        return Exists(node.field, not node.present)
-    if isinstance(node, And):
-        return Or(tuple(negate(n) for n in node.items))
-    if isinstance(node, Or):
-        return And(tuple(negate(n) for n in node.items))
-    raise _CompileError("'matches' cannot be negated: write the positive pattern instead")
-
-
-def fields_of(node: Node) -> list[str]:
-    """Field paths a condition reads, in order of appearance."""
-    if isinstance(node, (And, Or)):
-        return [f for n in node.items for f in fields_of(n)]
-    if isinstance(node, CmpField):
-        return [node.field, node.other]
-    return [node.field]
-
+        sink.add(make_problem("RS-EMPTY", file, (1, 1)))
+        return None
+    marks: Marks = {}
+    return _to_python(root, file, (), marks, sink), marks
+
+
+def _mark(marks: Marks, path: Path_) -> tuple[int, int]:
+    while path and path not in marks:
+        path = path[:-1]
+    return marks.get(path, (1, 1))
+
+
+_MEMBER_NAMES = {"str", "int", "float", "bool", "date", "ParamRef", "FieldRef", "PatternMatch", "Table",
+                 "none", "function-after", "lax-or-strict"}
+
+
+def _clean_loc(loc: tuple) -> Path_:
+    """Drop pydantic's union-member names from an error location so it maps onto YAML keys."""
+    out: list = []
+    for i, part in enumerate(loc):
+        if isinstance(part, str):
+            prev = loc[i - 1] if i else None
+            if part in CONDITION_TAGS and (prev in ("when", "where", "not") or isinstance(prev, int)):
+                continue
+            if "[" in part or part in _MEMBER_NAMES:
+                continue
+        out.append(part)
+    return tuple(out)
+
+
+def _validation_problems(exc: ValidationError, file: str, marks: Marks, base: Path_, model: type[BaseModel],
+                         sink: _Sink) -> None:
+    """One problem per pydantic error, positioned on the offending key."""
+    seen: set[tuple] = set()
+    for err in exc.errors():
+        loc = (*base, *_clean_loc(err["loc"]))
+        if (loc, err["type"]) in seen:
+            continue
+        seen.add((loc, err["type"]))
+        key = loc[-1] if loc else ""
+        if err["type"] == "extra_forbidden":
+            parent = _model_at(model, loc[len(base):-1])
+            if parent is Leaf:
+                sink.add(make_problem("RS-OP", file, _mark(marks, loc), key=key, allowed=", ".join(LEAF_OPS)))
+            else:
+                allowed = ", ".join(f.alias or name for name, f in parent.model_fields.items()) if parent else ""
+                sink.add(make_problem("RS-KEY", file, _mark(marks, loc), key=key, allowed=allowed))
+        elif err["type"] == "missing":
+            sink.add(make_problem("RS-REQUIRED", file, _mark(marks, loc[:-1]), key=key))
+        else:
+            sink.add(make_problem("RS-VALUE", file, _mark(marks, loc), where=".".join(map(str, loc)),
+                                  detail=err["msg"]))
+
+
+def _model_at(model: type[BaseModel], path: Path_) -> type[BaseModel] | None:
+    """The model that holds the key at ``path`` (for the list of allowed keys)."""
+    import typing
+
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+        if info is None:
+            return None
+        current = info.annotation
+        while typing.get_origin(current) is not None:
+            args = [a for a in typing.get_args(current) if isinstance(a, type) and issubclass(a, BaseModel)]
+            if part in ("when", "where", "not", "all", "any"):
+                return Leaf
+            if not args:
+                inner = [a for a in typing.get_args(current) if typing.get_origin(a) is not None]
+                if not inner:
+                    return None
+                current = inner[0]
+                continue
+            current = args[0]
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+# --- compiled rules -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class CountField:
@@ -349,9 +325,26 @@ class CountField:
     where: Node
 
 
+@dataclass(frozen=True)
+class TableField:
+    """A computed field: the threshold a table gives for the fact's ``key`` field.
+
+    ``rows`` are (kind, matcher, value) with kind ``default``, ``eq`` (matcher a value), ``in``
+    (a tuple of values) or ``matches`` (a pattern); values are already in the fact's representation.
+    """
+
+    name: str
+    fact: str
+    key: str
+    hit: str
+    rows: tuple[tuple[str, Any, float | str], ...]
+    displays: tuple[str, ...]
+    ftype: schema.FieldType
+
+
 @dataclass
 class CompiledRule:
-    """A rule ready for both engines: negation-free condition over one fact type."""
+    """A rule ready for both engines: a negation-free condition over one kind of fact."""
 
     id: str
     title: Text
@@ -366,60 +359,95 @@ class CompiledRule:
     origin: str
     line: int
     why: Text | None = None
+    state: str = "enforce"
+    effective: Effective | None = None
+    origins: dict[str, str] = field(default_factory=dict)
+    source: Rule | None = None
+    example_at: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def basis_text(self) -> str:
         return f"{self.basis.source} {self.basis.clause}"
 
+    def active_on(self, day: dt.date) -> bool:
+        eff = self.effective
+        return eff is None or ((eff.from_ is None or eff.from_ <= day) and (eff.until is None or day <= eff.until))
+
 
 @dataclass
 class CompiledRuleset:
-    """All rules of a ruleset chain, plus the count fields their conditions need."""
+    """The rules of a ruleset chain, plus the computed fields their conditions need."""
 
     name: str
     files: list[str]
     rules: list[CompiledRule]
     counts: dict[str, CountField] = field(default_factory=dict)
-    disabled: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, TableField] = field(default_factory=dict)
+    disabled: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> CompiledRule:
-        return next(r for r in self.rules if r.id == rule_id)
+        """The rule with this id. Raises KeyError."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
 
+    def fields_used(self) -> dict[str, set[str]]:
+        """Per kind of fact, the fields any rule, count, table or message reads (facts carry no more)."""
+        used: dict[str, set[str]] = {kind: set() for kind in schema.FACTS}
+        for rule in self.rules:
+            names = set(fields_of(rule.condition)) | {rule.locate} if rule.locate else set(fields_of(rule.condition))
+            for lang in ("zh", "en"):
+                names |= {n for n in placeholders(getattr(rule.message, lang)) if not n.startswith("param.")}
+            used[rule.applies_to] |= names
+        for count in self.counts.values():
+            used[count.child_type] |= set(fields_of(count.where))
+        for table in self.tables.values():
+            used[table.fact].add(table.key)
+        return used
 
-class _CompileError(Exception):
-    """Raised inside compilation; turned into RulesetError with the line of the offending node."""
-
-    def __init__(self, message: str, path: Path_ = ()):
-        super().__init__(message)
-        self.path = path
+    def active(self, day: dt.date) -> "CompiledRuleset":
+        """The rules whose ``effective`` dates include ``day``."""
+        return replace(self, rules=[r for r in self.rules if r.active_on(day)])
 
 
 _SAFE_REGEX = re.compile(r"^(?:[^\\\[\](){}?*+|.^$]|\\[\\.()\[\]{}?*+|^$-]|[.*+?|()]|\[\^?(?:[^\\\]]|\\.)+\])*$")
 
 
-def _check_regex(pattern: str) -> str:
-    """Accept a subset both engines read alike: literals, . * + ? | ( ) and [classes]."""
+def check_pattern(pattern: str) -> str:
+    """Accept a pattern subset both engines read alike: literals, . * + ? | ( ) and [classes].
+
+    Raises _CompileError (RS-PATTERN) otherwise; an empty pattern is refused (durable-rules error 508).
+    """
     if not pattern:
-        raise _CompileError("an empty pattern matches nothing (empty cells are missing); use 'missing: true'")
+        raise _CompileError("RS-PATTERN", pattern=pattern, detail="empty pattern; use 'missing: true'",
+                            detail_zh="空模式；请用 missing: true")
     if not _SAFE_REGEX.match(pattern) or "(?" in pattern:
-        raise _CompileError(
-            f"pattern '{pattern}' uses syntax outside the supported subset "
-            "(literals, . * + ? | ( ) [..]; no \\d, {n}, anchors or groups with ?)")
+        raise _CompileError("RS-PATTERN", pattern=pattern, detail="syntax outside the supported subset",
+                            detail_zh="超出支持的语法子集（不支持 \\d、{n}、锚点、(?…)）")
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise _CompileError(f"invalid pattern '{pattern}': {exc}") from None
+        raise _CompileError("RS-PATTERN", pattern=pattern, detail=str(exc), detail_zh=f"无效：{exc}") from None
     return unicodedata.normalize("NFC", pattern)
 
 
+def _type_error(en: str, zh: str) -> _CompileError:
+    return _CompileError("RS-TYPE", detail=en, detail_zh=zh)
+
+
 class _Compiler:
+    """Compiles one rule at a time into ``ruleset`` (which collects count and table fields)."""
+
     def __init__(self, ruleset: CompiledRuleset):
         self.ruleset = ruleset
+        self.rule_id = ""
 
-    def literal(self, value: Any, ftype: schema.FieldType, path_name: str) -> float | str:
+    def literal(self, value: Any, ftype: schema.FieldType, name: str) -> float | str:
         """A constant, converted to what the fact holds for a field of ``ftype``."""
         if isinstance(value, bool):
-            raise _CompileError(f"'{path_name}' compares with true/false; use exists / missing")
+            raise _type_error(f"'{name}' compared with true/false; use exists / missing",
+                              f"“{name}”不能与 true/false 比较；请用 exists / missing")
         if ftype.name in ("number", "money"):
             if isinstance(value, (int, float)):
                 return float(value)
@@ -427,71 +455,103 @@ class _Compiler:
                 try:
                     return float(parse_money(value))
                 except ValueError as exc:
-                    raise _CompileError(f"'{value}' is not an amount of money: {exc}") from None
-            raise _CompileError(f"'{path_name}' is a {ftype.name}; '{value}' is not a number")
+                    raise _type_error(f"'{value}' is not an amount of money ({exc})",
+                                      f"“{value}”不是金额（{exc}）") from None
+            raise _type_error(f"'{name}' is a {ftype.name}; '{value}' is not a number",
+                              f"“{name}”是数值，“{value}”不是数值")
         if ftype.name == "date":
             if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 try:
                     value = dt.date.fromisoformat(value)
                 except ValueError:
-                    raise _CompileError(f"'{value}' is not a calendar date") from None
+                    raise _type_error(f"'{value}' is not a calendar date", f"“{value}”不是有效日期") from None
             if isinstance(value, dt.date):
                 return float(value.year * 10000 + value.month * 100 + value.day)
-            raise _CompileError(f"'{path_name}' is a date; write it YYYY-MM-DD, not '{value}'")
+            raise _type_error(f"'{name}' is a date; write YYYY-MM-DD, not '{value}'",
+                              f"“{name}”是日期，应写作 YYYY-MM-DD，而不是“{value}”")
         if not isinstance(value, str):
-            raise _CompileError(f"'{path_name}' is text; quote '{value}'")
+            raise _type_error(f"'{name}' is text; quote '{value}'", f"“{name}”是文本，请给“{value}”加引号")
         value = unicodedata.normalize("NFC", value)
         if ftype.codes and value not in ftype.codes:
-            raise _CompileError(f"'{value}' is not a value of '{path_name}'; allowed: {', '.join(ftype.codes)}")
+            raise _type_error(f"'{value}' is not a value of '{name}'; allowed: {', '.join(ftype.codes)}",
+                              f"“{value}”不是“{name}”的取值；可用：{', '.join(ftype.codes)}")
         return value
 
     def field_type(self, fact: str, name: str) -> schema.FieldType:
         known = schema.FACTS[fact]
         if name not in known:
-            close = [k for k in known if k.split(".")[-1] == name.split(".")[-1]]
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise _CompileError(f"unknown field '{name}' for a {fact}{hint}")
+            close = [k for k in known if k.split(".")[-1] == name.split(".")[-1] or k.startswith(name + ".")]
+            raise _CompileError("RS-FIELD", name=name, fact=fact,
+                                suggest=f"did you mean {', '.join(close[:4])}? " if close else "")
         return known[name]
+
+    def param(self, params: dict, name: str) -> Any:
+        if name not in params:
+            raise _CompileError("RS-PARAM", name=name)
+        return params[name]
 
     def operand(self, value: Any, params: dict, ftype: schema.FieldType, name: str, fact: str,
                 op: str) -> Cmp | CmpField:
         if isinstance(value, ParamRef):
-            if value.param not in params:
-                raise _CompileError(f"parameter '{value.param}' is not defined in the rule's params")
-            return Cmp(name, op, self.literal(params[value.param], ftype, name))
+            found = self.param(params, value.param)
+            if isinstance(found, Table):
+                return CmpField(name, op, self.table(found, value.param, fact, ftype))
+            return Cmp(name, op, self.literal(found, ftype, name))
         if isinstance(value, FieldRef):
             other = self.field_type(fact, value.field)
             if other.name != ftype.name:
-                raise _CompileError(f"cannot compare '{name}' ({ftype.name}) with '{value.field}' ({other.name})")
+                raise _type_error(f"cannot compare '{name}' ({ftype.name}) with '{value.field}' ({other.name})",
+                                  f"“{name}”（{ftype.name}）不能与“{value.field}”（{other.name}）比较")
             return CmpField(name, op, value.field)
         if isinstance(value, list):
-            raise _CompileError(f"'{op}' takes one value; use 'in' for a list")
+            raise _type_error(f"'{op}' takes one value; use 'in' for a list", f"“{op}”只取一个值；列表请用 in")
         return Cmp(name, op, self.literal(value, ftype, name))
+
+    def table(self, spec: Table, param: str, fact: str, ftype: schema.FieldType) -> str:
+        """Register a threshold table as a computed field; returns its field name."""
+        table = spec.table
+        key_type = self.field_type(fact, table.key)
+        rows: list[tuple[str, Any, float | str]] = []
+        displays: list[str] = []
+        for row in table.rows:
+            value = self.literal(row.value, ftype, f"params.{param}")
+            if row.when is None:
+                rows.append(("default", None, value))
+            elif isinstance(row.when, PatternMatch):
+                rows.append(("matches", check_pattern(row.when.matches), value))
+            elif isinstance(row.when, list):
+                rows.append(("in", tuple(self.literal(v, key_type, table.key) for v in row.when), value))
+            else:
+                rows.append(("eq", self.literal(row.when, key_type, table.key), value))
+            displays.append(str(row.value))
+        name = f"table.{self.rule_id}.{param}"
+        self.ruleset.tables[name] = TableField(name, fact, table.key, table.hit, tuple(rows), tuple(displays), ftype)
+        return name
 
     def condition(self, cond: Any, fact: str, params: dict, path: Path_) -> Node:
         try:
-            return self._condition(cond, fact, params, path)
+            if isinstance(cond, All):
+                return And(tuple(self.condition(c, fact, params, (*path, "all", i)) for i, c in enumerate(cond.all)))
+            if isinstance(cond, AnyOf):
+                return Or(tuple(self.condition(c, fact, params, (*path, "any", i)) for i, c in enumerate(cond.any)))
+            if isinstance(cond, Not):
+                inner = self.condition(cond.not_, fact, params, (*path, "not"))
+                try:
+                    return negate(inner)
+                except NotNegatable:
+                    raise _CompileError("RS-NEGATE", path) from None
+            if isinstance(cond, Count):
+                return self.count(cond, fact, params, path)
+            return self.leaf(cond, fact, params)
         except _CompileError as exc:
             if not exc.path:
                 exc.path = path
             raise
 
-    def _condition(self, cond: Any, fact: str, params: dict, path: Path_) -> Node:
-        if isinstance(cond, All):
-            return And(tuple(self.condition(c, fact, params, (*path, "all", i)) for i, c in enumerate(cond.all)))
-        if isinstance(cond, AnyOf):
-            return Or(tuple(self.condition(c, fact, params, (*path, "any", i)) for i, c in enumerate(cond.any)))
-        if isinstance(cond, Not):
-            return negate(self.condition(cond.not_, fact, params, (*path, "not")))
-        if isinstance(cond, Count):
-            return self.count(cond, fact, params, path)
-        return self.leaf(cond, fact, params)
-
     def leaf(self, leaf: Leaf, fact: str, params: dict) -> Node:
         set_ops = [op for op in LEAF_OPS if getattr(leaf, "in_" if op == "in" else op) is not None]
         if len(set_ops) != 1:
-            raise _CompileError(f"a condition on '{leaf.field}' needs exactly one operator of "
-                                f"{', '.join(LEAF_OPS)}; found {len(set_ops) or 'none'}")
+            raise _CompileError("RS-OPCOUNT", name=leaf.field, found=len(set_ops), allowed=", ".join(LEAF_OPS))
         op = set_ops[0]
         ftype = self.field_type(fact, leaf.field)
         value = getattr(leaf, "in_" if op == "in" else op)
@@ -499,22 +559,25 @@ class _Compiler:
             return Exists(leaf.field, value if op == "exists" else not value)
         if op == "matches":
             if ftype.name not in ("text", "code"):
-                raise _CompileError(f"'matches' needs a text field; '{leaf.field}' is {ftype.name}")
-            return Match(leaf.field, _check_regex(value))
+                raise _type_error(f"'matches' needs a text field; '{leaf.field}' is {ftype.name}",
+                                  f"matches 只用于文本字段；“{leaf.field}”是 {ftype.name}")
+            return Match(leaf.field, check_pattern(value))
         if op in ("in", "not_in"):
             if isinstance(value, ParamRef):
-                if value.param not in params or not isinstance(params[value.param], list):
-                    raise _CompileError(f"parameter '{value.param}' must be a list in the rule's params")
-                value = params[value.param]
+                value = self.param(params, value.param)
+                if not isinstance(value, list):
+                    raise _type_error(f"parameter '{leaf.field}' must be a list for '{op}'",
+                                      f"用于 {op} 的参数必须是列表")
             return InSet(leaf.field, tuple(self.literal(v, ftype, leaf.field) for v in value), op == "not_in")
         if op not in ("eq", "ne") and not ftype.ordered:
-            raise _CompileError(f"'{op}' needs a number, money or date field; '{leaf.field}' is {ftype.name}")
+            raise _type_error(f"'{op}' needs a number, money or date field; '{leaf.field}' is {ftype.name}",
+                              f"“{op}”只用于数值、金额或日期字段；“{leaf.field}”是 {ftype.name}")
         return self.operand(value, params, ftype, leaf.field, fact, op)
 
     def count(self, cond: Count, fact: str, params: dict, path: Path_) -> Node:
         child = schema.CHILDREN.get(fact)
         if child is None:
-            raise _CompileError(f"a {fact} has no children to count")
+            raise _CompileError("RS-COUNT", fact=fact)
         where = (self.condition(cond.count.where, child, params, (*path, "count", "where"))
                  if cond.count.where is not None else And(()))
         name = next((c.name for c in self.ruleset.counts.values() if c.child_type == child and c.where == where),
@@ -522,12 +585,10 @@ class _Compiler:
         self.ruleset.counts[name] = CountField(name, child, where)
         ops = [op for op in COMPARISONS if getattr(cond, op) is not None]
         if len(ops) != 1:
-            raise _CompileError(f"a count needs exactly one of {', '.join(COMPARISONS)}")
+            raise _CompileError("RS-OPCOUNT", name="count", found=len(ops), allowed=", ".join(COMPARISONS))
         value = getattr(cond, ops[0])
         if isinstance(value, ParamRef):
-            if value.param not in params:
-                raise _CompileError(f"parameter '{value.param}' is not defined in the rule's params")
-            value = params[value.param]
+            value = self.param(params, value.param)
         return Cmp(name, ops[0], self.literal(value, schema.NUMBER, "count"))
 
 
@@ -543,133 +604,202 @@ def render_message(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), "—"), template)
 
 
-def _line(lines: dict[Path_, int], path: Path_) -> int:
-    while path and path not in lines:
-        path = path[:-1]
-    return lines.get(path, 1)
+# --- loading a chain ------------------------------------------------------------------------------
+
+@dataclass
+class _Loaded:
+    """One file of a chain: its head, its valid rules and overrides, and positions."""
+
+    path: Path
+    head: RulesetHead
+    rules: list[tuple[int, Rule]]
+    overrides: list[tuple[str, Override]]
+    marks: Marks
+
+    def where(self, path: Path_) -> str:
+        return f"{self.path}:{_mark(self.marks, path)[0]}"
 
 
-def _load_chain(path: Path, seen: tuple[Path, ...]) -> list[tuple[Path, RulesetFile, dict[Path_, int]]]:
+def _load_file(path: Path, sink: _Sink) -> _Loaded | None:
+    read = read_yaml(path, sink)
+    if read is None:
+        return None
+    data, marks = read
+    file = str(path)
+    if not isinstance(data, dict):
+        sink.add(make_problem("RS-VALUE", file, (1, 1), where="(top)", detail="a ruleset is a mapping"))
+        return None
+    try:
+        head = RulesetHead.model_validate(data)
+    except ValidationError as exc:
+        _validation_problems(exc, file, marks, (), RulesetHead, sink)
+        return None
+    rules: list[tuple[int, Rule]] = []
+    for index, raw in enumerate(head.rules):
+        try:
+            rules.append((index, Rule.model_validate(raw)))
+        except ValidationError as exc:
+            _validation_problems(exc, file, marks, ("rules", index), Rule, sink)
+    overrides: list[tuple[str, Override]] = []
+    for rule_id, raw in head.overrides.items():
+        try:
+            overrides.append((rule_id, Override.model_validate(raw)))
+        except ValidationError as exc:
+            _validation_problems(exc, file, marks, ("overrides", rule_id), Override, sink)
+    return _Loaded(path, head, rules, overrides, marks)
+
+
+def _load_chain(path: Path, seen: tuple[Path, ...], sink: _Sink) -> list[_Loaded]:
     resolved = path.resolve()
     if resolved in seen:
         chain = " → ".join(str(p) for p in (*seen, resolved))
-        raise RulesetError(str(path), 1, f"'extends' forms a cycle: {chain}")
-    data, lines = read_yaml(path)
-    try:
-        parsed = RulesetFile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise RulesetError(str(path), _line(lines, _strip_tags(err["loc"])), f"{where}: {err['msg']}") from None
-    chain: list[tuple[Path, RulesetFile, dict[Path_, int]]] = []
-    if parsed.extends:
-        parent = (path.parent / parsed.extends)
-        if not parent.is_file():
-            raise RulesetError(str(path), _line(lines, ("extends",)), f"parent ruleset '{parsed.extends}' not found")
-        chain = _load_chain(parent, (*seen, resolved))
-    return [*chain, (path, parsed, lines)]
+        sink.add(make_problem("RS-CYCLE", str(path), (1, 1), chain=chain))
+        return []
+    loaded = _load_file(path, sink)
+    if loaded is None:
+        return []
+    chain: list[_Loaded] = []
+    if loaded.head.extends:
+        parent = Path(os.path.normpath(path.parent / loaded.head.extends))
+        if parent.is_file():
+            chain = _load_chain(parent, (*seen, resolved), sink)
+        else:
+            sink.add(make_problem("RS-PARENT", str(path), _mark(loaded.marks, ("extends",)), name=loaded.head.extends))
+    return [*chain, loaded]
 
 
-_UNION_TAGS = {"all", "any", "not", "count", "leaf"}
+@dataclass
+class _Entry:
+    """A rule while the chain is merged: the rule, where it and each overridden value come from."""
+
+    loaded: _Loaded
+    index: int
+    rule: Rule
+    origins: dict[str, str]
+    example_at: list[tuple[str, int, int]]
 
 
-def _strip_tags(loc: tuple) -> Path_:
-    """Drop pydantic's union-member names from an error location so it maps onto YAML keys."""
-    out: list = []
-    for i, part in enumerate(loc):
-        if isinstance(part, str):
-            if part in _UNION_TAGS and i > 0 and loc[i - 1] in ("when", "where") or (
-                    part in _UNION_TAGS and out and isinstance(out[-1], int) and loc[i - 2] in ("all", "any")):
+def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list[_Entry]:
+    entries: list[_Entry] = []
+    by_id: dict[str, _Entry] = {}
+    for loaded in chain:
+        file = str(loaded.path)
+        for index, rule in loaded.rules:
+            where = loaded.where(("rules", index))
+            if rule.id in by_id:
+                sink.add(make_problem("RS-DUPID", file, _mark(loaded.marks, ("rules", index, "id")),
+                                      rule=rule.id, where=by_id[rule.id].loaded.where(("rules", by_id[rule.id].index))))
                 continue
-            if "[" in part or part in ("str", "int", "float", "bool", "ParamRef", "FieldRef"):
+            origins = {"rule": where, "severity": where, "state": where, "effective": where, "examples": where}
+            origins.update({f"params.{p}": where for p in rule.params})
+            entry = _Entry(loaded, index, rule, origins, [
+                (file, *_mark(loaded.marks, ("rules", index, "examples", j))) for j in range(len(rule.examples))])
+            entries.append(entry)
+            by_id[rule.id] = entry
+        for rule_id, override in loaded.overrides:
+            pos = _mark(loaded.marks, ("overrides", rule_id))
+            where = f"{file}:{pos[0]}"
+            entry = by_id.get(rule_id)
+            if entry is None:
+                sink.add(make_problem("RS-OVERRIDE", file, pos, rule=rule_id))
                 continue
-        out.append(part)
-    return tuple(out)
-
-
-def load_ruleset(path: Path) -> CompiledRuleset:
-    """Load a ruleset and its ``extends`` chain and compile every rule. Raises RulesetError."""
-    return _compile_chain(_load_chain(Path(path), ()))
-
-
-def ruleset_from_data(data: dict, file: str = "<data>") -> CompiledRuleset:
-    """Compile one ruleset given as plain data (no ``extends``). Raises RulesetError."""
-    try:
-        parsed = RulesetFile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise RulesetError(file, 1, f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
-    if parsed.extends:
-        raise RulesetError(file, 1, "'extends' needs a ruleset file")
-    return _compile_chain([(Path(file), parsed, {})])
-
-
-def _compile_chain(chain: list[tuple[Path, RulesetFile, dict[Path_, int]]]) -> CompiledRuleset:
-    compiled = CompiledRuleset(name=chain[-1][1].ruleset, files=[str(p) for p, _, _ in chain], rules=[])
-    compiler = _Compiler(compiled)
-    seen: dict[str, str] = {}
-    raw_rules: list[tuple[Path, Rule, dict[Path_, int], int]] = []
-    for file_path, parsed, lines in chain:
-        for index, rule in enumerate(parsed.rules):
-            line = _line(lines, ("rules", index))
-            if rule.id in seen:
-                raise RulesetError(str(file_path), line, f"rule id '{rule.id}' is already defined in {seen[rule.id]}")
-            seen[rule.id] = f"{file_path}:{line}"
-            raw_rules.append((file_path, rule, lines, index))
-        for rule_id, override in parsed.overrides.items():
-            target = next((i for i, r in enumerate(raw_rules) if r[1].id == rule_id), None)
-            line = _line(lines, ("overrides", rule_id))
-            if target is None:
-                raise RulesetError(str(file_path), line, f"override of unknown rule '{rule_id}'")
-            origin, rule, rule_lines, rule_index = raw_rules[target]
-            unknown = set(override.params) - set(rule.params)
+            unknown = sorted(set(override.params) - set(entry.rule.params))
             if unknown:
-                raise RulesetError(str(file_path), line, f"rule '{rule_id}' has no parameter {', '.join(sorted(unknown))}")
+                sink.add(make_problem("RS-OVERPARAM", file, pos, rule=rule_id, name=", ".join(unknown)))
+                continue
             if not override.enabled:
                 if not override.reason:
-                    raise RulesetError(str(file_path), line, f"disabling '{rule_id}' needs a reason")
-                compiled.disabled[rule_id] = override.reason
-            update = {"params": {**rule.params, **override.params}}
-            if override.severity:
-                update["severity"] = override.severity
-            raw_rules[target] = (origin, rule.model_copy(update=update), rule_lines, rule_index)
-    for file_path, rule, lines, index in raw_rules:
-        if rule.id in compiled.disabled:
-            continue
-        base: Path_ = ("rules", index)
-        try:
-            compiled.rules.append(_compile_rule(compiler, rule, file_path, _line(lines, base)))
-        except _CompileError as exc:
-            raise RulesetError(str(file_path), _line(lines, (*base, *_strip_tags(exc.path))), str(exc)) from None
-    return compiled
+                    sink.add(make_problem("RS-REASON", file, pos, rule=rule_id))
+                    continue
+                compiled.disabled[rule_id] = (override.reason, where)
+            update: dict[str, Any] = {"params": {**entry.rule.params, **override.params}}
+            entry.origins.update({f"params.{p}": where for p in override.params})
+            for attr in ("severity", "state", "effective", "examples"):
+                if getattr(override, attr) is not None:
+                    update[attr] = getattr(override, attr)
+                    entry.origins[attr] = where
+            if override.examples is not None:
+                entry.example_at = [(file, *_mark(loaded.marks, ("overrides", rule_id, "examples", j)))
+                                    for j in range(len(override.examples))]
+            entry.rule = entry.rule.model_copy(update=update)
+    return entries
 
 
-def _compile_rule(compiler: _Compiler, rule: Rule, file_path: Path, line: int) -> CompiledRule:
+def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRule:
+    compiler.rule_id = rule.id
     if rule.basis.source not in KNOWN_SOURCES:
-        raise _CompileError(f"basis source '{rule.basis.source}' is not in the catalogue "
-                            f"({', '.join(KNOWN_SOURCES)})", ("basis", "source"))
+        raise _CompileError("RS-BASIS", ("basis", "source"), source=rule.basis.source,
+                            allowed=", ".join(KNOWN_SOURCES))
     condition = compiler.condition(rule.when, rule.applies_to, rule.params, ("when",))
     known = schema.FACTS[rule.applies_to]
     for lang in ("zh", "en"):
         for name in placeholders(getattr(rule.message, lang)):
-            if name.startswith("param."):
-                if name[6:] not in rule.params:
-                    raise _CompileError(f"message placeholder '{{{name}}}': no such parameter", ("message", lang))
-            elif name not in known:
-                raise _CompileError(f"message placeholder '{{{name}}}' is not a field of a {rule.applies_to}",
-                                    ("message", lang))
+            if name.startswith("param.") and name[6:] in rule.params:
+                continue
+            if name not in known:
+                raise _CompileError("RS-PLACEHOLDER", ("message", lang), name=name)
     if rule.field is not None:
-        compiler.field_type(rule.applies_to, rule.field)
+        try:
+            compiler.field_type(rule.applies_to, rule.field)
+        except _CompileError as exc:
+            exc.path = ("field",)
+            raise
+    locate = rule.field or next((f for f in fields_of(condition) if f in known), None)
     return CompiledRule(
         id=rule.id, title=rule.title, severity=rule.severity, basis=rule.basis, applies_to=rule.applies_to,
-        condition=condition, params=dict(rule.params), message=rule.message,
-        locate=rule.field or next(iter(f for f in fields_of(condition) if not f.startswith("count.")), None),
-        examples=rule.examples, origin=str(file_path), line=line, why=rule.why,
+        condition=condition, params=dict(rule.params), message=rule.message, locate=locate,
+        examples=rule.examples, origin=str(entry.loaded.path), line=_mark(entry.loaded.marks, ("rules", entry.index))[0],
+        why=rule.why, state=rule.state, effective=rule.effective, origins=dict(entry.origins), source=rule,
+        example_at=list(entry.example_at),
     )
+
+
+def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
+    compiled = CompiledRuleset(name=chain[-1].head.ruleset if chain else "", files=[str(c.path) for c in chain],
+                               rules=[])
+    compiler = _Compiler(compiled)
+    for entry in _merge(chain, compiled, sink):
+        if entry.rule.id in compiled.disabled:
+            continue
+        base: Path_ = ("rules", entry.index)
+        try:
+            compiled.rules.append(_compile_rule(compiler, entry.rule, entry))
+        except _CompileError as exc:
+            # an override's params live in the overriding file; everything else in the rule's own
+            sink.add(make_problem(exc.code, str(entry.loaded.path),
+                                  _mark(entry.loaded.marks, (*base, *_clean_loc(exc.path))), **exc.details))
+    return compiled
+
+
+def load_ruleset(path: Path) -> CompiledRuleset:
+    """Load a ruleset and its ``extends`` chain and compile every rule. Raises RulesetError."""
+    sink = _Sink(strict=True)
+    chain = _load_chain(Path(path), (), sink)
+    return _compile_chain(chain, sink)
+
+
+def collect_problems(path: Path) -> tuple[CompiledRuleset | None, list[Problem]]:
+    """Every problem of a ruleset chain (not only the first), and what could be compiled."""
+    sink = _Sink(strict=False)
+    chain = _load_chain(Path(path), (), sink)
+    compiled = _compile_chain(chain, sink) if chain else None
+    return compiled, sink.problems
+
+
+def ruleset_from_data(data: dict, file: str = "<data>") -> CompiledRuleset:
+    """Compile one ruleset given as plain data (no ``extends``). Raises RulesetError."""
+    sink = _Sink(strict=True)
+    try:
+        head = RulesetHead.model_validate(data)
+        rules = [(i, Rule.model_validate(r)) for i, r in enumerate(head.rules)]
+    except ValidationError as exc:
+        raise RulesetError(make_problem("RS-VALUE", file, (1, 1), where="", detail=exc.errors()[0]["msg"])) from None
+    if head.extends or head.overrides:
+        raise RulesetError(make_problem("RS-VALUE", file, (1, 1), where="extends", detail="needs a ruleset file"))
+    return _compile_chain([_Loaded(Path(file), head, rules, [], {})], sink)
+
 
 
 def default_ruleset_path() -> Path:
     """The bundled Shanghai ruleset (rulesets/shanghai.yaml)."""
     return BUNDLED_DIR / "shanghai.yaml"
-
-

@@ -1,8 +1,10 @@
 """Run every rule's own examples: a failing example must make the rule fire, a passing one must not.
 
-This is how policy staff know an edit did what they meant (in the spirit of sqlfluff's rule cases).
-Each example's ``declaration`` is a project fragment (or, with ``kind: department``, a department
-with inline projects) in the declaration format, English keys or Chinese labels.
+This is how policy staff know an edit did what they meant (in the spirit of sqlfluff's rule cases
+and ``conftest verify``). Each example's ``declaration`` is a project fragment (or, with
+``kind: department``, a department with inline projects) in the declaration format, English keys or
+Chinese labels. A failing example may also state a ``message`` fragment, the ``row`` of the finding,
+or the ``count`` of findings. All examples of a ruleset are screened in one run.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from .rulesets import CompiledRule, CompiledRuleset
 
 @dataclass
 class ExampleOutcome:
-    """One example's result; ``ok`` says whether the rule behaved as the example expects."""
+    """One example's result; ``problem`` (zh, en) says what went wrong, None when it behaved."""
 
     rule: CompiledRule
     index: int
     expect: str
-    ok: bool
     findings: list[Finding]
     load_problems: list[Finding]
+    problem: tuple[str, str] | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
 
     @property
     def label(self) -> str:
@@ -49,15 +55,48 @@ def example_corpus(declaration: dict, label: str) -> Corpus:
     return corpus
 
 
+def _judge(rule: CompiledRule, index: int, fired: list[Finding], loaded: list[Finding]) -> tuple[str, str] | None:
+    example = rule.examples[index]
+    if loaded:
+        detail = "; ".join(f.message_en for f in loaded)
+        return f"示例无法读取：{'；'.join(f.message_zh for f in loaded)}", f"the example does not load: {detail}"
+    if example.expect == "pass":
+        if fired:
+            return (f"通过示例上规则触发了：{fired[0].message_zh}", f"the rule fired on a passing example: {fired[0].message_en}")
+        return None
+    if not fired:
+        return "失败示例上规则没有触发", "the rule did not fire on a failing example"
+    if example.count is not None and len(fired) != example.count:
+        return (f"应有 {example.count} 条结果，实际 {len(fired)} 条", f"expected {example.count} findings, got {len(fired)}")
+    if example.row is not None and all(f.row != example.row for f in fired):
+        rows = ", ".join(str(f.row) for f in fired)
+        return f"应在第 {example.row} 行，实际在第 {rows} 行", f"expected on row {example.row}, found on row {rows}"
+    if example.message is not None and all(
+            example.message not in f.message_zh and example.message not in f.message_en for f in fired):
+        return (f"消息中没有“{example.message}”：{fired[0].message_zh}",
+                f"no message contains '{example.message}': {fired[0].message_en}")
+    return None
+
+
 def run_examples(ruleset: CompiledRuleset, engine: str = "reference") -> list[ExampleOutcome]:
-    """Outcome of every example of every rule in ``ruleset``."""
-    outcomes = []
+    """Outcome of every example of every rule in ``ruleset`` (one screening run for all of them)."""
+    corpus = Corpus()
+    labels: list[tuple[CompiledRule, int, str, list[Finding]]] = []
     for rule in ruleset.rules:
         for index, example in enumerate(rule.examples):
             label = f"{rule.origin}#{rule.id}.examples[{index}]"
-            corpus = example_corpus(example.declaration, label)
-            result = screen_corpus(corpus, ruleset, engine=engine, jobs=1)
-            fired = [f for f in result.findings if f.rule_id == rule.id]
-            ok = bool(fired) == (example.expect == "fail") and not corpus.findings
-            outcomes.append(ExampleOutcome(rule, index, example.expect, ok, fired, corpus.findings))
+            part = example_corpus(example.declaration, label)
+            corpus.departments += part.departments
+            corpus.projects += part.projects
+            corpus.files += part.files
+            labels.append((rule, index, label, part.findings))
+    result = screen_corpus(corpus, ruleset, engine=engine)
+    by_label: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_label.setdefault(finding.file, []).append(finding)
+    outcomes = []
+    for rule, index, label, loaded in labels:
+        fired = [f for f in by_label.get(label, []) if f.rule_id == rule.id]
+        outcomes.append(ExampleOutcome(rule, index, rule.examples[index].expect, fired, loaded,
+                                       _judge(rule, index, fired, loaded)))
     return outcomes

@@ -83,3 +83,9 @@ def test_a_rule_beyond_the_engine_limit_runs_on_the_reference_evaluator():
     result = screen_corpus(corpus, ruleset, engine="durable", jobs=1)
     assert result.reference_rules == ["T-WIDE"] and result.fallbacks == []
     assert [(f.rule_id, f.row) for f in result.findings] == [("T-WIDE", 1)]
+
+
+def test_a_small_number_in_a_batch_keeps_a_decimal_point():
+    # json.dumps writes 1e-05, which crashes durable-rules: such a batch takes our own formatting.
+    text = facts_json([("f0", "indicator", {"value.amount": 1e-05, "level3": "甲"})], "1")
+    assert '"value__amount":1.0e-05' in text and json.loads(text)[0]["value__amount"] == 1e-05

@@ -62,7 +62,7 @@ def test_the_minimal_rule_loads(tmp_path):
 
 @pytest.mark.parametrize("old,new,line,words", [
     ("    severity: error\n", "    severity: error\n    severity: warning\n", 6, "duplicate key"),
-    ("    severity: error\n", "    severity: error\n    colour: red\n", 6, "Extra inputs"),
+    ("    severity: error\n", "    severity: error\n    colour: red\n", 6, "unknown key 'colour'"),
     ("field: value.amount, gt: 100", "field: value.amout, gt: 100", 8, "unknown field 'value.amout'"),
     ("field: value.amount, gt: 100", "field: value.amount, above: 100", 8, "above"),
     ("field: value.amount, gt: 100", "field: value.amount, gt: lots", 8, "not a number"),

@@ -1,0 +1,111 @@
+"""Compiled conditions: negation-free trees that both engines evaluate.
+
+A rule's ``when`` compiles to these nodes (:mod:`g60rules.rulesets`). ``not`` is pushed down to the
+leaves when compiling, under one rule shared by both engines: a comparison on a field the fact does
+not have is false. So ``not (x < 5)`` becomes ``x missing or x ≥ 5``. A ``matches`` cannot be negated
+(durable-rules has no negated pattern match).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Union
+
+INVERSE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
+
+
+@dataclass(frozen=True)
+class Cmp:
+    """``field OP value`` where value is a float or str constant."""
+
+    field: str
+    op: str
+    value: float | str
+
+
+@dataclass(frozen=True)
+class CmpField:
+    """``field OP other`` — two fields of the same fact."""
+
+    field: str
+    op: str
+    other: str
+
+
+@dataclass(frozen=True)
+class InSet:
+    """``field in values`` (``negate``: not in); false when the field is missing."""
+
+    field: str
+    values: tuple[float | str, ...]
+    negate: bool
+
+
+@dataclass(frozen=True)
+class Exists:
+    field: str
+    present: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    """Whole-text pattern match (restricted syntax; see :func:`g60rules.rulesets.check_pattern`)."""
+
+    field: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple["Node", ...]
+
+
+Node = Union[Cmp, CmpField, InSet, Exists, Match, And, Or]
+
+
+class NotNegatable(Exception):
+    """A ``matches`` under ``not``."""
+
+
+def negate(node: Node) -> Node:
+    """The negation of ``node``, pushed down to the leaves. Raises NotNegatable for ``matches``."""
+    if isinstance(node, Cmp):
+        return Or((Exists(node.field, False), Cmp(node.field, INVERSE[node.op], node.value)))
+    if isinstance(node, CmpField):
+        return Or((Exists(node.field, False), Exists(node.other, False),
+                   CmpField(node.field, INVERSE[node.op], node.other)))
+    if isinstance(node, InSet):
+        return Or((Exists(node.field, False), InSet(node.field, node.values, not node.negate)))
+    if isinstance(node, Exists):
+        return Exists(node.field, not node.present)
+    if isinstance(node, And):
+        return Or(tuple(negate(n) for n in node.items))
+    if isinstance(node, Or):
+        return And(tuple(negate(n) for n in node.items))
+    raise NotNegatable(node.field)
+
+
+def fields_of(node: Node) -> list[str]:
+    """Field paths a condition reads, in order of appearance."""
+    if isinstance(node, (And, Or)):
+        return [f for n in node.items for f in fields_of(n)]
+    if isinstance(node, CmpField):
+        return [node.field, node.other]
+    return [node.field]
+
+
+@lru_cache(maxsize=1024)
+def _regex(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.DOTALL)
+
+
+def full_match(pattern: str, text: str) -> bool:
+    """Whole-text match in which ``.`` also matches a line break, as in durable-rules."""
+    return _regex(pattern).fullmatch(text) is not None
