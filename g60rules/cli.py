@@ -1,12 +1,15 @@
-"""Command line: ``g60rules check``, ``g60rules graph``, ``g60rules ruleset test``.
+"""Command line: ``check``, ``graph``, ``explain``, ``impact``, ``rules`` and ``ruleset …``.
 
 Exit codes, the same for every command and format:
-0 — nothing at or above ``--fail-on``; 1 — findings at or above it (or a rule example that fails);
-2 — usage error, unusable ruleset, missing path, or internal error.
+0 — nothing at or above ``--fail-on`` (lint: no problem); 1 — findings at or above it (lint: problems;
+``ruleset test``: an example that does not behave); 2 — usage error, unusable ruleset, missing path,
+or internal error. Findings of rules in state ``warn`` or ``shadow`` never fail a run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,16 +19,21 @@ import typer
 from rich.console import Console
 
 from .engine import ENGINES, screen
+from .explain import explain_on, explain_rule
 from .findings import Severity
 from .graph import build_graph, export
+from .impact import ImpactError, impact, render
+from .lint import lint
 from .loader import load_corpus
 from .report import render_text, to_json
-from .rulesets import RulesetError, default_ruleset_path, load_ruleset
+from .ruledocs import rules_markdown, show_text
+from .ruleset_schema import json_schema
+from .rulesets import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
 from .ruletests import run_examples
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Screen 财政项目支出绩效目标申报表 against YAML rulesets.")
-ruleset_app = typer.Typer(no_args_is_help=True, help="Work on ruleset files.")
+ruleset_app = typer.Typer(no_args_is_help=True, help="Work on ruleset files: lint, test, show, schema.")
 app.add_typer(ruleset_app, name="ruleset")
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -58,47 +66,68 @@ class GraphFormat(str, Enum):
     dot = "dot"
 
 
+class DocFormat(str, Enum):
+    md = "md"
+    text = "text"
+
+
 assert {e.value for e in Engine} == set(ENGINES)
+
+RULESET_HELP = "Ruleset file [default: rulesets/shanghai.yaml]."
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True).print(f"g60rules: {message}", markup=False, highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"g60rules: {message}", markup=False, highlight=False)
     raise typer.Exit(EXIT_ERROR)
 
 
-def _ruleset(path: Optional[Path]):
+def _ruleset(path: Optional[Path], lang: Lang = Lang.zh) -> CompiledRuleset:
     target = path or default_ruleset_path()
     if not target.is_file():
         _fail(f"ruleset not found: {target}" + ("" if path else " (pass --ruleset)"))
     try:
         return load_ruleset(target)
     except RulesetError as exc:
-        _fail(f"{exc.file}:{exc.line}: {exc.message}")
+        _fail(exc.problem.text(lang.value))
+
+
+def _today(value: Optional[str]) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--as-of takes a date YYYY-MM-DD, not '{value}'")
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 @app.command()
 def check(
     paths: List[Path] = typer.Argument(..., help="Declaration files or directories (*.yaml, *.yml)."),
-    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help="Ruleset file [default: rulesets/shanghai.yaml]."),
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes [default: CPU count]."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect [default: today]."),
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
-    compiled = _ruleset(ruleset)
+    compiled = _ruleset(ruleset, lang).active(_today(as_of))
     try:
         result = screen(paths, compiled, engine=engine.value, jobs=jobs)
     except FileNotFoundError as exc:
         _fail(f"no such file or directory: {exc}")
     if fmt is Format.json:
-        sys.stdout.write(to_json(result, lang.value, compiled.name) + "\n")
+        _out(to_json(result, lang.value, compiled.name))
     else:
         render_text(result, lang.value, Console(highlight=False, soft_wrap=True))
     if fail_on is not FailOn.never:
         floor = Severity(fail_on.value).rank
-        if any(f.severity.rank >= floor for f in result.findings):
+        if any(f.state == "enforce" and f.severity.rank >= floor for f in result.findings):
             raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_CLEAN)
 
@@ -113,26 +142,128 @@ def graph(
         corpus = load_corpus(paths)
     except FileNotFoundError as exc:
         _fail(f"no such file or directory: {exc}")
-    sys.stdout.write(export(build_graph(corpus.departments, corpus.projects), fmt.value) + "\n")
+    _out(export(build_graph(corpus.departments, corpus.projects), fmt.value))
+
+
+@app.command()
+def explain(
+    rule_id: str = typer.Argument(..., metavar="RULE", help="Rule id, e.g. G60-APP-001."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="[DECLARATION]...", help="Declarations to trace."),
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
+) -> None:
+    """Document a rule; with declarations, show every value it compared and each result."""
+    compiled = _ruleset(ruleset, lang)
+    try:
+        rule = compiled.rule(rule_id)
+    except KeyError:
+        _fail(f"no rule {rule_id} in {compiled.name}; 'g60rules rules' lists them")
+    _out(explain_rule(compiled, rule.id, lang.value))
+    if paths:
+        try:
+            _out(explain_on(compiled, rule, paths, lang.value))
+        except FileNotFoundError as exc:
+            _fail(f"no such file or directory: {exc}")
+
+
+@app.command("impact")
+def impact_command(
+    old: str = typer.Argument(..., help="Ruleset before the change: a file or git:REF:PATH."),
+    new: str = typer.Argument(..., help="Ruleset after the change: a file or git:REF:PATH."),
+    paths: List[Path] = typer.Argument(..., help="Declarations to run both over."),
+    fmt: DocFormat = typer.Option(DocFormat.text, "--format", "-f", help="text, or md to paste into a review."),
+    examples: int = typer.Option(5, "--examples", "-n", min=0, help="Examples shown per list."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
+) -> None:
+    """Preview a ruleset change: per rule, what newly fails, newly passes, or changes."""
+    try:
+        impacts = impact(old, new, paths)
+    except (ImpactError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    except RulesetError as exc:
+        _fail(exc.problem.text(lang.value))
+    _out(render(impacts, fmt.value, lang.value, examples))
+
+
+@app.command()
+def rules(
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    fmt: DocFormat = typer.Option(DocFormat.text, "--format", "-f", help="text (a list) or md (docs/rules.md)."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """List the rules, or write their documentation (one section per rule)."""
+    compiled = _ruleset(ruleset, lang)
+    if fmt is DocFormat.md:
+        text = rules_markdown(compiled, lang.value)
+    else:
+        text = "\n".join(f"{r.id:<14} {r.severity:<8} {r.state:<8} {r.title.en if lang is Lang.en else r.title.zh}"
+                         for r in compiled.rules) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        _out(text)
+
+
+@ruleset_app.command("lint")
+def ruleset_lint(
+    files: List[Path] = typer.Argument(..., help="Ruleset files."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of problems and hints."),
+    strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+) -> None:
+    """Every problem of the rulesets with file:line:column and a fix hint; exit 1 if any."""
+    failing = False
+    console = Console(highlight=False, soft_wrap=True)
+    for file in files:
+        if not file.is_file():
+            _fail(f"no such ruleset: {file}")
+        problems = lint(file)
+        for problem in problems:
+            console.print(problem.text(lang.value), markup=False)
+        failing |= any(p.level == "error" or strict for p in problems)
+        if not problems:
+            console.print(f"{file}: " + ("ok" if lang is Lang.en else "没有问题"), markup=False)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
 @ruleset_app.command("test")
 def ruleset_test(
     files: Optional[List[Path]] = typer.Argument(None, help="Ruleset files [default: the bundled rulesets]."),
     engine: Engine = typer.Option(Engine.reference, "--engine", help="Rule engine."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
 ) -> None:
     """Run every rule's passing and failing examples; exit 1 if any does not behave as stated."""
-    targets = files or sorted(default_ruleset_path().parent.glob("*.yaml"))
-    console = Console(highlight=False)
-    failed = 0
+    targets = files or sorted(default_ruleset_path().parent.rglob("*.yaml"))
+    console = Console(highlight=False, soft_wrap=True)
+    failed = total = 0
     for target in targets:
-        for outcome in run_examples(_ruleset(target), engine=engine.value):
+        compiled = _ruleset(target, lang)
+        outcomes = run_examples(compiled, engine=engine.value)
+        total += len(outcomes)
+        for outcome in outcomes:
             if not outcome.ok:
                 failed += 1
-                problems = "; ".join(f.message_en for f in outcome.load_problems)
-                console.print(f"FAIL {target}: {outcome.label}"
-                              + (f" — example does not load: {problems}" if problems else
-                                 f" — expected the rule to {'fire' if outcome.expect == 'fail' else 'stay silent'}"),
-                              markup=False)
-    console.print(f"{failed} failed" if failed else "all rule examples pass", markup=False)
+                file, line, _ = outcome.rule.example_at[outcome.index]
+                text = outcome.problem[1] if lang is Lang.en else outcome.problem[0]
+                console.print(f"FAIL {file}:{line}: {outcome.label}: {text}", markup=False)
+        uncovered = [r.id for r in compiled.rules if {e.expect for e in r.examples} != {"pass", "fail"}]
+        for rule_id in uncovered:
+            failed += 1
+            console.print(f"FAIL {target}: {rule_id}: needs a passing and a failing example", markup=False)
+    console.print(f"{total - failed} passed, {failed} failed", markup=False)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+@ruleset_app.command("show")
+def ruleset_show(
+    file: Path = typer.Argument(..., help="Ruleset file."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
+) -> None:
+    """The effective ruleset after extends and overrides, each value with where it came from."""
+    _out(show_text(_ruleset(file, lang), lang.value))
+
+
+@ruleset_app.command("schema")
+def ruleset_schema() -> None:
+    """Print the JSON Schema of ruleset files (committed as rulesets/schema.json)."""
+    _out(json.dumps(json_schema(), ensure_ascii=False, indent=2))

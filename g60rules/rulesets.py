@@ -691,7 +691,8 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
                                       rule=rule.id, where=by_id[rule.id].loaded.where(("rules", by_id[rule.id].index))))
                 continue
             origins = {"rule": where, "severity": where, "state": where, "effective": where, "examples": where}
-            origins.update({f"params.{p}": where for p in rule.params})
+            origins.update({f"params.{p}": f"{file}:{_mark(loaded.marks, ('rules', index, 'params', p))[0]}"
+                            for p in rule.params})
             entry = _Entry(loaded, index, rule, origins, [
                 (file, *_mark(loaded.marks, ("rules", index, "examples", j))) for j in range(len(rule.examples))])
             entries.append(entry)
@@ -713,7 +714,8 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
                     continue
                 compiled.disabled[rule_id] = (override.reason, where)
             update: dict[str, Any] = {"params": {**entry.rule.params, **override.params}}
-            entry.origins.update({f"params.{p}": where for p in override.params})
+            entry.origins.update({f"params.{p}": f"{file}:{_mark(loaded.marks, ('overrides', rule_id, 'params', p))[0]}"
+                                  for p in override.params})
             for attr in ("severity", "state", "effective", "examples"):
                 if getattr(override, attr) is not None:
                     update[attr] = getattr(override, attr)

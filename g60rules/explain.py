@@ -1,0 +1,93 @@
+"""``g60rules explain RULE [DECLARATION…]``: what a rule does, and why it fired (or not) here.
+
+With declarations, each place the rule applies (a project, an indicator row, a department) is shown
+with every comparison of the compiled condition: the field, its value in the declaration, what it
+was compared with, and the result — enough to answer a department that disputes a finding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
+from .engine import declarations_for
+from .facts import Fact
+from .graph import build_graph
+from .loader import load_corpus
+from .reference import evaluate
+from .ruledocs import rule_section
+from .rulesets import CompiledRule, CompiledRuleset
+
+_SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+_WORDS = {"zh": {"true": "成立", "false": "不成立", "missing": "（缺失）", "fires": "触发", "silent": "不触发",
+                 "row": "第 {row} 行", "table": "阈值表 {name}：按 {key} = {value} 取第 {row} 行 → {result}",
+                 "none": "没有适用的对象"},
+          "en": {"true": "true", "false": "false", "missing": "(missing)", "fires": "FIRES", "silent": "does not fire",
+                 "row": "row {row}", "table": "table {name}: {key} = {value} selects row {row} → {result}",
+                 "none": "nothing this rule applies to"}}
+
+
+def _value(fact: Fact, name: str, words: dict) -> str:
+    if name not in fact.values:
+        return words["missing"]
+    return fact.display.get(name, str(fact.values[name]))
+
+
+def trace(node: Node, fact: Fact, lang: str, depth: int = 0) -> list[str]:
+    """Lines describing how each part of ``node`` evaluates on ``fact``."""
+    words = _WORDS[lang]
+    pad = "  " * depth
+    result = words["true"] if evaluate(node, fact.values) else words["false"]
+    if isinstance(node, (And, Or)):
+        lines = [f"{pad}{'ALL' if isinstance(node, And) else 'ANY'} → {result}"]
+        for item in node.items:
+            lines += trace(item, fact, lang, depth + 1)
+        return lines
+    if isinstance(node, Exists):
+        what = "exists" if node.present else "missing"
+        return [f"{pad}{node.field} {what}  [{_value(fact, node.field, words)}] → {result}"]
+    left = f"{node.field} [{_value(fact, node.field, words)}]"
+    if isinstance(node, Cmp):
+        right = str(node.value)
+        if isinstance(node.value, float) and node.value.is_integer():
+            right = str(int(node.value))
+        return [f"{pad}{left} {_SYMBOL[node.op]} {right} → {result}"]
+    if isinstance(node, CmpField):
+        return [f"{pad}{left} {_SYMBOL[node.op]} {node.other} [{_value(fact, node.other, words)}] → {result}"]
+    if isinstance(node, InSet):
+        return [f"{pad}{left} {'∉' if node.negate else '∈'} {list(node.values)} → {result}"]
+    if isinstance(node, Match):
+        return [f"{pad}{left} matches {node.pattern!r} → {result}"]
+    raise TypeError(node)
+
+
+def explain_rule(ruleset: CompiledRuleset, rule_id: str, lang: str = "zh") -> str:
+    """The rule's documentation (title, why, basis, params, examples). Raises KeyError."""
+    return rule_section(ruleset.rule(rule_id), lang, level=1)
+
+
+def explain_on(ruleset: CompiledRuleset, rule: CompiledRule, paths: list[Path], lang: str = "zh") -> str:
+    """For every fact of the rule's kind in ``paths``: the trace of its condition and the verdict."""
+    words = _WORDS[lang]
+    corpus = load_corpus(paths)
+    declarations = declarations_for(build_graph(corpus.departments, corpus.projects), ruleset)
+    out: list[str] = []
+    for declaration in declarations:
+        for fact in declaration.facts:
+            if fact.type != rule.applies_to:
+                continue
+            fired = evaluate(rule.condition, fact.values)
+            where = f"{fact.file}:{fact.line_of(rule.locate) if rule.locate and fact.line_of else fact.line}"
+            subject = " › ".join(p for p in (fact.project or fact.department,
+                                              words["row"].format(row=fact.row) if fact.row else None,
+                                              fact.indicator) if p)
+            out.append(f"{where}  {subject}  → {words['fires'] if fired else words['silent']}")
+            for name, row in fact.table_rows.items():
+                if name.startswith(f"table.{rule.id}."):
+                    table = ruleset.tables[name]
+                    out.append("  " + words["table"].format(name=name.split(".", 2)[2], key=table.key,
+                                                            value=_value(fact, table.key, words), row=row + 1,
+                                                            result=fact.display[name]))
+            out += ["  " + line for line in trace(rule.condition, fact, lang)]
+            out.append("")
+    return "\n".join(out) if out else words["none"] + "\n"

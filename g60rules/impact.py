@@ -1,0 +1,170 @@
+"""``g60rules impact OLD NEW PATH…``: preview a ruleset change on a corpus before it is enforced.
+
+OLD and NEW are ruleset files, or ``git:REF:PATH`` for a ruleset as committed at REF (its
+``extends`` parents are taken from the same commit). Both run over the same declarations on the
+reference evaluator (identical to durable-rules, as the differential tests prove, and needs no
+worker processes); the findings are matched by rule, file, project, indicator row and field, and
+reported per rule as newly failing, newly passing, or changed in severity, state or message — as
+text, or as Markdown to paste into a review.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from .engine import screen_corpus
+from .findings import Finding
+from .loader import load_corpus
+from .rulesets import CompiledRuleset, load_ruleset
+
+
+class ImpactError(Exception):
+    """A ruleset reference that cannot be resolved (bad git ref or path)."""
+
+
+def _git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ImpactError(done.stderr.strip() or f"git {' '.join(args)} failed")
+    return done.stdout
+
+
+def _materialise(ref: str, path: str, into: Path) -> Path:
+    """Write ``path`` as of ``ref`` (and its ``extends`` chain) under ``into``; returns the file."""
+    top = Path(_git("rev-parse", "--show-toplevel", cwd=Path.cwd()).strip())
+    prefix = _git("rev-parse", "--show-prefix", cwd=Path.cwd()).strip()
+    relative = PurePosixPath(_normalise(PurePosixPath(prefix) / path))
+    first = into / relative
+    todo, seen = [relative], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        text = _git("show", f"{ref}:{current}", cwd=top)
+        target = into / current
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue  # loading reports the syntax error with its line
+        if isinstance(data, dict) and isinstance(data.get("extends"), str):
+            todo.append(PurePosixPath(_normalise(current.parent / data["extends"])))
+    return first
+
+
+def _normalise(path: PurePosixPath) -> str:
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def resolve(spec: str, workdir: Path) -> CompiledRuleset:
+    """Load a ruleset given as a path or ``git:REF:PATH`` (PATH relative to the current directory).
+
+    Raises ImpactError or RulesetError.
+    """
+    if spec.startswith("git:"):
+        _, ref, path = spec.split(":", 2) if spec.count(":") >= 2 else (None, None, None)
+        if not ref or not path:
+            raise ImpactError(f"'{spec}': write git:REF:PATH")
+        return load_ruleset(_materialise(ref, path, workdir / ref.replace("/", "_")))
+    if not Path(spec).is_file():
+        raise ImpactError(f"ruleset not found: {spec}")
+    return load_ruleset(Path(spec))
+
+
+def _key(f: Finding) -> tuple:
+    return (f.rule_id, f.file, f.project, f.row, f.indicator, f.field)
+
+
+@dataclass
+class RuleImpact:
+    """What changed for one rule."""
+
+    rule_id: str
+    newly_fail: list[Finding] = field(default_factory=list)
+    newly_pass: list[Finding] = field(default_factory=list)
+    changed: list[tuple[Finding, Finding]] = field(default_factory=list)
+
+
+def compare(old: list[Finding], new: list[Finding]) -> list[RuleImpact]:
+    """Per rule: findings only in ``new``, only in ``old``, and in both but with other severity/state/message."""
+    before = defaultdict(list)
+    for f in old:
+        before[_key(f)].append(f)
+    after = defaultdict(list)
+    for f in new:
+        after[_key(f)].append(f)
+    impacts: dict[str, RuleImpact] = {}
+
+    def get(rule_id: str) -> RuleImpact:
+        return impacts.setdefault(rule_id, RuleImpact(rule_id))
+
+    for key in sorted(set(before) | set(after), key=lambda k: tuple(str(p) for p in k)):
+        a, b = before.get(key, []), after.get(key, [])
+        for x, y in zip(a, b):
+            if (x.severity, x.state, x.message_zh) != (y.severity, y.state, y.message_zh):
+                get(key[0]).changed.append((x, y))
+        get(key[0]).newly_pass.extend(a[len(b):])
+        get(key[0]).newly_fail.extend(b[len(a):])
+    return [i for _, i in sorted(impacts.items()) if i.newly_fail or i.newly_pass or i.changed]
+
+
+def impact(old_spec: str, new_spec: str, paths: list[Path]) -> list[RuleImpact]:
+    """Run both rulesets over ``paths`` and compare. Raises ImpactError, RulesetError, FileNotFoundError."""
+    corpus = load_corpus(paths)
+    with tempfile.TemporaryDirectory() as tmp:
+        old = resolve(old_spec, Path(tmp) / "old")
+        new = resolve(new_spec, Path(tmp) / "new")
+    old_findings = screen_corpus(corpus, old, engine="reference").findings
+    new_findings = screen_corpus(corpus, new, engine="reference").findings
+    return compare(old_findings, new_findings)
+
+
+def _where(f: Finding) -> str:
+    row = f" row {f.row}" if f.row else ""
+    return f"{f.file}:{f.line} {f.project or ''}{row} {f.indicator or ''}".rstrip()
+
+
+def render(impacts: list[RuleImpact], fmt: str, lang: str, limit: int = 5) -> str:
+    """Text or Markdown (``md``) report; at most ``limit`` examples per list."""
+    zh = lang != "en"
+    labels = ("新增不通过", "不再触发", "严重程度/状态/消息变化") if zh else ("newly fail", "newly pass", "changed")
+    if not impacts:
+        return ("两个规则集在这些申报上的结果相同\n" if zh else "no change on these declarations\n")
+    out: list[str] = []
+    if fmt == "md":
+        out += ["| rule | " + " | ".join(labels) + " |", "|---|---|---|---|"]
+        out += [f"| `{i.rule_id}` | {len(i.newly_fail)} | {len(i.newly_pass)} | {len(i.changed)} |" for i in impacts]
+        out.append("")
+    for i in impacts:
+        out.append(f"### {i.rule_id}" if fmt == "md" else i.rule_id)
+        for label, items in zip(labels, (i.newly_fail, i.newly_pass, i.changed)):
+            if not items:
+                continue
+            out.append(f"- {label}: {len(items)}" if fmt == "md" else f"  {label}: {len(items)}")
+            for item in items[:limit]:
+                if isinstance(item, tuple):
+                    a, b = item
+                    text = f"{_where(b)}: {a.severity}/{a.state} → {b.severity}/{b.state}; {b.message(lang)}"
+                else:
+                    text = f"{_where(item)}: {item.message(lang)}"
+                out.append(f"  - {text}" if fmt == "md" else f"    {text}")
+            if len(items) > limit:
+                more = f"…另有 {len(items) - limit} 条" if zh else f"… {len(items) - limit} more"
+                out.append(f"  - {more}" if fmt == "md" else f"    {more}")
+        out.append("")
+    return "\n".join(out)

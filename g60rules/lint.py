@@ -1,0 +1,119 @@
+"""``g60rules ruleset lint``: every problem of a ruleset, with file:line:column and a fix hint.
+
+Beyond what loading finds (:func:`g60rules.rulesets.collect_problems`: YAML, duplicate keys, unknown
+keys and operators, unknown fields, wrong types, parameters, patterns, placeholders, basis keys,
+duplicate ids, ``extends`` cycles and missing parents, overrides), lint runs each rule's examples
+and reports examples that do not load, rules that never fire or always fire on their own examples,
+rules without both a passing and a failing example, and threshold tables with overlapping or
+uncovered rows.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+from . import schema
+from .rulesets import CompiledRule, CompiledRuleset, Problem, TableField, collect_problems, make_problem
+from .ruletests import run_examples
+
+
+def _at(origin: str) -> tuple[str, tuple[int, int]]:
+    file, _, line = origin.rpartition(":")
+    return file, (int(line), 1)
+
+
+def example_problems(ruleset: CompiledRuleset) -> list[Problem]:
+    """Problems found by running every rule's examples."""
+    problems: list[Problem] = []
+    outcomes = run_examples(ruleset)
+    by_rule: dict[str, list] = {}
+    for outcome in outcomes:
+        by_rule.setdefault(outcome.rule.id, []).append(outcome)
+        if outcome.ok:
+            continue
+        file, line, column = outcome.rule.example_at[outcome.index] if outcome.rule.example_at else (
+            outcome.rule.origin, outcome.rule.line, 1)
+        code = "RS-EXAMPLE-LOAD" if outcome.load_problems else "RS-EXAMPLE"
+        zh, en = outcome.problem
+        problems.append(make_problem(code, file, (line, column), detail=en, detail_zh=zh))
+    for rule in ruleset.rules:
+        problems.extend(_rule_problems(rule, by_rule.get(rule.id, [])))
+    return problems
+
+
+def _rule_problems(rule: CompiledRule, outcomes: list) -> list[Problem]:
+    out = []
+    pos = (rule.line, 1)
+    fails = [o for o in outcomes if o.expect == "fail" and not o.load_problems]
+    passes = [o for o in outcomes if o.expect == "pass" and not o.load_problems]
+    if fails and not any(o.findings for o in fails):
+        out.append(make_problem("RS-NEVER", rule.origin, pos))
+    if passes and all(o.findings for o in passes):
+        out.append(make_problem("RS-ALWAYS", rule.origin, pos))
+    kinds = {e.expect for e in rule.examples}
+    for kind, zh in (("pass", "通过（pass）"), ("fail", "失败（fail）")):
+        if kind not in kinds:
+            out.append(make_problem("RS-COVERAGE", rule.origin, pos, missing=zh, missing_en=kind))
+    return out
+
+
+def table_problems(ruleset: CompiledRuleset) -> list[Problem]:
+    """Overlapping rows (a unique table, or a row that can never apply) and uncovered values."""
+    problems: list[Problem] = []
+    for table in ruleset.tables.values():
+        rule = ruleset.rule(table.name.split(".")[1])
+        file, pos = _at(rule.origins.get(f"params.{table.name.split('.', 2)[2]}", f"{rule.origin}:{rule.line}"))
+        problems.extend(_overlaps(table, file, pos))
+        if not any(kind == "default" for kind, _, _ in table.rows):
+            covered = {v for kind, m, _ in table.rows if kind in ("eq", "in") for v in (m if kind == "in" else (m,))}
+            codes = schema.FACTS[table.fact][table.key].codes
+            missing = [c for c in codes if c not in covered]
+            if codes and not missing:
+                continue
+            values = "、".join(missing) if missing else f"{table.key} 的其他取值 / other values of {table.key}"
+            problems.append(make_problem("RS-TABLE-UNCOVERED", file, pos, values=values))
+    return problems
+
+
+def _row_values(kind: str, matcher) -> set | None:
+    if kind == "eq":
+        return {matcher}
+    if kind == "in":
+        return set(matcher)
+    return None
+
+
+def _overlaps(table: TableField, file: str, pos: tuple[int, int]) -> list[Problem]:
+    out = []
+    defaults = [i for i, (kind, _, _) in enumerate(table.rows) if kind == "default"]
+    for a, b in zip(defaults, defaults[1:]):
+        out.append(make_problem("RS-TABLE-OVERLAP", file, pos, a=a + 1, b=b + 1, values="默认行 / default rows",
+                                hint_zh="只保留一个默认行", hint_en="keep one default row"))
+    for (i, (ki, mi, _)), (j, (kj, mj, _)) in combinations(enumerate(table.rows), 2):
+        si, sj = _row_values(ki, mi), _row_values(kj, mj)
+        if ki == "matches" and kj == "matches" and mi == mj:
+            common = {mi}
+        elif si is None or sj is None:
+            continue
+        else:
+            common = si & sj
+        if not common:
+            continue
+        dead = table.hit == "first" and sj is not None and si is not None and sj <= si
+        if table.hit == "unique" or dead or ki == kj == "matches":
+            values = "、".join(sorted(map(str, common)))
+            hint_zh = f"第 {j + 1} 行永远不会生效" if dead else "unique 表的行不能重叠"
+            hint_en = f"row {j + 1} can never apply" if dead else "rows of a unique table must not overlap"
+            out.append(make_problem("RS-TABLE-OVERLAP", file, pos, a=i + 1, b=j + 1, values=values,
+                                    hint_zh=hint_zh, hint_en=hint_en))
+    return out
+
+
+def lint(path: Path) -> list[Problem]:
+    """Every problem of the ruleset at ``path`` and its parents, sorted by file and position."""
+    compiled, problems = collect_problems(path)
+    if compiled is not None and compiled.rules:
+        problems = [*problems, *example_problems(compiled), *table_problems(compiled)]
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file, p.line, p.column, p.code))
