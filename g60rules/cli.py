@@ -9,8 +9,10 @@ or internal error. Findings of rules in state ``warn`` or ``shadow`` never fail 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -21,8 +23,11 @@ from rich.console import Console
 from .engine import ENGINES, screen
 from .explain import explain_on, explain_rule
 from .findings import Severity
+from .formats import render
+from .gate import WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline, read_waivers
 from .graph import build_graph, export
-from .impact import ImpactError, impact, render
+from .impact import ImpactError, impact
+from .impact import render as render_impact
 from .lint import lint
 from .loader import load_corpus
 from .report import render_text, to_json
@@ -47,6 +52,11 @@ class Lang(str, Enum):
 class Format(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    gitlab = "gitlab"
+    jsonl = "jsonl"
 
 
 class FailOn(str, Enum):
@@ -104,32 +114,122 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _render(fmt: str, result, compiled: CompiledRuleset, lang: Lang) -> str:
+    if fmt == "json":
+        return to_json(result, lang.value, compiled.name) + "\n"
+    if fmt == "text":
+        console = Console(record=True, file=io.StringIO(), highlight=False, soft_wrap=True, color_system=None)
+        render_text(result, lang.value, console)
+        return console.export_text()
+    return render(fmt, result, compiled, lang.value)
+
+
+def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
+    out = []
+    for spec in specs:
+        fmt, sep, path = spec.partition("=")
+        if not sep or fmt not in {f.value for f in Format} or not path:
+            raise typer.BadParameter(f"'{spec}': write FORMAT=PATH with FORMAT one of "
+                                     f"{', '.join(f.value for f in Format)}", param_hint="--output")
+        out.append((fmt, Path(path)))
+    return out
+
+
 @app.command()
 def check(
     paths: List[Path] = typer.Argument(..., help="Declaration files or directories (*.yaml, *.yml)."),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format on standard output."),
+    output: List[str] = typer.Option([], "--output", "-o", metavar="FORMAT=PATH",
+                                     help="Also write a report to a file; repeatable."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
+    strict: bool = typer.Option(False, "--strict", help="Fail on warnings too (same as --fail-on warning)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline file: fail only on new findings."),
+    waivers: Optional[Path] = typer.Option(None, "--waivers",
+                                           help=f"Waivers file [default: {WAIVERS_FILE} if present]."),
+    changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF",
+                                                help="Screen only declarations changed since this git ref."),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes [default: CPU count]."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect [default: today]."),
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
-    compiled = _ruleset(ruleset, lang).active(_today(as_of))
+    outputs = _outputs(output)
+    today = _today(as_of)
+    compiled = _ruleset(ruleset, lang).active(today)
     try:
-        result = screen(paths, compiled, engine=engine.value, jobs=jobs)
+        known = read_baseline(baseline) if baseline else None
+        waiver_file = waivers or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
+        if waivers and not waivers.is_file():
+            raise GateError(f"no such waivers file: {waivers}")
+        loaded_waivers = read_waivers(waiver_file) if waiver_file else []
+        changed = changed_files(changed_since, Path.cwd()) if changed_since else None
+        result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed)
     except FileNotFoundError as exc:
         _fail(f"no such file or directory: {exc}")
-    if fmt is Format.json:
-        _out(to_json(result, lang.value, compiled.name))
-    else:
+    except GateError as exc:
+        _fail(str(exc))
+    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files)
+    result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,
+                     baseline_used=outcome.baseline_used)
+    for out_fmt, path in outputs:
+        path.write_text(_render(out_fmt, result, compiled, lang), encoding="utf-8")
+    if fmt is Format.text:
         render_text(result, lang.value, Console(highlight=False, soft_wrap=True))
-    if fail_on is not FailOn.never:
-        floor = Severity(fail_on.value).rank
-        if any(f.state == "enforce" and f.severity.rank >= floor for f in result.findings):
-            raise typer.Exit(EXIT_FINDINGS)
+    else:
+        sys.stdout.buffer.write(_render(fmt.value, result, compiled, lang).encode("utf-8"))
+        sys.stdout.flush()
+    floor = Severity.WARNING.rank if strict else (None if fail_on is FailOn.never else Severity(fail_on.value).rank)
+    if floor is not None and any(f.gating and f.severity.rank >= floor for f in result.findings):
+        raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_CLEAN)
+
+
+baseline_app = typer.Typer(no_args_is_help=True, help="Record today's findings so that CI fails only on new ones.")
+app.add_typer(baseline_app, name="baseline")
+
+
+def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, lang: Lang) -> dict:
+    compiled = _ruleset(ruleset, lang)
+    try:
+        result = screen(paths, compiled, engine="reference")
+    except FileNotFoundError as exc:
+        _fail(f"no such file or directory: {exc}")
+    document = baseline_document([f for f in result.findings if f.state != "shadow"])
+    target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return document
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: List[Path] = typer.Argument(..., help="Declaration files or directories."),
+    baseline: Path = typer.Option(Path(".g60rules-baseline.json"), "--baseline", help="Baseline file to write."),
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing baseline."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
+) -> None:
+    """Write a baseline of the current findings (fingerprints, not line numbers)."""
+    if baseline.exists() and not force:
+        _fail(f"{baseline} exists; use 'baseline update' or --force")
+    document = _write_baseline(paths, ruleset, baseline, lang)
+    _out(f"{baseline}: {len(document['findings'])} findings")
+
+
+@baseline_app.command("update")
+def baseline_update(
+    paths: List[Path] = typer.Argument(..., help="Declaration files or directories."),
+    baseline: Path = typer.Option(Path(".g60rules-baseline.json"), "--baseline", help="Baseline file to update."),
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
+) -> None:
+    """Rewrite the baseline from the current findings, saying how many entries were added and dropped."""
+    try:
+        before = set(read_baseline(baseline))
+    except GateError as exc:
+        _fail(str(exc))
+    after = {e["fingerprint"] for e in _write_baseline(paths, ruleset, baseline, lang)["findings"]}
+    _out(f"{baseline}: {len(after)} findings ({len(after - before)} added, {len(before - after)} dropped)")
 
 
 @app.command()
@@ -182,7 +282,7 @@ def impact_command(
         _fail(str(exc))
     except RulesetError as exc:
         _fail(exc.problem.text(lang.value))
-    _out(render(impacts, fmt.value, lang.value, examples))
+    _out(render_impact(impacts, fmt.value, lang.value, examples))
 
 
 @app.command()

@@ -17,7 +17,7 @@ import faulthandler
 import multiprocessing
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -46,6 +46,8 @@ class ScreenResult:
     declarations: int
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
     reference_rules: list[str] = field(default_factory=list)
+    fixed: list[dict] = field(default_factory=list)
+    baseline_used: bool = False
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -200,6 +202,7 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         title_zh=rule.title.zh,
         title_en=rule.title.en,
         state=rule.state,
+        value=fact.display.get(rule.locate) if rule.locate else None,
     )
 
 
@@ -221,12 +224,21 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
 
 
 def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",
-                  jobs: int | None = None) -> ScreenResult:
-    """Screen an already loaded corpus; see the module docstring."""
+                  jobs: int | None = None, only: set[str] | None = None) -> ScreenResult:
+    """Screen an already loaded corpus; see the module docstring.
+
+    ``only``: screen just these files (as displayed) — the whole corpus is still loaded, so a
+    department's roll-ups see all its projects.
+    """
     graph = build_graph(corpus.departments, corpus.projects)
     declarations = declarations_for(graph, ruleset)
+    file_findings = list(corpus.findings)
+    if only is not None:
+        declarations = [d for d in declarations if d.file in only]
+        file_findings = [f for f in file_findings if f.file in only]
+        corpus = replace(corpus, files=[f for f in corpus.files if f in only])
     hits, fallbacks = run_engine(ruleset, declarations, engine, jobs)
-    findings = list(corpus.findings) + findings_for(ruleset, declarations, hits)
+    findings = file_findings + findings_for(ruleset, declarations, hits)
     notes = []
     for index, reason in fallbacks:
         file = declarations[index].file
@@ -238,6 +250,17 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
-           jobs: int | None = None) -> ScreenResult:
-    """Load and screen every declaration under ``paths``. Raises FileNotFoundError for a missing path."""
-    return screen_corpus(load_corpus(paths), ruleset, engine, jobs)
+           jobs: int | None = None, changed: set[Path] | None = None) -> ScreenResult:
+    """Load and screen every declaration under ``paths``. Raises FileNotFoundError for a missing path.
+
+    ``changed`` (resolved paths): screen only those declarations, plus the department files that
+    list one of them (their roll-ups change with it).
+    """
+    corpus = load_corpus(paths)
+    only = None
+    if changed is not None:
+        only = {f for f in corpus.files if Path(f).resolve() in changed}
+        for dept in corpus.departments:
+            if dept.source.file in only or any(p.source.file in only for p in dept.projects):
+                only.add(dept.source.file)
+    return screen_corpus(corpus, ruleset, engine, jobs, only)

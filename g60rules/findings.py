@@ -42,6 +42,15 @@ class Finding:
     title_zh: str = ""
     title_en: str = ""
     state: str = "enforce"
+    value: str | None = None
+    status: str = "new"
+    waiver: str | None = None
+    waiver_source: str | None = None  # "inline" (a comment in the declaration) or "file" (waivers file)
+
+    @property
+    def gating(self) -> bool:
+        """Whether this finding can fail a run: enforced, and neither waived nor in the baseline."""
+        return self.state == "enforce" and self.status == "new"
 
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_zh

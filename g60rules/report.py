@@ -1,5 +1,10 @@
 """Reports of a screening run: text (grouped by file, then a summary) and JSON.
 
+Findings fall in four groups, each shown apart and none hidden: those that count (state ``enforce``
+or ``warn``, not waived, not in the baseline), waived ones (with the waiver's reason), baselined ones
+(counted), and those of rules in ``shadow`` state (a trial run). Entries of the baseline no longer
+found are listed as fixed.
+
 Text goes through rich with markup off: declaration content such as ``[2024]`` is printed as
 written, never read as styling. Labels are Chinese by default, English with ``lang="en"``.
 """
@@ -21,12 +26,18 @@ _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
            "files": "文件 {n} 个，申报 {d} 份", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
            "by_rule": "按规则", "ignored": "未检查的非 YAML 文件 {n} 个：{names}", "basis": "依据",
-           "clean": "未发现问题", "engine": "引擎", "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条", "fallback": "回退到参考评估器的申报 {n} 份",
+           "clean": "未发现问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
+           "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
+           "waived": "已豁免（仍列出，不影响结果）：{n} 条", "reason": "理由",
+           "baselined": "已在基线中（不影响结果）：{n} 条", "fixed": "基线中已修复：{n} 条",
            "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files, {d} declarations", "counts": "{error} errors, {warning} warnings, {info} infos",
            "by_rule": "by rule", "ignored": "{n} non-YAML files not checked: {names}", "basis": "basis",
-           "clean": "no findings", "engine": "engine", "shadow": "shadow rules (trial run, reported only, never fail): {n}", "fallback": "{n} declarations re-checked by the reference evaluator",
+           "clean": "no findings", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
+           "shadow": "shadow rules (trial run, reported only, never fail): {n}",
+           "waived": "waived (listed, never fail): {n}", "reason": "reason",
+           "baselined": "in the baseline (never fail): {n}", "fixed": "fixed since the baseline: {n}",
            "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -37,17 +48,21 @@ def counts(findings: list[Finding]) -> dict[str, int]:
     return {s: found.get(s, 0) for s in ("error", "warning", "info")}
 
 
+def groups(findings: list[Finding]) -> dict[str, list[Finding]]:
+    """``counted``, ``waived``, ``baselined`` and ``shadow`` findings (module docstring)."""
+    out: dict[str, list[Finding]] = {"counted": [], "waived": [], "baselined": [], "shadow": []}
+    for f in findings:
+        key = "shadow" if f.state == "shadow" else ("counted" if f.status == "new" else f.status)
+        out[key].append(f)
+    return out
+
+
 def _where(f: Finding, lang: str) -> str:
     parts = [p for p in (f.project,) if p]
     if f.row is not None:
         row = _LABELS[lang]["row"].format(row=f.row)
         parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
     return " › ".join(parts)
-
-
-def split_shadow(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
-    """Findings that count, and those of rules in ``shadow`` state (reported apart, never counted)."""
-    return [f for f in findings if f.state != "shadow"], [f for f in findings if f.state == "shadow"]
 
 
 def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
@@ -63,25 +78,31 @@ def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
                 line.append(f"[{where}] ", style="dim")
             line.append(f.message(lang))
             line.append(f"  ({labels['basis']}: {f.basis})", style="dim")
+            if f.waiver:
+                line.append(f"  [{labels['reason']}: {f.waiver}]", style="green")
             console.print(line)
         console.print()
 
 
 def render_text(result: ScreenResult, lang: str, console: Console) -> None:
-    """Print findings grouped by file, then shadow-rule findings apart, then the summary."""
+    """Print counted findings grouped by file; then waived, baselined and shadow ones apart; then the summary."""
     labels = _LABELS[lang]
-    counted, shadow = split_shadow(result.findings)
+    parts = groups(result.findings)
+    counted = parts["counted"]
     _print_group(counted, lang, console)
-    if shadow:
-        console.print(Text(labels["shadow"].format(n=len(shadow)), style="bold dim"))
-        _print_group(shadow, lang, console)
-    totals = counts(counted)
+    for key in ("waived", "shadow"):
+        if parts[key]:
+            console.print(Text(labels[key].format(n=len(parts[key])), style="bold dim"))
+            _print_group(parts[key], lang, console)
     console.print(Text(labels["summary"], style="bold"))
     console.print(Text("  " + labels["files"].format(n=len(result.files), d=result.declarations)
                        + f"; {labels['engine']}: {result.engine}"))
-    console.print(Text("  " + (labels["counts"].format(**totals) if counted else labels["clean"])))
-    if shadow:
-        console.print(Text("  " + labels["shadow"].format(n=len(shadow))))
+    console.print(Text("  " + (labels["counts"].format(**counts(counted)) if counted else labels["clean"])))
+    for key in ("waived", "baselined", "shadow"):
+        if parts[key]:
+            console.print(Text("  " + labels[key].format(n=len(parts[key]))))
+    if result.fixed:
+        console.print(Text("  " + labels["fixed"].format(n=len(result.fixed))))
     if counted:
         by_rule = Counter(f.rule_id for f in counted)
         text = ", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items()))
@@ -97,9 +118,9 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
 
 
 def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
-    """The whole result as JSON (UTF-8, Chinese kept readable)."""
-    counted, shadow = split_shadow(result.findings)
-    by_rule = Counter(f.rule_id for f in counted)
+    """The whole result as JSON (UTF-8, Chinese kept readable); every finding carries its status."""
+    parts = groups(result.findings)
+    by_rule = Counter(f.rule_id for f in parts["counted"])
     data = {
         "tool": "g60rules",
         "version": __version__,
@@ -110,7 +131,10 @@ def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
         "ignored_files": result.ignored,
         "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
         "rules_on_reference_evaluator": result.reference_rules,
-        "summary": {**counts(counted), "shadow": len(shadow), "by_rule": dict(sorted(by_rule.items()))},
+        "summary": {**counts(parts["counted"]), "waived": len(parts["waived"]), "baselined": len(parts["baselined"]),
+                    "shadow": len(parts["shadow"]), "fixed": len(result.fixed),
+                    "by_rule": dict(sorted(by_rule.items()))},
         "findings": [f.to_dict(lang) for f in result.findings],
+        "fixed": result.fixed,
     }
     return json.dumps(data, ensure_ascii=False, indent=2)

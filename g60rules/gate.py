@@ -1,0 +1,269 @@
+"""The CI gate: baselines, waivers, and screening only what a change touched.
+
+* **Baseline** (``g60rules baseline create|update``, ``check --baseline FILE``): a JSON file of
+  finding fingerprints. A baseline fingerprint is the SHA-256 of the rule id, the declaration
+  (file path and project name), the indicator (三级 name, or row when it has none), the field the
+  finding points at, the value of that field, and an occurrence number for otherwise identical
+  findings — never the line, so moving lines keeps a finding baselined, and changing the value
+  makes it new. ``check --baseline`` marks findings ``baselined`` or ``new``, lists baseline entries
+  no longer found as ``fixed``, and fails only on new ones.
+* **Waivers** in ``.g60rules-waivers.yaml``: rule, a path glob, optionally project / indicator /
+  field, a required reason, who approved, an expiry date. Waived findings are counted and listed
+  apart, never hidden. An expired waiver no longer applies and is reported (G60-WAIVER-001); a
+  waiver that matched nothing is reported (G60-WAIVER-002). Inline, in a declaration file:
+  ``# g60rules: waive RULE-ID -- reason`` on the finding's line or the line above it; an inline
+  waiver without a reason is a finding (G60-WAIVER-003) and waives nothing.
+* **Changed files**: :func:`changed_files` lists the declarations changed since a git ref; the
+  caller screens those plus the department files that list them (their roll-ups change).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+import json
+import re
+import subprocess
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .findings import FileCheck, Finding, Severity
+from .rulesets import RulesetError, _Sink, read_yaml
+
+BASELINE_VERSION = 1
+WAIVERS_FILE = ".g60rules-waivers.yaml"
+
+
+class GateError(Exception):
+    """A baseline or waiver file that cannot be used, or a git ref that cannot be read."""
+
+
+# --- baseline ---------------------------------------------------------------------------------------
+
+def _norm(text: object) -> str:
+    return unicodedata.normalize("NFC", str(text)).strip() if text is not None else ""
+
+
+def _identity(f: Finding) -> tuple[str, ...]:
+    indicator = _norm(f.indicator) if f.indicator else (f"#row {f.row}" if f.row is not None else "")
+    value = f.value if f.value is not None else (f.message_en if f.rule_id.startswith("G60-FILE") else "")
+    return (f.rule_id, _norm(f.file).replace("\\", "/").removeprefix("./"), _norm(f.project), indicator,
+            _norm(f.field), _norm(value))
+
+
+def baseline_fingerprints(findings: list[Finding]) -> list[str]:
+    """Fingerprints of ``findings`` in order (module docstring); identical ones numbered in file order."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for index, f in enumerate(findings):
+        groups[_identity(f)].append(index)
+    out = [""] * len(findings)
+    for key, indexes in groups.items():
+        for occurrence, index in enumerate(sorted(indexes, key=lambda i: (findings[i].line, findings[i].row or 0))):
+            payload = json.dumps(["g60rules-baseline/1", *key, occurrence], ensure_ascii=False)
+            out[index] = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    return out
+
+
+def baseline_document(findings: list[Finding]) -> dict:
+    """The baseline file's content for ``findings`` (sorted, so it diffs well)."""
+    entries = [
+        {"fingerprint": fp, "rule_id": f.rule_id, "file": f.file, "project": f.project, "indicator": f.indicator,
+         "field": f.field, "value": f.value, "message": f.message_zh}
+        for f, fp in zip(findings, baseline_fingerprints(findings), strict=True)
+    ]
+    entries.sort(key=lambda e: (e["file"], e["rule_id"], e["fingerprint"]))
+    return {"tool": "g60rules", "version": BASELINE_VERSION, "findings": entries}
+
+
+def read_baseline(path: Path) -> dict[str, dict]:
+    """Fingerprint → entry. Raises GateError for a missing or malformed file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GateError(f"{path}: cannot read the baseline: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):
+        raise GateError(f"{path}: not a g60rules baseline (version {BASELINE_VERSION})")
+    return {e["fingerprint"]: e for e in data["findings"] if isinstance(e, dict) and "fingerprint" in e}
+
+
+# --- waivers ------------------------------------------------------------------------------------------
+
+class Waiver(BaseModel):
+    """One entry of ``.g60rules-waivers.yaml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    files: str = Field(description="path glob, e.g. declarations/g60-2024/02-*.yaml")
+    project: Optional[str] = None
+    indicator: Optional[str] = None
+    field: Optional[str] = None
+    reason: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+    expires: dt.date
+
+
+class WaiverFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    waivers: list[Waiver] = []
+
+
+@dataclass
+class LoadedWaiver:
+    waiver: Waiver
+    file: str
+    line: int
+    used: int = 0
+
+    def matches(self, f: Finding) -> bool:
+        w = self.waiver
+        path = f.file.replace("\\", "/").removeprefix("./")
+        return (w.rule == f.rule_id and fnmatch.fnmatchcase(path, w.files.removeprefix("./"))
+                and (w.project is None or w.project == f.project)
+                and (w.indicator is None or w.indicator == f.indicator)
+                and (w.field is None or w.field == f.field))
+
+
+def read_waivers(path: Path) -> list[LoadedWaiver]:
+    """Waivers with their lines. Raises GateError (with file:line) for a file that cannot be used."""
+    sink = _Sink(strict=True)
+    try:
+        read = read_yaml(path, sink)
+    except RulesetError as exc:
+        raise GateError(exc.problem.text("en")) from None
+    data, marks = read if read else ({}, {})
+    try:
+        parsed = WaiverFile.model_validate(data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        while loc and loc not in marks:
+            loc = loc[:-1]
+        line = marks.get(loc, (1, 1))[0]
+        raise GateError(f"{path}:{line}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    return [LoadedWaiver(w, str(path), marks.get(("waivers", i), (1, 1))[0]) for i, w in enumerate(parsed.waivers)]
+
+
+_INLINE = re.compile(r"#\s*g60rules:\s*waive\s+(?P<rules>[A-Z0-9-]+(?:\s*,\s*[A-Z0-9-]+)*)\s*(?:(?:--|—|:)\s*(?P<reason>.*))?$")
+
+
+@dataclass
+class InlineWaiver:
+    rules: tuple[str, ...]
+    reason: str
+    file: str
+    line: int
+    used: int = 0
+
+
+def inline_waivers(file: str) -> list[InlineWaiver]:
+    """``# g60rules: waive RULE -- reason`` comments in a declaration file (unreadable file: none)."""
+    try:
+        lines = Path(file).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    out = []
+    for number, text in enumerate(lines, start=1):
+        if "g60rules:" not in text:
+            continue
+        match = _INLINE.search(text)
+        if match:
+            rules = tuple(r.strip() for r in match.group("rules").split(","))
+            out.append(InlineWaiver(rules, (match.group("reason") or "").strip(), file, number))
+    return out
+
+
+EXPIRED = FileCheck("G60-WAIVER-001", Severity.WARNING, "豁免已过期", "Waiver expired",
+                    "规则 {rule} 对“{files}”的豁免已于 {expires} 过期，不再适用（批准人：{by}）",
+                    "the waiver of {rule} for '{files}' expired on {expires} and no longer applies (approved by {by})")
+UNUSED = FileCheck("G60-WAIVER-002", Severity.WARNING, "豁免未匹配任何结果", "Unused waiver",
+                   "规则 {rule} 的豁免（{files}）没有匹配任何结果，可以删除",
+                   "the waiver of {rule} ({files}) matched no finding and can be removed")
+NO_REASON = FileCheck("G60-WAIVER-003", Severity.ERROR, "行内豁免缺少理由", "Inline waiver without a reason",
+                      "行内豁免 {rules} 没有写明理由（格式：# g60rules: waive 规则编号 -- 理由），未生效",
+                      "the inline waiver of {rules} gives no reason (write: # g60rules: waive RULE -- reason); it waives nothing")
+
+
+# --- applying the gate --------------------------------------------------------------------------------
+
+@dataclass
+class GateOutcome:
+    """Findings with their status set, plus what the gate itself reports."""
+
+    findings: list[Finding]
+    fixed: list[dict] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+    baseline_used: bool = False
+
+
+def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], waivers: list[LoadedWaiver],
+               today: dt.date, files: list[str]) -> GateOutcome:
+    """Mark each finding ``waived``, ``baselined`` or ``new``; report expired/unused waivers and fixed entries."""
+    notes: list[Finding] = []
+    active = []
+    for w in waivers:
+        if w.waiver.expires < today:
+            notes.append(EXPIRED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files,
+                                         expires=w.waiver.expires.isoformat(), by=w.waiver.approved_by))
+        else:
+            active.append(w)
+    inline: dict[str, list[InlineWaiver]] = {}
+    for file in dict.fromkeys(f.file for f in findings if not f.rule_id.startswith("G60-FILE")):
+        inline[file] = inline_waivers(file)
+        for iw in inline[file]:
+            if not iw.reason:
+                notes.append(NO_REASON.finding(file, iw.line, rules=", ".join(iw.rules)))
+    prints = baseline_fingerprints(findings)
+    out = []
+    seen_prints = set()
+    for f, fp in zip(findings, prints, strict=True):
+        status, waiver, source = "new", None, None
+        for iw in inline.get(f.file, []):
+            if iw.reason and f.rule_id in iw.rules and f.line in (iw.line, iw.line + 1):
+                iw.used += 1
+                status, waiver, source = "waived", f"{iw.reason} ({f.file}:{iw.line})", "inline"
+                break
+        if status == "new":
+            for w in active:
+                if w.matches(f):
+                    w.used += 1
+                    status, waiver, source = "waived", f"{w.waiver.reason} — {w.waiver.approved_by}, {w.file}:{w.line}", "file"
+                    break
+        if status == "new" and baseline is not None and fp in baseline:
+            status = "baselined"
+        seen_prints.add(fp)
+        out.append(replace(f, status=status, waiver=waiver, waiver_source=source))
+    for w in active:
+        if not w.used:
+            notes.append(UNUSED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files))
+    for iws in inline.values():
+        for iw in iws:
+            if iw.reason and not iw.used:
+                notes.append(UNUSED.finding(iw.file, iw.line, rule=", ".join(iw.rules), files=iw.file))
+    screened = set(files)
+    fixed = [e for fp, e in (baseline or {}).items() if fp not in seen_prints and e.get("file") in screened]
+    return GateOutcome(out + notes, fixed, notes, baseline is not None)
+
+
+# --- changed files ------------------------------------------------------------------------------------
+
+def changed_files(ref: str, cwd: Path) -> set[Path]:
+    """Files added, copied, modified or renamed since ``ref`` (resolved paths). Raises GateError."""
+    def git(*args: str, where: Path = cwd) -> str:
+        done = subprocess.run(["git", *args], cwd=where, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise GateError(done.stderr.strip() or f"git {' '.join(args)} failed")
+        return done.stdout
+
+    top = Path(git("rev-parse", "--show-toplevel").strip())
+    names = git("diff", "--name-only", "--diff-filter=ACMR", ref, "--", where=top).splitlines()
+    names += git("ls-files", "--others", "--exclude-standard", where=top).splitlines()
+    return {(top / name).resolve() for name in names if name}
+
