@@ -36,7 +36,13 @@ from .ruleset_schema import (
 )
 from .values import parse_money
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "rulesets"
+def _bundled_dir() -> Path:
+    """rulesets/ of a source checkout, else the copy installed with the package."""
+    checkout = Path(__file__).resolve().parent.parent / "rulesets"
+    return checkout if (checkout / "shanghai.yaml").is_file() else Path(__file__).resolve().parent / "rulesets"
+
+
+BUNDLED_DIR = _bundled_dir()
 KNOWN_SOURCES = ("ZF-2018-34", "CY-2015-88", "CY-2020-10", "CY-2021-101", "SH-2019-12", "SH-2023-16", "SH-FORM")
 
 Path_ = tuple[Union[str, int], ...]
