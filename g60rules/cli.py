@@ -36,7 +36,7 @@ from .ruleset_schema import json_schema
 from .rulesets import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
 from .ruletests import run_examples
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Screen 财政项目支出绩效目标申报表 against YAML rulesets.")
 ruleset_app = typer.Typer(no_args_is_help=True, help="Work on ruleset files: lint, test, show, schema.")
 app.add_typer(ruleset_app, name="ruleset")
@@ -83,7 +83,7 @@ class DocFormat(str, Enum):
 
 assert {e.value for e in Engine} == set(ENGINES)
 
-RULESET_HELP = "Ruleset file [default: rulesets/shanghai.yaml]."
+RULESET_HELP = "Ruleset file (default: rulesets/shanghai.yaml)."
 
 
 def _fail(message: str) -> None:
@@ -137,7 +137,7 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
 
 @app.command()
 def check(
-    paths: List[Path] = typer.Argument(..., help="Declaration files or directories (*.yaml, *.yml)."),
+    paths: List[Path] = typer.Argument(..., metavar="PATH...", help="Declaration files or directories (*.yaml, *.yml)."),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format on standard output."),
     output: List[str] = typer.Option([], "--output", "-o", metavar="FORMAT=PATH",
@@ -147,12 +147,12 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too (same as --fail-on warning)."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline file: fail only on new findings."),
     waivers: Optional[Path] = typer.Option(None, "--waivers",
-                                           help=f"Waivers file [default: {WAIVERS_FILE} if present]."),
+                                           help=f"Waivers file (default: {WAIVERS_FILE} if present)."),
     changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF",
                                                 help="Screen only declarations changed since this git ref."),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes [default: CPU count]."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect [default: today]."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
     outputs = _outputs(output)
@@ -328,7 +328,7 @@ def ruleset_lint(
 
 @ruleset_app.command("test")
 def ruleset_test(
-    files: Optional[List[Path]] = typer.Argument(None, help="Ruleset files [default: the bundled rulesets]."),
+    files: Optional[List[Path]] = typer.Argument(None, help="Ruleset files (default: the bundled rulesets)."),
     engine: Engine = typer.Option(Engine.reference, "--engine", help="Rule engine."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
 ) -> None:
@@ -367,3 +367,15 @@ def ruleset_show(
 def ruleset_schema() -> None:
     """Print the JSON Schema of ruleset files (committed as rulesets/schema.json)."""
     _out(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    """Console entry point: any unexpected error exits 2 with a message, never 1 (which means findings)."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug: say so plainly, and keep exit code 1 for findings only
+        Console(stderr=True, soft_wrap=True).print(
+            f"g60rules: internal error: {type(exc).__name__}: {exc}", markup=False, highlight=False)
+        sys.exit(EXIT_ERROR)

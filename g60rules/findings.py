@@ -83,14 +83,16 @@ class FileCheck:
     def finding(self, file: str, line: int, **kw: object) -> Finding:
         """Build a finding; ``kw`` fills the message placeholders and the optional context fields."""
         context = {k: kw.pop(k) for k in ("department", "project", "indicator", "row", "field") if k in kw}
-        values = {k: str(v) for k, v in kw.items()}
+        # a value may be a (Chinese, English) pair; the rest read the same in both languages
+        zh = {k: str(v[0] if isinstance(v, tuple) else v) for k, v in kw.items()}
+        en = {k: str(v[1] if isinstance(v, tuple) else v) for k, v in kw.items()}
         return Finding(
             rule_id=self.rule_id,
             severity=self.severity,
             file=file,
             line=line,
-            message_zh=self.zh.format_map(values),
-            message_en=self.en.format_map(values),
+            message_zh=self.zh.format_map(zh),
+            message_en=self.en.format_map(en),
             basis="g60rules",
             title_zh=self.title_zh,
             title_en=self.title_en,

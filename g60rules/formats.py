@@ -103,6 +103,7 @@ _LABELS = {
         "severity": {"error": "错误", "warning": "警告", "info": "提示"},
         "row": "第{row}行",
         "summary": "g60rules：错误 {error} 个，警告 {warning} 个，提示 {info} 个，共 {files} 个文件",
+        "apart": {"waived": "已豁免", "baselined": "基线中", "shadow": "影子规则"},
         "truncated": "结果超出 GitHub 代码扫描的上限（{limit}）：共 {total:,} 条，"
                      "按严重程度保留前 {kept:,} 条，省略 {dropped:,} 条"
                      "（错误 {error}、警告 {warning}、提示 {info}）；完整结果请用 --format json 或 jsonl",
@@ -121,6 +122,7 @@ _LABELS = {
         "severity": {"error": "error", "warning": "warning", "info": "info"},
         "row": "row {row}",
         "summary": "g60rules: {error} errors, {warning} warnings, {info} infos in {files} files",
+        "apart": {"waived": "waived", "baselined": "baselined", "shadow": "shadow"},
         "truncated": "results exceed GitHub code scanning's limit ({limit}): {total:,} in all, "
                      "the {kept:,} most severe kept, {dropped:,} dropped "
                      "({error} errors, {warning} warnings, {info} infos); use --format json or jsonl for all of them",
@@ -332,7 +334,7 @@ def sarif_rules(ruleset: CompiledRuleset, findings: Sequence[Finding], lang: str
     return rules
 
 
-def _sarif_result(f: Finding, fp: str, index: int, lang: str) -> dict:
+def _sarif_result(f: Finding, fp: str, index: int, lang: str, baseline_used: bool = False) -> dict:
     context = {k: v for k, v in (("department", f.department), ("project", f.project), ("indicator", f.indicator),
                                  ("row", f.row), ("field", f.field)) if v is not None}
     return {
@@ -347,11 +349,11 @@ def _sarif_result(f: Finding, fp: str, index: int, lang: str) -> dict:
         "partialFingerprints": {"primaryLocationLineHash": fp, FINGERPRINT_VERSION: fp},
         "properties": {**context, "basis": f.basis, "severity": f.severity.value, "state": f.state,
                        "status": f.status},
-        **_suppression(f),
+        **_suppression(f, baseline_used),
     }
 
 
-def _suppression(f: Finding) -> dict:
+def _suppression(f: Finding, baseline_used: bool = False) -> dict:
     """Waived and shadow-rule results are suppressed (never hidden); baselined ones are 'unchanged'."""
     out: dict = {}
     if f.status == "waived":
@@ -361,6 +363,8 @@ def _suppression(f: Finding) -> dict:
         out["suppressions"] = [{"kind": "external", "status": "accepted", "justification": "shadow rule (trial run)"}]
     if f.status == "baselined":
         out["baselineState"] = "unchanged"
+    elif baseline_used:
+        out["baselineState"] = "new"
     return out
 
 
@@ -387,7 +391,8 @@ def sarif(result: ScreenResult, ruleset: CompiledRuleset, lang: str = "zh", *,
     ordered = [findings[i] for i in order]
     rules = sarif_rules(ruleset, findings, lang)
     index = {r["id"]: i for i, r in enumerate(rules)}
-    results = [_sarif_result(findings[i], prints[i], index[findings[i].rule_id], lang) for i in order]
+    results = [_sarif_result(findings[i], prints[i], index[findings[i].rule_id], lang, result.baseline_used)
+               for i in order]
 
     def build(kept: int, reason: str | None) -> dict:
         notes = []
@@ -507,8 +512,10 @@ def github(result: ScreenResult, lang: str = "zh") -> str:
         text = f"[{where}] {_message(f, lang)}" if where else _message(f, lang)
         lines.append(f"::{_GITHUB_COMMAND[f.severity.value]} {','.join(props)}::{_gh_data(text)}")
     summary = _LABELS[lang]["summary"].format(files=len(result.files), **counts(parts["counted"]))
-    apart = ", ".join(f"{key} {len(parts[key])}" for key in ("waived", "baselined", "shadow") if parts[key])
-    lines.append(summary + (f" ({apart})" if apart else ""))
+    names = _LABELS[lang]["apart"]
+    sep, (left, right) = ("，", "（）") if lang == "zh" else (", ", "()")
+    apart = sep.join(f"{names[key]} {len(parts[key])}" for key in ("waived", "baselined", "shadow") if parts[key])
+    lines.append(summary + (f"{left}{apart}{right}" if apart else ""))
     return "\n".join(lines) + "\n"
 
 

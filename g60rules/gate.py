@@ -240,8 +240,11 @@ def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], wai
             status = "baselined"
         seen_prints.add(fp)
         out.append(replace(f, status=status, waiver=waiver, waiver_source=source))
+    screened_paths = [f.replace("\\", "/").removeprefix("./") for f in files]
     for w in active:
-        if not w.used:
+        # a waiver for files this run did not screen (--changed-since, pre-commit) is not "unused"
+        in_scope = any(fnmatch.fnmatchcase(p, w.waiver.files.removeprefix("./")) for p in screened_paths)
+        if not w.used and in_scope:
             notes.append(UNUSED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files))
     for iws in inline.values():
         for iw in iws:

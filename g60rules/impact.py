@@ -134,8 +134,8 @@ def impact(old_spec: str, new_spec: str, paths: list[Path]) -> list[RuleImpact]:
     return compare(old_findings, new_findings)
 
 
-def _where(f: Finding) -> str:
-    row = f" row {f.row}" if f.row else ""
+def _where(f: Finding, lang: str) -> str:
+    row = (f" row {f.row}" if lang == "en" else f" 第{f.row}行") if f.row else ""
     return f"{f.file}:{f.line} {f.project or ''}{row} {f.indicator or ''}".rstrip()
 
 
@@ -147,7 +147,7 @@ def render(impacts: list[RuleImpact], fmt: str, lang: str, limit: int = 5) -> st
         return ("两个规则集在这些申报上的结果相同\n" if zh else "no change on these declarations\n")
     out: list[str] = []
     if fmt == "md":
-        out += ["| rule | " + " | ".join(labels) + " |", "|---|---|---|---|"]
+        out += [f"| {'rule' if not zh else '规则'} | " + " | ".join(labels) + " |", "|---|---|---|---|"]
         out += [f"| `{i.rule_id}` | {len(i.newly_fail)} | {len(i.newly_pass)} | {len(i.changed)} |" for i in impacts]
         out.append("")
     for i in impacts:
@@ -159,9 +159,11 @@ def render(impacts: list[RuleImpact], fmt: str, lang: str, limit: int = 5) -> st
             for item in items[:limit]:
                 if isinstance(item, tuple):
                     a, b = item
-                    text = f"{_where(b)}: {a.severity}/{a.state} → {b.severity}/{b.state}; {b.message(lang)}"
+                    text = f"{_where(b, lang)}: {a.severity}/{a.state} → {b.severity}/{b.state}"
+                    text += (f"; {b.message(lang)}" if a.message(lang) == b.message(lang)
+                             else f"; “{a.message(lang)}” → “{b.message(lang)}”")
                 else:
-                    text = f"{_where(item)}: {item.message(lang)}"
+                    text = f"{_where(item, lang)}: {item.message(lang)}"
                 out.append(f"  - {text}" if fmt == "md" else f"    {text}")
             if len(items) > limit:
                 more = f"…另有 {len(items) - limit} 条" if zh else f"… {len(items) - limit} more"

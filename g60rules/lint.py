@@ -10,6 +10,7 @@ uncovered rows.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -23,8 +24,22 @@ def _at(origin: str) -> tuple[str, tuple[int, int]]:
     return file, (int(line), 1)
 
 
+def _stale_examples(rule: CompiledRule) -> tuple[str, int] | None:
+    """Where a parameter was overridden while the examples were not (file, line), if so."""
+    examples_file = rule.origins.get("examples", "").rpartition(":")[0]
+    for key, origin in rule.origins.items():
+        file, _, line = origin.rpartition(":")
+        if key.startswith("params.") and file != examples_file:
+            return file, int(line)
+    return None
+
+
 def example_problems(ruleset: CompiledRuleset) -> list[Problem]:
-    """Problems found by running every rule's examples."""
+    """Problems found by running every rule's examples.
+
+    When an override changed a rule's parameters but not its examples, the problem is put on the
+    override, with a hint to give the override its own examples.
+    """
     problems: list[Problem] = []
     outcomes = run_examples(ruleset)
     by_rule: dict[str, list] = {}
@@ -36,25 +51,37 @@ def example_problems(ruleset: CompiledRuleset) -> list[Problem]:
             outcome.rule.origin, outcome.rule.line, 1)
         code = "RS-EXAMPLE-LOAD" if outcome.load_problems else "RS-EXAMPLE"
         zh, en = outcome.problem
-        problems.append(make_problem(code, file, (line, column), detail=en, detail_zh=zh))
+        problems.append(_on_override(outcome.rule, make_problem(code, file, (line, column), detail=en, detail_zh=zh)))
     for rule in ruleset.rules:
-        problems.extend(_rule_problems(rule, by_rule.get(rule.id, [])))
+        problems.extend(_on_override(rule, p) for p in _rule_problems(rule, by_rule.get(rule.id, [])))
     return problems
+
+
+def _on_override(rule: CompiledRule, problem: Problem) -> Problem:
+    stale = _stale_examples(rule)
+    if stale is None:
+        return problem
+    where = f"{problem.file}:{problem.line}"
+    return replace(problem, file=stale[0], line=stale[1], column=1,
+                   hint_zh=f"此处覆盖了参数，但示例仍是 {where} 的旧示例：请在覆盖中写 examples（至少一个 pass、一个 fail）",
+                   hint_en=f"the parameters are overridden here but the examples are still those at {where}: "
+                           "give the override its own examples (a pass and a fail)")
 
 
 def _rule_problems(rule: CompiledRule, outcomes: list) -> list[Problem]:
     out = []
-    pos = (rule.line, 1)
+    file, _, line = rule.origins.get("examples", f"{rule.origin}:{rule.line}").rpartition(":")
+    pos = (int(line), 1)
     fails = [o for o in outcomes if o.expect == "fail" and not o.load_problems]
     passes = [o for o in outcomes if o.expect == "pass" and not o.load_problems]
     if fails and not any(o.findings for o in fails):
-        out.append(make_problem("RS-NEVER", rule.origin, pos))
+        out.append(make_problem("RS-NEVER", file, pos))
     if passes and all(o.findings for o in passes):
-        out.append(make_problem("RS-ALWAYS", rule.origin, pos))
+        out.append(make_problem("RS-ALWAYS", file, pos))
     kinds = {e.expect for e in rule.examples}
     for kind, zh in (("pass", "通过（pass）"), ("fail", "失败（fail）")):
         if kind not in kinds:
-            out.append(make_problem("RS-COVERAGE", rule.origin, pos, missing=zh, missing_en=kind))
+            out.append(make_problem("RS-COVERAGE", file, pos, missing=zh, missing_en=kind))
     return out
 
 

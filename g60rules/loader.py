@@ -46,6 +46,8 @@ from .model import (
 from .values import parse_money, parse_target_value
 
 DECLARATION_SUFFIXES = (".yaml", ".yml")
+_LABELS = {spec.key: spec.label for specs in (PROJECT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, DEPARTMENT_FIELDS)
+           for spec in specs}
 # libyaml's loader keeps the same line marks and reads ~13× faster than the pure-Python one
 # (bench/: parsing was 87% of screening time); the pure-Python loader is the fallback.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -77,7 +79,7 @@ class _FileLoader:
         source = Source(self.display, node.start_mark.line + 1)
         found: dict[str, yaml.Node] = {}
         if not isinstance(node, yaml.MappingNode):
-            self.add(fc.BAD_VALUE, source.line, key=where, value=_preview(node), reason="应为映射 / expected a mapping")
+            self.add(fc.BAD_VALUE, source.line, key=where, value=_preview(node), reason=("应为映射", "expected a mapping"))
             return found, source
         by_label = {label: spec.key for spec in specs for label in (spec.key, *spec.labels)}
         first_line: dict[str, int] = {}
@@ -98,6 +100,10 @@ class _FileLoader:
             source.field_lines[key] = value_node.start_mark.line + 1
         return found, source
 
+    def label(self, key: str) -> str:
+        """The form's Chinese label of a field, for messages in Chinese."""
+        return _LABELS.get(key, key)
+
     def scalar(self, nodes: dict, key: str, kind: FieldKind) -> Any:
         """Convert one field; None when absent, null, or invalid (the invalid case is a finding)."""
         node = nodes.get(key)
@@ -105,7 +111,8 @@ class _FileLoader:
             return None
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.ScalarNode):
-            self.add(fc.BAD_VALUE, line, key=key, value=_preview(node), reason="应为单个值 / expected a single value")
+            self.add(fc.BAD_VALUE, line, key=(self.label(key), key), value=_preview(node),
+                     reason=("应为单个值", "expected a single value"))
             return None
         if node.tag == "tag:yaml.org,2002:null":
             return None
@@ -113,18 +120,19 @@ class _FileLoader:
         try:
             return _convert(text, kind)
         except ValueError as exc:
-            self.add(fc.BAD_VALUE, line, key=key, value=text[:80], reason=str(exc))
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else str(exc)
+            self.add(fc.BAD_VALUE, line, key=(self.label(key), key), value=text[:80], reason=reason)
             return None
 
     def project(self, root: yaml.Node) -> Project:
-        nodes, source = self.mapping(root, PROJECT_FIELDS, "项目 / project")
+        nodes, source = self.mapping(root, PROJECT_FIELDS, ("项目", "project"))
         values: dict[str, Any] = {}
         for spec in PROJECT_FIELDS:
             if spec.kind not in (FieldKind.MAPPING, FieldKind.LIST) and spec.key != "kind":
                 values[spec.key] = self.scalar(nodes, spec.key, spec.kind)
         funds = Funds(source=Source(self.display, source.line_of("funds")))
         if "funds" in nodes and nodes["funds"].tag != "tag:yaml.org,2002:null":
-            fund_nodes, fund_source = self.mapping(nodes["funds"], FUNDS_FIELDS, "项目资金 / funds")
+            fund_nodes, fund_source = self.mapping(nodes["funds"], FUNDS_FIELDS, ("项目资金", "funds"))
             funds = Funds(
                 **{s.key: self.scalar(fund_nodes, s.key, s.kind) for s in FUNDS_FIELDS}, source=fund_source
             )
@@ -136,11 +144,11 @@ class _FileLoader:
                     indicators.append(self.indicator(row_node, row_number))
             elif rows.tag != "tag:yaml.org,2002:null":
                 self.add(fc.BAD_VALUE, rows.start_mark.line + 1, key="indicators", value=_preview(rows),
-                         reason="应为指标行列表 / expected a list of indicator rows")
+                         reason=("应为指标行列表", "expected a list of indicator rows"))
         return Project(**values, funds=funds, indicators=indicators, source=source)
 
     def indicator(self, node: yaml.Node, row: int) -> Indicator:
-        nodes, source = self.mapping(node, INDICATOR_FIELDS, f"第 {row} 行指标 / indicator row {row}")
+        nodes, source = self.mapping(node, INDICATOR_FIELDS, (f"第 {row} 行指标", f"indicator row {row}"))
         texts = {s.key: self.scalar(nodes, s.key, s.kind) for s in INDICATOR_FIELDS}
         return Indicator(
             row=row,
@@ -152,7 +160,7 @@ class _FileLoader:
         )
 
     def department(self, root: yaml.Node) -> Department:
-        nodes, source = self.mapping(root, DEPARTMENT_FIELDS, "部门 / department")
+        nodes, source = self.mapping(root, DEPARTMENT_FIELDS, ("部门", "department"))
         values = {
             s.key: self.scalar(nodes, s.key, s.kind)
             for s in DEPARTMENT_FIELDS
@@ -170,10 +178,10 @@ class _FileLoader:
                     source.field_lines[f"projects[{len(files) - 1}]"] = item.start_mark.line + 1
                 else:
                     self.add(fc.BAD_VALUE, item.start_mark.line + 1, key="projects", value=_preview(item),
-                             reason="应为项目文件路径 / expected a file path")
+                             reason=("应为项目文件路径", "expected a file path"))
         elif listed is not None and listed.tag != "tag:yaml.org,2002:null":
             self.add(fc.BAD_VALUE, listed.start_mark.line + 1, key="projects", value=_preview(listed),
-                     reason="应为项目文件路径列表 / expected a list of file paths")
+                     reason=("应为项目文件路径列表", "expected a list of file paths"))
         return Department(**values, project_files=files, projects=inline, source=source)
 
 
@@ -211,14 +219,17 @@ def _convert(text: str, kind: FieldKind) -> Any:
                 try:
                     return dt.date(*(int(g) for g in match.groups()))
                 except ValueError as exc:
-                    raise ValueError(f"日期不存在 / no such date ({exc})") from None
-        raise ValueError("日期应写作 YYYY-MM-DD / a date is written YYYY-MM-DD")
+                    raise ValueError(("日期不存在", f"no such date ({exc})")) from None
+        raise ValueError(("日期应写作 YYYY-MM-DD", "a date is written YYYY-MM-DD"))
     if kind is FieldKind.INT:
         if not re.fullmatch(r"[0-9]{1,9}", stripped):
-            raise ValueError("应为非负整数 / expected a whole number")
+            raise ValueError(("应为非负整数", "expected a whole number"))
         return int(stripped)
     default_unit = "万元" if kind is FieldKind.MONEY_WAN else "元"
-    return parse_money(stripped, default_unit=default_unit)
+    try:
+        return parse_money(stripped, default_unit=default_unit)
+    except ValueError as exc:
+        raise ValueError(("不是可识别的金额（例：2, 000, 000. 00、73.5万元）", str(exc))) from None
 
 
 def _display(path: Path) -> str:
@@ -239,7 +250,7 @@ def _read(path: Path, loader: _FileLoader) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        loader.add(fc.UNREADABLE, line, reason=f"不是 UTF-8 编码 / not UTF-8 (byte {exc.start})")
+        loader.add(fc.UNREADABLE, line, reason=("不是 UTF-8 编码", f"not UTF-8 (byte {exc.start})"))
         return None
 
 
@@ -255,23 +266,24 @@ def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
         loader.add(fc.YAML_SYNTAX, 1, reason=str(exc).strip().splitlines()[0])
         return None
     if root is None:
-        loader.add(fc.NOT_A_DECLARATION, 1, reason="文件为空 / the file is empty")
+        loader.add(fc.NOT_A_DECLARATION, 1, reason=("文件为空", "the file is empty"))
     return root
 
 
 def _kind_of(root: yaml.Node, loader: _FileLoader) -> str | None:
     if not isinstance(root, yaml.MappingNode):
-        loader.add(fc.NOT_A_DECLARATION, root.start_mark.line + 1, reason="顶层应为映射 / the top level must be a mapping")
+        loader.add(fc.NOT_A_DECLARATION, root.start_mark.line + 1, reason=("顶层应为映射", "the top level must be a mapping"))
         return None
     for key_node, value_node in root.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value in ("kind", "类型"):
             kind = KIND_VALUES.get(str(value_node.value).strip()) if isinstance(value_node, yaml.ScalarNode) else None
             if kind is None:
                 loader.add(fc.NOT_A_DECLARATION, value_node.start_mark.line + 1,
-                           reason=f"类型应为 项目/project 或 部门/department，而不是“{_preview(value_node)}”")
+                           reason=(f"类型应为 项目/project 或 部门/department，而不是“{_preview(value_node)}”",
+                                   f"kind must be project (项目) or department (部门), not '{_preview(value_node)}'"))
             return kind
     loader.add(fc.NOT_A_DECLARATION, root.start_mark.line + 1,
-               reason="缺少“类型”（kind: project 或 department）/ no 'kind' key")
+               reason=("缺少“类型”（类型: 项目 或 部门）", "no 'kind' key (kind: project or department)"))
     return None
 
 
@@ -364,7 +376,7 @@ def load_corpus(paths: list[Path]) -> Corpus:
                 f.file == _display(target) for f in corpus.findings
             ):
                 corpus.findings.append(fc.NOT_A_DECLARATION.finding(
-                    dept.source.file, line, reason=f"“{rel}” 不是项目申报 / is not a project declaration"))
+                    dept.source.file, line, reason=(f"“{rel}” 不是项目申报", f"'{rel}' is not a project declaration")))
         corpus.departments.append(dept)
     for key, obj in loaded.items():
         if isinstance(obj, Project) and key not in claimed:

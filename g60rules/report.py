@@ -26,7 +26,7 @@ _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
            "files": "文件 {n} 个，申报 {d} 份", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
            "by_rule": "按规则", "ignored": "未检查的非 YAML 文件 {n} 个：{names}", "basis": "依据",
-           "clean": "未发现问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
+           "clean": "没有计入结果的问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
            "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
            "waived": "已豁免（仍列出，不影响结果）：{n} 条", "reason": "理由",
            "baselined": "已在基线中（不影响结果）：{n} 条", "fixed": "基线中已修复：{n} 条",
@@ -34,7 +34,7 @@ _LABELS = {
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files, {d} declarations", "counts": "{error} errors, {warning} warnings, {info} infos",
            "by_rule": "by rule", "ignored": "{n} non-YAML files not checked: {names}", "basis": "basis",
-           "clean": "no findings", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
+           "clean": "no findings that count", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
            "shadow": "shadow rules (trial run, reported only, never fail): {n}",
            "waived": "waived (listed, never fail): {n}", "reason": "reason",
            "baselined": "in the baseline (never fail): {n}", "fixed": "fixed since the baseline: {n}",
@@ -95,8 +95,9 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
             console.print(Text(labels[key].format(n=len(parts[key])), style="bold dim"))
             _print_group(parts[key], lang, console)
     console.print(Text(labels["summary"], style="bold"))
+    sep = "; " if lang == "en" else "；"
     console.print(Text("  " + labels["files"].format(n=len(result.files), d=result.declarations)
-                       + f"; {labels['engine']}: {result.engine}"))
+                       + f"{sep}{labels['engine']}: {result.engine}"))
     console.print(Text("  " + (labels["counts"].format(**counts(counted)) if counted else labels["clean"])))
     for key in ("waived", "baselined", "shadow"):
         if parts[key]:

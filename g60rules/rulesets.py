@@ -87,15 +87,16 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                   "路径相对于本文件", "the path is relative to this file"),
     "RS-OVERRIDE": ("覆盖的规则“{rule}”不存在", "override of unknown rule '{rule}'",
                     "检查编号，或用 ruleset show 查看生效的规则", "check the id; 'ruleset show' lists the effective rules"),
-    "RS-OVERPARAM": ("规则“{rule}”没有参数 {name}", "rule '{rule}' has no parameter {name}", "", ""),
+    "RS-OVERPARAM": ("规则“{rule}”没有参数 {name}", "rule '{rule}' has no parameter {name}",
+                     "该规则的参数：{allowed}", "its parameters: {allowed}"),
     "RS-REASON": ("停用规则“{rule}”必须写明 reason", "disabling '{rule}' needs a reason",
                   "增加 reason: …", "add reason: …"),
     "RS-EXAMPLE-LOAD": ("示例无法作为申报文件读取：{detail}", "the example does not load as a declaration: {detail}", "", ""),
     "RS-EXAMPLE": ("示例不符：{detail_zh}", "example mismatch: {detail}", "", ""),
     "RS-NEVER": ("规则在自己的失败示例上从不触发", "the rule never fires on its own failing examples",
-                 "检查条件与示例", "check the condition against the examples"),
+                 "条件可能永不成立，或示例需要更新", "the condition may never hold, or the examples need updating"),
     "RS-ALWAYS": ("规则在自己的通过示例上全部触发", "the rule fires on every one of its passing examples",
-                  "条件可能恒为真", "the condition may always hold"),
+                  "条件可能恒为真，或示例需要更新", "the condition may always hold, or the examples need updating"),
     "RS-COVERAGE": ("规则缺少{missing}示例", "the rule has no {missing_en} example",
                     "每条规则至少一个 pass 和一个 fail 示例", "every rule needs a pass and a fail example"),
     "RS-TABLE-OVERLAP": ("阈值表第 {a} 行与第 {b} 行的条件重叠（{values}）", "threshold table rows {a} and {b} overlap ({values})",
@@ -183,6 +184,7 @@ class _CompileError(Exception):
         self.code = code
         self.path = path
         self.details = details
+        self.param: str | None = None  # the parameter whose value is wrong, if that is the problem
 
 
 # --- YAML with positions --------------------------------------------------------------------------
@@ -216,7 +218,10 @@ def _to_python(node: yaml.Node, file: str, path: Path_, marks: Marks, sink: _Sin
         return yaml.SafeLoader.construct_object(yaml.SafeLoader(""), node)  # safe constructors only
     except yaml.YAMLError:
         sink.add(make_problem("RS-TAG", file, _pos(node), detail=node.tag))
-        return None
+    except ValueError as exc:  # e.g. a timestamp such as 2025-13-01
+        sink.add(make_problem("RS-VALUE", file, _pos(node), where=".".join(map(str, path)),
+                              detail=f"'{node.value}': {exc}"))
+    return None
 
 
 def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
@@ -500,9 +505,13 @@ class _Compiler:
                 op: str) -> Cmp | CmpField:
         if isinstance(value, ParamRef):
             found = self.param(params, value.param)
-            if isinstance(found, Table):
-                return CmpField(name, op, self.table(found, value.param, fact, ftype))
-            return Cmp(name, op, self.literal(found, ftype, name))
+            try:
+                if isinstance(found, Table):
+                    return CmpField(name, op, self.table(found, value.param, fact, ftype))
+                return Cmp(name, op, self.literal(found, ftype, f"params.{value.param}"))
+            except _CompileError as exc:
+                exc.param = value.param
+                raise
         if isinstance(value, FieldRef):
             other = self.field_type(fact, value.field)
             if other.name != ftype.name:
@@ -683,6 +692,7 @@ class _Entry:
     rule: Rule
     origins: dict[str, str]
     example_at: list[tuple[str, int, int]]
+    param_at: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)
 
 
 def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list[_Entry]:
@@ -712,7 +722,9 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
                 continue
             unknown = sorted(set(override.params) - set(entry.rule.params))
             if unknown:
-                sink.add(make_problem("RS-OVERPARAM", file, pos, rule=rule_id, name=", ".join(unknown)))
+                sink.add(make_problem("RS-OVERPARAM", file, _mark(loaded.marks, ("overrides", rule_id, "params", unknown[0])),
+                                      rule=rule_id, name=", ".join(unknown),
+                                      allowed=", ".join(entry.rule.params) or "—"))
                 continue
             if not override.enabled:
                 if not override.reason:
@@ -720,8 +732,10 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
                     continue
                 compiled.disabled[rule_id] = (override.reason, where)
             update: dict[str, Any] = {"params": {**entry.rule.params, **override.params}}
-            entry.origins.update({f"params.{p}": f"{file}:{_mark(loaded.marks, ('overrides', rule_id, 'params', p))[0]}"
-                                  for p in override.params})
+            for p in override.params:
+                pos_p = _mark(loaded.marks, ("overrides", rule_id, "params", p))
+                entry.origins[f"params.{p}"] = f"{file}:{pos_p[0]}"
+                entry.param_at[p] = (file, pos_p)
             for attr in ("severity", "state", "effective", "examples"):
                 if getattr(override, attr) is not None:
                     update[attr] = getattr(override, attr)
@@ -774,8 +788,10 @@ def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
             compiled.rules.append(_compile_rule(compiler, entry.rule, entry))
         except _CompileError as exc:
             # an override's params live in the overriding file; everything else in the rule's own
-            sink.add(make_problem(exc.code, str(entry.loaded.path),
-                                  _mark(entry.loaded.marks, (*base, *_clean_loc(exc.path))), **exc.details))
+            file, pos = str(entry.loaded.path), _mark(entry.loaded.marks, (*base, *exc.path))
+            if exc.param:  # point at the parameter's value, in the override that set it if any
+                file, pos = entry.param_at.get(exc.param) or (file, _mark(entry.loaded.marks, (*base, "params", exc.param)))
+            sink.add(make_problem(exc.code, file, pos, **exc.details))
     return compiled
 
 

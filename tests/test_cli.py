@@ -44,7 +44,7 @@ def test_clean_declaration_exits_0(tmp_path):
     (tmp_path / "good.yaml").write_text(GOOD, encoding="utf-8")
     result = _check(tmp_path)
     assert result.exit_code == 0, result.output
-    assert "未发现问题" in result.output
+    assert "没有计入结果的问题" in result.output
 
 
 def test_seed_exits_1_and_groups_by_file():

@@ -185,3 +185,18 @@ def test_pre_commit_hook_passes_a_good_and_fails_a_bad_declaration(tmp_path):
     bad = hook("bad.yaml")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "G60-APP-011" in bad.stdout
+
+
+def test_a_bad_date_in_the_waivers_file_exits_2_with_its_line(repo):
+    # Regression: a timestamp such as 2027-13-01 crashed the run with a traceback and exit code 1.
+    Path("w.yaml").write_text(_waiver("2027-13-01"), encoding="utf-8")
+    result = runner.invoke(app, ["check", "declarations", "--waivers", "w.yaml"])
+    assert result.exit_code == 2 and "w.yaml:6:" in result.output and "month must be in 1..12" in result.output
+
+
+def test_waivers_for_files_not_screened_are_not_called_unused(repo):
+    # Regression: with --changed-since, a waiver for an untouched file was reported as unused.
+    Path("w.yaml").write_text(_waiver("2099-01-01", "G60-COMP-018", "declarations/*/06-*.yaml"), encoding="utf-8")
+    _edit(P2, "项目性质: 其他经常性项目", "项目性质: 其他经常性项目 ")
+    code, data = _check("--waivers", "w.yaml", "--changed-since", "HEAD", "--strict")
+    assert not [f for f in data["findings"] if f["rule_id"] == "G60-WAIVER-002"]

@@ -276,3 +276,26 @@ def test_rules_page_is_current(shanghai):
     section = page[page.index("## G60-APP-008"):page.index("## G60-APP-009")]
     for part in ("**检查什么.**", "**为什么.**", "**参数.** `floor` = 85", "**不通过的示例.**", "**通过的示例.**"):
         assert part in section
+
+
+def test_a_bad_value_in_an_override_is_reported_on_the_override(tmp_path):
+    # Regression: a wrong type in a district override was blamed on core.yaml.
+    path = _write(tmp_path, f"ruleset: d\nextends: {ROOT / 'rulesets' / 'shanghai.yaml'}\n"
+                            "overrides:\n  G60-APP-008:\n    params: {floor: 九十}\n", "d.yaml")
+    problems = [p for p in lint(path) if p.code == "RS-TYPE"]
+    assert [(Path(p.file).name, p.line) for p in problems] == [("d.yaml", 5)]
+
+
+def test_stale_examples_after_an_override_are_reported_on_the_override_with_a_hint(tmp_path):
+    path = _write(tmp_path, f"ruleset: d\nextends: {ROOT / 'rulesets' / 'shanghai.yaml'}\n"
+                            "overrides:\n  G60-APP-008: {params: {floor: 90}}\n", "d.yaml")
+    problems = lint(path)
+    assert problems and all(Path(p.file).name == "d.yaml" and p.line == 4 for p in problems)
+    assert all("examples" in p.hint_en for p in problems)
+
+
+def test_a_bad_date_in_a_ruleset_is_a_problem_not_a_crash(tmp_path):
+    # Regression: effective: {from: 2025-13-01} raised ValueError out of the loader.
+    body = "ruleset: t\nrules:\n" + GOOD_RULE.replace("    severity: error\n",
+                                                      "    severity: error\n    effective: {from: 2025-13-01}\n")
+    assert ("RS-VALUE", 6) in _codes(lint(_write(tmp_path, body)))
