@@ -137,7 +137,7 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
 
 @app.command()
 def check(
-    paths: List[Path] = typer.Argument(..., metavar="PATH...", help="Declaration files or directories (*.yaml, *.yml)."),
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Declaration files or directories (*.yaml, *.yml)."),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format on standard output."),
     output: List[str] = typer.Option([], "--output", "-o", metavar="FORMAT=PATH",
