@@ -154,13 +154,15 @@ class Example(_Strict):
     """A declaration fragment; the rule must fire on it (``fail``) or not (``pass``).
 
     A failing example may also state what the finding says: a ``message`` fragment (found in the
-    Chinese or English message), the indicator ``row`` it is on, or how many findings (``count``).
+    Chinese or English message), the ``field`` it points at, the indicator ``row`` it is on, or how
+    many findings (``count``).
     """
 
     name: str | None = None
     expect: Literal["pass", "fail"]
     declaration: dict[str, Any]
     message: str | None = None
+    field: str | None = None
     row: int | None = None
     count: int | None = None
 

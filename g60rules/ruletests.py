@@ -3,8 +3,8 @@
 This is how policy staff know an edit did what they meant (in the spirit of sqlfluff's rule cases
 and ``conftest verify``). Each example's ``declaration`` is a project fragment (or, with
 ``kind: department``, a department with inline projects) in the declaration format, English keys or
-Chinese labels. A failing example may also state a ``message`` fragment, the ``row`` of the finding,
-or the ``count`` of findings. All examples of a ruleset are screened in one run.
+Chinese labels. A failing example may also state a ``message`` fragment, the ``field`` or ``row``
+of the finding, or the ``count`` of findings. All examples of a ruleset are screened in one run.
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ def _judge(rule: CompiledRule, index: int, fired: list[Finding], loaded: list[Fi
     if example.row is not None and all(f.row != example.row for f in fired):
         rows = ", ".join(str(f.row) for f in fired)
         return f"应在第 {example.row} 行，实际在第 {rows} 行", f"expected on row {example.row}, found on row {rows}"
+    if example.field is not None and all(f.field != example.field for f in fired):
+        return (f"应指向字段 {example.field}，实际为 {fired[0].field}",
+                f"expected the field {example.field}, got {fired[0].field}")
     if example.message is not None and all(
             example.message not in f.message_zh and example.message not in f.message_en for f in fired):
         return (f"消息中没有“{example.message}”：{fired[0].message_zh}",

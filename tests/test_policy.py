@@ -299,3 +299,20 @@ def test_a_bad_date_in_a_ruleset_is_a_problem_not_a_crash(tmp_path):
     body = "ruleset: t\nrules:\n" + GOOD_RULE.replace("    severity: error\n",
                                                       "    severity: error\n    effective: {from: 2025-13-01}\n")
     assert ("RS-VALUE", 6) in _codes(lint(_write(tmp_path, body)))
+
+
+@pytest.mark.parametrize("expectation,ok", [
+    ("field: value.amount", True), ("field: value.raw", False), ("row: 1", True), ("row: 2", False),
+    ("count: 1", True), ("count: 2", False), ("message: above", True), ("message: 低于", False),
+])
+def test_failing_examples_may_state_field_row_count_and_message(tmp_path, expectation, ok):
+    rule = GOOD_RULE.replace("      - {expect: fail, declaration:",
+                             f"      - {{expect: fail, {expectation}, declaration:")
+    outcome = run_examples_of(_write(tmp_path, "ruleset: t\nrules:\n" + rule))
+    assert outcome == ok
+
+
+def run_examples_of(path: Path) -> bool:
+    from g60rules.ruletests import run_examples
+
+    return all(o.ok for o in run_examples(load_ruleset(path)))
