@@ -156,6 +156,8 @@ def check(
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
     outputs = _outputs(output)
+    if strict and fail_on is FailOn.never:
+        raise typer.BadParameter("--strict and --fail-on never contradict each other", param_hint="--strict")
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
     try:
@@ -336,6 +338,7 @@ def ruleset_test(
     targets = files or sorted(default_ruleset_path().parent.rglob("*.yaml"))
     console = Console(highlight=False, soft_wrap=True)
     failed = total = 0
+    uncovered: list[str] = []
     for target in targets:
         compiled = _ruleset(target, lang)
         outcomes = run_examples(compiled, engine=engine.value)
@@ -346,12 +349,13 @@ def ruleset_test(
                 file, line, _ = outcome.rule.example_at[outcome.index]
                 text = outcome.problem[1] if lang is Lang.en else outcome.problem[0]
                 console.print(f"FAIL {file}:{line}: {outcome.label}: {text}", markup=False)
-        uncovered = [r.id for r in compiled.rules if {e.expect for e in r.examples} != {"pass", "fail"}]
-        for rule_id in uncovered:
-            failed += 1
-            console.print(f"FAIL {target}: {rule_id}: needs a passing and a failing example", markup=False)
-    console.print(f"{total - failed} passed, {failed} failed", markup=False)
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+        for rule in compiled.rules:
+            if {e.expect for e in rule.examples} != {"pass", "fail"}:
+                uncovered.append(rule.id)
+                console.print(f"FAIL {target}: {rule.id}: needs a passing and a failing example", markup=False)
+    coverage = f", {len(uncovered)} rules without both kinds of example" if uncovered else ""
+    console.print(f"{total - failed} passed, {failed} failed{coverage}", markup=False)
+    raise typer.Exit(EXIT_FINDINGS if failed or uncovered else EXIT_CLEAN)
 
 
 @ruleset_app.command("show")

@@ -111,8 +111,15 @@ def count_nodes(expression: dict) -> int:
 
 
 def pattern(rule) -> dict:
-    """The single pattern of a compiled rule: its fact type first, then its condition."""
-    return _all([{"t": rule.applies_to}, to_durable(rule.condition)])
+    """The single pattern of a compiled rule: its fact type first, then its condition.
+
+    The type condition is always kept (an always-false condition must not leave a bare pattern).
+    """
+    condition = to_durable(rule.condition)
+    if condition is _TRUE:
+        return {"t": rule.applies_to}
+    items = condition["$and"] if "$and" in condition and len(condition) == 1 else [condition]
+    return {"$and": [{"t": rule.applies_to}, *items]}
 
 
 def split_rules(ruleset: CompiledRuleset) -> tuple[list[int], list[int]]:

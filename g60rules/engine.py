@@ -16,6 +16,7 @@ from __future__ import annotations
 import faulthandler
 import multiprocessing
 import os
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
@@ -27,7 +28,7 @@ from .facts import Declaration, Fact, FactBuilder
 from .findings import Finding, Severity
 from .graph import DeclarationGraph, build_graph
 from .loader import Corpus, load_corpus
-from .reference import evaluate, run_reference
+from .reference import evaluate, first_true_field, run_reference
 from .rulesets import CompiledRule, CompiledRuleset, render_message
 
 ENGINES = ("durable", "reference")
@@ -109,8 +110,11 @@ class _Pool:
             while pending and idle:
                 proc, conn = idle.pop()
                 index = pending.pop()
-                conn.send(chunks[index])
+                # The deadline starts before sending, and the send runs on its own thread: a chunk
+                # larger than the pipe buffer blocks until the worker reads, and a worker stuck in
+                # start-up never does. Killing the worker ends a blocked send (EPIPE).
                 busy[conn] = (proc, index, time.monotonic() + SECONDS_PER_CHUNK)
+                threading.Thread(target=_send_quietly, args=(conn, chunks[index]), daemon=True).start()
             timeout = max(0.0, min(deadline for _, _, deadline in busy.values()) - time.monotonic())
             ready = wait(list(busy), timeout=timeout)
             for conn in ready:
@@ -135,10 +139,20 @@ class _Pool:
                     if pending:
                         idle.append(self._start())
         for proc, conn in idle:
-            conn.send(None)
+            _send_quietly(conn, None)
             conn.close()
             proc.join(5)
+            if proc.is_alive():
+                proc.kill()
         return results
+
+
+def _send_quietly(conn, message) -> None:
+    """Send to a worker; a worker that died is noticed by the reader (EOF), not here."""
+    try:
+        conn.send(message)
+    except (OSError, ValueError):  # broken pipe, or the connection was closed after a kill
+        pass
 
 
 def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine: str,
@@ -179,13 +193,25 @@ def rules_on_reference(ruleset: CompiledRuleset, engine: str) -> list[str]:
     return [ruleset.rules[i].id for i in split_rules(ruleset)[1]] if engine == "durable" else []
 
 
+def locate_field(rule: CompiledRule, fact: Fact) -> str | None:
+    """The field a finding points at: the rule's ``field``, else the first field that made it fire.
+
+    So a rule "start or end date missing" points at the one that is missing (or at the mapping).
+    """
+    if rule.source is not None and rule.source.field:
+        return rule.source.field
+    found = first_true_field(rule.condition, fact.values)
+    return found if found and not found.startswith(("count.q", "table.")) else rule.locate
+
+
 def _finding(rule: CompiledRule, fact: Fact) -> Finding:
     values = dict(fact.display)
     for name, value in rule.params.items():
         table = f"table.{rule.id}.{name}"
         values[f"param.{name}"] = fact.display.get(table, "—") if table in fact.display or not isinstance(
             value, (int, float, str)) else str(value)
-    line = fact.line_of(rule.locate) if rule.locate and fact.line_of else fact.line
+    locate = locate_field(rule, fact)
+    line = fact.line_of(locate) if locate else fact.line
     return Finding(
         rule_id=rule.id,
         severity=Severity(rule.severity),
@@ -198,11 +224,11 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         project=fact.project,
         indicator=fact.indicator,
         row=fact.row,
-        field=rule.locate,
+        field=locate,
         title_zh=rule.title.zh,
         title_en=rule.title.en,
         state=rule.state,
-        value=fact.display.get(rule.locate) if rule.locate else None,
+        value=fact.display.get(locate) if locate else None,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
-from .engine import declarations_for
+from .engine import declarations_for, locate_field
 from .facts import Fact
 from .graph import build_graph
 from .loader import load_corpus
@@ -77,7 +77,8 @@ def explain_on(ruleset: CompiledRuleset, rule: CompiledRule, paths: list[Path], 
             if fact.type != rule.applies_to:
                 continue
             fired = evaluate(rule.condition, fact.values)
-            where = f"{fact.file}:{fact.line_of(rule.locate) if rule.locate and fact.line_of else fact.line}"
+            locate = locate_field(rule, fact) if fired else rule.locate
+            where = f"{fact.file}:{fact.line_of(locate) if locate else fact.line}"
             subject = " › ".join(p for p in (fact.project or fact.department,
                                               words["row"].format(row=fact.row) if fact.row else None,
                                               fact.indicator) if p)

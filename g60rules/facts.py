@@ -4,7 +4,8 @@ One :class:`Declaration` is one unit of screening (one engine session): a projec
 rows, or a department. Each :class:`Fact` holds only the fields of :mod:`g60rules.schema`, with
 
 * numbers (money in 元, counts) as finite floats with ``|x| < 10^15``; dates as ``YYYYMMDD`` floats;
-* text NFC-normalised, at most 60,000 UTF-8 bytes, without lone surrogates;
+* text NFC-normalised, control characters (line breaks included) as spaces, at most 60,000 UTF-8
+  bytes, without lone surrogates;
 * absent and null fields left out.
 
 This is what keeps durable-rules exact (DURABLE-RULES.md: non-finite numbers crash it, mixed types
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +34,7 @@ from .conditions import full_match
 
 MAX_ABS = 1e15
 MAX_TEXT_BYTES = 60_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -81,7 +84,9 @@ def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None,
         if not math.isfinite(number) or abs(number) >= MAX_ABS:
             return None, f"|x| ≥ 10^15 或非有限数 / |x| ≥ 10^15 or not finite: {value}"
         return number, None
-    text = unicodedata.normalize("NFC", str(value))
+    # Line breaks and other control characters become spaces: the two engines' patterns read a
+    # line break differently (measured: "a.b" matches "a\nb" in Python, not in durable-rules).
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", str(value)))
     reason = None
     encoded = text.encode("utf-8", "replace")
     if len(encoded) > MAX_TEXT_BYTES:

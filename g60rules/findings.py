@@ -86,6 +86,8 @@ class FileCheck:
         # a value may be a (Chinese, English) pair; the rest read the same in both languages
         zh = {k: str(v[0] if isinstance(v, tuple) else v) for k, v in kw.items()}
         en = {k: str(v[1] if isinstance(v, tuple) else v) for k, v in kw.items()}
+        # what the problem is about (a key, a value, a path, a rule), never a line: baselines use it
+        about = "|".join(en[k] for k in ("key", "value", "path", "rule", "files", "rules") if k in en)
         return Finding(
             rule_id=self.rule_id,
             severity=self.severity,
@@ -96,6 +98,7 @@ class FileCheck:
             basis="g60rules",
             title_zh=self.title_zh,
             title_en=self.title_en,
+            value=about or None,
             **context,
         )
 

@@ -52,7 +52,7 @@ def _norm(text: object) -> str:
 
 def _identity(f: Finding) -> tuple[str, ...]:
     indicator = _norm(f.indicator) if f.indicator else (f"#row {f.row}" if f.row is not None else "")
-    value = f.value if f.value is not None else (f.message_en if f.rule_id.startswith("G60-FILE") else "")
+    value = f.value if f.value is not None else ""
     return (f.rule_id, _norm(f.file).replace("\\", "/").removeprefix("./"), _norm(f.project), indicator,
             _norm(f.field), _norm(value))
 
@@ -89,7 +89,11 @@ def read_baseline(path: Path) -> dict[str, dict]:
         raise GateError(f"{path}: cannot read the baseline: {exc}") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):
         raise GateError(f"{path}: not a g60rules baseline (version {BASELINE_VERSION})")
-    return {e["fingerprint"]: e for e in data["findings"] if isinstance(e, dict) and "fingerprint" in e}
+    entries = data["findings"]
+    bad = next((i for i, e in enumerate(entries) if not (isinstance(e, dict) and isinstance(e.get("fingerprint"), str))), None)
+    if bad is not None:
+        raise GateError(f"{path}: findings[{bad}] has no fingerprint")
+    return {e["fingerprint"]: e for e in entries}
 
 
 # --- waivers ------------------------------------------------------------------------------------------
@@ -133,12 +137,17 @@ class LoadedWaiver:
 
 def read_waivers(path: Path) -> list[LoadedWaiver]:
     """Waivers with their lines. Raises GateError (with file:line) for a file that cannot be used."""
-    sink = _Sink(strict=True)
     try:
-        read = read_yaml(path, sink)
+        if not path.read_text(encoding="utf-8-sig").strip():
+            return []  # an empty waivers file waives nothing
+        read = read_yaml(path, _Sink(strict=True))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GateError(f"{path}: cannot read the waivers file: {exc}") from None
     except RulesetError as exc:
         raise GateError(exc.problem.text("en")) from None
     data, marks = read if read else ({}, {})
+    if isinstance(data, dict) and data.get("waivers") is None and "waivers" in data:
+        data = {**data, "waivers": []}
     try:
         parsed = WaiverFile.model_validate(data or {})
     except ValidationError as exc:
@@ -265,6 +274,8 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
             raise GateError(done.stderr.strip() or f"git {' '.join(args)} failed")
         return done.stdout
 
+    if not ref or ref.startswith("-"):
+        raise GateError(f"--changed-since: '{ref}' is not a git revision")
     top = Path(git("rev-parse", "--show-toplevel").strip())
     names = git("diff", "--name-only", "--diff-filter=ACMR", ref, "--", where=top).splitlines()
     names += git("ls-files", "--others", "--exclude-standard", where=top).splitlines()

@@ -16,7 +16,8 @@ the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in �
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>``;
   ``funds.project_gap`` = 项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 −
   当年财政拨款 − 上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元);
-  ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元) — CY-2015-88 相应匹配, SH-2023-16;
+  ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元; a range counts its upper bound)
+  — CY-2015-88 相应匹配, SH-2023-16;
 * indicator: ``dup.same_name_rows`` / ``dup.same_name_values`` (rows sharing its 三级 name, distinct
   values among them) and, for a per-unit cost ceiling (元/个, 元/次 …), the quantity indicator with the
   same unit noun: ``match.quantity_name``, ``match.quantity_amount``, ``match.product_yuan`` =
@@ -96,10 +97,20 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     _put(attrs, "value.unit_kind", value.unit_kind.value if value.unit_kind else None)
     _put(attrs, "value.unit_noun", value.unit_noun)
     _put(attrs, "value.amount_yuan", value.amount_yuan)
+    _put(attrs, "value.upper_yuan", value.upper_yuan)
     _put(attrs, "value.date", value.date)
     _put(attrs, "value.word", value.word)
     _put(attrs, "value.problem", value.problem)
     return attrs
+
+
+def _value_key(r: dict) -> tuple:
+    """What a row's value means: "≥90%" and "≥90.00(%)" are the same target (Decimal equality)."""
+    if r["value.kind"] in (ValueKind.QUANTITATIVE.value, ValueKind.RANGE.value, ValueKind.DATE.value,
+                           ValueKind.QUALITATIVE.value):
+        return tuple(r.get(k) for k in ("value.kind", "value.op", "value.amount", "value.upper", "value.unit",
+                                        "value.date", "value.word"))
+    return ("raw", "".join(r["value.raw"].split()))
 
 
 def _name_key(text: str | None) -> str | None:
@@ -168,10 +179,12 @@ class DeclarationGraph:
             attrs[f"count.level1.{code}"] = level1[code]
         for code in LEVEL2:
             attrs[f"count.level2.{code}"] = level2[code]
-        ceilings = [r["value.amount_yuan"] for r in rows
+        # a cost row's ceiling: its amount under ≤ < =, or the upper bound of a range
+        ceilings = [r.get("value.upper_yuan", r.get("value.amount_yuan")) for r in rows
                     if r.get("level1_code") == "cost" and r.get("value.unit_kind") == UnitKind.MONEY.value
-                    and r.get("value.op") in (Operator.LE.value, Operator.LT.value, Operator.EQ.value)
-                    and "value.amount_yuan" in r]
+                    and (r.get("value.op") in (Operator.LE.value, Operator.LT.value, Operator.EQ.value)
+                         or r.get("value.kind") == ValueKind.RANGE.value)]
+        ceilings = [c for c in ceilings if c is not None]
         if ceilings:
             attrs["cost.ceiling_sum"] = sum(ceilings, Decimal(0))
         by_name: dict[str, list[dict]] = {}
@@ -180,7 +193,7 @@ class DeclarationGraph:
             if key:
                 by_name.setdefault(key, []).append(r)
         for same in by_name.values():
-            distinct = {"".join(r["value.raw"].split()) for r in same}
+            distinct = {_value_key(r) for r in same}
             for r in same:
                 r["dup.same_name_rows"] = len(same)
                 r["dup.same_name_values"] = len(distinct)

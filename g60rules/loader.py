@@ -321,12 +321,18 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
     ignored: list[str] = []
     for path in paths:
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                (files.append(child) if child.suffix.lower() in DECLARATION_SUFFIXES
-                 else ignored.append(_display(child)))
-        elif path.exists():
+            for root, dirs, names in os.walk(path):  # symlinked directories are not followed (loops)
+                base = Path(root)
+                # hidden directories (.git, .github) are listed once, not walked
+                ignored.extend(_display(base / d) + "/" for d in sorted(dirs) if d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    child = base / name
+                    if not name.startswith(".") and child.suffix.lower() in DECLARATION_SUFFIXES:
+                        files.append(child)  # a broken link too: reading it becomes a finding
+                    else:
+                        ignored.append(_display(child))
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             raise FileNotFoundError(str(path))

@@ -50,3 +50,15 @@ def run_reference(ruleset: CompiledRuleset, declaration: Declaration,
             if fact.type == rule.applies_to and evaluate(rule.condition, fact.values):
                 hits.add((index, fact.id))
     return hits
+
+
+def first_true_field(node: Node, values: dict) -> str | None:
+    """The field of the first leaf that makes ``node`` hold on these values (None if it does not)."""
+    if isinstance(node, (And, Or)):
+        for item in node.items:
+            if evaluate(item, values):
+                return first_true_field(item, values)
+            if isinstance(node, And):
+                return None
+        return None
+    return node.field if evaluate(node, values) else None

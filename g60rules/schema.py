@@ -95,6 +95,7 @@ INDICATOR: dict[str, FieldType] = {
     "value.unit_kind": code(*(u.value for u in UnitKind)),
     "value.unit_noun": TEXT,
     "value.amount_yuan": MONEY,
+    "value.upper_yuan": MONEY,
     "value.date": DATE,
     "value.word": TEXT,
     "value.problem": TEXT,

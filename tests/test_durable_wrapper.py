@@ -31,13 +31,45 @@ def _declaration(amount: float) -> Declaration:
     return Declaration("x.yaml", [fact])
 
 
-def test_a_worker_that_dies_loses_nothing(shanghai, monkeypatch):
-    # A raw batch with an infinite number (never produced by the fact builder) kills or fails the
-    # C engine; the chunk must come back from the reference evaluator and be reported.
+def test_a_batch_the_engine_refuses_is_rechecked(shanghai, monkeypatch):
+    # A raw batch with an infinite number (never produced by the fact builder) cannot be sent:
+    # that declaration comes back from the reference evaluator and is reported.
     declarations = [_declaration(float("inf")), _declaration(1.0)]
     monkeypatch.setattr(engine, "CHUNK", 1)
     hits, fallbacks = run_engine(shanghai, declarations, "durable", jobs=1)
     assert [index for index, _ in fallbacks] == [0]
+    assert hits == [run_reference(shanghai, d) for d in declarations]
+
+
+def test_a_worker_killed_by_a_signal_loses_nothing(shanghai, monkeypatch):
+    # The worker is forked, so this patch is in it: the first session dies of SIGSEGV, as
+    # durable-rules does on the inputs listed in DURABLE-RULES.md.
+    import os
+    import signal
+
+    from g60rules import durable_backend
+
+    monkeypatch.setattr(durable_backend.DurableSession, "run", lambda self, batch: os.kill(os.getpid(), signal.SIGSEGV))
+    declarations = [_declaration(float(n)) for n in range(450)]
+    hits, fallbacks = run_engine(shanghai, declarations, "durable", jobs=2)
+    assert len(fallbacks) == 450 and all("worker died (exit code -11)" in reason for _, reason in fallbacks)
+    assert hits == [run_reference(shanghai, d) for d in declarations]
+
+
+def test_a_worker_stuck_in_start_up_cannot_hang_the_run(shanghai, monkeypatch):
+    # Regression: the chunk was sent before its deadline started; a chunk larger than the pipe
+    # buffer blocked the parent for ever when the worker never read it.
+    import time as _time
+
+    from g60rules import durable_backend
+
+    monkeypatch.setattr(durable_backend.DurableSession, "__init__", lambda self, definition: _time.sleep(600))
+    monkeypatch.setattr(engine, "SECONDS_PER_CHUNK", 2.0)
+    declarations = [_declaration(float(n)) for n in range(300)]
+    started = _time.monotonic()
+    hits, fallbacks = run_engine(shanghai, declarations, "durable", jobs=1)
+    assert _time.monotonic() - started < 30
+    assert len(fallbacks) == 300 and all("timed out" in reason for _, reason in fallbacks)
     assert hits == [run_reference(shanghai, d) for d in declarations]
 
 

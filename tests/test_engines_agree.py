@@ -6,6 +6,7 @@ identical, and durable-rules must really have run (no fallback), or the comparis
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -88,7 +89,8 @@ from g60rules.rulesets import RulesetError, ruleset_from_data  # noqa: E402
 
 from strategies import NAMES, odd_text  # noqa: E402
 
-PATTERNS = [".*成本.*", "[0-9]+", "a|b", ".*(率|度)", "单个.*", ".*", "[^x]*", "相关方满意度", "≥.*%.*"]
+PATTERNS = [".*成本.*", "[0-9]+", "a|b", ".*(率|度)", "单个.*", ".*", "[^x]*", "相关方满意度", "≥.*%.*",
+            "a.b", "a(.)b", "a[^x]b", ".+", "[一二三]+"]
 DATES = ["2024-01-01", "2024-12-31", "2025-03-31", "2023-06-30"]
 
 
@@ -166,3 +168,15 @@ def test_engines_agree_on_generated_rules(data, documents):
     durable = assert_agree(ruleset, documents)
     # a rule beyond durable-rules' limits runs on the reference evaluator and proves nothing here
     event(f"rules on durable-rules: {len(ruleset.rules) - len(durable.reference_rules)}/{len(ruleset.rules)}")
+
+
+@pytest.mark.parametrize("pattern", ["a.b", "a(.)b", "a[^x]b", "a.*b"])
+def test_engines_agree_on_a_line_break_inside_text(pattern):
+    # Regression: "a.b" matched "a\nb" in the reference evaluator but not in durable-rules.
+    ruleset = ruleset_from_data({"ruleset": "nl", "rules": [{
+        "id": "T-NL", "title": {"zh": "换行", "en": "line break"}, "severity": "error",
+        "basis": {"source": "SH-FORM", "clause": "t"}, "applies_to": "indicator",
+        "when": {"field": "level3", "matches": pattern}, "message": {"zh": "命中", "en": "hit"},
+        "examples": [{"expect": "pass", "declaration": {}}, {"expect": "fail", "declaration": {}}]}]})
+    result = assert_agree(ruleset, [{"kind": "project", "indicators": [{"level3": "a\nb"}, {"level3": "a\r\nb"}]}])
+    assert [f.row for f in result.findings if f.rule_id == "T-NL"] == ([1] if pattern != "a.*b" else [1, 2])

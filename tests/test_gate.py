@@ -200,3 +200,34 @@ def test_waivers_for_files_not_screened_are_not_called_unused(repo):
     _edit(P2, "项目性质: 其他经常性项目", "项目性质: 其他经常性项目 ")
     code, data = _check("--waivers", "w.yaml", "--changed-since", "HEAD", "--strict")
     assert not [f for f in data["findings"] if f["rule_id"] == "G60-WAIVER-002"]
+
+
+def test_a_file_finding_stays_baselined_when_lines_move(repo):
+    # Regression: the fingerprint of a file check carried its message ("first on line N").
+    _edit(P2, "项目名称: 要素对接\n", "项目名称: 要素对接\n项目名称: 要素对接\n")
+    assert runner.invoke(app, ["baseline", "update", "declarations"]).exit_code == 0
+    _edit(P2, "类型: 项目\n", "# 注释\n类型: 项目\n")
+    code, data = _check("--baseline", ".g60rules-baseline.json")
+    assert code == 0 and _new(data) == [] and data["summary"]["fixed"] == 0
+
+
+def test_a_ref_that_looks_like_an_option_is_refused(repo):
+    result = runner.invoke(app, ["check", "declarations", "--changed-since=--output=pwned.txt"])
+    assert result.exit_code == 2 and not Path("pwned.txt").exists()
+
+
+def test_an_empty_waivers_file_waives_nothing(repo):
+    Path(".g60rules-waivers.yaml").write_text("", encoding="utf-8")
+    assert _check()[0] == 1
+    Path(".g60rules-waivers.yaml").write_text("waivers:\n", encoding="utf-8")
+    assert _check()[0] == 1
+
+
+def test_a_malformed_baseline_exits_2(repo):
+    Path("b.json").write_text('{"tool": "g60rules", "version": 1, "findings": [{"fingerprint": 5}]}', encoding="utf-8")
+    result = runner.invoke(app, ["check", "declarations", "--baseline", "b.json"])
+    assert result.exit_code == 2 and "findings[0]" in result.output
+
+
+def test_strict_and_fail_on_never_contradict(repo):
+    assert runner.invoke(app, ["check", "declarations", "--strict", "--fail-on", "never"]).exit_code == 2

@@ -138,3 +138,14 @@ def test_inline_projects_in_a_department():
 def test_missing_path_is_a_usage_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_corpus([tmp_path / "nope"])
+
+
+def test_hidden_files_and_broken_links_are_never_skipped_in_silence(tmp_path):
+    _write(tmp_path, "p.yaml", ENGLISH)
+    _write(tmp_path, ".hidden.yaml", ENGLISH)
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / ".git", "config", "x")
+    (tmp_path / "broken.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    corpus = load_corpus([tmp_path])
+    assert [(Path(f.file).name, f.rule_id) for f in corpus.findings] == [("broken.yaml", "G60-FILE-001")]
+    assert sorted(Path(p.rstrip("/")).name for p in corpus.ignored) == [".git", ".hidden.yaml"]

@@ -316,3 +316,24 @@ def run_examples_of(path: Path) -> bool:
     from g60rules.ruletests import run_examples
 
     return all(o.ok for o in run_examples(load_ruleset(path)))
+
+
+@pytest.mark.parametrize("condition,code", [
+    ('{field: funds.total, gt: ""}', "RS-TYPE"),                   # regression: TypeError, no line
+    ('{field: level3, matches: "[一-龥]+率"}', "RS-PATTERN"),       # regression: durable-rules SIGSEGV
+])
+def test_values_that_broke_the_compiler_or_the_engine_are_problems(tmp_path, condition, code):
+    body = "ruleset: t\nrules:\n" + GOOD_RULE.replace("{field: value.amount, gt: 100}", condition).replace(
+        "applies_to: indicator", "applies_to: " + ("project" if "funds" in condition else "indicator"))
+    assert (code, 8) in _codes(lint(_write(tmp_path, body)))
+
+
+def test_a_finding_points_at_the_field_that_made_it_fire(tmp_path):
+    # Regression: "start or end date missing" pointed at the start date when the end was missing.
+    path = tmp_path / "p.yaml"
+    path.write_text("kind: project\nname: 甲\nplan_start: 2024-01-01\nfunds:\n  total: 100\n  carryover: '-5'\n",
+                    encoding="utf-8")
+    findings = {f.rule_id: f for f in screen([path], load_ruleset(ROOT / "rulesets" / "shanghai.yaml"),
+                                              engine="reference").findings}
+    assert findings["G60-COMP-014"].line == 1 and findings["G60-COMP-014"].field == "plan_end"
+    assert findings["G60-APP-014"].line == 6 and findings["G60-APP-014"].field == "funds.carryover"
