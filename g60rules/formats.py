@@ -3,7 +3,9 @@
 :func:`render` turns a :class:`~g60rules.engine.ScreenResult` into one of :data:`FORMATS`; every
 format ends with a newline (``jsonl`` with no findings is empty). Messages and descriptions are in
 ``lang`` (``zh`` default, ``en``). :func:`fingerprint` / :func:`fingerprints` give each finding an
-identity that survives unrelated edits; SARIF and GitLab use it, and a baseline can reuse it.
+identity that survives unrelated edits; SARIF and GitLab use it. (A baseline uses its own
+fingerprint, :func:`g60rules.gate.baseline_fingerprints`, which adds the field's value: a changed
+value must count as new there, while code scanning should keep tracking the same alert.)
 
 Fingerprint (``g60rules/v1``), exactly: the SHA-256 of the UTF-8 JSON array
 ``["g60rules/v1", rule_id, path, project, indicator, field, occurrence]`` (``json.dumps`` with
@@ -73,7 +75,7 @@ from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 from . import __version__
 from .engine import ScreenResult
 from .findings import FILE_CHECKS, FileCheck, Finding, Severity
-from .report import counts, groups
+from .report import counts, groups, where
 from .rulesets import CompiledRule, CompiledRuleset
 
 FORMATS = ("sarif", "junit", "github", "gitlab", "jsonl")
@@ -201,14 +203,6 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
 def _by_severity(findings: Sequence[Finding]) -> list[Finding]:
     """Most severe first; within a severity by file and line."""
     return sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key()))
-
-
-def _where(f: Finding, lang: str) -> str:
-    parts = [f.project] if f.project else []
-    if f.row is not None:
-        row = _LABELS[lang]["row"].format(row=f.row)
-        parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
-    return " › ".join(parts)
 
 
 def _message(f: Finding, lang: str) -> str:
@@ -465,11 +459,11 @@ def junit(result: ScreenResult, ruleset: CompiledRuleset, lang: str = "zh") -> s
         case = TestCase(_xml(file), classname)
         failures = []
         for f in sorted(by_file.get(file, []), key=Finding.sort_key):
-            where = _where(f, lang)
+            context = where(f, lang)
             failure = Failure(_xml(f"{f.rule_id}: {f.message(lang)}"), _xml(f.severity.value))
             failure.text = _xml("\n".join(line for line in (
                 f"{f.file}:{f.line}: {f.severity.value} {f.rule_id} {f.title(lang)}",
-                f"[{where}]" if where else "",
+                f"[{context}]" if context else "",
                 f.message(lang),
                 f"{_LABELS[lang]['basis']}: {f.basis}") if line))
             failures.append(failure)
@@ -508,8 +502,8 @@ def github(result: ScreenResult, lang: str = "zh") -> str:
     for f in _by_severity(parts["counted"]):
         props = [f"file={_gh_property(_path(f.file))}", f"line={max(1, int(f.line))}",
                  f"title={_gh_property(f'{f.rule_id} {f.title(lang)}'.strip())}"]
-        where = _where(f, lang)
-        text = f"[{where}] {_message(f, lang)}" if where else _message(f, lang)
+        context = where(f, lang)
+        text = f"[{context}] {_message(f, lang)}" if context else _message(f, lang)
         lines.append(f"::{_GITHUB_COMMAND[f.severity.value]} {','.join(props)}::{_gh_data(text)}")
     summary = _LABELS[lang]["summary"].format(files=len(result.files), **counts(parts["counted"]))
     names = _LABELS[lang]["apart"]
@@ -534,11 +528,11 @@ def gitlab(result: ScreenResult, lang: str = "zh") -> list[dict]:
     prints = fingerprints(counted)
     issues = []
     for f, fp in zip(counted, prints, strict=True):
-        where = _where(f, lang)
+        context = where(f, lang)
         issues.append({
             "type": "issue",
             "check_name": f.rule_id,
-            "description": f"{f.rule_id} {f'[{where}] ' if where else ''}{_message(f, lang)}",
+            "description": f"{f.rule_id} {f'[{context}] ' if context else ''}{_message(f, lang)}",
             "severity": gitlab_severity(f),
             "fingerprint": fp,
             "location": {"path": _path(f.file), "lines": {"begin": max(1, int(f.line))}},

@@ -10,6 +10,7 @@ text, or as Markdown to paste into a review.
 
 from __future__ import annotations
 
+import posixpath
 import subprocess
 import tempfile
 from collections import defaultdict
@@ -39,7 +40,7 @@ def _materialise(ref: str, path: str, into: Path) -> Path:
     """Write ``path`` as of ``ref`` (and its ``extends`` chain) under ``into``; returns the file."""
     top = Path(_git("rev-parse", "--show-toplevel", cwd=Path.cwd()).strip())
     prefix = _git("rev-parse", "--show-prefix", cwd=Path.cwd()).strip()
-    relative = PurePosixPath(_normalise(PurePosixPath(prefix) / path))
+    relative = PurePosixPath(posixpath.normpath(PurePosixPath(prefix) / path))
     first = into / relative
     todo, seen = [relative], set()
     while todo:
@@ -56,19 +57,8 @@ def _materialise(ref: str, path: str, into: Path) -> Path:
         except yaml.YAMLError:
             continue  # loading reports the syntax error with its line
         if isinstance(data, dict) and isinstance(data.get("extends"), str):
-            todo.append(PurePosixPath(_normalise(current.parent / data["extends"])))
+            todo.append(PurePosixPath(posixpath.normpath(current.parent / data["extends"])))
     return first
-
-
-def _normalise(path: PurePosixPath) -> str:
-    parts: list[str] = []
-    for part in path.parts:
-        if part == "..":
-            if parts:
-                parts.pop()
-        elif part != ".":
-            parts.append(part)
-    return "/".join(parts)
 
 
 def resolve(spec: str, workdir: Path) -> CompiledRuleset:

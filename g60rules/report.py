@@ -57,7 +57,8 @@ def groups(findings: list[Finding]) -> dict[str, list[Finding]]:
     return out
 
 
-def _where(f: Finding, lang: str) -> str:
+def where(f: Finding, lang: str) -> str:
+    """Project › row「indicator」, for a finding's one-line context."""
     parts = [p for p in (f.project,) if p]
     if f.row is not None:
         row = _LABELS[lang]["row"].format(row=f.row)
@@ -73,9 +74,9 @@ def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
             line = Text(f"  {f.line:>4}  ")
             line.append(f"{labels[f.severity.value]:<7}", style=_STYLE[f.severity.value])
             line.append(f" {f.rule_id:<13} ", style="magenta")
-            where = _where(f, lang)
-            if where:
-                line.append(f"[{where}] ", style="dim")
+            context = where(f, lang)
+            if context:
+                line.append(f"[{context}] ", style="dim")
             line.append(f.message(lang))
             line.append(f"  ({labels['basis']}: {f.basis})", style="dim")
             if f.waiver:
