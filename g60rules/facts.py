@@ -111,6 +111,7 @@ class FactBuilder:
         self.counts = counts or {}
         self.tables = tables or {}
         self._evaluate = evaluate
+        self._built: dict[str, Declaration] = {}
         # only the fields some rule reads: an indicator would otherwise carry every project field
         self.fields = {kind: {k: t for k, t in known.items() if used is None or k in used[kind]}
                        for kind, known in schema.FACTS.items()}
@@ -180,6 +181,13 @@ class FactBuilder:
         return Declaration(attrs["file"], [dept], problems)
 
     def project(self, node: str) -> Declaration:
+        # a department's counts need its projects' facts first: build each project once
+        if node in self._built:
+            return self._built[node]
+        self._built[node] = declaration = self._project(node)
+        return declaration
+
+    def _project(self, node: str) -> Declaration:
         g = self.graph.g
         attrs = g.nodes[node]
         problems: list[Finding] = []

@@ -11,8 +11,6 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-SEVERITIES = ("error", "warning", "info")
-STATES = ("enforce", "warn", "shadow")
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
 LEAF_OPS = (*COMPARISONS, "in", "not_in", "matches", "exists", "missing")
 

@@ -18,24 +18,14 @@ from g60rules.lint import lint
 from g60rules.ruledocs import rules_markdown
 from g60rules.ruleset_schema import json_schema
 from g60rules.rulesets import load_ruleset
+from samples import MINIMAL_RULE
 
 ROOT = Path(__file__).resolve().parent.parent
 DECL = ROOT / "declarations"
 SONGJIANG = ROOT / "rulesets" / "districts" / "songjiang.yaml"
 runner = CliRunner()
 
-GOOD_RULE = """\
-  - id: T-001
-    title: {zh: 测试, en: test}
-    severity: error
-    basis: {source: SH-FORM, clause: 测试}
-    applies_to: indicator
-    when: {field: value.amount, gt: 100}
-    message: {zh: 超过, en: above}
-    examples:
-      - {expect: fail, declaration: {indicators: [{target_value: "≥120(%)"}]}}
-      - {expect: pass, declaration: {indicators: [{target_value: "≥90(%)"}]}}
-"""
+GOOD_RULE = MINIMAL_RULE
 
 
 def _write(tmp_path: Path, body: str, name: str = "r.yaml") -> Path:

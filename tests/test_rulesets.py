@@ -9,6 +9,7 @@ import pytest
 
 from g60rules.rulesets import KNOWN_SOURCES, RulesetError, load_ruleset
 from g60rules.ruletests import run_examples
+from samples import MINIMAL_RULE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,20 +35,7 @@ def test_every_rule_example_behaves_as_stated(shanghai, engine):
         assert expects == {"pass", "fail"}, rule.id
 
 
-RULE = """\
-ruleset: t
-rules:
-  - id: T-001
-    title: {zh: 测试, en: test}
-    severity: error
-    basis: {source: SH-FORM, clause: 测试}
-    applies_to: indicator
-    when: {field: value.amount, gt: 100}
-    message: {zh: 超过, en: above}
-    examples:
-      - {expect: fail, declaration: {indicators: [{target_value: "≥120(%)"}]}}
-      - {expect: pass, declaration: {indicators: [{target_value: "≥90(%)"}]}}
-"""
+RULE = "ruleset: t\nrules:\n" + MINIMAL_RULE
 
 
 def _load(tmp_path: Path, text: str, name: str = "r.yaml"):
