@@ -168,9 +168,9 @@ def _finding_digest(findings) -> tuple[str, int]:
 
 def run_phase(phase: str, directory: Path, ruleset_path: Path, jobs: int, sample_interval: float) -> dict:
     """Run one phase in this (fresh) process and return its figures."""
-    from g60rules import engine as engine_mod
-    from g60rules.loader import load_corpus
-    from g60rules.rulesets import load_ruleset
+    from g60rules.engines import pool as engine_mod
+    from g60rules.intake.yaml_loader import load_corpus
+    from g60rules.rules.compiler import load_ruleset
 
     rss_after_imports = _maxrss_bytes(resource.RUSAGE_SELF)
     start = time.perf_counter()

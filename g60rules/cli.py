@@ -20,21 +20,21 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from .engine import ENGINES, screen
-from .explain import explain_on, explain_rule
-from .findings import Severity
-from .formats import render
-from .gate import WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline, read_waivers
-from .graph import build_graph, export
-from .impact import ImpactError, impact
-from .impact import render as render_impact
-from .lint import lint
-from .loader import load_corpus
-from .report import render_text, to_json
-from .ruledocs import rules_markdown, show_text
-from .ruleset_schema import json_schema
-from .rulesets import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
-from .ruletests import run_examples
+from g60rules.engines.pool import ENGINES, screen
+from g60rules.rules.explain import explain_on, explain_rule
+from g60rules.findings import Severity
+from g60rules.reports.machine import render
+from g60rules.gate import WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline, read_waivers
+from g60rules.graph import build_graph, export
+from g60rules.rules.impact import ImpactError, impact
+from g60rules.rules.impact import render as render_impact
+from g60rules.rules.lint import lint
+from g60rules.intake.yaml_loader import load_corpus
+from g60rules.reports.text import render_text, to_json
+from g60rules.rules.docs import rules_markdown, show_text
+from g60rules.rules.format import json_schema
+from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
+from g60rules.rules.examples import run_examples
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Screen 财政项目支出绩效目标申报表 against YAML rulesets.")

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from . import findings as fc
-from . import schema
-from .findings import Finding
-from .graph import DeclarationGraph
-from .model import Source
-from .values import format_yuan
-from .conditions import full_match
+from g60rules import findings as fc
+from g60rules import schema
+from g60rules.findings import Finding
+from g60rules.graph import DeclarationGraph
+from g60rules.model import Source
+from g60rules.values import format_yuan
+from g60rules.rules.conditions import full_match
 
 MAX_ABS = 1e15
 MAX_TEXT_BYTES = 60_000

@@ -33,8 +33,8 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .findings import FileCheck, Finding, Severity
-from .rulesets import RulesetError, _Sink, read_yaml
+from g60rules.findings import FileCheck, Finding, Severity
+from g60rules.rules.compiler import RulesetError, _Sink, read_yaml
 
 BASELINE_VERSION = 1
 WAIVERS_FILE = ".g60rules-waivers.yaml"

@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from . import schema
-from .model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1_CODES, LEVEL2_CODES, PROJECT_FIELDS
+from g60rules import schema
+from g60rules.model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1_CODES, LEVEL2_CODES, PROJECT_FIELDS
 
 _KIND = {"text": "文本 text", "date": "日期 date (YYYY-MM-DD)", "money_yuan": "金额 money, bare number = 元",
          "money_wan": "金额 money, bare number = 万元 (held in 元)", "int": "整数 whole number",

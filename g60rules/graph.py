@@ -35,8 +35,8 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from .model import Department, Indicator, Project, Source, level2_parent
-from .values import Operator, UnitKind, ValueKind
+from g60rules.model import Department, Indicator, Project, Source, level2_parent
+from g60rules.values import Operator, UnitKind, ValueKind
 
 LEVEL1 = ("cost", "output", "benefit", "satisfaction")
 LEVEL2 = (

@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from .values import TargetValue
+from g60rules.values import TargetValue
 
 
 class FieldKind(StrEnum):

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .graph import LEVEL1, LEVEL2
-from .values import Operator, UnitKind, ValueKind
+from g60rules.graph import LEVEL1, LEVEL2
+from g60rules.values import Operator, UnitKind, ValueKind
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from g60rules.rulesets import load_ruleset
+from g60rules.rules.compiler import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 

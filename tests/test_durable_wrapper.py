@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from g60rules import engine
-from g60rules.durable_backend import END_RULE, _number, facts_json
-from g60rules.engine import _Pool, run_engine
+from g60rules.engines import pool as engine
+from g60rules.engines.durable import END_RULE, _number, facts_json
+from g60rules.engines.pool import _Pool, run_engine
 from g60rules.facts import Declaration, Fact
-from g60rules.reference import run_reference
+from g60rules.engines.reference import run_reference
 
 
 @pytest.mark.parametrize("value,text", [(1e16, "1.0e+16"), (1e-05, "1.0e-05"), (2.5e20, "2.5e+20"),
@@ -47,7 +47,7 @@ def test_a_worker_killed_by_a_signal_loses_nothing(shanghai, monkeypatch):
     import os
     import signal
 
-    from g60rules import durable_backend
+    from g60rules.engines import durable as durable_backend
 
     monkeypatch.setattr(durable_backend.DurableSession, "run", lambda self, batch: os.kill(os.getpid(), signal.SIGSEGV))
     declarations = [_declaration(float(n)) for n in range(450)]
@@ -61,7 +61,7 @@ def test_a_worker_stuck_in_start_up_cannot_hang_the_run(shanghai, monkeypatch):
     # buffer blocked the parent for ever when the worker never read it.
     import time as _time
 
-    from g60rules import durable_backend
+    from g60rules.engines import durable as durable_backend
 
     monkeypatch.setattr(durable_backend.DurableSession, "__init__", lambda self, definition: _time.sleep(600))
     monkeypatch.setattr(engine, "SECONDS_PER_CHUNK", 2.0)
@@ -92,7 +92,7 @@ def test_a_hit_on_a_fact_we_did_not_send_is_refused():
 
 
 def test_every_shipped_rule_runs_on_durable_rules(shanghai):
-    from g60rules.durable_backend import split_rules
+    from g60rules.engines.durable import split_rules
 
     assert split_rules(shanghai)[1] == []
 
@@ -100,9 +100,9 @@ def test_every_shipped_rule_runs_on_durable_rules(shanghai):
 def test_a_rule_beyond_the_engine_limit_runs_on_the_reference_evaluator():
     # Regression: durable-rules refused a generated rule with 16 $and/$or nodes (error 113) and the
     # worker died at start-up. Now such a rule is evaluated by the reference evaluator, and said so.
-    from g60rules.engine import screen_corpus
-    from g60rules.rulesets import ruleset_from_data
-    from g60rules.ruletests import example_corpus
+    from g60rules.engines.pool import screen_corpus
+    from g60rules.rules.compiler import ruleset_from_data
+    from g60rules.rules.examples import example_corpus
 
     pairs = [{"all": [{"field": "level3", "eq": f"名称{i}"}, {"field": "value.amount", "gt": i}]} for i in range(16)]
     ruleset = ruleset_from_data({"ruleset": "wide", "rules": [{

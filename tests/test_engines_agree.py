@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from g60rules.engine import screen_corpus
-from g60rules.loader import Corpus
-from g60rules.ruletests import example_corpus
+from g60rules.engines.pool import screen_corpus
+from g60rules.intake.yaml_loader import Corpus
+from g60rules.rules.examples import example_corpus
 
 from strategies import departments, projects
 
@@ -70,7 +70,7 @@ def test_engines_agree_on_empty_and_degenerate_declarations(shanghai):
 def test_engines_agree_on_the_seed(shanghai):
     from pathlib import Path
 
-    from g60rules.loader import load_corpus
+    from g60rules.intake.yaml_loader import load_corpus
 
     corpus = load_corpus([Path(__file__).resolve().parent.parent / "declarations"])
     reference = screen_corpus(corpus, shanghai, engine="reference")
@@ -85,7 +85,7 @@ def test_engines_agree_on_the_seed(shanghai):
 from hypothesis import assume  # noqa: E402
 
 from g60rules import schema  # noqa: E402
-from g60rules.rulesets import RulesetError, ruleset_from_data  # noqa: E402
+from g60rules.rules.compiler import RulesetError, ruleset_from_data  # noqa: E402
 
 from strategies import NAMES, odd_text  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Machine-readable reports (g60rules.formats) on the real screening of the bundled declarations.
+"""Machine-readable reports (g60rules.reports.machine) on the real screening of the bundled declarations.
 
 Expected values are written by hand from the seed (the same 15 errors, 15 warnings and 2 infos as
 tests/test_seed.py and reports/seed.txt), never taken from the code under test. SARIF is validated
@@ -21,9 +21,9 @@ import jsonschema
 import pytest
 
 import g60rules
-from g60rules.engine import ScreenResult, screen
+from g60rules.engines.pool import ScreenResult, screen
 from g60rules.findings import Finding, Severity
-from g60rules.formats import FORMATS, fingerprint, fingerprints, render, sarif
+from g60rules.reports.machine import FORMATS, fingerprint, fingerprints, render, sarif
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

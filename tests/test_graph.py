@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from g60rules.graph import build_graph, export
-from g60rules.loader import load_corpus, load_text
+from g60rules.intake.yaml_loader import load_corpus, load_text
 
 DECL = Path(__file__).resolve().parent.parent / "declarations"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from g60rules.loader import load_corpus, load_text
+from g60rules.intake.yaml_loader import load_corpus, load_text
 from g60rules.model import Department, Project
 
 

@@ -12,12 +12,12 @@ import yaml
 from typer.testing import CliRunner
 
 from g60rules.cli import app
-from g60rules.engine import screen
-from g60rules.impact import impact
-from g60rules.lint import lint
-from g60rules.ruledocs import rules_markdown
-from g60rules.ruleset_schema import json_schema
-from g60rules.rulesets import load_ruleset
+from g60rules.engines.pool import screen
+from g60rules.rules.impact import impact
+from g60rules.rules.lint import lint
+from g60rules.rules.docs import rules_markdown
+from g60rules.rules.format import json_schema
+from g60rules.rules.compiler import load_ruleset
 from samples import MINIMAL_RULE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -303,7 +303,7 @@ def test_failing_examples_may_state_field_row_count_and_message(tmp_path, expect
 
 
 def run_examples_of(path: Path) -> bool:
-    from g60rules.ruletests import run_examples
+    from g60rules.rules.examples import run_examples
 
     return all(o.ok for o in run_examples(load_ruleset(path)))
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from g60rules.rulesets import KNOWN_SOURCES, RulesetError, load_ruleset
-from g60rules.ruletests import run_examples
+from g60rules.rules.compiler import KNOWN_SOURCES, RulesetError, load_ruleset
+from g60rules.rules.examples import run_examples
 from samples import MINIMAL_RULE
 
 ROOT = Path(__file__).resolve().parent.parent

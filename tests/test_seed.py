@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from g60rules.engine import screen
-from g60rules.loader import load_corpus
+from g60rules.engines.pool import screen
+from g60rules.intake.yaml_loader import load_corpus
 
 DECL = Path(__file__).resolve().parent.parent / "declarations"
 P1 = "01-policy-research.yaml"
@@ -79,7 +79,7 @@ def test_what_is_right_is_not_flagged(result):
 
 
 def test_committed_reports_are_current(shanghai, monkeypatch):
-    from g60rules.report import to_json
+    from g60rules.reports.text import to_json
 
     monkeypatch.chdir(DECL.parent)
     fresh = to_json(screen([Path("declarations")], shanghai, engine="reference"), "zh", shanghai.name)

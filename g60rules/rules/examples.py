@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import yaml
 
-from .engine import screen_corpus
-from .findings import Finding
-from .loader import Corpus, load_text
-from .model import Department, Project
-from .rulesets import CompiledRule, CompiledRuleset
+from g60rules.engines.pool import screen_corpus
+from g60rules.findings import Finding
+from g60rules.intake.yaml_loader import Corpus, load_text
+from g60rules.model import Department, Project
+from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 
 @dataclass

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
-from .engine import declarations_for, locate_field
-from .facts import Fact
-from .graph import build_graph
-from .loader import load_corpus
-from .reference import evaluate
-from .ruledocs import rule_section
-from .rulesets import CompiledRule, CompiledRuleset
+from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
+from g60rules.engines.pool import declarations_for, locate_field
+from g60rules.facts import Fact
+from g60rules.graph import build_graph
+from g60rules.intake.yaml_loader import load_corpus
+from g60rules.engines.reference import evaluate
+from g60rules.rules.docs import rule_section
+from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 _WORDS = {"zh": {"true": "成立", "false": "不成立", "missing": "（缺失）", "fires": "触发", "silent": "不触发",

@@ -1,6 +1,6 @@
 """Compiled conditions: negation-free trees that both engines evaluate.
 
-A rule's ``when`` compiles to these nodes (:mod:`g60rules.rulesets`). ``not`` is pushed down to the
+A rule's ``when`` compiles to these nodes (:mod:`g60rules.rules.compiler`). ``not`` is pushed down to the
 leaves when compiling, under one rule shared by both engines: a comparison on a field the fact does
 not have is false. So ``not (x < 5)`` becomes ``x missing or x ≥ 5``. A ``matches`` cannot be negated
 (durable-rules has no negated pattern match).
@@ -51,7 +51,7 @@ class Exists:
 
 @dataclass(frozen=True)
 class Match:
-    """Whole-text pattern match (restricted syntax; see :func:`g60rules.rulesets.check_pattern`)."""
+    """Whole-text pattern match (restricted syntax; see :func:`g60rules.rules.compiler.check_pattern`)."""
 
     field: str
     pattern: str

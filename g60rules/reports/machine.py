@@ -1,6 +1,6 @@
 """Machine-readable reports: SARIF, JUnit XML, GitHub Actions annotations, GitLab Code Quality, JSON Lines.
 
-:func:`render` turns a :class:`~g60rules.engine.ScreenResult` into one of :data:`FORMATS`; every
+:func:`render` turns a :class:`~g60rules.engines.pool.ScreenResult` into one of :data:`FORMATS`; every
 format ends with a newline (``jsonl`` with no findings is empty). Messages and descriptions are in
 ``lang`` (``zh`` default, ``en``). :func:`fingerprint` / :func:`fingerprints` give each finding an
 identity that survives unrelated edits; SARIF and GitLab use it. (A baseline uses its own
@@ -72,11 +72,11 @@ from urllib.parse import quote
 
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from . import __version__
-from .engine import ScreenResult
-from .findings import FILE_CHECKS, FileCheck, Finding, Severity
-from .report import counts, groups, where
-from .rulesets import CompiledRule, CompiledRuleset
+from g60rules import __version__
+from g60rules.engines.pool import ScreenResult
+from g60rules.findings import FILE_CHECKS, FileCheck, Finding, Severity
+from g60rules.reports.text import counts, groups, where
+from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 FORMATS = ("sarif", "junit", "github", "gitlab", "jsonl")
 LANGS = ("zh", "en")

@@ -14,7 +14,7 @@ What the wrapper does about each measured failure of durable-rules 2.0.28 (DURAB
   (``delete_state`` on a session with no action crashes), then ``delete_state``: one live session;
 * the C engine is called directly, with no host and no timer threads; results are de-duplicated
   (a single-pattern ``$or`` fires once per true branch);
-* it runs in worker processes (:mod:`g60rules.engine`): a crash or hang loses only that chunk, which
+* it runs in worker processes (:mod:`g60rules.engines.pool`): a crash or hang loses only that chunk, which
   is re-run on the reference evaluator.
 
 Any unexpected return code, or an end marker that did not fire, raises :class:`EngineFailure`, and
@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import json
 
-from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
-from .rulesets import CompiledRuleset
+from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
+from g60rules.rules.compiler import CompiledRuleset
 
 END_RULE = "end"
 END_TYPE = "__end__"

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from .ruleset_schema import All, AnyOf, Count, FieldRef, Leaf, Not, ParamRef, Table
-from .rulesets import CompiledRule, CompiledRuleset
+from g60rules.rules.format import All, AnyOf, Count, FieldRef, Leaf, Not, ParamRef, Table
+from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "∈", "not_in": "∉",
         "matches": "matches"}

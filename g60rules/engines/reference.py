@@ -1,6 +1,6 @@
 """The reference evaluator: pure Python, the same compiled conditions as the durable-rules backend.
 
-Semantics (shared with :mod:`g60rules.durable_backend`, proved equal by the differential tests):
+Semantics (shared with :mod:`g60rules.engines.durable`, proved equal by the differential tests):
 a comparison, ``in``/``not_in`` or ``matches`` on a field the fact lacks is false; numbers are floats,
 text is compared as text; ``matches`` is a full match in which ``.`` also matches a line break (as in
 durable-rules). Each rule fires at most once per fact.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import operator
 
-from .facts import Declaration
-from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or, full_match
-from .rulesets import CompiledRuleset
+from g60rules.facts import Declaration
+from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or, full_match
+from g60rules.rules.compiler import CompiledRuleset
 
 _OPS = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
         "ge": operator.ge}

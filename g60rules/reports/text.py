@@ -18,9 +18,9 @@ from itertools import groupby
 from rich.console import Console
 from rich.text import Text
 
-from . import __version__
-from .engine import ScreenResult
-from .findings import Finding
+from g60rules import __version__
+from g60rules.engines.pool import ScreenResult
+from g60rules.findings import Finding
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",

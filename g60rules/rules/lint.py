@@ -1,6 +1,6 @@
 """``g60rules ruleset lint``: every problem of a ruleset, with file:line:column and a fix hint.
 
-Beyond what loading finds (:func:`g60rules.rulesets.collect_problems`: YAML, duplicate keys, unknown
+Beyond what loading finds (:func:`g60rules.rules.compiler.collect_problems`: YAML, duplicate keys, unknown
 keys and operators, unknown fields, wrong types, parameters, patterns, placeholders, basis keys,
 duplicate ids, ``extends`` cycles and missing parents, overrides), lint runs each rule's examples
 and reports examples that do not load, rules that never fire or always fire on their own examples,
@@ -14,9 +14,9 @@ from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
-from . import schema
-from .rulesets import CompiledRule, CompiledRuleset, Problem, TableField, collect_problems, make_problem
-from .ruletests import run_examples
+from g60rules import schema
+from g60rules.rules.compiler import CompiledRule, CompiledRuleset, Problem, TableField, collect_problems, make_problem
+from g60rules.rules.examples import run_examples
 
 
 def _at(origin: str) -> tuple[str, tuple[int, int]]:

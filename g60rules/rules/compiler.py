@@ -1,10 +1,10 @@
 """Ruleset files: loading with line and column, ``extends`` and ``overrides``, and compilation.
 
 A ruleset file is data, never code: it is composed with PyYAML's safe loader, a key written twice
-is an error, and conditions use the small declarative vocabulary of :mod:`g60rules.ruleset_schema`
+is an error, and conditions use the small declarative vocabulary of :mod:`g60rules.rules.format`
 (format in words: ``docs/rulesets.md``). Compilation checks every field path against the fact
 schema (:mod:`g60rules.schema`), every value against the field's type, every parameter, pattern and
-message placeholder, and produces negation-free conditions (:mod:`g60rules.conditions`) that both
+message placeholder, and produces negation-free conditions (:mod:`g60rules.rules.conditions`) that both
 engines evaluate.
 
 :func:`load_ruleset` stops at the first problem with :class:`RulesetError` (file, line, column, what
@@ -28,18 +28,19 @@ from typing import Any, Union
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import schema
-from .conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, fields_of, negate
-from .ruleset_schema import (
+from g60rules import schema
+from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, fields_of, negate
+from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
     Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
 )
-from .values import parse_money
+from g60rules.values import parse_money
 
 def _bundled_dir() -> Path:
     """rulesets/ of a source checkout, else the copy installed with the package."""
-    checkout = Path(__file__).resolve().parent.parent / "rulesets"
-    return checkout if (checkout / "shanghai.yaml").is_file() else Path(__file__).resolve().parent / "rulesets"
+    package = Path(__file__).resolve().parent.parent
+    checkout = package.parent / "rulesets"
+    return checkout if (checkout / "shanghai.yaml").is_file() else package / "rulesets"
 
 
 BUNDLED_DIR = _bundled_dir()

@@ -27,9 +27,9 @@ from typing import Any
 
 import yaml
 
-from . import findings as fc
-from .findings import Finding
-from .model import (
+from g60rules import findings as fc
+from g60rules.findings import Finding
+from g60rules.model import (
     DEPARTMENT_FIELDS,
     FUNDS_FIELDS,
     INDICATOR_FIELDS,
@@ -43,7 +43,7 @@ from .model import (
     Project,
     Source,
 )
-from .values import parse_money, parse_target_value
+from g60rules.values import parse_money, parse_target_value
 
 DECLARATION_SUFFIXES = (".yaml", ".yml")
 _LABELS = {spec.key: spec.label for specs in (PROJECT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, DEPARTMENT_FIELDS)

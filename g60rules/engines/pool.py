@@ -1,6 +1,6 @@
 """Screening: declarations in, findings out, on durable-rules or the reference evaluator.
 
-:func:`screen` loads declarations (:mod:`g60rules.loader`), builds the graph and its roll-ups
+:func:`screen` loads declarations (:mod:`g60rules.intake.yaml_loader`), builds the graph and its roll-ups
 (:mod:`g60rules.graph`), turns each project and department into one engine session of facts
 (:mod:`g60rules.facts`), runs the compiled rules and returns a :class:`ScreenResult`.
 
@@ -22,14 +22,14 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from . import findings as fc
-from .durable_backend import DurableSession, EngineFailure, ruleset_definition, split_rules
-from .facts import Declaration, Fact, FactBuilder
-from .findings import Finding, Severity
-from .graph import DeclarationGraph, build_graph
-from .loader import Corpus, load_corpus
-from .reference import evaluate, first_true_field, run_reference
-from .rulesets import CompiledRule, CompiledRuleset, render_message
+from g60rules import findings as fc
+from g60rules.engines.durable import DurableSession, EngineFailure, ruleset_definition, split_rules
+from g60rules.facts import Declaration, Fact, FactBuilder
+from g60rules.findings import Finding, Severity
+from g60rules.graph import DeclarationGraph, build_graph
+from g60rules.intake.yaml_loader import Corpus, load_corpus
+from g60rules.engines.reference import evaluate, first_true_field, run_reference
+from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 
 ENGINES = ("durable", "reference")
 CHUNK = 200

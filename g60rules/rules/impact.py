@@ -19,10 +19,10 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .engine import screen_corpus
-from .findings import Finding
-from .loader import load_corpus
-from .rulesets import CompiledRuleset, load_ruleset
+from g60rules.engines.pool import screen_corpus
+from g60rules.findings import Finding
+from g60rules.intake.yaml_loader import load_corpus
+from g60rules.rules.compiler import CompiledRuleset, load_ruleset
 
 
 class ImpactError(Exception):
