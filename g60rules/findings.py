@@ -46,6 +46,7 @@ class Finding:
     status: str = "new"
     waiver: str | None = None
     waiver_source: str | None = None  # "inline" (a comment in the declaration) or "file" (waivers file)
+    cell: str | None = None  # workbook / Word / CSV: "sheet › C14" (``line`` is then the sheet's row)
 
     @property
     def gating(self) -> bool:
@@ -154,7 +155,27 @@ ENGINE_FALLBACK = _check(
     "durable-rules failed on this declaration ({reason}); it was re-checked by the reference evaluator, nothing is lost",
 )
 
+SHEET_SKIPPED = _check(
+    "G60-FILE-008", "info", "工作表未检查", "Sheet not screened",
+    "工作表“{sheet}”未检查：{reason}", "sheet '{sheet}' not screened: {reason}",
+)
+UNPLACED = _check(
+    "G60-FILE-009", "warning", "单元格内容未能归位", "Cell not placed",
+    "单元格内容“{value}”不是可识别的标签，也不是某个标签的值，未读取",
+    "cell text '{value}' is neither a known label nor the value of one; not read",
+)
+NOTE_SKIPPED = _check(
+    "G60-FILE-010", "info", "说明文字未读取", "Note not read",
+    "说明文字“{value}”未读取", "note '{value}' not read",
+)
+DUPLICATE_LABEL = _check(
+    "G60-FILE-011", "error", "标签重复", "Duplicate label",
+    "标签“{key}”在同一张表中出现两次（首次在 {first}）；只读取第一个，请删除其一",
+    "label '{key}' appears twice in one form (first at {first}); only the first is read",
+)
+
 FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
     MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK,
+    SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL,
 )

@@ -270,6 +270,8 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
         file = declarations[index].file
         findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
         notes.append((file, reason))
+    if corpus.cells:
+        findings = [corpus.locate(f) for f in findings]
     findings.sort(key=Finding.sort_key)
     return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
                         rules_on_reference(ruleset, engine))

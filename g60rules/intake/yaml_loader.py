@@ -21,7 +21,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +43,13 @@ from g60rules.model import (
     Project,
     Source,
 )
+from g60rules.intake.grid import Location
+from g60rules.intake.tables import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table_file
 from g60rules.values import parse_money, parse_target_value
 
-DECLARATION_SUFFIXES = (".yaml", ".yml")
+YAML_SUFFIXES = (".yaml", ".yml")
+# tables are read by g60rules.intake.tables; refused formats are picked up only to say so
+DECLARATION_SUFFIXES = YAML_SUFFIXES + TABLE_SUFFIXES + UNSUPPORTED_SUFFIXES
 _LABELS = {spec.key: spec.label for specs in (PROJECT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, DEPARTMENT_FIELDS)
            for spec in specs}
 # libyaml's loader keeps the same line marks and reads ~13× faster than the pure-Python one
@@ -62,6 +66,17 @@ class Corpus:
     findings: list[Finding] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # workbooks, Word and CSV files: per file, the cell behind each "line" number of their Sources
+    cells: dict[str, list[Location]] = field(default_factory=dict)
+    self_evaluations: int = 0
+
+    def locate(self, finding: Finding) -> Finding:
+        """The finding with its sheet and cell when it is about a table file (``line`` becomes the row)."""
+        table = self.cells.get(finding.file)
+        if table is None or finding.cell is not None or not 1 <= finding.line <= len(table):
+            return finding
+        where = table[finding.line - 1]
+        return replace(finding, cell=str(where), line=where.row)
 
 
 class _FileLoader:
@@ -328,7 +343,8 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     child = base / name
-                    if not name.startswith(".") and child.suffix.lower() in DECLARATION_SUFFIXES:
+                    # "~$x.xlsx" is the lock file Office keeps beside an open workbook
+                    if not name.startswith((".", "~$")) and child.suffix.lower() in DECLARATION_SUFFIXES:
                         files.append(child)  # a broken link too: reading it becomes a finding
                     else:
                         ignored.append(_display(child))
@@ -346,6 +362,26 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, ignored
 
 
+def _load_table(path: Path, corpus: Corpus) -> None:
+    """Read a workbook / Word / CSV file (or refuse its format) into the corpus."""
+    from g60rules.intake.build import build_project
+
+    display = _display(path)
+    reading = read_table_file(path, display)
+    corpus.findings.extend(reading.findings)
+    corpus.self_evaluations += reading.self_evaluations
+    table = corpus.cells.setdefault(display, [])
+
+    def token(where: Location) -> int:
+        table.append(where)
+        return len(table)
+
+    for raw in reading.declarations:
+        project, problems = build_project(raw, token)
+        corpus.projects.append(project)
+        corpus.findings.extend(problems)
+
+
 def load_corpus(paths: list[Path]) -> Corpus:
     """Load every declaration under ``paths``; see the module docstring."""
     files, ignored = expand_paths(paths)
@@ -354,6 +390,10 @@ def load_corpus(paths: list[Path]) -> Corpus:
 
     def load(path: Path) -> Project | Department | None:
         key = path.resolve()
+        if key not in loaded and path.suffix.lower() not in YAML_SUFFIXES:
+            loaded[key] = None
+            corpus.files.append(_display(path))
+            _load_table(path, corpus)
         if key not in loaded:
             obj, problems = load_file(path)
             loaded[key] = obj

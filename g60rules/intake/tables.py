@@ -1,0 +1,80 @@
+"""Read a workbook, Word document or CSV file: the file type's reader, then the layout reader.
+
+Shapes: :func:`read_table_file` takes a path and its display name and returns a
+:class:`~g60rules.intake.layout.Reading` (raw declarations with their cell locations, and findings).
+Bad input never raises: a file of a format we do not read (``.pdf``, ``.doc``, ``.xls``, ``.wps``,
+``.et``…) is a finding that says to save it as xlsx; a file that does not open as what its suffix
+says, or a CSV in neither UTF-8 nor GB18030, is a finding; a file with no declaration is a finding
+that says what it holds instead (a 自评表, hidden sheets only…). Hidden and instruction sheets are
+named in an info notice.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from g60rules import findings as fc
+from g60rules.intake.grid import Grid, Location
+from g60rules.intake.layout import Reading, located, read_grid
+
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".csv")
+UNSUPPORTED_SUFFIXES = (".pdf", ".doc", ".xls", ".wps", ".et", ".xlsb", ".ods", ".odt", ".rtf", ".dps", ".ofd")
+
+
+def _unsupported(suffix: str) -> tuple[str, str]:
+    target = "docx" if suffix in (".doc", ".wps", ".odt", ".rtf") else "xlsx"
+    return (f"不支持的格式（{suffix}）：请另存为 {target}", f"unsupported format ({suffix}): save it as {target}")
+
+
+def read_table_file(path: Path, display: str) -> Reading:
+    """Read one .xlsx/.xlsm/.docx/.csv file (or refuse another format) — see the module docstring."""
+    suffix = path.suffix.lower()
+    reading = Reading()
+    if suffix not in TABLE_SUFFIXES:
+        reading.findings.append(fc.UNREADABLE.finding(display, 1, reason=_unsupported(suffix)))
+        return reading
+    try:
+        grids, skipped = _grids(path, display, suffix)
+    except OSError as exc:
+        reading.findings.append(fc.UNREADABLE.finding(display, 1, reason=exc.strerror or type(exc).__name__))
+        return reading
+    except UnicodeDecodeError as exc:
+        reading.findings.append(fc.UNREADABLE.finding(
+            display, 1, reason=("既不是 UTF-8 也不是 GBK/GB18030 编码", f"neither UTF-8 nor GBK/GB18030 (byte {exc.start})")))
+        return reading
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        kind = suffix.lstrip(".")
+        reading.findings.append(fc.UNREADABLE.finding(
+            display, 1, reason=(f"不是有效的 {kind} 文件（可能已加密，或实为旧格式）：{type(exc).__name__}",
+                                f"not a valid {kind} file (encrypted, or an old format renamed): {type(exc).__name__}")))
+        return reading
+    for sheet, reason in skipped:
+        reading.findings.append(located(fc.SHEET_SKIPPED, display, Location(sheet, "", 1), sheet=sheet, reason=reason))
+    for grid in grids:
+        found = read_grid(grid)
+        reading.declarations.extend(found.declarations)
+        reading.findings.extend(found.findings)
+        reading.self_evaluations += found.self_evaluations
+    if not reading.declarations and not reading.self_evaluations:
+        names = "、".join(g.name for g in grids if g.name) or "—"
+        reason = (f"未找到“项目名称”标签（读取的工作表：{names}）",
+                  f"no 项目名称 (project name) label found (sheets read: {names})")
+        if not grids and skipped:
+            reason = ("所有工作表都是隐藏或填表说明工作表", "every sheet is hidden or an instruction sheet")
+        reading.findings.append(fc.NOT_A_DECLARATION.finding(display, 1, reason=reason))
+    return reading
+
+
+def _grids(path: Path, display: str, suffix: str) -> tuple[list[Grid], list]:
+    if suffix in (".xlsx", ".xlsm"):
+        from g60rules.intake.xlsx import read_workbook
+
+        return read_workbook(path, display)
+    if suffix == ".docx":
+        from g60rules.intake.docx import read_document
+
+        return [read_document(path, display)], []
+    from g60rules.intake.csv import read_csv
+
+    return [read_csv(path, display)], []

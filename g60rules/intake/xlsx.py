@@ -1,0 +1,89 @@
+"""Read an .xlsx/.xlsm workbook into grids (openpyxl).
+
+Shapes: :func:`read_workbook` returns the visible sheets as :class:`~g60rules.intake.grid.Grid`
+(one per sheet) and the sheets it skipped, each as (sheet name, reason).
+
+- Formula cells are read through their cached values (``data_only``): what Excel last showed. A
+  formula never calculated (no cached value) reads as empty.
+- A cell typed as text that starts with "=" ("=32所") is text: openpyxl keeps its type.
+- Numbers become exact Decimals at the precision the cell displays (:func:`grid.number_text`);
+  date cells (Excel date serials with a date format) become dates.
+- Merged cells: every covered cell points at the range's first cell.
+- Hidden and very hidden sheets, and instruction sheets (名称含 说明/填报要求/填表要求/instruction/
+  readme), are skipped and named so the caller can say so.
+
+Not read-only mode: openpyxl's read-only worksheets do not expose merged ranges, which forms use.
+Raises whatever openpyxl raises for a file that is not a workbook (the caller turns it into a
+finding).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from pathlib import Path
+
+from g60rules.intake.grid import Cell, Grid, Location, clean_text, column_letter, number_text
+
+INSTRUCTION_SHEET = re.compile(r"说明|填报要求|填表要求|填报指南|instruction|readme", re.IGNORECASE)
+
+
+def read_workbook(path: Path, display: str) -> tuple[list[Grid], list[tuple[str, tuple[str, str]]]]:
+    """Visible sheets as grids, and (sheet, (reason zh, reason en)) for each sheet skipped."""
+    import openpyxl  # imported here: YAML-only runs never pay for it
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "data validation extension not supported" and the like
+        book = openpyxl.load_workbook(path, data_only=True)
+    grids: list[Grid] = []
+    skipped: list[tuple[str, tuple[str, str]]] = []
+    try:
+        for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                skipped.append((sheet.title, ("隐藏工作表", "hidden sheet")))
+            elif INSTRUCTION_SHEET.search(sheet.title):
+                skipped.append((sheet.title, ("填表说明工作表", "instruction sheet")))
+            else:
+                grids.append(_grid(sheet, display))
+    finally:
+        book.close()
+    return grids, skipped
+
+
+def _grid(sheet, display: str) -> Grid:
+    grid = Grid(display, sheet.title)
+    for row in sheet.iter_rows():
+        cells = []
+        for cell in row:
+            r, c = cell.row, cell.column
+            cells.append(Cell(*_value(cell), Location(sheet.title, f"{column_letter(c - 1)}{r}", r)))
+        grid.add_row(cells)
+    for merged in sheet.merged_cells.ranges:
+        top = grid.cell(merged.min_row - 1, merged.min_col - 1)
+        if top is None:
+            continue
+        for r in range(merged.min_row - 1, merged.max_row):
+            for c in range(merged.min_col - 1, merged.max_col):
+                covered = grid.cell(r, c)
+                if covered is not None and covered is not top:
+                    covered.merged_from = top
+    return grid
+
+
+def _value(cell) -> tuple[str, object]:
+    value = cell.value
+    if value is None:
+        return "", None
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat(), value.date()
+        return value.isoformat(sep=" "), value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat(), value
+    if isinstance(value, dt.time):
+        return value.isoformat(), value.isoformat()
+    if isinstance(value, (int, float)):
+        return number_text(value, cell.number_format)
+    text = clean_text(str(value))
+    return text, text
