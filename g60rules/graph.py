@@ -35,6 +35,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from g60rules.dates import DateBound
 from g60rules.model import Department, Indicator, Project, Source, level2_parent
 from g60rules.values import Operator, UnitKind, ValueKind
 
@@ -60,8 +61,14 @@ def project_attrs(project: Project) -> dict[str, Any]:
     """Project node attributes: header, funds (元), targets and derived gaps."""
     attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line}
     for key in ("name", "nature", "category", "competent_department", "implementing_unit",
-                "plan_start", "plan_end", "budget_arrangement", "project_target", "annual_target"):
+                "budget_arrangement", "project_target", "annual_target"):
         _put(attrs, key, getattr(project, key))
+    # a month or a year is compared as the span it names: a start from its first day, an end to its last
+    for key, side in (("plan_start", "start"), ("plan_end", "end")):
+        written = getattr(project, key)
+        if written is not None:
+            attrs[key] = DateBound(written, side)
+            attrs[f"{key}.precision"] = written.precision.value
     funds = project.funds
     for key in _FUNDS:
         _put(attrs, f"funds.{key}", getattr(funds, key))
@@ -252,6 +259,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, DateBound):
+        return str(value)
     return value
 
 
