@@ -26,9 +26,10 @@ from typing import Any, Callable
 
 from g60rules import findings as fc
 from g60rules import schema
+from g60rules.dates import DateBound
 from g60rules.findings import Finding
 from g60rules.graph import DeclarationGraph
-from g60rules.model import Source
+from g60rules.model import Source, place
 from g60rules.values import format_yuan
 from g60rules.rules.conditions import full_match
 
@@ -48,6 +49,7 @@ class Fact:
     file: str
     line: int
     line_of: Callable[[str], int] | None = None
+    cell_of: Callable[[str | None], str | None] | None = None  # sheet › cell of a field (table files)
     table_rows: dict[str, int] = field(default_factory=dict)
     department: str | None = None
     project: str | None = None
@@ -72,11 +74,13 @@ def _display(value: Any, ftype: schema.FieldType) -> str:
         return text
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return str(value)  # a DateBound shows the date as written: 2025年3月
 
 
 def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None, str | None]:
     """The engine value and, when the value had to be dropped or changed, the reason."""
+    if isinstance(value, DateBound):
+        value = value.date
     if isinstance(value, dt.date):
         return float(value.year * 10000 + value.month * 100 + value.day), None
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
@@ -117,7 +121,7 @@ class FactBuilder:
                        for kind, known in schema.FACTS.items()}
 
     def _fact(self, fid: str, ftype: str, attrs: dict[str, Any], extra: dict[str, tuple[Any, schema.FieldType]],
-              problems: list[Finding], line_of) -> Fact:
+              problems: list[Finding], line_of, cell_of=None) -> Fact:
         known = self.fields[ftype]
         values: dict[str, float | str] = {}
         display: dict[str, str] = {}
@@ -129,10 +133,11 @@ class FactBuilder:
             value, reason = _normalise(raw, ftype_)
             display[key] = _display(raw, ftype_)
             if reason:
-                problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason))
+                problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason,
+                                                         cell=cell_of(key) if cell_of else None))
             if value is not None:
                 values[key] = value
-        fact = Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of)
+        fact = Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of, cell_of)
         self._add_tables(fact, problems)
         return fact
 
@@ -173,7 +178,8 @@ class FactBuilder:
         problems: list[Finding] = []
         source = self.graph.sources.get(node)
         line_of = _liner(source, attrs, {"rollup.": "declared_total"})
-        dept = self._fact("f0", "department", attrs, {}, problems, line_of)
+        dept = self._fact("f0", "department", attrs, {}, problems, line_of,
+                          _placer(source, {"rollup.": "declared_total"}))
         dept.department = attrs.get("name")
         if self.counts:
             children = [self.project(p).facts[0] for p in self.graph.projects(node)]
@@ -198,7 +204,8 @@ class FactBuilder:
         extra = {f"department.{k}": (dept_attrs[k], schema.PROJECT[f"department.{k}"])
                  for k in schema.DEPARTMENT if not k.startswith("rollup.") and k in dept_attrs}
         line_of = _liner(source, attrs, {"budget_gap": "budget_arrangement"})
-        project = self._fact("f0", "project", attrs, extra, problems, line_of)
+        project = self._fact("f0", "project", attrs, extra, problems, line_of,
+                             _placer(source, {"budget_gap": "budget_arrangement"}))
         project.department, project.project = department, attrs.get("name")
         inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
                      if k.startswith("project.") and k[8:] in attrs}
@@ -206,11 +213,10 @@ class FactBuilder:
         for index, ind_node in enumerate(self.graph.indicators(node), start=1):
             ind_attrs = g.nodes[ind_node]
             ind_source = self.graph.sources.get(ind_node)
-            fact = self._fact(f"f{index}", "indicator", ind_attrs,
-                              inherited, problems,
-                              _liner(ind_source, ind_attrs, {"value.": "target_value", "level1": "level1",
-                                                             "level2": "level2", "dup.": "level3",
-                                                             "match.": "target_value"}))
+            prefixes = {"value.": "target_value", "level1": "level1", "level2": "level2", "dup.": "level3",
+                        "match.": "target_value"}
+            fact = self._fact(f"f{index}", "indicator", ind_attrs, inherited, problems,
+                              _liner(ind_source, ind_attrs, prefixes), _placer(ind_source, prefixes))
             fact.department, fact.project = department, attrs.get("name")
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)
@@ -226,21 +232,37 @@ class FactBuilder:
                 parent.display[name] = str(n)
 
 
+def _field_key(source: Source, key: str, prefixes: dict[str, str]) -> str:
+    """The Source key a fact field is read from (its own field, else the mapping)."""
+    for prefix, field_key in prefixes.items():
+        if key.startswith(prefix):
+            return field_key
+    key = {"funds.project_gap": "funds.total", "funds.annual_gap": "funds.annual_request"}.get(key, key)
+    if key.startswith("funds.") and key not in source.field_lines:
+        key = "funds"
+    return key
+
+
 def _liner(source: Source | None, attrs: dict, prefixes: dict[str, str]):
     """Map a fact field to its line: the field's own line, else the mapping's line."""
 
     def line_of(key: str) -> int:
         if source is None:
             return attrs["line"]
-        for prefix, field_key in prefixes.items():
-            if key.startswith(prefix):
-                return source.line_of(field_key)
-        key = {"funds.project_gap": "funds.total", "funds.annual_gap": "funds.annual_request"}.get(key, key)
-        if key.startswith("funds.") and key not in source.field_lines:
-            key = "funds"
-        return source.line_of(key)
+        return source.line_of(_field_key(source, key, prefixes))
 
     return line_of
+
+
+def _placer(source: Source | None, prefixes: dict[str, str]):
+    """Map a fact field (None: the mapping) to its sheet › cell, or None for a line-based file."""
+
+    def cell_of(key: str | None) -> str | None:
+        if source is None or source.location is None:
+            return None
+        return place(source.location_of(_field_key(source, key, prefixes)) if key else source.location)
+
+    return cell_of
 
 
 def _row_matches(kind: str, matcher: Any, key: float | str) -> bool:

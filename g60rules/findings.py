@@ -67,6 +67,8 @@ class Finding:
         data["severity"] = self.severity.value
         data["message"] = self.message(lang)
         data["title"] = self.title(lang)
+        if self.cell is None:
+            del data["cell"]  # line-based files: the same shape as before table files were read
         return data
 
 
@@ -83,7 +85,7 @@ class FileCheck:
 
     def finding(self, file: str, line: int, **kw: object) -> Finding:
         """Build a finding; ``kw`` fills the message placeholders and the optional context fields."""
-        context = {k: kw.pop(k) for k in ("department", "project", "indicator", "row", "field") if k in kw}
+        context = {k: kw.pop(k) for k in ("department", "project", "indicator", "row", "field", "cell") if k in kw}
         # a value may be a (Chinese, English) pair; the rest read the same in both languages
         zh = {k: str(v[0] if isinstance(v, tuple) else v) for k, v in kw.items()}
         en = {k: str(v[1] if isinstance(v, tuple) else v) for k, v in kw.items()}

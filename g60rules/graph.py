@@ -35,7 +35,8 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from g60rules.model import Department, Indicator, Project, Source, level2_parent
+from g60rules.dates import DateBound
+from g60rules.model import Department, Indicator, Project, Source, level2_parent, render_location
 from g60rules.values import Operator, UnitKind, ValueKind
 
 LEVEL1 = ("cost", "output", "benefit", "satisfaction")
@@ -60,8 +61,14 @@ def project_attrs(project: Project) -> dict[str, Any]:
     """Project node attributes: header, funds (元), targets and derived gaps."""
     attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line}
     for key in ("name", "nature", "category", "competent_department", "implementing_unit",
-                "plan_start", "plan_end", "budget_arrangement", "project_target", "annual_target"):
+                "budget_arrangement", "project_target", "annual_target"):
         _put(attrs, key, getattr(project, key))
+    # a month or a year is compared as the span it names: a start from its first day, an end to its last
+    for key, side in (("plan_start", "start"), ("plan_end", "end")):
+        written = getattr(project, key)
+        if written is not None:
+            attrs[key] = DateBound(written, side)
+            attrs[f"{key}.precision"] = written.precision.value
     funds = project.funds
     for key in _FUNDS:
         _put(attrs, f"funds.{key}", getattr(funds, key))
@@ -140,21 +147,25 @@ class DeclarationGraph:
 
     def add_project(self, project: Project, department_node: str | None = None) -> str:
         """Add a project with its funds and indicators; returns the project node id."""
-        node = f"project:{project.source.file}:{project.source.line}"
+        # a workbook holds several projects, on sheets whose rows repeat: the id names the cell
+        at = render_location(project.source.location) if project.source.location else project.source.line
+        node = f"project:{project.source.file}:{at}"
         self.g.add_node(node, **project_attrs(project))
-        source = Source(project.source.file, project.source.line, dict(project.source.field_lines))
+        source = Source(project.source.file, project.source.line, dict(project.source.field_lines),
+                        project.source.location, dict(project.source.locations))
         if project.funds.source:
             source.field_lines.update({f"funds.{k}": v for k, v in project.funds.source.field_lines.items()})
+            source.locations.update({f"funds.{k}": v for k, v in project.funds.source.locations.items()})
         self.sources[node] = source
         if department_node:
             self.g.nodes[node]["department_node"] = department_node
-        funds_node = f"funds:{project.source.file}:{project.source.line}"
+        funds_node = f"funds:{project.source.file}:{at}"
         funds_line = project.funds.source.line if project.funds.source else project.source.line
         self.g.add_node(funds_node, node_type="funds", file=project.source.file, line=funds_line,
                         **{k: v for k, v in self.g.nodes[node].items() if k.startswith("funds.")})
         self.g.add_edge(node, funds_node, kind="funded_by")
         for indicator in project.indicators:
-            ind_node = f"indicator:{project.source.file}:{project.source.line}#{indicator.row}"
+            ind_node = f"indicator:{project.source.file}:{at}#{indicator.row}"
             self.g.add_node(ind_node, **indicator_attrs(indicator))
             self.sources[ind_node] = indicator.source
             self.g.add_edge(node, ind_node, kind="has_indicator")
@@ -252,6 +263,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, DateBound):
+        return str(value)
     return value
 
 

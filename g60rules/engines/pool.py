@@ -225,6 +225,7 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         indicator=fact.indicator,
         row=fact.row,
         field=locate,
+        cell=fact.cell_of(locate) if fact.cell_of else None,
         title_zh=rule.title.zh,
         title_en=rule.title.en,
         state=rule.state,
@@ -270,8 +271,6 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
         file = declarations[index].file
         findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
         notes.append((file, reason))
-    if corpus.cells:
-        findings = [corpus.locate(f) for f in findings]
     findings.sort(key=Finding.sort_key)
     return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
                         rules_on_reference(ruleset, engine))

@@ -14,7 +14,8 @@ import csv
 import io
 from pathlib import Path
 
-from g60rules.intake.grid import Cell, Grid, Location, clean_text, column_letter
+from g60rules.intake.grid import Cell, Grid, clean_text, column_letter
+from g60rules.model import Location
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -37,6 +38,6 @@ def read_csv(path: Path, display: str) -> Grid:
         cells = []
         for c, raw in enumerate(row):
             value = clean_text(raw)
-            cells.append(Cell(value, value or None, Location("", f"{column_letter(c)}{r}", r)))
+            cells.append(Cell(value, value or None, Location(display, cell=f"{column_letter(c)}{r}")))
         grid.add_row(cells)
     return grid

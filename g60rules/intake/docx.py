@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from g60rules.intake.grid import Cell, Grid, Location, clean_text
+from g60rules.intake.grid import Cell, Grid, clean_text
+from g60rules.model import Location
 
 
 def read_document(path: Path, display: str) -> Grid:
@@ -28,7 +29,7 @@ def read_document(path: Path, display: str) -> Grid:
             elements = []
             for c, item in enumerate(row.cells, start=1):
                 text = clean_text(item.text)
-                cell = Cell(text, text or None, Location(f"表 {number}", f"第{r}行第{c}列", r))
+                cell = Cell(text, text or None, Location(display, table=number, row=r, column=c))
                 if elements and item._tc is elements[-1]:
                     cell.merged_from = cells[-1].anchor
                 elif c - 1 < len(above) and item._tc is above[c - 1]:

@@ -3,7 +3,7 @@
 Shapes: a :class:`Grid` is one sheet (xlsx), all tables of one document (docx) or one file (csv):
 ``rows`` of :class:`Cell`. A cell has its display text (what a reviewer sees in the cell), a typed
 value (``str``, exact :class:`~decimal.Decimal` for a number, :class:`datetime.date` for a date) and
-a :class:`Location` (sheet and cell, or table, row and column). A cell covered by a merged range
+a :class:`~g60rules.model.Location` (sheet and cell, or table, row and column). A cell covered by a merged range
 points at the range's first cell (``merged_from``), so a reader can tell "same value as above"
 (merged) from "left blank" (empty).
 
@@ -20,28 +20,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from g60rules.model import Location
+
 _SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a value was read: ``sheet`` (sheet name, or 表 N for a Word table), ``cell`` (C14, or
-    第3行第2列 in a Word table) and the 1-based ``row`` of the sheet or table."""
-
-    sheet: str
-    cell: str
-    row: int
-
-    def __str__(self) -> str:
-        return " › ".join(p for p in (self.sheet, self.cell) if p)
 
 
 @dataclass
 class Cell:
-    """One cell: display ``text`` (stripped; "" when empty), typed ``value`` and its location."""
+    """One cell: display ``text`` (stripped; "" when empty), typed ``value`` (:data:`UNREADABLE` for
+    an error cell such as #REF!) and its location."""
 
     text: str
-    value: str | Decimal | dt.date | None
+    value: object
     location: Location
     merged_from: Cell | None = None
     pos: tuple[int, int] = (0, 0)  # 0-based (row, column) in its grid, set by the grid

@@ -1,9 +1,10 @@
 """Find declarations in a grid by their labels, and tell which form (layout) each one is.
 
 In: a :class:`~g60rules.intake.grid.Grid` (a sheet, a document's tables, a CSV). Out: a
-:class:`Reading` — one :class:`RawDeclaration` per project found (the values in the shape of a
-declaration YAML file, each with the :class:`~g60rules.intake.grid.Location` it was read from) and
-findings for what could not be placed.
+:class:`Reading` — one :class:`RawDeclaration` per project found (a
+:class:`~g60rules.intake.build.Record` of English keys, each value with the cell it was read from and
+the cell of its label, for :func:`~g60rules.intake.build.build_project`) and findings for what could
+not be placed.
 
 Label-anchored, never position-bound: a label is any cell whose text, compared without whitespace,
 full-width forms, leading "*"/"其中：" or a trailing colon (:func:`grid.label_key`), is one of the
@@ -14,8 +15,9 @@ Each "项目名称" starts a declaration, so one sheet may hold several stacked 
 is the row holding 一级指标, 二级指标 and 三级指标 and the rows under it; a merged cell (一级 spanning
 rows) gives its value to every row it covers, a blank cell stays blank.
 
-Money: a typed number is exact (Decimal); the unit is 元 unless the label, the block label
-("项目资金（万元）") or a "单位：万元" cell says 万元, then it is written "N万元" for the model to convert.
+Money: a typed number is exact (Decimal) in the field's own unit (元; 万元 for the funds-by-source
+fields); when the label, the block label ("项目资金（万元）") or a "单位：万元" cell states another unit,
+the amount is handed over as "N万元" / "N元" for the model to convert exactly.
 
 Layout (``form``), decided per declaration from what is on it, in this order:
 ``ndrc-investment`` (一级 实施效果指标 / 过程管理指标, CY NDRC practice), ``national-2021``
@@ -28,14 +30,15 @@ practice), else ``shanghai-2024``. A 自评表 (title with 自评, or columns su
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
-from g60rules.intake.grid import Cell, Grid, Location, label_key
-from g60rules.model import FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, FieldKind
+from g60rules.intake.build import UNREADABLE, Entry, Record
+from g60rules.intake.grid import Cell, Grid, label_key
+from g60rules.model import FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, FieldKind, Location, level1_code, place
 
 FORMS = ("shanghai-2024", "national-2021", "legacy-2015", "ndrc-investment")
 
@@ -97,21 +100,16 @@ PROJECT_LABELS = _table(PROJECT_FIELDS, PROJECT_WORDINGS)
 FUNDS_LABELS = _table(FUNDS_FIELDS, FUNDS_WORDINGS)
 INDICATOR_LABELS = _table(INDICATOR_FIELDS, INDICATOR_WORDINGS)
 _KINDS = {s.key: s.kind for s in (*PROJECT_FIELDS, *FUNDS_FIELDS, *INDICATOR_FIELDS)}
-_HAS_FORM = any(s.key == "form" for s in PROJECT_FIELDS)
 
 
 @dataclass
 class RawDeclaration:
-    """One project read from a grid: ``values`` shaped like a declaration file (``funds`` and
-    ``indicators`` nested), ``locations`` the same shape with a Location for each value, ``at`` the
-    cell the declaration starts at. Values are text, Decimal (exact numbers) or dates."""
+    """One project read from a grid: its layout and its Record (values are text, exact Decimal
+    numbers, dates, or UNREADABLE; ``funds`` a nested Record, ``indicators`` a list of Records)."""
 
-    file: str
     sheet: str
     form: str
-    at: Location
-    values: dict[str, Any] = field(default_factory=dict)
-    locations: dict[str, Any] = field(default_factory=dict)
+    record: Record
 
 
 @dataclass
@@ -123,9 +121,9 @@ class Reading:
     self_evaluations: int = 0
 
 
-def located(check: fc.FileCheck, file: str, where: Location, **kw: Any) -> Finding:
-    """A file finding located by sheet and cell (the line is the sheet's row)."""
-    return replace(check.finding(file, where.row, **kw), cell=str(where))
+def located(check: fc.FileCheck, where: Location, **kw: Any) -> Finding:
+    """A file finding located by sheet and cell (its line is the sheet's row)."""
+    return check.finding(where.file, where.line_or_row, cell=place(where), **kw)
 
 
 @dataclass
@@ -187,7 +185,7 @@ def read_grid(grid: Grid) -> Reading:
         if _self_evaluation(grid, 0, len(grid.rows)):
             reading.self_evaluations += 1
             first = next(iter(grid.texts()))[2]
-            reading.findings.append(located(fc.NOT_A_DECLARATION, grid.file, first.location, reason=_SELF_EVAL))
+            reading.findings.append(located(fc.NOT_A_DECLARATION, first.location, reason=_SELF_EVAL))
         return reading
     bounds = []
     for i, start in enumerate(starts):
@@ -202,7 +200,7 @@ def read_grid(grid: Grid) -> Reading:
     if bounds and bounds[0][0] > 0:
         for r, c, cell in grid.texts():
             if r < bounds[0][0] and (r, c) not in labels:
-                reading.findings.append(located(fc.UNPLACED, grid.file, cell.location, value=_short(cell.text)))
+                reading.findings.append(located(fc.UNPLACED, cell.location, value=_short(cell.text)))
     for top, end in bounds:
         _Block(grid, top, end, labels, reading).read()
     return reading
@@ -229,26 +227,25 @@ class _Block:
         self.grid, self.top, self.end, self.reading = grid, top, end, reading
         self.labels = {pos: lab for pos, lab in labels.items() if top <= pos[0] < end}
         self.used: set[tuple[int, int]] = set(self.labels)
-        self.values: dict[str, Any] = {}
-        self.locations: dict[str, Any] = {}
-        self.funds: dict[str, Any] = {}
-        self.fund_locations: dict[str, Location] = {}
+        self.fields: dict[str, Entry] = {}
+        self.funds: dict[str, Entry] = {}
         self.findings: list[Finding] = []
 
     def add(self, check: fc.FileCheck, where: Location, **kw: Any) -> None:
-        self.findings.append(located(check, self.grid.file, where, **kw))
+        self.findings.append(located(check, where, **kw))
 
     def read(self) -> None:
         name_cell = next(lab.cell for pos, lab in sorted(self.labels.items()) if lab.key == "name")
         if _self_evaluation(self.grid, self.top, self.end):
             self.reading.self_evaluations += 1
-            self.reading.findings.append(located(fc.NOT_A_DECLARATION, self.grid.file, name_cell.location,
-                                                 reason=_SELF_EVAL))
+            self.reading.findings.append(located(fc.NOT_A_DECLARATION, name_cell.location, reason=_SELF_EVAL))
             return
         header = self._indicator_header()
-        in_table = (lambda pos: pos[0] > header[0] and pos[1] in header[1]) if header else (lambda pos: False)
-        money_unit = "万元" if any(lab.kind == "unit" and lab.unit == "万元" or lab.kind == "section" and
-                                   lab.unit == "万元" for lab in self.labels.values()) else "元"
+        table_end = self._table_end(header) if header else self.top
+        in_table = (lambda pos: header[0] < pos[0] < table_end and pos[1] in header[1]) if header else (
+            lambda pos: False)
+        stated = {lab.unit for lab in self.labels.values() if lab.kind in ("unit", "section") and lab.unit}
+        money_unit = stated.pop() if len(stated) == 1 else None
         for pos, lab in sorted(self.labels.items()):
             if header and pos[0] == header[0] or in_table(pos):
                 continue
@@ -256,29 +253,29 @@ class _Block:
                 self._field(pos, lab, money_unit)
             elif lab.kind == "note":
                 self.add(fc.NOTE_SKIPPED, lab.cell.location, value=_short(lab.cell.text))
-        rows = self._indicators(header) if header else []
-        self.values["funds"] = self.funds
-        self.locations["funds"] = self.fund_locations
-        self.values["indicators"] = [v for v, _ in rows]
-        self.locations["indicators"] = [loc for _, loc in rows]
+        rows = self._indicators(header, table_end) if header else []
         for r in range(self.top, self.end):
             for c, cell in enumerate(self.grid.rows[r]):
                 if cell.text and cell.merged_from is None and (r, c) not in self.used:
                     self.add(fc.UNPLACED, cell.location, value=_short(cell.text))
-        form = detect_form(self.values, {label_key(cell.text) for r, _c, cell in self.grid.texts()
-                                         if self.top <= r < self.end})
-        if _HAS_FORM:
-            self.values["form"] = form
-            self.locations["form"] = name_cell.location
-        self.reading.declarations.append(RawDeclaration(
-            self.grid.file, self.grid.name, form, name_cell.location, self.values, self.locations))
+        level1 = {label_key(str(row_entries["level1"].value)) for row_entries in
+                  ({e.key: e for e in row.entries} for row in rows) if "level1" in row_entries}
+        form = detect_form(level1, {label_key(cell.text) for r, _c, cell in self.grid.texts()
+                                    if self.top <= r < self.end})
+        at = name_cell.location
+        funds_at = min((e.key_location or e.location for e in self.funds.values()),
+                       key=lambda loc: loc.line_or_row, default=at)
+        entries = [Entry("kind", "project", at), Entry("form", form, at), *self.fields.values(),
+                   Entry("funds", Record(funds_at, list(self.funds.values())), funds_at),
+                   Entry("indicators", rows, header_at(self.grid, header) if header else at)]
+        self.reading.declarations.append(RawDeclaration(self.grid.name, form, Record(at, entries)))
         self.reading.findings.extend(self.findings)
 
     def _field(self, pos: tuple[int, int], lab: _Label, money_unit: str) -> None:
         key = lab.key
         if lab.kind == "funds" and key in ANNUAL_TWINS and self._in_annual_column(pos):
             key = ANNUAL_TWINS[key]
-        target, where = (self.funds, self.fund_locations) if lab.kind == "funds" else (self.values, self.locations)
+        target = self.funds if lab.kind == "funds" else self.fields
         if lab.inline is not None:
             value_cell, value = lab.cell, lab.inline
         else:
@@ -288,13 +285,14 @@ class _Block:
                 self.used.add(value_cell.pos)
                 value = value_cell.value
         if key in target:
-            self.add(fc.DUPLICATE_LABEL, lab.cell.location, key=lab.cell.text, first=str(where[key]))
+            first = target[key].key_location or target[key].location
+            self.add(fc.DUPLICATE_LABEL, lab.cell.location, key=lab.cell.text, first=place(first))
             return
         unit = lab.unit or money_unit
-        if _KINDS.get(key) is FieldKind.MONEY_YUAN and unit == "万元":
-            value = _in_wan(value)
-        target[key] = value
-        where[key] = (value_cell or lab.cell).location
+        kind = _KINDS.get(key)
+        if unit and kind in (FieldKind.MONEY_YUAN, FieldKind.MONEY_WAN) and unit != _FIELD_UNIT[kind]:
+            value = _with_unit(value, unit)
+        target[key] = Entry(key, value, (value_cell or lab.cell).location, lab.cell.location)
 
     def _in_annual_column(self, pos: tuple[int, int]) -> bool:
         above = [(r, lab) for (r, c), lab in self.labels.items() if c == pos[1] and r < pos[0] and lab.kind == "funds"]
@@ -348,18 +346,32 @@ class _Block:
             if c not in columns and cell.merged_from is not None and cell.merged_from.pos[0] == r:
                 columns[c] = None
 
-    def _indicators(self, header: tuple[int, dict[int, str]]) -> list[tuple[dict, dict]]:
+    def _table_end(self, header: tuple[int, dict[int, str]]) -> int:
+        """First row after the indicator table: a row with neither a 三级 name nor a value whose 一级
+        cell holds text that is no indicator category ("联系人", "填报日期") ends it."""
+        r0, columns = header
+        by_key = {k: c for c, k in columns.items()}
+        for r in range(r0 + 1, self.end):
+            def own(key: str) -> str:
+                cell = self.grid.cell(r, by_key[key]) if key in by_key else None
+                return cell.text if cell is not None and cell.merged_from is None else ""
+            first = own("level1")
+            if first and not own("level3") and not own("target_value") and "指标" not in first \
+                    and level1_code(first) == "unknown":
+                return r
+        return self.end
+
+    def _indicators(self, header: tuple[int, dict[int, str]], end: int) -> list[Record]:
         r0, columns = header
         out = []
-        for r in range(r0 + 1, self.end):
+        for r in range(r0 + 1, end):
             row = self.grid.rows[r]
             texts = [cell for cell in row if cell.text and cell.merged_from is None]
             if len(texts) == 1 and NOTE.match(label_key(texts[0].text)):
                 self.used.add(texts[0].pos)
                 self.add(fc.NOTE_SKIPPED, texts[0].location, value=_short(texts[0].text))
                 continue
-            values: dict[str, Any] = {}
-            where: dict[str, Location] = {}
+            entries: dict[str, Entry] = {}
             for c, key in columns.items():
                 cell = self.grid.cell(r, c)
                 if cell is None:
@@ -368,28 +380,37 @@ class _Block:
                 if cell.merged_from is not None and cell.merged_from.pos[1] != c:
                     continue  # merged across from the column before: the value belongs there
                 source = cell.anchor
-                if source.text and key not in values:
-                    values[key] = source.value if _KINDS.get(key) is not FieldKind.TARGET_VALUE else source.text
-                    where[key] = source.location
-            if values:
+                if source.text and key not in entries:
+                    textual = _KINDS.get(key) is FieldKind.TARGET_VALUE and source.value is not UNREADABLE
+                    value = source.text if textual else source.value
+                    entries[key] = Entry(key, value, source.location, self.grid.rows[r0][c].location)
+            if entries:
                 first = next((cell for cell in row if cell.merged_from is None or cell.merged_from.pos[0] != r), row[0])
-                where["row"] = first.location
-                out.append((values, where))
+                out.append(Record(first.location, list(entries.values())))
         return out
 
 
-def _in_wan(value: Any) -> Any:
+_FIELD_UNIT = {FieldKind.MONEY_YUAN: "元", FieldKind.MONEY_WAN: "万元"}
+
+
+def _with_unit(value: Any, unit: str) -> Any:
+    """A bare amount in a field whose printed unit differs from the field's own: "N万元" / "N元"."""
     if isinstance(value, Decimal):
-        return f"{value}万元"
+        return f"{format(value, 'f')}{unit}"
     if isinstance(value, str) and _BARE_NUMBER.match(value.strip()):
-        return f"{value.strip()}万元"
+        return f"{value.strip()}{unit}"
     return value
 
 
-def detect_form(values: dict[str, Any], texts: set[str]) -> str:
-    """The layout of one declaration read from a table, from its values and the label_key() of every
-    text on it (module docstring for the order and sources)."""
-    level1 = {label_key(str(row.get("level1", ""))) for row in values.get("indicators", [])}
+def header_at(grid: Grid, header: tuple[int, dict[int, str]]) -> Location:
+    """Location of the indicator table's header (its first labelled cell)."""
+    r, columns = header
+    return grid.rows[r][min(columns)].location
+
+
+def detect_form(level1: set[str], texts: set[str]) -> str:
+    """The layout of one declaration read from a table, from its 一级 labels and the label_key() of
+    every text on it (module docstring for the order and sources)."""
     if level1 & NDRC_LEVEL1 or texts & NDRC_LEVEL1:
         return "ndrc-investment"
     if texts & NATIONAL_MARKS:

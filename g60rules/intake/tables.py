@@ -15,8 +15,8 @@ import zipfile
 from pathlib import Path
 
 from g60rules import findings as fc
-from g60rules.intake.grid import Grid, Location
-from g60rules.intake.layout import Reading, located, read_grid
+from g60rules.intake.grid import Grid
+from g60rules.intake.layout import Reading, read_grid
 
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".csv")
 UNSUPPORTED_SUFFIXES = (".pdf", ".doc", ".xls", ".wps", ".et", ".xlsb", ".ods", ".odt", ".rtf", ".dps", ".ofd")
@@ -50,7 +50,7 @@ def read_table_file(path: Path, display: str) -> Reading:
                                 f"not a valid {kind} file (encrypted, or an old format renamed): {type(exc).__name__}")))
         return reading
     for sheet, reason in skipped:
-        reading.findings.append(located(fc.SHEET_SKIPPED, display, Location(sheet, "", 1), sheet=sheet, reason=reason))
+        reading.findings.append(fc.SHEET_SKIPPED.finding(display, 1, sheet=sheet, reason=reason, cell=sheet))
     for grid in grids:
         found = read_grid(grid)
         reading.declarations.extend(found.declarations)

@@ -3,6 +3,7 @@
 Shapes: :func:`read_workbook` returns the visible sheets as :class:`~g60rules.intake.grid.Grid`
 (one per sheet) and the sheets it skipped, each as (sheet name, reason).
 
+- An error cell (#REF!, #DIV/0!…) is present but unreadable (the model's ``unreadable``).
 - Formula cells are read through their cached values (``data_only``): what Excel last showed. A
   formula never calculated (no cached value) reads as empty.
 - A cell typed as text that starts with "=" ("=32所") is text: openpyxl keeps its type.
@@ -24,7 +25,9 @@ import re
 import warnings
 from pathlib import Path
 
-from g60rules.intake.grid import Cell, Grid, Location, clean_text, column_letter, number_text
+from g60rules.intake.build import UNREADABLE
+from g60rules.intake.grid import Cell, Grid, clean_text, column_letter, number_text
+from g60rules.model import Location
 
 INSTRUCTION_SHEET = re.compile(r"说明|填报要求|填表要求|填报指南|instruction|readme", re.IGNORECASE)
 
@@ -57,7 +60,7 @@ def _grid(sheet, display: str) -> Grid:
         cells = []
         for cell in row:
             r, c = cell.row, cell.column
-            cells.append(Cell(*_value(cell), Location(sheet.title, f"{column_letter(c - 1)}{r}", r)))
+            cells.append(Cell(*_value(cell), Location(display, sheet=sheet.title, cell=f"{column_letter(c - 1)}{r}")))
         grid.add_row(cells)
     for merged in sheet.merged_cells.ranges:
         top = grid.cell(merged.min_row - 1, merged.min_col - 1)
@@ -75,6 +78,8 @@ def _value(cell) -> tuple[str, object]:
     value = cell.value
     if value is None:
         return "", None
+    if cell.data_type == "e":  # #REF!, #VALUE!, #DIV/0!: the cell is there but holds no value
+        return str(value), UNREADABLE
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date().isoformat(), value.date()

@@ -336,15 +336,24 @@ def _sarif_result(f: Finding, fp: str, index: int, lang: str, baseline_used: boo
         "ruleIndex": index,
         "level": _SARIF_LEVEL[f.severity.value],
         "message": {"text": f.message(lang) or f.title(lang) or f.rule_id},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": _uri(f.file), "uriBaseId": SARIF_SRCROOT},
-            "region": {"startLine": max(1, int(f.line))},
-        }}],
+        "locations": [_sarif_location(f)],
         "partialFingerprints": {"primaryLocationLineHash": fp, FINGERPRINT_VERSION: fp},
         "properties": {**context, "basis": f.basis, "severity": f.severity.value, "state": f.state,
                        "status": f.status},
         **_suppression(f, baseline_used),
     }
+
+
+def _sarif_location(f: Finding) -> dict:
+    """The file and line; for a workbook / Word / CSV cell also a logical location naming it."""
+    out: dict = {"physicalLocation": {
+        "artifactLocation": {"uri": _uri(f.file), "uriBaseId": SARIF_SRCROOT},
+        "region": {"startLine": max(1, int(f.line))},
+    }}
+    if f.cell:
+        out["logicalLocations"] = [{"name": f.cell.rsplit(" › ", 1)[-1], "fullyQualifiedName": f"{f.file} › {f.cell}",
+                                    "kind": "element"}]
+    return out
 
 
 def _suppression(f: Finding, baseline_used: bool = False) -> dict:

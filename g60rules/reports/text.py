@@ -57,9 +57,15 @@ def groups(findings: list[Finding]) -> dict[str, list[Finding]]:
     return out
 
 
-def where(f: Finding, lang: str) -> str:
-    """Project › row「indicator」, for a finding's one-line context."""
-    parts = [p for p in (f.project,) if p]
+def location(f: Finding) -> str:
+    """Where a finding is: ``文件.yaml:12``, or ``文件.xlsx › 宣传推广 › C14`` for a table file."""
+    return f"{f.file} › {f.cell}" if f.cell else f"{f.file}:{f.line}"
+
+
+def where(f: Finding, lang: str, cell: bool = True) -> str:
+    """Sheet › cell (table files; unless ``cell`` is False) › project › row「indicator」: a finding's
+    one-line context."""
+    parts = [p for p in ((f.cell if cell else None), f.project) if p]
     if f.row is not None:
         row = _LABELS[lang]["row"].format(row=f.row)
         parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
@@ -71,10 +77,10 @@ def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
     for file, group in groupby(findings, key=lambda f: f.file):
         console.print(Text(file, style="bold underline"))
         for f in group:
-            line = Text(f"  {f.line:>4}  ")
+            line = Text(f"  {location(f)}  " if f.cell else f"  {f.line:>4}  ")
             line.append(f"{labels[f.severity.value]:<7}", style=_STYLE[f.severity.value])
             line.append(f" {f.rule_id:<13} ", style="magenta")
-            context = where(f, lang)
+            context = where(f, lang, cell=False)
             if context:
                 line.append(f"[{context}] ", style="dim")
             line.append(f.message(lang))
