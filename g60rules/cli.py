@@ -3,7 +3,7 @@
 Exit codes, the same for every command and format:
 0 — nothing at or above ``--fail-on`` (lint: no problem); 1 — findings at or above it (lint: problems;
 ``ruleset test``: an example that does not behave); 2 — usage error, unusable ruleset, missing path,
-or internal error. Findings of rules in state ``warn`` or ``shadow`` never fail a run.
+a ``check`` that screened no declaration at all (it says what it found instead), or internal error. Findings of rules in state ``warn`` or ``shadow`` never fail a run.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import sys
 from dataclasses import replace
 from enum import Enum
@@ -29,8 +30,11 @@ from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
 from g60rules.rules.lint import lint
-from g60rules.intake.yaml_loader import load_corpus
-from g60rules.reports.text import render_text, to_json
+from g60rules.intake.tables import read_table_file
+from g60rules.intake.yaml_loader import YAML_SUFFIXES, _display, expand_paths, load_corpus
+from g60rules.intake.yaml_writer import declaration_yaml
+from g60rules.model import render_location
+from g60rules.reports.text import location, nothing_screened, render_text, to_json
 from g60rules.rules.docs import rules_markdown, show_text
 from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
@@ -137,7 +141,8 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
 
 @app.command()
 def check(
-    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Declaration files or directories (*.yaml, *.yml)."),
+    paths: List[Path] = typer.Argument(..., metavar="PATH",
+                                       help="Declaration files or directories (*.yaml, *.yml, *.xlsx, *.xlsm, *.docx, *.csv)."),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format on standard output."),
     output: List[str] = typer.Option([], "--output", "-o", metavar="FORMAT=PATH",
@@ -182,9 +187,54 @@ def check(
     else:
         sys.stdout.buffer.write(_render(fmt.value, result, compiled, lang).encode("utf-8"))
         sys.stdout.flush()
+    nothing = nothing_screened(result, lang.value)
+    if nothing and changed is None:  # with --changed-since, nothing changed is a normal outcome
+        if fmt is not Format.text:
+            Console(stderr=True, soft_wrap=True).print(f"g60rules: {nothing}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_ERROR)
     floor = Severity.WARNING.rank if strict else (None if fail_on is FailOn.never else Severity(fail_on.value).rank)
     if floor is not None and any(f.gating and f.severity.rank >= floor for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_CLEAN)
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@app.command("import")
+def import_command(
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Workbooks, Word documents, CSV files or directories."),
+    out: Path = typer.Option(..., "--out", help="Directory to write the declaration YAML files to."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages."),
+) -> None:
+    """Write each declaration found in .xlsx/.xlsm/.docx/.csv files as YAML (a comment names each value's cell).
+
+    Exit 0 when at least one declaration was written, 2 when none was (it says why).
+    """
+    try:
+        files, ignored = expand_paths(paths)
+    except FileNotFoundError as exc:
+        _fail(f"no such file or directory: {exc}")
+    out.mkdir(parents=True, exist_ok=True)
+    console = Console(highlight=False, soft_wrap=True)
+    written = 0
+    for path in files:
+        if path.suffix.lower() in YAML_SUFFIXES:
+            ignored.append(str(path))
+            continue
+        reading = read_table_file(path, _display(path))
+        for f in reading.findings:
+            console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {f.message(lang.value)}", markup=False)
+        for number, raw in enumerate(reading.declarations, start=1):
+            tail = "" if len(reading.declarations) == 1 else f"-{number:02d}-{raw.sheet or 'table'}"
+            target = out / (_UNSAFE_NAME.sub("_", f"{path.stem}{tail}") + ".yaml")
+            target.write_text(declaration_yaml(raw, reading.findings), encoding="utf-8")
+            console.print(f"{target}  ← {render_location(raw.record.location)} ({raw.form})", markup=False)
+            written += 1
+    if ignored:
+        console.print(("not imported: " if lang is Lang.en else "未导入：") + ", ".join(ignored), markup=False)
+    if not written:
+        _fail("no declaration found to import" if lang is Lang.en else "没有可导入的申报表")
     raise typer.Exit(EXIT_CLEAN)
 
 

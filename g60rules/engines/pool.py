@@ -49,6 +49,7 @@ class ScreenResult:
     reference_rules: list[str] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)
     baseline_used: bool = False
+    self_evaluations: int = 0  # 自评表 among the table files: recognised, never screened
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -273,7 +274,7 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
         notes.append((file, reason))
     findings.sort(key=Finding.sort_key)
     return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
-                        rules_on_reference(ruleset, engine))
+                        rules_on_reference(ruleset, engine), self_evaluations=corpus.self_evaluations)
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from itertools import groupby
+from pathlib import PurePath
 
 from rich.console import Console
 from rich.text import Text
@@ -30,7 +31,9 @@ _LABELS = {
            "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
            "waived": "已豁免（仍列出，不影响结果）：{n} 条", "reason": "理由",
            "baselined": "已在基线中（不影响结果）：{n} 条", "fixed": "基线中已修复：{n} 条",
-           "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}"},
+           "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}",
+           "nothing": "{files}，0 份申报表：没有检查任何申报", "file_count": "{n} 个 {suffix} 文件",
+           "no_files": "没有文件", "self_evaluations": "其中自评表 {n} 份（不是申报表，未检查）"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files, {d} declarations", "counts": "{error} errors, {warning} warnings, {info} infos",
            "by_rule": "by rule", "ignored": "{n} files not checked (not YAML, or hidden): {names}", "basis": "basis",
@@ -38,9 +41,12 @@ _LABELS = {
            "shadow": "shadow rules (trial run, reported only, never fail): {n}",
            "waived": "waived (listed, never fail): {n}", "reason": "reason",
            "baselined": "in the baseline (never fail): {n}", "fixed": "fixed since the baseline: {n}",
-           "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}"},
+           "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}",
+           "nothing": "{files}, 0 declarations: nothing was screened", "file_count": "{n} {suffix} files",
+           "no_files": "no files", "self_evaluations": "{n} of them self-evaluation forms (not declarations, not screened)"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_UNSCREENED = ("G60-FILE-001", "G60-FILE-002", "G60-FILE-006")  # the file could not be screened
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
@@ -70,6 +76,26 @@ def where(f: Finding, lang: str, cell: bool = True) -> str:
         row = _LABELS[lang]["row"].format(row=f.row)
         parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
     return " › ".join(parts)
+
+
+def nothing_screened(result: ScreenResult, lang: str) -> str | None:
+    """When no declaration was screened, what was found instead ("5 个 .xlsx 文件，0 份申报表：…"),
+    with the reason of each file that could not be screened; None when something was screened."""
+    if result.declarations:
+        return None
+    labels = _LABELS[lang]
+    sep = ", " if lang == "en" else "、"
+    by_suffix = Counter(PurePath(name.rstrip("/")).suffix.lower() or "(—)" for name in [*result.files, *result.ignored])
+    files = sep.join(labels["file_count"].format(n=n, suffix=suffix) for suffix, n in sorted(by_suffix.items())) \
+        or labels["no_files"]
+    lines = [labels["nothing"].format(files=files)]
+    if result.self_evaluations:
+        lines.append("  " + labels["self_evaluations"].format(n=result.self_evaluations))
+    stopped = [f for f in result.findings if f.rule_id in _UNSCREENED]
+    lines += [f"  {location(f)}: {f.message(lang)}" for f in stopped[:10]]
+    if len(stopped) > 10:
+        lines.append(f"  … (+{len(stopped) - 10})")
+    return "\n".join(lines)
 
 
 def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
@@ -105,7 +131,11 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
     sep = "; " if lang == "en" else "；"
     console.print(Text("  " + labels["files"].format(n=len(result.files), d=result.declarations)
                        + f"{sep}{labels['engine']}: {result.engine}"))
-    console.print(Text("  " + (labels["counts"].format(**counts(counted)) if counted else labels["clean"])))
+    nothing = nothing_screened(result, lang)
+    if nothing:
+        console.print(Text("  " + nothing.replace("\n", "\n  "), style="bold red"))
+    console.print(Text("  " + (labels["counts"].format(**counts(counted)) if counted or nothing
+                               else labels["clean"])))
     for key in ("waived", "baselined", "shadow"):
         if parts[key]:
             console.print(Text("  " + labels[key].format(n=len(parts[key]))))
