@@ -299,20 +299,36 @@ class _Block:
         return bool(above) and min(above, key=lambda item: item[0])[1].key in ANNUAL_HEADS
 
     def _value_cell(self, pos: tuple[int, int]) -> Cell | None:
-        """The value of the label at ``pos``: right of its merged range, else below it."""
+        """The value of the label at ``pos``: right of its merged range; past empty cells (a form
+        saved without its merges) up to the next label; else below it; else the empty cell right."""
         r, c = pos
         row = self.grid.rows[r]
         label = row[c]
         right = c + 1
         while right < len(row) and row[right].merged_from is label:
             right += 1
-        if right < len(row) and not self._is_label(r, right):
+        scan = right
+        while scan < len(row) and not self._is_label(r, scan) and (
+                row[scan].anchor.empty or row[scan].anchor.pos[0] != r):
+            scan += 1
+        if scan < len(row) and not self._is_label(r, scan):
+            return row[scan].anchor
+        below_cell = self._below(pos)
+        if below_cell is not None and not below_cell.empty:
+            return below_cell
+        if right < len(row) and not self._is_label(r, right) and row[right].anchor.pos[0] == r:
             return row[right].anchor
+        return below_cell
+
+    def _below(self, pos: tuple[int, int]) -> Cell | None:
+        """The cell under the label at ``pos`` (past its merged range), unless it is a label."""
+        r, c = pos
+        label = self.grid.rows[r][c]
         below = r + 1
         while below < self.end and (cell := self.grid.cell(below, c)) is not None and cell.merged_from is label:
             below += 1
         cell = self.grid.cell(below, c) if below < self.end else None
-        if cell is not None and not self._is_label(below, c) and cell.anchor.pos[0] == below:
+        if cell is not None and not self._is_label(*cell.anchor.pos) and cell.anchor.pos[0] == below:
             return cell.anchor
         return None
 
