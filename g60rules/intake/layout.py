@@ -66,7 +66,7 @@ INDICATOR_WORDINGS = {"指标值": "target_value", "年度指标值": "target_va
 # Cells that name a part of the form and carry no value of their own.
 SECTIONS = {"项目资金", "资金情况", "项目绩效目标", "绩效指标", "年度绩效指标", "绩效目标表", "项目基本情况",
             "年度绩效目标", "资金来源", "金额", "项目资金情况"}
-TITLE = re.compile(r"(申报表|目标表|绩效目标申报|绩效表)")
+TITLE = re.compile(r"(申报表|目标表|绩效目标申报|绩效表|自评表)")
 TITLE_YEAR = re.compile(r"^\(?\d{4}年度?\)?$")
 NOTE = re.compile(r"^(注|说明|备注|填表说明|填报说明)[:：]?")
 UNIT_CELL = re.compile(r"^\(?(?:金额)?(?:单位[:：]?)?(万元|元)\)?$")
@@ -328,9 +328,12 @@ class _Block:
         while below < self.end and (cell := self.grid.cell(below, c)) is not None and cell.merged_from is label:
             below += 1
         cell = self.grid.cell(below, c) if below < self.end else None
-        if cell is not None and not self._is_label(*cell.anchor.pos) and cell.anchor.pos[0] == below:
-            return cell.anchor
-        return None
+        if cell is None or self._is_label(*cell.anchor.pos) or cell.anchor.pos[0] != below:
+            return None
+        left = self.grid.cell(below, cell.anchor.pos[1] - 1)
+        if left is not None and self._is_label(*left.anchor.pos):
+            return None  # the value of the label beside it, not of the one above
+        return cell.anchor
 
     def _is_label(self, r: int, c: int) -> bool:
         """A cell that names a field (a title-like or note-like value is still a value)."""
@@ -396,11 +399,13 @@ class _Block:
                 if cell.merged_from is not None and cell.merged_from.pos[1] != c:
                     continue  # merged across from the column before: the value belongs there
                 source = cell.anchor
-                if source.text and key not in entries:
-                    textual = _KINDS.get(key) is FieldKind.TARGET_VALUE and source.value is not UNREADABLE
-                    value = source.text if textual else source.value
-                    entries[key] = Entry(key, value, source.location, self.grid.rows[r0][c].location)
-            if entries:
+                if key in entries and entries[key].value is not None:
+                    continue  # a header spanning two columns: the first filled one
+                textual = _KINDS.get(key) is FieldKind.TARGET_VALUE and source.value is not UNREADABLE
+                value = (source.text or None) if textual else source.value
+                # an empty cell is kept too: a finding about a missing value points at it
+                entries[key] = Entry(key, value, source.location, self.grid.rows[r0][c].location)
+            if any(e.value is not None for e in entries.values()):
                 first = next((cell for cell in row if cell.merged_from is None or cell.merged_from.pos[0] != r), row[0])
                 out.append(Record(first.location, list(entries.values())))
         return out
