@@ -331,7 +331,7 @@ class _Block:
         if cell is None or self._is_label(*cell.anchor.pos) or cell.anchor.pos[0] != below:
             return None
         left = self.grid.cell(below, cell.anchor.pos[1] - 1)
-        if left is not None and self._is_label(*left.anchor.pos):
+        if left is not None and left.anchor.pos[0] == below and self._is_label(*left.anchor.pos):
             return None  # the value of the label beside it, not of the one above
         return cell.anchor
 
