@@ -149,10 +149,13 @@ def form_sheet(values: dict[str, Any], form: str, name: str = "申报表", merge
         if "budget_year" in values:
             _pairs(sheet, [("预算年度", get("budget_year"))])
         _pairs(sheet, [("项目名称", get("name")), ("主管部门", get("competent_department"))])
-        _pairs(sheet, [("实施单位", get("implementing_unit")), ("项目性质", get("nature"))])
-        _pairs(sheet, [("计划开始日期", get("plan_start")), ("计划完成日期", get("plan_end"))])
-        if "category" in values or "period" in values:
-            _pairs(sheet, [("项目类别", get("category")), ("项目期", get("period"))])
+        _pairs(sheet, [("实施单位", get("implementing_unit")), ("项目期", get("period"))])
+        # fields this template does not print, written only when the declaration has them
+        optional = [(label, key) for label, key in (("项目性质", "nature"), ("项目类别", "category"),
+                                                   ("计划开始日期", "plan_start"), ("计划完成日期", "plan_end"))
+                    if key in values]
+        for first in range(0, len(optional), 2):
+            _pairs(sheet, [(label, get(key)) for label, key in optional[first:first + 2]])
         top = sheet.add(["项目资金（万元）", "资金总额", _wan("total", funds.get("total")),
                          "年度资金总额", _wan("annual_request", funds.get("annual_request"))])
         sources = [("中央资金", "central"), ("省级资金", "provincial"), ("市级资金", "municipal"),
