@@ -237,6 +237,7 @@ def _field_key(source: Source, key: str, prefixes: dict[str, str]) -> str:
     for prefix, field_key in prefixes.items():
         if key.startswith(prefix):
             return field_key
+    key = key.removeprefix("cell.")  # a cell's state points at the cell
     key = {"funds.project_gap": "funds.total", "funds.annual_gap": "funds.annual_request"}.get(key, key)
     if key.startswith("funds.") and key not in source.field_lines:
         key = "funds"
