@@ -38,7 +38,7 @@ from g60rules import findings as fc
 from g60rules.findings import Finding
 from g60rules.intake.build import UNREADABLE, Entry, Record
 from g60rules.intake.grid import Cell, Grid, label_key
-from g60rules.model import FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, FieldKind, Location, level1_code, place
+from g60rules.model import FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, FieldKind, Location, place
 
 FORMS = ("shanghai-2024", "national-2021", "legacy-2015", "ndrc-investment")
 
@@ -366,8 +366,9 @@ class _Block:
                 columns[c] = None
 
     def _table_end(self, header: tuple[int, dict[int, str]]) -> int:
-        """First row after the indicator table: a row with neither a 三级 name nor a value whose 一级
-        cell holds text that is no indicator category ("联系人", "填报日期") ends it."""
+        """First row after the indicator table: a row whose 一级 cell holds text without 指标 ("联系人",
+        "填报日期") and that has nothing beyond its first two columns ends it (what follows is read as
+        labels, or reported as not placed — never dropped)."""
         r0, columns = header
         by_key = {k: c for c, k in columns.items()}
         for r in range(r0 + 1, self.end):
@@ -375,8 +376,7 @@ class _Block:
                 cell = self.grid.cell(r, by_key[key]) if key in by_key else None
                 return cell.text if cell is not None and cell.merged_from is None else ""
             first = own("level1")
-            if first and not own("level3") and not own("target_value") and "指标" not in first \
-                    and level1_code(first) == "unknown":
+            if first and "指标" not in first and not any(own(k) for k in by_key if k not in ("level1", "level2")):
                 return r
         return self.end
 
