@@ -25,15 +25,17 @@ def _english(mapping: dict, specs) -> dict[str, Any]:
     return {table[k]: (None if v in ("~", "", "null") else v) for k, v in mapping.items()}
 
 
-def written_values(path: Path) -> tuple[dict[str, Any], str]:
-    """A project declaration's values as written (every scalar as its text), English keys; and its form.
+def written_values(path: Path, default_form: str | None = None) -> tuple[dict[str, Any], str]:
+    """A project declaration's values as written (every scalar as its text), English keys; and its form
+    (``default_form`` when the file states none).
 
-    Raises KeyError for a key the model does not know, ValueError for a file without ``form``.
+    Raises KeyError for a key the model does not know, ValueError for a file without a form, and
+    what PyYAML raises for a file that is not YAML.
     """
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     values = _english(raw, PROJECT_FIELDS)
     values.pop("kind", None)
-    form = values.pop("form", None)
+    form = values.pop("form", None) or default_form
     if not form:
         raise ValueError(f"{path}: no form (表式)")
     values["funds"] = _english(values.get("funds") or {}, FUNDS_FIELDS)
