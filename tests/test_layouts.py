@@ -275,3 +275,27 @@ def test_durable_and_reference_agree_on_the_cases(shanghai):
         key = lambda f: (f.rule_id, f.line, f.row, f.message_zh)  # noqa: E731
         assert sorted(map(key, _case(case.name, shanghai, "durable"))) == sorted(
             map(key, _case(case.name, shanghai, "reference"))), case.name
+
+
+# --- the examples: one invented project per layout -----------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "declarations" / "examples"
+
+
+@pytest.mark.parametrize("form", ["shanghai-2024", "national-2021", "legacy-2015", "ndrc-investment"])
+def test_each_layout_has_a_clean_example(shanghai, form):
+    result = screen([EXAMPLES / f"{form}.yaml"], shanghai, engine="reference")
+    assert result.declarations == 1 and result.findings == []
+
+
+@pytest.mark.parametrize("form", ["shanghai-2024", "national-2021", "legacy-2015", "ndrc-investment"])
+def test_an_empty_form_is_reported_only_for_fields_it_has(shanghai, form):
+    from g60rules.rules.compiler import bundled_layouts
+
+    layout = bundled_layouts().forms[form]
+    on_form = {*layout.project, *(f"funds.{k}" for k in layout.funds), "funds.budget"}
+    findings = _text(f"kind: project\nform: {form}\nname: 甲\n", shanghai)
+    about_fields = [f for f in findings if f.rule_id.startswith("G60-COMP") and f.field and f.row is None
+                    and not f.field.startswith("count.")]
+    assert about_fields, "an empty form has unfilled fields"
+    assert {f.field for f in about_fields} <= on_form
