@@ -6,11 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from g60rules.dates import PartialDate
 from g60rules.intake.build import UNREADABLE, Cell, Entry, Record, build_department, build_project
 from g60rules.intake.yaml_loader import load_text
 from g60rules.model import Location, render_location
+from g60rules.values import compose_target_value, parse_target_value
 
 # (English key, Chinese label, YAML value, attribute path, expected) — one row per new key
 PROJECT_KEYS = [
@@ -169,3 +172,46 @@ def test_render_location(location, text):
 def test_a_float_cell_is_read_through_its_shortest_text():
     project, problems = build_project({"项目资金": {"项目资金总额": 0.1}}, SHEET)
     assert problems == [] and project.funds.total == Decimal("0.1")
+
+
+# --- composing the 指标值, 指标性质 and 计量单位 columns ------------------------------------------
+
+_OPS = {"≥": "ge", "≤": "le", "=": "eq", ">": "gt", "<": "lt", "大于等于": "ge", "不超过": "le"}
+_UNITS = ["%", "（%）", "个", "人次", "元", "万元", "元/人", "公里", "(篇)"]
+
+
+@settings(max_examples=60)
+@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False),
+       st.sampled_from(sorted(_OPS)), st.sampled_from(_UNITS))
+def test_columns_read_as_the_value_written_in_one_cell(amount, operator, unit):
+    cell = format(amount, "f")
+    composed, conflict = compose_target_value(cell, operator, unit)
+    bare = unit.strip("()（）")
+    written = parse_target_value(f"{operator}{cell}{bare}")
+    assert conflict is None
+    assert (composed.kind, composed.op, composed.amount, composed.unit) == (
+        written.kind, written.op, written.amount, written.unit)
+    assert composed.op.value == _OPS[operator] and composed.amount == amount
+
+
+@settings(max_examples=40)
+@given(st.integers(min_value=1, max_value=10**5), st.sampled_from(_UNITS), st.sampled_from(_UNITS))
+def test_a_unit_in_the_cell_wins_and_a_different_column_is_a_conflict(amount, cell_unit, column_unit):
+    cell = f"≥{amount}{cell_unit.strip('()（）')}"
+    composed, conflict = compose_target_value(cell, None, column_unit)
+    alone = parse_target_value(cell)
+    assert composed == alone
+    same = alone.unit == parse_target_value(f"1{column_unit.strip('()（）')}").unit
+    assert (conflict is None) == same and (conflict is None or conflict == alone.unit)
+
+
+@pytest.mark.parametrize("cell, operator, unit, raw", [
+    ("完成", "=", "%", "完成"),
+    ("≥**%", "≥", "%", "≥**%"),
+    (None, "≥", "%", ""),
+    ("2026-06-30", "≤", "", "≤2026-06-30"),
+    ("80-90", "", "%", "80-90(%)"),
+])
+def test_columns_never_change_words_placeholders_or_empty_cells(cell, operator, unit, raw):
+    composed, conflict = compose_target_value(cell, operator, unit)
+    assert composed.raw == raw and conflict is None

@@ -275,3 +275,87 @@ def test_durable_and_reference_agree_on_the_cases(shanghai):
         key = lambda f: (f.rule_id, f.line, f.row, f.message_zh)  # noqa: E731
         assert sorted(map(key, _case(case.name, shanghai, "durable"))) == sorted(
             map(key, _case(case.name, shanghai, "reference"))), case.name
+
+
+# --- the examples: one invented project per layout -----------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "declarations" / "examples"
+
+
+@pytest.mark.parametrize("form", ["shanghai-2024", "national-2021", "legacy-2015", "ndrc-investment"])
+def test_each_layout_has_a_clean_example(shanghai, form):
+    result = screen([EXAMPLES / f"{form}.yaml"], shanghai, engine="reference")
+    assert result.declarations == 1 and result.findings == []
+
+
+@pytest.mark.parametrize("form", ["shanghai-2024", "national-2021", "legacy-2015", "ndrc-investment"])
+def test_an_empty_form_is_reported_only_for_fields_it_has(shanghai, form):
+    from g60rules.rules.compiler import bundled_layouts
+
+    layout = bundled_layouts().forms[form]
+    on_form = {*layout.project, *(f"funds.{k}" for k in layout.funds), "funds.budget"}
+    findings = _text(f"kind: project\nform: {form}\nname: 甲\n", shanghai)
+    about_fields = [f for f in findings if f.rule_id.startswith("G60-COMP") and f.field and f.row is None
+                    and not f.field.startswith("count.")]
+    assert about_fields, "an empty form has unfilled fields"
+    assert {f.field for f in about_fields} <= on_form
+
+
+# --- the layouts and categories sections of a ruleset --------------------------------------------
+
+def _problems(tmp_path, body, extends="core.yaml"):
+    from g60rules.rules.compiler import BUNDLED_DIR, collect_problems
+
+    path = tmp_path / "r.yaml"
+    parent = str(BUNDLED_DIR / extends)
+    path.write_text(f"ruleset: t\nextends: {parent}\n{body}", encoding="utf-8")
+    return collect_problems(path)
+
+
+def test_a_child_ruleset_adds_an_alias_and_a_layout(tmp_path):
+    body = """layouts:
+  county-2023:
+    title: {zh: 某县表式, en: A county form}
+    project: [name, implementing_unit, period, annual_target]
+    funds: [total]
+    indicators: [level1, level2, level3, target_value]
+    amount: total
+categories:
+  level1:
+    - {code: output, aliases: [产出类指标]}
+"""
+    compiled, problems = _problems(tmp_path, body)
+    assert problems == []
+    reading = compiled.layouts.classify("产出类指标", "数量指标")
+    assert (reading.level1_code, reading.aliases) == ("output", ("产出类指标→产出指标",))
+    assert compiled.layouts.classify("产出值", "数量值").level1_code == "output"  # the parent's aliases stay
+    assert set(compiled.layouts.forms) >= {"shanghai-2024", "county-2023"}
+    text = "kind: project\nform: county-2023\nname: 甲\nimplementing_unit: 某单位\nperiod: 1年\nannual_target: 完成\n" \
+           "funds: {total: 100000}\n" + ROWS.replace("level1: 产出指标", "level1: 产出类指标")
+    findings = _text(text, compiled)
+    assert _ids(findings) == ["G60-FORM-001"]
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ("layouts:\n  x:\n    title: {zh: x, en: x}\n    project: [name, colour]\n    indicators: [level1]\n", "colour"),
+    ("layouts:\n  x:\n    title: {zh: x, en: x}\n    project: [name]\n    funds: [total]\n    indicators: [level1]\n"
+     "    amount: annual_request\n", "annual_request"),
+    ("categories:\n  level1:\n    - {code: outcome, labels: [成果指标]}\n", "outcome"),
+    ("categories:\n  level1:\n    - {code: benefit, aliases: [产出值]}\n", "产出值"),
+    ("categories:\n  level2:\n    - {code: quantity, parent: outputs, labels: [数量]}\n", "outputs"),
+    ("categories:\n  groups: [产出指标]\n", "产出指标"),
+])
+def test_a_bad_layout_or_category_is_a_ruleset_problem(tmp_path, body, fragment):
+    _, problems = _problems(tmp_path, body)
+    assert [p.code for p in problems] == ["RS-LAYOUT"]
+    assert fragment in problems[0].en and problems[0].file.endswith("r.yaml") and problems[0].line > 2
+
+
+def test_a_ruleset_without_the_default_form_stops(tmp_path):
+    from g60rules.rules.compiler import collect_problems
+
+    path = tmp_path / "r.yaml"
+    path.write_text("ruleset: t\nlayouts:\n  x:\n    title: {zh: x, en: x}\n    project: [name]\n"
+                    "    indicators: [level1]\n", encoding="utf-8")
+    _, problems = collect_problems(path)
+    assert [p.code for p in problems] == ["RS-LAYOUT"] and "shanghai-2024" in problems[0].en
