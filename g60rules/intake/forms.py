@@ -110,87 +110,120 @@ OPTIONAL_COLUMNS = (("权重", "weight"), ("中期指标值", "midterm_target"),
                     ("指标类型", "qualitative"))
 
 
+PROJECT_LABELS = {"name": "项目名称", "competent_department": "主管部门", "implementing_unit": "实施单位",
+                  "budget_year": "预算年度", "period": "项目期", "nature": "项目性质", "category": "项目类别",
+                  "plan_start": "计划开始日期", "plan_end": "计划完成日期"}
+FUND_LABELS = {"total": "资金总额", "fiscal": "财政资金", "central": "中央资金", "provincial": "省级资金",
+               "municipal": "市级资金", "county": "县本级资金", "other": "其他资金",
+               "annual_request": "年度资金总额", "appropriation": "财政拨款", "carryover": "上年结转",
+               "annual_other": "年度其他资金"}
+_LEFT_FUNDS = ("total", "fiscal", "central", "provincial", "municipal", "county", "other")
+_RIGHT_FUNDS = ("annual_request", "appropriation", "carryover", "annual_other")
+# What each 万元 form always prints (other fields only when the declaration has them).
+PRINTED = {
+    "national-2021": (("name", "competent_department", "implementing_unit", "budget_year", "period"),
+                      ("total", "annual_request", "central", "provincial", "municipal", "county", "other"),
+                      (("总体目标", "project_target"), ("年度目标", "annual_target"))),
+    "legacy-2015": (("name", "competent_department", "implementing_unit", "period"),
+                    ("total", "fiscal", "other"), (("绩效目标", "performance_target"),)),
+    "ndrc-investment": (("name", "competent_department", "implementing_unit", "budget_year", "period"),
+                        ("total", "central", "provincial", "municipal", "county", "other"),
+                        (("项目总目标", "project_target"), ("年度总体目标", "annual_target"))),
+}
+TITLES = {"national-2021": "项目支出绩效目标申报表", "legacy-2015": "项目支出绩效目标申报表",
+          "ndrc-investment": "中央预算内投资计划绩效目标表"}
+
+
 def form_sheet(values: dict[str, Any], form: str, name: str = "申报表", merge_levels: bool = True) -> Sheet:
-    """The declaration laid out as ``form`` prints it (module docstring)."""
+    """The declaration laid out as ``form`` prints it (module docstring). Raises ValueError for an
+    unknown form, or for a value the layout has no place for (nothing is dropped in silence)."""
+    if form == "shanghai-2024":
+        sheet, printed = _shanghai(values, merge_levels, name)
+    elif form in PRINTED:
+        sheet, printed = _by_source(values, form, merge_levels, name)
+    else:
+        raise ValueError(f"unknown form {form!r}")
+    given = {k for k, v in values.items() if v is not None and k not in ("funds", "indicators")}
+    given |= {f"funds.{k}" for k, v in (values.get("funds") or {}).items() if v is not None}
+    given |= {f"indicators.{k}" for row in values.get("indicators") or [] for k, v in row.items() if v is not None}
+    if given - printed:
+        raise ValueError(f"form {form} has no place for: {', '.join(sorted(given - printed))}")
+    return sheet
+
+
+def _shanghai(values: dict[str, Any], merge_levels: bool, name: str) -> tuple[Sheet, set[str]]:
+    funds = values.get("funds") or {}
+    get = values.get
+    sheet = Sheet(name, 7)
+    sheet.add(["财政项目支出绩效目标申报表"], {0: 6})
+    if "budget_year" in values:
+        sheet.add([f"（{get('budget_year')}年度）"], {0: 6})
+    sheet.add(["项目名称", get("name"), None, "项目性质", get("nature"), "项目类别", get("category")], {1: 2})
+    sheet.add(["主管部门", get("competent_department"), None, "实施单位", get("implementing_unit")], {1: 2, 4: 6})
+    sheet.add(["计划开始日期", get("plan_start"), None, "计划完成日期", get("plan_end")], {1: 2, 4: 6})
+    printed = {"name", "nature", "category", "competent_department", "implementing_unit", "plan_start", "plan_end",
+               "project_target", "annual_target", "budget_year"}
+    if "period" in values:
+        sheet.add(["项目期", get("period")], {1: 6})
+        printed.add("period")
+    top = sheet.add(["项目资金（元）", "项目资金总额", funds.get("total"), "年度资金申请总额", None,
+                     funds.get("annual_request")], {3: 4, 5: 6})
+    sheet.add([None, "其中：财政资金", funds.get("fiscal"), "其中：当年财政拨款", None, funds.get("appropriation")],
+              {3: 4, 5: 6})
+    sheet.add([None, None, None, "上年结转资金", None, funds.get("carryover")], {3: 4, 5: 6})
+    sheet.add([None, "其他资金", funds.get("other"), "其他资金", None, funds.get("annual_other")], {3: 4, 5: 6})
+    sheet.merge_down(0, top, top + 3)
+    printed |= {f"funds.{k}" for k in ("total", "annual_request", "fiscal", "appropriation", "carryover", "other",
+                                        "annual_other")}
+    top = sheet.add(["项目绩效目标", "项目总目标", None, None, "年度总体目标"], {1: 3, 4: 6})
+    sheet.add([None, get("project_target"), None, None, get("annual_target")], {1: 3, 4: 6})
+    sheet.merge_down(0, top, top + 1)
+    columns = [("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3"), ("指标值", "target_value")]
+    _indicator_table(sheet, columns, values.get("indicators") or [], merge_levels, level3_span=3)
+    printed |= {f"indicators.{k}" for _, k in columns}
+    if "budget_arrangement" in values:
+        sheet.add(["年度预算安排（万元）", _plain_wan(get("budget_arrangement"))], {1: 6})
+        printed.add("budget_arrangement")
+    return sheet, printed
+
+
+def _by_source(values: dict[str, Any], form: str, merge_levels: bool, name: str) -> tuple[Sheet, set[str]]:
+    """The 万元 forms (national, legacy, investment): header pairs, funds by source, targets, table."""
+    header, fund_keys, targets = PRINTED[form]
     funds = values.get("funds") or {}
     rows = values.get("indicators") or []
-    get = values.get
-    if form == "shanghai-2024" or form == "ndrc-investment":
-        sheet = Sheet(name, 7)
-        sheet.add(["财政项目支出绩效目标申报表"], {0: 6})
-        if "budget_year" in values:
-            sheet.add([f"（{get('budget_year')}年度）"], {0: 6})
-        sheet.add(["项目名称", get("name"), None, "项目性质", get("nature"), "项目类别", get("category")], {1: 2})
-        sheet.add(["主管部门", get("competent_department"), None, "实施单位", get("implementing_unit")], {1: 2, 4: 6})
-        sheet.add(["计划开始日期", get("plan_start"), None, "计划完成日期", get("plan_end")], {1: 2, 4: 6})
-        if form == "ndrc-investment" or "period" in values:
-            sheet.add(["项目期", get("period")], {1: 6})
-        top = sheet.add(["项目资金（元）", "项目资金总额", funds.get("total"), "年度资金申请总额", None,
-                         funds.get("annual_request")], {3: 4, 5: 6})
-        sheet.add([None, "其中：财政资金", funds.get("fiscal"), "其中：当年财政拨款", None, funds.get("appropriation")],
-                  {3: 4, 5: 6})
-        sheet.add([None, None, None, "上年结转资金", None, funds.get("carryover")], {3: 4, 5: 6})
-        sheet.add([None, "其他资金", funds.get("other"), "其他资金", None, funds.get("annual_other")], {3: 4, 5: 6})
-        sheet.merge_down(0, top, top + 3)
-        top = sheet.add(["项目绩效目标", "项目总目标", None, None, "年度总体目标"], {1: 3, 4: 6})
-        sheet.add([None, get("project_target"), None, None, get("annual_target")], {1: 3, 4: 6})
-        sheet.merge_down(0, top, top + 1)
-        _indicator_table(sheet, [("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3"),
-                                 ("指标值", "target_value")], rows, merge_levels, level3_span=3)
-        if "budget_arrangement" in values:
-            sheet.add(["年度预算安排（万元）", _plain_wan(get("budget_arrangement"))], {1: 6})
-        return sheet
+    columns = [("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3")]
     if form == "national-2021":
-        extra = [(label, key) for label, key in OPTIONAL_COLUMNS if any(key in row for row in rows)]
-        columns = [("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3"), ("指标性质", "operator"),
-                   ("指标值", "target_value"), ("计量单位", "unit"), *extra]
-        sheet = Sheet(name, max(8, len(columns)))
-        sheet.add(["项目支出绩效目标申报表"], {0: sheet.width - 1})
-        if "budget_year" in values:
-            _pairs(sheet, [("预算年度", get("budget_year"))])
-        _pairs(sheet, [("项目名称", get("name")), ("主管部门", get("competent_department"))])
-        _pairs(sheet, [("实施单位", get("implementing_unit")), ("项目期", get("period"))])
-        # fields this template does not print, written only when the declaration has them
-        optional = [(label, key) for label, key in (("项目性质", "nature"), ("项目类别", "category"),
-                                                   ("计划开始日期", "plan_start"), ("计划完成日期", "plan_end"))
-                    if key in values]
-        for first in range(0, len(optional), 2):
-            _pairs(sheet, [(label, get(key)) for label, key in optional[first:first + 2]])
-        top = sheet.add(["项目资金（万元）", "资金总额", _wan("total", funds.get("total")),
-                         "年度资金总额", _wan("annual_request", funds.get("annual_request"))])
-        sources = [("中央资金", "central"), ("省级资金", "provincial"), ("市级资金", "municipal"),
-                   ("县级资金", "county"), ("其他资金", "other"), ("财政资金", "fiscal")]
-        annual = [("财政拨款", "appropriation"), ("上年结转", "carryover"), ("年度其他资金", "annual_other")]
-        for number, (label, key) in enumerate(sources):
-            right = annual[number] if number < len(annual) else None
-            sheet.add([None, label, _wan(key, funds.get(key)),
-                       right[0] if right else None, _wan(right[1], funds.get(right[1])) if right else None])
-        sheet.merge_down(0, top, len(sheet.rows) - 1)
-        _pairs(sheet, [("总体目标", get("project_target"))])
-        _pairs(sheet, [("年度目标", get("annual_target"))])
-        _indicator_table(sheet, columns, rows, merge_levels)
-        if "budget_arrangement" in values:
-            _pairs(sheet, [("年度预算安排（万元）", _plain_wan(get("budget_arrangement")))])
-        return sheet
-    if form == "legacy-2015":
-        sheet = Sheet(name, 6)
-        sheet.add(["项目支出绩效目标申报表"], {0: 5})
-        _pairs(sheet, [("项目名称", get("name")), ("主管部门", get("competent_department"))])
-        _pairs(sheet, [("实施单位", get("implementing_unit")), ("项目期", get("period"))])
-        if "nature" in values or "category" in values:
-            _pairs(sheet, [("项目性质", get("nature")), ("项目类别", get("category"))])
-        top = sheet.add(["项目资金（万元）", "资金总额", _wan("total", funds.get("total")),
-                         "年度资金总额", _wan("annual_request", funds.get("annual_request"))])
-        sheet.add([None, "财政资金", _wan("fiscal", funds.get("fiscal")),
-                   "财政拨款", _wan("appropriation", funds.get("appropriation"))])
-        sheet.add([None, "其他资金", _wan("other", funds.get("other")),
-                   "上年结转", _wan("carryover", funds.get("carryover"))])
-        sheet.merge_down(0, top, top + 2)
-        _pairs(sheet, [("绩效目标", get("performance_target"))])
-        _indicator_table(sheet, [("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3"),
-                                 ("指标值", "target_value")], rows, merge_levels, level3_span=2)
-        return sheet
-    raise ValueError(f"unknown form {form!r}")
+        columns += [("指标性质", "operator"), ("指标值", "target_value"), ("计量单位", "unit")]
+        columns += [(label, key) for label, key in OPTIONAL_COLUMNS if any(key in row for row in rows)]
+    else:
+        columns += [("指标值", "target_value")]
+    sheet = Sheet(name, max(6, len(columns)))
+    sheet.add([TITLES[form]], {0: sheet.width - 1})
+    keys = [k for k in PROJECT_LABELS if k in header or k in values]
+    for first in range(0, len(keys), 2):
+        _pairs(sheet, [(PROJECT_LABELS[k], values.get(k)) for k in keys[first:first + 2]])
+    left = [k for k in _LEFT_FUNDS if k in fund_keys or funds.get(k) is not None]
+    right = [k for k in _RIGHT_FUNDS if k in fund_keys or funds.get(k) is not None]
+    if right and right[0] != "annual_request":
+        right.insert(0, "annual_request")  # the annual column is headed by its total
+    top = len(sheet.rows)
+    for number in range(max(len(left), len(right))):
+        cells: list[Any] = [("项目资金（万元）" if number == 0 else None)]
+        for column in (left, right):
+            key = column[number] if number < len(column) else None
+            cells += [FUND_LABELS[key], _wan(key, funds.get(key))] if key else [None, None]
+        sheet.add(cells)
+    sheet.merge_down(0, top, len(sheet.rows) - 1)
+    for label, key in targets:
+        _pairs(sheet, [(label, values.get(key))])
+    _indicator_table(sheet, columns, rows, merge_levels)
+    printed = set(keys) | {f"funds.{k}" for k in left + right} | {k for _, k in targets}
+    printed |= {f"indicators.{k}" for _, k in columns}
+    if "budget_arrangement" in values:
+        _pairs(sheet, [("年度预算安排（万元）", _plain_wan(values.get("budget_arrangement")))])
+        printed.add("budget_arrangement")
+    return sheet, printed
 
 
 def _plain_wan(value: Any) -> Any:

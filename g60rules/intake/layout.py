@@ -67,7 +67,7 @@ INDICATOR_WORDINGS = {"指标值": "target_value", "年度指标值": "target_va
 SECTIONS = {"项目资金", "资金情况", "项目绩效目标", "绩效指标", "年度绩效指标", "绩效目标表", "项目基本情况",
             "年度绩效目标", "资金来源", "金额", "项目资金情况"}
 TITLE = re.compile(r"(申报表|目标表|绩效目标申报|绩效表|自评表)")
-TITLE_YEAR = re.compile(r"^\(?\d{4}年度?\)?$")
+TITLE_YEAR = re.compile(r"^\(?(\d{4})年度?\)?$")
 NOTE = re.compile(r"^(注|说明|备注|填表说明|填报说明)[:：]?")
 UNIT_CELL = re.compile(r"^\(?(?:金额)?(?:单位[:：]?)?(万元|元)\)?$")
 WITH_UNIT = re.compile(r"^(.+?)\((?:单位[:：]?)?(万元|元)\)$")
@@ -253,6 +253,10 @@ class _Block:
                 self._field(pos, lab, money_unit)
             elif lab.kind == "note":
                 self.add(fc.NOTE_SKIPPED, lab.cell.location, value=_short(lab.cell.text))
+            elif lab.kind == "title" and "budget_year" not in self.fields:
+                year = TITLE_YEAR.match(label_key(lab.cell.text))
+                if year:  # "（2024年度）" under the title is the budget year
+                    self.fields["budget_year"] = Entry("budget_year", year.group(1), lab.cell.location)
         rows = self._indicators(header, table_end) if header else []
         for r in range(self.top, self.end):
             for c, cell in enumerate(self.grid.rows[r]):
