@@ -12,10 +12,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from g60rules.cli import app
-from g60rules.intake.tables import read_table_file
 from g60rules.intake.yaml_loader import load_corpus
 
 runner = CliRunner()
@@ -369,3 +370,42 @@ def test_import_of_nothing_exits_2(tmp_path):
     _book(tmp_path / "x.xlsx", {"S": [["无关内容"]]})
     result = runner.invoke(app, ["import", str(tmp_path / "x.xlsx"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "没有可导入的申报表" in result.output
+
+
+def test_duplicate_label_and_note_rows(tmp_path):
+    rows = _form()
+    # 主管部门 twice in one form (a second 项目名称 would start a new form), and a note row at the end
+    rows.insert(3, ["主管部门", "另一个部门"])
+    rows.append(["注：金额单位为元"])
+    path = _book(tmp_path / "dup.xlsx", {"表": rows})
+    (project,), findings = _projects(path)
+    assert project.competent_department == "某区某局"
+    dup = [f for f in findings if f.rule_id == "G60-FILE-011"]
+    assert [(f.cell, f.severity.value) for f in dup] == [("表 › A4", "error")] and "表 › A3" in dup[0].message_zh
+    notes = [f for f in findings if f.rule_id == "G60-FILE-010"]
+    assert [f.cell for f in notes] == ["表 › A18"]
+
+
+LABELS = ["项目名称", "项目性质", "项目类别", "主管部门", "实施单位", "计划开始日期", "计划完成日期", "项目资金总额",
+          "年度资金申请总额", "一级指标", "二级指标", "三级指标", "指标值"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from([" ", "\u3000", "\n", ""]), st.integers(0, 5)), min_size=len(LABELS),
+                max_size=len(LABELS)), st.sampled_from(["", "：", ":", " ："]), st.booleans())
+def test_labels_read_however_they_are_spaced(tmp_path, spacing, colon, star):
+    def vary(label: str, gap: str, at: int) -> str:
+        at = min(at, len(label))
+        return ("*" if star else "") + label[:at] + gap + label[at:] + colon
+
+    plain = _projects(_book(tmp_path / "plain.xlsx", {"S": _form()}))[0][0]
+    rows = _form()
+    for label, (gap, at) in zip(LABELS, spacing, strict=True):
+        for row in rows:
+            for c, value in enumerate(row):
+                if value == label:
+                    row[c] = vary(label, gap, at)
+    (project,), findings = _projects(_book(tmp_path / "varied.xlsx", {"S": rows}))
+    assert [f.rule_id for f in findings] == []
+    exclude = {"source": True, "funds": {"source"}, "indicators": {"__all__": {"source"}}}
+    assert project.model_dump(exclude=exclude) == plain.model_dump(exclude=exclude)

@@ -14,7 +14,6 @@ Excel's 15 significant digits) or ``0.30`` (``0.00``); never binary-float noise.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field

@@ -20,7 +20,7 @@ fields); when the label, the block label ("项目资金（万元）") or a "单�
 the amount is handed over as "N万元" / "N元" for the model to convert exactly.
 
 Layout (``form``), decided per declaration from what is on it, in this order:
-``ndrc-investment`` (一级 实施效果指标 / 过程管理指标, CY NDRC practice), ``national-2021``
+``ndrc-investment`` (一级 实施效果指标 / 过程管理指标, 中央预算内投资计划 practice), ``national-2021``
 (funds by source 中央/省级/市级/县级, or the columns 计量单位 / 指标性质 / 权重 — 财预〔2021〕101号
 practice), ``legacy-2015`` (项目期 / 实施周期, or one 绩效目标 text without 项目总目标 — 财预〔2015〕88号
 practice), else ``shanghai-2024``. A 自评表 (title with 自评, or columns such as 实际完成值 / 得分 /
@@ -129,7 +129,7 @@ def located(check: fc.FileCheck, where: Location, **kw: Any) -> Finding:
 @dataclass
 class _Label:
     cell: Cell
-    kind: str  # project, funds, indicator-header, section, title, note, unit
+    kind: str  # project, funds, indicator (a column header), section, title, note, unit
     key: str | None = None
     unit: str | None = None
     inline: str | None = None  # "项目名称：X" holds its value
