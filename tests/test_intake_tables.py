@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import jsonschema
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -341,6 +342,8 @@ def test_every_format_carries_the_sheet_and_cell(tmp_path):
     logical = [r["locations"][0]["logicalLocations"][0] for r in sarif["runs"][0]["results"]]
     assert logical and all(" › 宣传推广 › " in item["fullyQualifiedName"] for item in logical)
     assert any(item["name"] == "D11" for item in logical)  # 指标值 not filled: the empty cell
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(sarif, schema)
     for fmt in ("json", "jsonl", "github", "gitlab", "junit"):
         out = runner.invoke(app, ["check", str(path), "-f", fmt, "--engine", "reference"]).stdout
         assert "宣传推广 › " in out, fmt
