@@ -42,3 +42,16 @@ def test_workbook_screens_like_its_yaml(path):
     book, from_book = run(path.with_suffix(".xlsx"))
     assert book["declarations"] == 1
     assert from_book == from_yaml
+
+
+@pytest.mark.parametrize("path", YAMLS, ids=lambda p: p.stem)
+def test_imported_workbook_is_the_same_declaration(tmp_path, path):
+    from g60rules.intake.yaml_loader import load_corpus
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["import", str(path.with_suffix(".xlsx")), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (imported,) = load_corpus([tmp_path]).projects
+    (original,) = load_corpus([path]).projects
+    exclude = {"source": True, "funds": {"source"}, "indicators": {"__all__": {"source"}}}
+    assert imported.model_dump(exclude=exclude) == original.model_dump(exclude=exclude)
