@@ -412,3 +412,12 @@ def test_labels_read_however_they_are_spaced(tmp_path, spacing, colon, star):
     assert [f.rule_id for f in findings] == []
     exclude = {"source": True, "funds": {"source"}, "indicators": {"__all__": {"source"}}}
     assert project.model_dump(exclude=exclude) == plain.model_dump(exclude=exclude)
+
+
+def test_label_with_a_bracketed_remark(tmp_path):
+    rows = _form()
+    rows[1][0] = "项目名称（全称）"
+    rows[2][3] = "实施单位(盖章)"
+    (project,), findings = _projects(_book(tmp_path / "r.xlsx", {"S": rows}))
+    assert (project.name, project.implementing_unit) == ("课题调研", "某中心")
+    assert not [f for f in findings if f.rule_id == "G60-FILE-009"]

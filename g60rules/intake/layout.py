@@ -80,6 +80,7 @@ NATIONAL_MARKS = {"中央资金", "中央财政资金", "省级资金", "省级�
                   "中期指标值", "中期目标值", "长期指标值"}
 LEGACY_PERIOD = {"项目期", "实施周期", "项目周期"}
 TWO_TARGETS = {"项目总目标", "年度总体目标"}
+_REMARK = re.compile(r"\([^()]*\)$")
 _BARE_NUMBER = re.compile(r"^[0-9０-９][0-9０-９,，\s]*([.．][0-9０-９\s]*)?$")
 
 
@@ -147,6 +148,11 @@ def _classify(cell: Cell) -> _Label | None:
     match = WITH_UNIT.match(key)
     if match:
         key, unit = match.group(1), match.group(2)
+    elif key not in INDICATOR_LABELS:
+        # "项目名称（全称）", "实施单位(盖章)": a bracketed remark after a field label
+        bare = _REMARK.sub("", key)
+        if bare in PROJECT_LABELS or bare in FUNDS_LABELS:
+            key = bare
     if key in PROJECT_LABELS:
         return _Label(cell, "project", PROJECT_LABELS[key], unit)
     if key in FUNDS_LABELS:
@@ -209,8 +215,13 @@ def read_grid(grid: Grid) -> Reading:
 _SELF_EVAL = ("这是绩效自评表，不是绩效目标申报表，未检查", "a self-evaluation form (自评表), not a target declaration; not screened")
 
 
+def _block_keys(grid: Grid, top: int, end: int) -> set[str]:
+    """label_key() of every text in rows [top, end)."""
+    return {label_key(cell.text) for row in grid.rows[top:end] for cell in row if cell.text and cell.merged_from is None}
+
+
 def _self_evaluation(grid: Grid, top: int, end: int) -> bool:
-    keys = {label_key(cell.text) for r, _c, cell in grid.texts() if top <= r < end}
+    keys = _block_keys(grid, top, end)
     if any("自评" in k and TITLE.search(k) or k.endswith("自评表") for k in keys):
         return True
     return len(keys & {label_key(k) for k in SELF_EVALUATION_COLUMNS}) >= 2
@@ -264,8 +275,7 @@ class _Block:
                     self.add(fc.UNPLACED, cell.location, value=_short(cell.text))
         level1 = {label_key(str(row_entries["level1"].value)) for row_entries in
                   ({e.key: e for e in row.entries} for row in rows) if "level1" in row_entries}
-        form = detect_form(level1, {label_key(cell.text) for r, _c, cell in self.grid.texts()
-                                    if self.top <= r < self.end})
+        form = detect_form(level1, _block_keys(self.grid, self.top, self.end))
         at = name_cell.location
         funds_at = min((e.key_location or e.location for e in self.funds.values()),
                        key=lambda loc: loc.line_or_row, default=at)
