@@ -72,7 +72,8 @@ def test_project_keys(language, english, chinese, value, path, expected):
 @pytest.mark.parametrize("language", ["english", "chinese"])
 def test_funds_keys_in_wan_yuan(language, english, chinese, value, expected):
     key = english if language == "english" else chinese
-    project, problems = load_text(f"kind: project\nfunds: {{{key}: '{value}'}}\n", "p.yaml")
+    text = f"kind: project\nform: national-2021\nfunds: {{{key}: '{value}'}}\n"
+    project, problems = load_text(text, "p.yaml")
     assert problems == []
     assert getattr(project.funds, english) == expected
 
@@ -85,6 +86,17 @@ def test_indicator_keys(language, english, chinese, value, path, expected):
     project, problems = load_text(text, "p.yaml")
     assert problems == []
     assert _attr(project.indicators[0], path) == expected
+
+
+@pytest.mark.parametrize("form, value, expected", [
+    ("shanghai-2024", "'2, 000, 000. 00'", Decimal("2000000.00")), ("national-2021", "35.5", Decimal("355000")),
+    ("legacy-2015", "36", Decimal("360000")), ("ndrc-investment", "800", Decimal("8000000")),
+    ("national-2021", "3500元", Decimal("3500")), ("shanghai-2024", "20万元", Decimal("200000")),
+    ("no-such-form", "100", Decimal("100")),
+])
+def test_a_bare_amount_is_in_the_unit_of_the_form(form, value, expected):
+    project, problems = load_text(f"kind: project\nform: {form}\nfunds: {{total: {value}, 其他资金: {value}}}\n", "p.yaml")
+    assert problems == [] and project.funds.total == expected and project.funds.other == expected
 
 
 def test_the_form_defaults_to_shanghai_2024():
@@ -130,7 +142,7 @@ def test_a_plain_mapping_with_cell_locations():
     assert problems == []
     assert project.name == "宣传推广" and project.plan_start == PartialDate(2024, 1, 1)
     assert project.plan_end == PartialDate(2024, 12)
-    assert project.funds.total == Decimal("200000.00") and project.funds.central == Decimal("20000")
+    assert project.funds.total == Decimal("200000.00") and project.funds.central == Decimal("2")  # 元 here
     assert project.unreadable == ["annual_target"] and project.annual_target is None
     assert project.indicators[0].target_value.raw == "≥3(场)"
     assert render_location(project.source.location_of("name")) == "申报.xlsx › 宣传推广 › C3"

@@ -161,7 +161,7 @@ def test_layout_funds_no_annual_request_finding_and_costs_use_the_total(shanghai
 
 
 def test_on_a_one_amount_form_costs_are_checked_against_that_amount(shanghai):
-    text = ("kind: project\nform: legacy-2015\nname: 甲\nfunds: {total: 80000}\n" + ROWS)
+    text = ("kind: project\nform: legacy-2015\nname: 甲\nfunds: {total: 8}\n" + ROWS)  # 万元 on this form
     findings = _text(text, shanghai)
     # 2,000 元/次 × 48 次 = 96,000 元 > 80,000 元
     (hit,) = [f for f in findings if f.rule_id == "G60-APP-003"]
