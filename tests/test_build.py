@@ -14,6 +14,8 @@ from g60rules.intake.build import UNREADABLE, Cell, Entry, Record, build_departm
 from g60rules.intake.yaml_loader import load_text
 from g60rules.model import Location, render_location
 from g60rules.values import compose_target_value, parse_target_value
+from strategies import projects
+
 
 # (English key, Chinese label, YAML value, attribute path, expected) — one row per new key
 PROJECT_KEYS = [
@@ -227,3 +229,40 @@ def test_a_unit_in_the_cell_wins_and_a_different_column_is_a_conflict(amount, ce
 def test_columns_never_change_words_placeholders_or_empty_cells(cell, operator, unit, raw):
     composed, conflict = compose_target_value(cell, operator, unit)
     assert composed.raw == raw and conflict is None
+
+
+def test_a_midterm_value_shares_the_operator_and_unit_columns():
+    text = "kind: project\nindicators:\n  - {level3: 甲, 指标值: '12', 中期指标值: '36', 长期指标值: '60', 指标性质: ≥, 计量单位: 个}\n"
+    project, problems = load_text(text, "p.yaml")
+    row = project.indicators[0]
+    assert problems == [] and (row.midterm_target.raw, row.longterm_target.raw) == ("≥36(个)", "≥60(个)")
+
+
+def _plain(value):
+    """A model without where it came from (a YAML file and a mapping have different locations)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "source"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@settings(max_examples=40, deadline=None)
+@given(projects(max_rows=4))
+def test_a_mapping_gives_the_model_and_findings_the_yaml_file_gives(document):
+    import yaml
+
+    from_yaml, yaml_problems = load_text(yaml.safe_dump(document, allow_unicode=True), "p.yaml")
+    mapping = {k: v for k, v in document.items() if k not in ("kind", "类型")}
+    from_mapping, problems = build_project(_texts(mapping), Location("p.yaml", 1))
+    assert _plain(from_mapping.model_dump()) == _plain(from_yaml.model_dump())
+    assert [(p.rule_id, p.message_en) for p in problems] == [(p.rule_id, p.message_en) for p in yaml_problems]
+
+
+def _texts(value):
+    """Scalars as the YAML loader hands them over: written text (a reader may hand numbers too)."""
+    if isinstance(value, dict):
+        return {k: _texts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_texts(v) for v in value]
+    return None if value is None else str(value)

@@ -263,8 +263,11 @@ class _Builder:
             target_value=value, value_cell=cells["target_value"], unit=cells["unit"], operator=cells["operator"],
             conflicting_unit=conflicting_unit,
             direction=direction, qualitative=qualitative, weight=cells["weight"],
-            midterm_target=parse_target_value(cells["midterm_target"]) if cells["midterm_target"] else None,
-            longterm_target=parse_target_value(cells["longterm_target"]) if cells["longterm_target"] else None,
+            # mid- and long-term values share the row's operator and unit columns
+            midterm_target=compose_target_value(cells["midterm_target"], operator, cells["unit"])[0]
+            if cells["midterm_target"] else None,
+            longterm_target=compose_target_value(cells["longterm_target"], operator, cells["unit"])[0]
+            if cells["longterm_target"] else None,
             standard=cells["standard"], explanation=cells["explanation"], unreadable=unreadable, source=source,
         )
 
