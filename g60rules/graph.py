@@ -154,6 +154,7 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> d
     _put(attrs, "value.problem", value.problem)
     _put(attrs, "value.cell", indicator.value_cell)
     _put(attrs, "value.cell_unit", indicator.conflicting_unit)
+    _put(attrs, "value.cell_op", indicator.conflicting_operator)
     for key in ("unit", "operator", "weight", "standard", "explanation"):
         _put(attrs, key, getattr(indicator, key))
     _put(attrs, "direction", indicator.direction)

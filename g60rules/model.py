@@ -237,8 +237,8 @@ class Indicator(_Model):
 
     ``target_value`` is the value read from the 指标值 cell together with the operator and unit
     columns when the form has them; ``value_cell``, ``operator`` and ``unit`` keep those cells as
-    written, and ``conflicting_unit`` is the unit the 指标值 cell wrote when it differs from the
-    unit column. ``direction`` is ``positive`` (正向) or ``negative`` (反向); ``qualitative`` is
+    written; ``conflicting_unit`` / ``conflicting_operator`` are the unit / operator code the 指标值
+    cell wrote when it differs from its column. ``direction`` is ``positive`` (正向) or ``negative`` (反向); ``qualitative`` is
     True for 定性, False for 定量; ``weight`` is the 权重/分值 number as written.
     """
 
@@ -250,6 +250,7 @@ class Indicator(_Model):
     value_cell: str | None = None
     unit: str | None = None
     conflicting_unit: str | None = None
+    conflicting_operator: str | None = None
     operator: str | None = None
     direction: str | None = None
     qualitative: bool | None = None

@@ -199,10 +199,10 @@ _UNITS = ["%", "（%）", "个", "人次", "元", "万元", "元/人", "公里",
        st.sampled_from(sorted(_OPS)), st.sampled_from(_UNITS))
 def test_columns_read_as_the_value_written_in_one_cell(amount, operator, unit):
     cell = format(amount, "f")
-    composed, conflict = compose_target_value(cell, operator, unit)
+    composed, conflict, op_conflict = compose_target_value(cell, operator, unit)
     bare = unit.strip("()（）")
     written = parse_target_value(f"{operator}{cell}{bare}")
-    assert conflict is None
+    assert conflict is None and op_conflict is None
     assert (composed.kind, composed.op, composed.amount, composed.unit) == (
         written.kind, written.op, written.amount, written.unit)
     assert composed.op.value == _OPS[operator] and composed.amount == amount
@@ -212,7 +212,7 @@ def test_columns_read_as_the_value_written_in_one_cell(amount, operator, unit):
 @given(st.integers(min_value=1, max_value=10**5), st.sampled_from(_UNITS), st.sampled_from(_UNITS))
 def test_a_unit_in_the_cell_wins_and_a_different_column_is_a_conflict(amount, cell_unit, column_unit):
     cell = f"≥{amount}{cell_unit.strip('()（）')}"
-    composed, conflict = compose_target_value(cell, None, column_unit)
+    composed, conflict, _ = compose_target_value(cell, None, column_unit)
     alone = parse_target_value(cell)
     assert composed == alone
     same = alone.unit == parse_target_value(f"1{column_unit.strip('()（）')}").unit
@@ -227,8 +227,8 @@ def test_a_unit_in_the_cell_wins_and_a_different_column_is_a_conflict(amount, ce
     ("80-90", "", "%", "80-90(%)"),
 ])
 def test_columns_never_change_words_placeholders_or_empty_cells(cell, operator, unit, raw):
-    composed, conflict = compose_target_value(cell, operator, unit)
-    assert composed.raw == raw and conflict is None
+    composed, conflict, op_conflict = compose_target_value(cell, operator, unit)
+    assert composed.raw == raw and conflict is None and op_conflict is None
 
 
 def test_a_midterm_value_shares_the_operator_and_unit_columns():
@@ -266,3 +266,13 @@ def _texts(value):
     if isinstance(value, list):
         return [_texts(v) for v in value]
     return None if value is None else str(value)
+
+
+@pytest.mark.parametrize("cell, operator, conflict", [
+    ("≥90%", "≤", "ge"), ("≤2000(元)", "≥", "le"), ("不低于95%", "<", "ge"), ("=100%", "≥", "eq"),
+    ("≥90%", "≥", None), ("≥90%", "大于等于", None), ("90%", "≤", None), ("≤2026-06-30", "≥", "le"),
+])
+def test_an_operator_in_the_cell_against_the_operator_column(cell, operator, conflict):
+    composition = compose_target_value(cell, operator, None)
+    assert composition.operator_conflict == conflict
+    assert composition.value == parse_target_value(cell if conflict or cell[0] in "≥不" else operator + cell)

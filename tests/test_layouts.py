@@ -401,3 +401,10 @@ def test_an_alias_is_noticed_once_however_many_rows_use_it(shanghai, pairs):
     assert len(findings) == (1 if aliased else 0)
     if findings:
         assert all(f"{label}→" in findings[0].message_zh for label in aliased)
+
+
+def test_an_operator_against_its_column_is_a_finding(shanghai):
+    rows = ROWS.replace('target_value: "≤2000(元/次)"}', 'target_value: "≥2000(元/次)", operator: "≤"}')
+    findings = _text(HEADER + rows, shanghai)
+    hit = next(f for f in findings if f.rule_id == "G60-FORM-005")
+    assert hit.row == 1 and "≥2000(元/次)" in hit.message_zh and "≤" in hit.message_zh

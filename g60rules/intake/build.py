@@ -257,16 +257,17 @@ class _Builder:
                 self.add(fc.BAD_VALUE, source.location_of(key), key=(_LABELS[key], key), value=cells[key][:80],
                          reason=("应为 正向/反向" if key == "direction" else "应为 定性/定量",
                                  "expected 正向/反向" if key == "direction" else "expected 定性/定量"))
-        value, conflicting_unit = compose_target_value(cells["target_value"], operator, cells["unit"])
+        composed = compose_target_value(cells["target_value"], operator, cells["unit"])
         return Indicator(
             row=number, level1=cells["level1"], level2=cells["level2"], level3=cells["level3"],
-            target_value=value, value_cell=cells["target_value"], unit=cells["unit"], operator=cells["operator"],
-            conflicting_unit=conflicting_unit,
+            target_value=composed.value, value_cell=cells["target_value"], unit=cells["unit"],
+            operator=cells["operator"], conflicting_unit=composed.unit_conflict,
+            conflicting_operator=composed.operator_conflict,
             direction=direction, qualitative=qualitative, weight=cells["weight"],
             # mid- and long-term values share the row's operator and unit columns
-            midterm_target=compose_target_value(cells["midterm_target"], operator, cells["unit"])[0]
+            midterm_target=compose_target_value(cells["midterm_target"], operator, cells["unit"]).value
             if cells["midterm_target"] else None,
-            longterm_target=compose_target_value(cells["longterm_target"], operator, cells["unit"])[0]
+            longterm_target=compose_target_value(cells["longterm_target"], operator, cells["unit"]).value
             if cells["longterm_target"] else None,
             standard=cells["standard"], explanation=cells["explanation"], unreadable=unreadable, source=source,
         )
