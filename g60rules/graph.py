@@ -20,8 +20,10 @@ codes through the ruleset's category table. Roll-ups are computed on the graph a
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
-  with their row); ``unfilled`` (labels of the form's empty cells); ``funds.project_gap`` = 项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 −
-  当年财政拨款 − 上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元);
+  with their row); ``unfilled`` (labels of the form's empty cells); ``funds.project_gap`` =
+  项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
+  上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
+  the layout's amount (元);
   ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元; a range counts its upper bound)
   — CY-2015-88 相应匹配, SH-2023-16;
 * indicator: ``dup.same_name_rows`` / ``dup.same_name_values`` (rows sharing its 三级 name, distinct
@@ -105,15 +107,14 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
         attrs["funds.annual_gap"] = funds.annual_request - _sum_present(parts)
     if project.budget_arrangement is not None and funds.annual_request is not None:
         attrs["budget_gap"] = project.budget_arrangement - funds.annual_request
-    unfilled: list[str] = []
-    unreadable: list[str] = []
-    for key in PROJECT_CELLS:
-        state = attrs[f"cell.{key}"] = _cell(getattr(project, key), key, project.unreadable, layout.project)
-        (unfilled if state == "empty" else unreadable if state == "unreadable" else []).append(_LABEL[key])
     funds_unreadable = list(funds.unreadable) + (list(FUNDS_CELLS) if "funds" in project.unreadable else [])
+    for key in PROJECT_CELLS:
+        attrs[f"cell.{key}"] = _cell(getattr(project, key), key, project.unreadable, layout.project)
     for key in FUNDS_CELLS:
-        state = attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
-        (unfilled if state == "empty" else unreadable if state == "unreadable" else []).append(_LABEL[f"funds.{key}"])
+        attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
+    cells = [(k, _LABEL[k]) for k in PROJECT_CELLS] + [(f"funds.{k}", _LABEL[f"funds.{k}"]) for k in FUNDS_CELLS]
+    unfilled = [label for key, label in cells if attrs[f"cell.{key}"] == "empty"]
+    unreadable = [label for key, label in cells if attrs[f"cell.{key}"] == "unreadable"]
     if layout.amount:
         _put(attrs, "funds.budget", getattr(funds, layout.amount))
         attrs["funds.budget_label"] = _LABEL[f"funds.{layout.amount}"]
@@ -154,6 +155,7 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> d
     _put(attrs, "value.problem", value.problem)
     _put(attrs, "value.cell", indicator.value_cell)
     _put(attrs, "value.cell_unit", indicator.conflicting_unit)
+    _put(attrs, "value.cell_op", indicator.conflicting_operator)
     for key in ("unit", "operator", "weight", "standard", "explanation"):
         _put(attrs, key, getattr(indicator, key))
     _put(attrs, "direction", indicator.direction)

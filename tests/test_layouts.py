@@ -161,7 +161,7 @@ def test_layout_funds_no_annual_request_finding_and_costs_use_the_total(shanghai
 
 
 def test_on_a_one_amount_form_costs_are_checked_against_that_amount(shanghai):
-    text = ("kind: project\nform: legacy-2015\nname: 甲\nfunds: {total: 80000}\n" + ROWS)
+    text = ("kind: project\nform: legacy-2015\nname: 甲\nfunds: {total: 8}\n" + ROWS)  # 万元 on this form
     findings = _text(text, shanghai)
     # 2,000 元/次 × 48 次 = 96,000 元 > 80,000 元
     (hit,) = [f for f in findings if f.rule_id == "G60-APP-003"]
@@ -401,3 +401,10 @@ def test_an_alias_is_noticed_once_however_many_rows_use_it(shanghai, pairs):
     assert len(findings) == (1 if aliased else 0)
     if findings:
         assert all(f"{label}→" in findings[0].message_zh for label in aliased)
+
+
+def test_an_operator_against_its_column_is_a_finding(shanghai):
+    rows = ROWS.replace('target_value: "≤2000(元/次)"}', 'target_value: "≥2000(元/次)", operator: "≤"}')
+    findings = _text(HEADER + rows, shanghai)
+    hit = next(f for f in findings if f.rule_id == "G60-FORM-005")
+    assert hit.row == 1 and "≥2000(元/次)" in hit.message_zh and "≤" in hit.message_zh

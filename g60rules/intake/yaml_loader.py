@@ -31,6 +31,7 @@ from g60rules import findings as fc
 from g60rules.findings import Finding
 from g60rules.intake.build import Cell, Entry, Record, build_department, build_project
 from g60rules.intake.tables import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table_file
+from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Location, Project
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -155,16 +156,20 @@ def _kind_of(root: yaml.Node, loader: _FileLoader) -> str | None:
     return None
 
 
-def load_file(path: Path) -> tuple[Project | Department | None, list[Finding]]:
-    """Load one declaration file. Returns the object (None when unusable) and the file's findings."""
+def load_file(path: Path, layouts: Layouts | None = None) -> tuple[Project | Department | None, list[Finding]]:
+    """Load one declaration file. Returns the object (None when unusable) and the file's findings.
+
+    ``layouts``: the ruleset's form layouts (default: the bundled ones); a form's layout says what
+    a bare number in the funds block means (元 or 万元).
+    """
     loader = _FileLoader(_display(path))
     text = _read(path, loader)
     if text is None:
         return None, loader.findings
-    return load_text(text, loader.display, loader)
+    return load_text(text, loader.display, loader, layouts)
 
 
-def load_text(text: str, display: str, loader: _FileLoader | None = None
+def load_text(text: str, display: str, loader: _FileLoader | None = None, layouts: Layouts | None = None
               ) -> tuple[Project | Department | None, list[Finding]]:
     """Load one declaration from YAML text; ``display`` names it in findings."""
     loader = loader or _FileLoader(display)
@@ -174,10 +179,10 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None
     kind = _kind_of(root, loader)
     obj: Project | Department | None = None
     if kind == "project":
-        obj, found = build_project(loader.record(root))
+        obj, found = build_project(loader.record(root), layouts=layouts)
         loader.findings.extend(found)
     elif kind == "department":
-        obj, found = build_department(loader.record(root))
+        obj, found = build_department(loader.record(root), layouts=layouts)
         loader.findings.extend(found)
     return obj, loader.findings
 
@@ -217,19 +222,19 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, ignored
 
 
-def _load_table(path: Path, corpus: Corpus) -> None:
+def _load_table(path: Path, corpus: Corpus, layouts: Layouts | None) -> None:
     """Read a workbook / Word / CSV file (or refuse its format) into the corpus."""
     reading = read_table_file(path, _display(path))
     corpus.findings.extend(reading.findings)
     corpus.self_evaluations += reading.self_evaluations
     for raw in reading.declarations:
-        project, problems = build_project(raw.record)
+        project, problems = build_project(raw.record, layouts=layouts)
         corpus.projects.append(project)
         corpus.findings.extend(problems)
 
 
-def load_corpus(paths: list[Path]) -> Corpus:
-    """Load every declaration under ``paths``; see the module docstring."""
+def load_corpus(paths: list[Path], layouts: Layouts | None = None) -> Corpus:
+    """Load every declaration under ``paths``; see the module docstring and :func:`load_file`."""
     files, ignored = expand_paths(paths)
     corpus = Corpus(ignored=ignored)
     loaded: dict[Path, Project | Department | None] = {}
@@ -239,9 +244,9 @@ def load_corpus(paths: list[Path]) -> Corpus:
         if key not in loaded and path.suffix.lower() not in YAML_SUFFIXES:
             loaded[key] = None
             corpus.files.append(_display(path))
-            _load_table(path, corpus)
+            _load_table(path, corpus, layouts)
         if key not in loaded:
-            obj, problems = load_file(path)
+            obj, problems = load_file(path, layouts)
             loaded[key] = obj
             corpus.findings.extend(problems)
             corpus.files.append(_display(path))
