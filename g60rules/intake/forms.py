@@ -11,8 +11,10 @@ The layouts: ``shanghai-2024`` — 7 columns, header pairs, 项目资金（元�
 项目总目标 / 年度总体目标 over their texts, 一级/二级/三级/指标值; ``national-2021`` — funds by source
 in 万元, 总体目标 / 年度目标, columns 指标性质 / 指标值 / 计量单位 (and 权重, 中期指标值, 评分标准, 指标解释
 when a row has them); ``legacy-2015`` — 项目期, funds in 万元, one 绩效目标 text; ``ndrc-investment`` —
-the Shanghai header with 项目期 and 实施效果指标 / 过程管理指标 rows. Amounts a form prints in 万元 are
-converted from 元 exactly (Decimal).
+the title 中央预算内投资计划绩效目标表, funds by source in 万元 and 实施效果指标 / 过程管理指标 rows.
+Amounts a 万元 form prints are converted exactly (Decimal) from the declaration's (a bare number
+there is in the form's funds unit, as the model reads it). A value the layout has no place for
+raises ValueError: a workbook never silently drops what its YAML holds.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from g60rules.intake.build import convert
+from g60rules.rules.compiler import bundled_layouts
 from g60rules.model import FUNDS_FIELDS, FieldKind
 
 _FUND_KINDS = {s.key: s.kind for s in FUNDS_FIELDS}
@@ -57,12 +60,13 @@ class Sheet:
             self.merges.append((top, col, bottom, col))
 
 
-def _wan(key: str, value: Any) -> Any:
-    """An amount held in 元 (text or Decimal) as the number of 万元 a national form prints."""
+def _wan(key: str, value: Any, form: str) -> Any:
+    """An amount as the declaration holds it (a bare number in ``form``'s funds unit) as the number of
+    万元 a 万元 form prints."""
     if value is None:
         return None
-    kind = _FUND_KINDS.get(key, FieldKind.MONEY_YUAN)
-    yuan = convert(value, kind)
+    layout = bundled_layouts().layout(form)
+    yuan = convert(value, _FUND_KINDS.get(key, FieldKind.MONEY_YUAN), layout.funds_unit if layout else "元")
     return None if yuan is None else (yuan / WAN).normalize() if yuan % WAN else (yuan / WAN).quantize(Decimal(1))
 
 
@@ -212,7 +216,7 @@ def _by_source(values: dict[str, Any], form: str, merge_levels: bool, name: str)
         cells: list[Any] = [("项目资金（万元）" if number == 0 else None)]
         for column in (left, right):
             key = column[number] if number < len(column) else None
-            cells += [FUND_LABELS[key], _wan(key, funds.get(key))] if key else [None, None]
+            cells += [FUND_LABELS[key], _wan(key, funds.get(key), form)] if key else [None, None]
         sheet.add(cells)
     sheet.merge_down(0, top, len(sheet.rows) - 1)
     for label, key in targets:

@@ -15,9 +15,9 @@ Each "项目名称" starts a declaration, so one sheet may hold several stacked 
 is the row holding 一级指标, 二级指标 and 三级指标 and the rows under it; a merged cell (一级 spanning
 rows) gives its value to every row it covers, a blank cell stays blank.
 
-Money: a typed number is exact (Decimal) in the field's own unit (元; 万元 for the funds-by-source
-fields); when the label, the block label ("项目资金（万元）") or a "单位：万元" cell states another unit,
-the amount is handed over as "N万元" / "N元" for the model to convert exactly.
+Money: a typed number is exact (Decimal). When the label, the block label ("项目资金（万元）") or a
+"单位：万元" cell states the unit, a bare amount is handed over with it ("N万元" / "N元") for the
+model to convert exactly; otherwise it is in the field's unit (the funds block: the form's unit).
 
 Layout (``form``), decided per declaration from what is on it, in this order:
 ``ndrc-investment`` (一级 实施效果指标 / 过程管理指标, 中央预算内投资计划 practice), ``national-2021``
@@ -304,8 +304,8 @@ class _Block:
             return
         unit = lab.unit or money_unit
         kind = _KINDS.get(key)
-        if unit and kind in (FieldKind.MONEY_YUAN, FieldKind.MONEY_WAN) and unit != _FIELD_UNIT[kind]:
-            value = _with_unit(value, unit)
+        if unit and kind is FieldKind.MONEY_FORM or unit and kind in _FIELD_UNIT and unit != _FIELD_UNIT[kind]:
+            value = _with_unit(value, unit)  # the unit printed on the form wins over any default
         target[key] = Entry(key, value, (value_cell or lab.cell).location, lab.cell.location)
 
     def _in_annual_column(self, pos: tuple[int, int]) -> bool:
