@@ -55,7 +55,7 @@ class _Unreadable:
 UNREADABLE = _Unreadable()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A list item with its own location (a file path under ``projects``, a key under ``unreadable``)."""
 
@@ -63,7 +63,7 @@ class Cell:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One field of a mapping: key as written, value, where the value is, where the key is."""
 
@@ -117,6 +117,20 @@ def _key_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFC", text).split())
 
 
+_BY_LABEL: dict[tuple[int, bool], dict[str, str]] = {}
+
+
+def _by_label(specs: tuple[FieldSpec, ...], scalars_only: bool = False) -> dict[str, str]:
+    """Every key and label of a table (as compared) → its key; built once per table (the tables are
+    module constants, so their identity is the cache key: hashing them costs more than the lookup)."""
+    found = _BY_LABEL.get((id(specs), scalars_only))
+    if found is None:
+        found = _BY_LABEL[(id(specs), scalars_only)] = {
+            _key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)
+            if not scalars_only or spec.kind in _SCALAR_KINDS}
+    return found
+
+
 class _Builder:
     """Builds model objects from Records, collecting findings."""
 
@@ -133,7 +147,7 @@ class _Builder:
         """Map a Record onto ``specs``: {key: entry} and a Source with each field's line and location."""
         loc = record.location
         source = Source(loc.file, loc.line_or_row, location=loc)
-        by_label = {_key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)}
+        by_label = _by_label(specs)
         found: dict[str, Entry] = {}
         first: dict[str, Location] = {}
         for entry in record.entries:
@@ -180,8 +194,7 @@ class _Builder:
         if entry is None or entry.value is None:
             return []
         items = entry.value if isinstance(entry.value, (list, tuple)) else [entry.value]
-        by_label = {_key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)
-                    if spec.kind in _SCALAR_KINDS}
+        by_label = _by_label(specs, scalars_only=True)
         out: list[str] = []
         for item in items:
             where = item.location if isinstance(item, Cell) else entry.location

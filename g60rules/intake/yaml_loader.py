@@ -56,12 +56,17 @@ class _FileLoader:
     def __init__(self, display: str):
         self.display = display
         self.findings: list[Finding] = []
+        self._at: dict[int, Location] = {}  # one Location per line: a flow mapping's fields share it
 
     def add(self, check: fc.FileCheck, line: int, **kw: Any) -> None:
         self.findings.append(check.finding(self.display, line, **kw))
 
     def where(self, node: yaml.Node) -> Location:
-        return Location(self.display, node.start_mark.line + 1)
+        line = node.start_mark.line + 1
+        found = self._at.get(line)
+        if found is None:
+            found = self._at[line] = Location(self.display, line)
+        return found
 
     def value(self, node: yaml.Node) -> Any:
         """A scalar's written text (None for null), a Record for a mapping, a list of Cells for a list."""
