@@ -20,7 +20,7 @@ codes through the ruleset's category table. Roll-ups are computed on the graph a
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
-  with their row); ``unfilled`` (labels of the form's empty cells); ``funds.project_gap`` =
+  with their row); ``unfilled`` (labels of the form's empty header cells); ``funds.project_gap`` =
   项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
   上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
   the layout's amount (元);
@@ -112,7 +112,8 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     for key in FUNDS_CELLS:
         attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
     cells = [(k, _LABEL[k]) for k in PROJECT_CELLS] + [(f"funds.{k}", _LABEL[f"funds.{k}"]) for k in FUNDS_CELLS]
-    unfilled = [label for key, label in cells if attrs[f"cell.{key}"] == "empty"]
+    # empty source-of-funds cells are normal (a project has few sources): unfilled names the header
+    unfilled = [_LABEL[key] for key in PROJECT_CELLS if attrs[f"cell.{key}"] == "empty"]
     unreadable = [label for key, label in cells if attrs[f"cell.{key}"] == "unreadable"]
     if layout.amount:
         _put(attrs, "funds.budget", getattr(funds, layout.amount))
