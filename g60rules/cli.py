@@ -24,7 +24,8 @@ from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
 from g60rules.reports.machine import render
-from g60rules.gate import WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline, read_waivers
+from g60rules.gate import (WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline,
+                           read_waivers, tree_files)
 from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
@@ -172,7 +173,7 @@ def check(
         _fail(f"no such file or directory: {exc}")
     except GateError as exc:
         _fail(str(exc))
-    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files)
+    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths))
     result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,
                      baseline_used=outcome.baseline_used)
     for out_fmt, path in outputs:
@@ -192,15 +193,35 @@ baseline_app = typer.Typer(no_args_is_help=True, help="Record today's findings s
 app.add_typer(baseline_app, name="baseline")
 
 
-def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, lang: Lang) -> dict:
+def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, lang: Lang,
+                    waivers: Optional[Path]) -> tuple[dict, int]:
+    """Write the baseline; returns it and how many waived findings were left out of it.
+
+    A waived finding never enters a baseline: when its waiver expires, it must fail the run again.
+    """
     compiled = _ruleset(ruleset, lang)
     try:
+        waiver_file = waivers or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
+        if waivers and not waivers.is_file():
+            raise GateError(f"no such waivers file: {waivers}")
+        loaded_waivers = read_waivers(waiver_file) if waiver_file else []
         result = screen(paths, compiled, engine="reference")
     except FileNotFoundError as exc:
         _fail(f"no such file or directory: {exc}")
-    document = baseline_document([f for f in result.findings if f.state != "shadow"])
+    except GateError as exc:
+        _fail(str(exc))
+    outcome = apply_gate(result.findings, None, loaded_waivers, dt.date.today(), result.files)
+    notes = set(map(id, outcome.notes))
+    kept = [f for f in outcome.findings if id(f) not in notes and f.state != "shadow"]
+    document = baseline_document([f for f in kept if f.status != "waived"])
     target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return document
+    return document, sum(f.status == "waived" for f in kept)
+
+
+def _baseline_lines(entries: list[dict]) -> str:
+    return "".join(f"  + {e['rule_id']} {e['file']}" + (f" [{e['project']}]" if e.get("project") else "")
+                   + (f"「{e['indicator']}」" if e.get("indicator") else "") + f": {e['message']}\n"
+                   for e in entries)
 
 
 @baseline_app.command("create")
@@ -209,13 +230,15 @@ def baseline_create(
     baseline: Path = typer.Option(Path(".g60rules-baseline.json"), "--baseline", help="Baseline file to write."),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing baseline."),
+    waivers: Optional[Path] = typer.Option(None, "--waivers",
+                                           help=f"Waivers file (default: {WAIVERS_FILE} if present)."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
 ) -> None:
-    """Write a baseline of the current findings (fingerprints, not line numbers)."""
+    """Write a baseline of the current findings (fingerprints, not line numbers); waived ones stay out."""
     if baseline.exists() and not force:
         _fail(f"{baseline} exists; use 'baseline update' or --force")
-    document = _write_baseline(paths, ruleset, baseline, lang)
-    _out(f"{baseline}: {len(document['findings'])} findings")
+    document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    _out(_baseline_summary(baseline, len(document["findings"]), None, None, waived, lang))
 
 
 @baseline_app.command("update")
@@ -223,15 +246,31 @@ def baseline_update(
     paths: List[Path] = typer.Argument(..., help="Declaration files or directories."),
     baseline: Path = typer.Option(Path(".g60rules-baseline.json"), "--baseline", help="Baseline file to update."),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    waivers: Optional[Path] = typer.Option(None, "--waivers",
+                                           help=f"Waivers file (default: {WAIVERS_FILE} if present)."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
 ) -> None:
-    """Rewrite the baseline from the current findings, saying how many entries were added and dropped."""
+    """Rewrite the baseline from the current findings, listing each entry added; waived ones stay out."""
     try:
         before = set(read_baseline(baseline))
     except GateError as exc:
         _fail(str(exc))
-    after = {e["fingerprint"] for e in _write_baseline(paths, ruleset, baseline, lang)["findings"]}
-    _out(f"{baseline}: {len(after)} findings ({len(after - before)} added, {len(before - after)} dropped)")
+    document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    added = [e for e in document["findings"] if e["fingerprint"] not in before]
+    dropped = len(before - {e["fingerprint"] for e in document["findings"]})
+    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, waived, lang))
+
+
+def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dropped: Optional[int], waived: int,
+                      lang: Lang) -> str:
+    en = lang is Lang.en
+    text = f"{target}: " + (f"{total} findings" if en else f"{total} 条结果")
+    if added is not None:
+        text += (f" ({len(added)} added, {dropped} dropped)" if en else f"（新增 {len(added)} 条，移除 {dropped} 条）")
+    if waived:
+        text += (f"; {waived} waived findings left out (they return when the waiver expires)" if en
+                 else f"；{waived} 条已豁免的结果未写入（豁免过期后会重新报告）")
+    return text + ("\n" + _baseline_lines(added).rstrip("\n") if added else "")
 
 
 @app.command()

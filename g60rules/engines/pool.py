@@ -279,14 +279,17 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
            jobs: int | None = None, changed: set[Path] | None = None) -> ScreenResult:
     """Load and screen every declaration under ``paths``. Raises FileNotFoundError for a missing path.
 
-    ``changed`` (resolved paths): screen only those declarations, plus the department files that
-    list one of them (their roll-ups change with it).
+    ``changed`` (resolved paths, deleted and renamed ones included): screen only those declarations,
+    plus the department files that list one of them (their roll-ups change with it, and a listed
+    file that was deleted or renamed away breaks the department).
     """
     corpus = load_corpus(paths)
     only = None
     if changed is not None:
         only = {f for f in corpus.files if Path(f).resolve() in changed}
         for dept in corpus.departments:
-            if dept.source.file in only or any(p.source.file in only for p in dept.projects):
+            listed = (Path(dept.source.file).parent / rel for rel in dept.project_files)
+            if (dept.source.file in only or any(p.source.file in only for p in dept.projects)
+                    or any(path.resolve() in changed for path in listed)):
                 only.add(dept.source.file)
     return screen_corpus(corpus, ruleset, engine, jobs, only)
