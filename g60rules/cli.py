@@ -20,6 +20,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
+from g60rules.engines.durable import EngineUnavailable
 from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
@@ -173,6 +174,8 @@ def check(
         _fail(f"no such file or directory: {exc}")
     except GateError as exc:
         _fail(str(exc))
+    except EngineUnavailable as exc:
+        _fail(exc.text(lang.value))
     outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths))
     result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,
                      baseline_used=outcome.baseline_used)
@@ -210,6 +213,8 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
         _fail(f"no such file or directory: {exc}")
     except GateError as exc:
         _fail(str(exc))
+    except EngineUnavailable as exc:
+        _fail(exc.text(lang.value))
     outcome = apply_gate(result.findings, None, loaded_waivers, dt.date.today(), result.files)
     notes = set(map(id, outcome.notes))
     kept = [f for f in outcome.findings if id(f) not in notes and f.state != "shadow"]
@@ -380,7 +385,10 @@ def ruleset_test(
     uncovered: list[str] = []
     for target in targets:
         compiled = _ruleset(target, lang)
-        outcomes = run_examples(compiled, engine=engine.value)
+        try:
+            outcomes = run_examples(compiled, engine=engine.value)
+        except EngineUnavailable as exc:
+            _fail(exc.text(lang.value))
         total += len(outcomes)
         for outcome in outcomes:
             if not outcome.ok:

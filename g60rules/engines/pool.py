@@ -23,7 +23,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from g60rules import findings as fc
-from g60rules.engines.durable import DurableSession, EngineFailure, ruleset_definition, split_rules
+from g60rules.engines.durable import DurableSession, EngineFailure, check_available, ruleset_definition, split_rules
 from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import DeclarationGraph, build_graph
@@ -160,12 +160,14 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
     """Hits per declaration, and (declaration index, reason) for each reference fallback.
 
     Rules beyond durable-rules' limits (:func:`split_rules`) run on the reference evaluator for
-    every declaration; :func:`rules_on_reference` names them for the report.
+    every declaration; :func:`rules_on_reference` names them for the report. Raises
+    EngineUnavailable when ``engine="durable"`` and durable-rules is not installed.
     """
     if engine == "reference":
         return [run_reference(ruleset, d) for d in declarations], []
     if engine != "durable":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    check_available()
     on_durable, on_reference = split_rules(ruleset)
     hits = [run_reference(ruleset, d, on_reference) for d in declarations]
     fallbacks: list[tuple[int, str]] = []
