@@ -201,7 +201,7 @@ def locate_field(rule: CompiledRule, fact: Fact) -> str | None:
     So a rule "start or end date missing" points at the one that is missing (or at the mapping).
     """
     if rule.source is not None and rule.source.field:
-        return rule.source.field
+        return rule.locate  # the rule's field, as compiled (category names read as codes)
     found = first_true_field(rule.condition, fact.values)
     return found if found and not found.startswith(("count.q", "table.")) else rule.locate
 

@@ -34,6 +34,7 @@ from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
     Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
 )
+from g60rules.model import level1_code, level2_code
 from g60rules.values import parse_money
 
 def _bundled_dir() -> Path:
@@ -455,6 +456,38 @@ _CLASS = re.compile(r"\[\^?((?:[^\\\]]|\\.)+)\]")
 _RANGE = re.compile(r"([^\\])-([^\]])")
 
 
+def category_code(label: str, codes: tuple[str, ...]) -> str | None:
+    """The code of a form category name (时效指标 → timeliness, 成本指标 → cost …) among ``codes``.
+
+    Which table applies follows from the codes of the field: a 二级 field (its codes include
+    ``timeliness``) reads 二级 names, where 成本指标 is ``output_cost`` (a cost row filed under 产出);
+    a 一级 field reads 一级 names. None when ``label`` is not such a name.
+    """
+    if "timeliness" in codes:
+        found = level2_code(label)
+    elif "output" in codes and "cost" in codes:
+        found = level1_code(label)
+    else:
+        return None
+    return found if found in codes and found != "unknown" else None
+
+
+def canonical_field(name: str) -> str:
+    """A field path with a Chinese category name in a count written as its code.
+
+    ``count.level2.时效指标`` → ``count.level2.timeliness``, ``count.level1.产出指标`` → ``count.level1.output``
+    (also with ``project.``); other paths are returned unchanged.
+    """
+    head, dot, last = name.rpartition(".")
+    if head.endswith("count.level1"):
+        found = level1_code(last)
+    elif head.endswith("count.level2"):
+        found = level2_code(last)
+    else:
+        return name
+    return f"{head}{dot}{found}" if found and found != "unknown" else name
+
+
 def _type_error(en: str, zh: str) -> _CompileError:
     return _CompileError("RS-TYPE", detail=en, detail_zh=zh)
 
@@ -499,8 +532,13 @@ class _Compiler:
             raise _type_error(f"'{name}' is text; quote '{value}'", f"“{name}”是文本，请给“{value}”加引号")
         value = unicodedata.normalize("NFC", value)
         if ftype.codes and value not in ftype.codes:
-            raise _type_error(f"'{value}' is not a value of '{name}'; allowed: {', '.join(ftype.codes)}",
-                              f"“{value}”不是“{name}”的取值；可用：{', '.join(ftype.codes)}")
+            value = category_code(value, ftype.codes) or value
+        if ftype.codes and value not in ftype.codes:
+            names = "timeliness" in ftype.codes or {"cost", "output"} <= set(ftype.codes)
+            raise _type_error(f"'{value}' is not a value of '{name}'; allowed: {', '.join(ftype.codes)}"
+                              + (" or the form's category names (时效指标 …)" if names else ""),
+                              f"“{value}”不是“{name}”的取值；可用：{', '.join(ftype.codes)}"
+                              + ("，或表中的指标类别名称（如 时效指标）" if names else ""))
         return value
 
     def field_type(self, fact: str, name: str) -> schema.FieldType:
@@ -528,11 +566,12 @@ class _Compiler:
                 exc.param = value.param
                 raise
         if isinstance(value, FieldRef):
-            other = self.field_type(fact, value.field)
+            other_name = canonical_field(value.field)
+            other = self.field_type(fact, other_name)
             if other.name != ftype.name:
                 raise _type_error(f"cannot compare '{name}' ({ftype.name}) with '{value.field}' ({other.name})",
                                   f"“{name}”（{ftype.name}）不能与“{value.field}”（{other.name}）比较")
-            return CmpField(name, op, value.field)
+            return CmpField(name, op, other_name)
         if isinstance(value, list):
             raise _type_error(f"'{op}' takes one value; use 'in' for a list", f"“{op}”只取一个值；列表请用 in")
         return Cmp(name, op, self.literal(value, ftype, name))
@@ -540,7 +579,8 @@ class _Compiler:
     def table(self, spec: Table, param: str, fact: str, ftype: schema.FieldType) -> str:
         """Register a threshold table as a computed field; returns its field name."""
         table = spec.table
-        key_type = self.field_type(fact, table.key)
+        key = canonical_field(table.key)
+        key_type = self.field_type(fact, key)
         rows: list[tuple[str, Any, float | str]] = []
         displays: list[str] = []
         for row in table.rows:
@@ -550,12 +590,12 @@ class _Compiler:
             elif isinstance(row.when, PatternMatch):
                 rows.append(("matches", check_pattern(row.when.matches), value))
             elif isinstance(row.when, list):
-                rows.append(("in", tuple(self.literal(v, key_type, table.key) for v in row.when), value))
+                rows.append(("in", tuple(self.literal(v, key_type, key) for v in row.when), value))
             else:
-                rows.append(("eq", self.literal(row.when, key_type, table.key), value))
+                rows.append(("eq", self.literal(row.when, key_type, key), value))
             displays.append(str(row.value))
         name = f"table.{self.rule_id}.{param}"
-        self.ruleset.tables[name] = TableField(name, fact, table.key, table.hit, tuple(rows), tuple(displays), ftype)
+        self.ruleset.tables[name] = TableField(name, fact, key, table.hit, tuple(rows), tuple(displays), ftype)
         return name
 
     def condition(self, cond: Any, fact: str, params: dict, path: Path_) -> Node:
@@ -583,26 +623,27 @@ class _Compiler:
         if len(set_ops) != 1:
             raise _CompileError("RS-OPCOUNT", name=leaf.field, found=len(set_ops), allowed=", ".join(LEAF_OPS))
         op = set_ops[0]
-        ftype = self.field_type(fact, leaf.field)
+        name = canonical_field(leaf.field)
+        ftype = self.field_type(fact, name)
         value = getattr(leaf, "in_" if op == "in" else op)
         if op in ("exists", "missing"):
-            return Exists(leaf.field, value if op == "exists" else not value)
+            return Exists(name, value if op == "exists" else not value)
         if op == "matches":
             if ftype.name not in ("text", "code"):
-                raise _type_error(f"'matches' needs a text field; '{leaf.field}' is {ftype.name}",
-                                  f"matches 只用于文本字段；“{leaf.field}”是 {ftype.name}")
-            return Match(leaf.field, check_pattern(value))
+                raise _type_error(f"'matches' needs a text field; '{name}' is {ftype.name}",
+                                  f"matches 只用于文本字段；“{name}”是 {ftype.name}")
+            return Match(name, check_pattern(value))
         if op in ("in", "not_in"):
             if isinstance(value, ParamRef):
                 value = self.param(params, value.param)
                 if not isinstance(value, list):
-                    raise _type_error(f"parameter '{leaf.field}' must be a list for '{op}'",
+                    raise _type_error(f"parameter '{name}' must be a list for '{op}'",
                                       f"用于 {op} 的参数必须是列表")
-            return InSet(leaf.field, tuple(self.literal(v, ftype, leaf.field) for v in value), op == "not_in")
+            return InSet(name, tuple(self.literal(v, ftype, name) for v in value), op == "not_in")
         if op not in ("eq", "ne") and not ftype.ordered:
-            raise _type_error(f"'{op}' needs a number, money or date field; '{leaf.field}' is {ftype.name}",
-                              f"“{op}”只用于数值、金额或日期字段；“{leaf.field}”是 {ftype.name}")
-        return self.operand(value, params, ftype, leaf.field, fact, op)
+            raise _type_error(f"'{op}' needs a number, money or date field; '{name}' is {ftype.name}",
+                              f"“{op}”只用于数值、金额或日期字段；“{name}”是 {ftype.name}")
+        return self.operand(value, params, ftype, name, fact, op)
 
     def count(self, cond: Count, fact: str, params: dict, path: Path_) -> Node:
         child = schema.CHILDREN.get(fact)
@@ -775,13 +816,14 @@ def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRul
                 continue
             if name not in known:
                 raise _CompileError("RS-PLACEHOLDER", ("message", lang), name=name)
-    if rule.field is not None:
+    field_name = canonical_field(rule.field) if rule.field is not None else None
+    if field_name is not None:
         try:
-            compiler.field_type(rule.applies_to, rule.field)
+            compiler.field_type(rule.applies_to, field_name)
         except _CompileError as exc:
             exc.path = ("field",)
             raise
-    locate = rule.field or next((f for f in fields_of(condition) if f in known), None)
+    locate = field_name or next((f for f in fields_of(condition) if f in known), None)
     return CompiledRule(
         id=rule.id, title=rule.title, severity=rule.severity, basis=rule.basis, applies_to=rule.applies_to,
         condition=condition, params=dict(rule.params), message=rule.message, locate=locate,
