@@ -105,9 +105,13 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                          "{hint_zh}", "{hint_en}"),
     "RS-TABLE-UNCOVERED": ("阈值表没有覆盖：{values}", "the threshold table does not cover: {values}",
                            "增加一行不带 when 的默认行", "add a default row without 'when'"),
+    "RS-UNKNOWN-VALUE": ("{where}的“{value}”不是“{name}”的已知取值，永远不会匹配{suggest_zh}",
+                         "'{value}' in {where_en} is not a known value of '{name}' and never matches{suggest}",
+                         "已知取值：{allowed}（见规则集的 known_values）",
+                         "known values: {allowed} (the ruleset's known_values)"),
 }
 
-WARNINGS = {"RS-TABLE-UNCOVERED"}
+WARNINGS = {"RS-TABLE-UNCOVERED", "RS-UNKNOWN-VALUE"}
 
 
 @dataclass(frozen=True)
@@ -397,6 +401,7 @@ class CompiledRuleset:
     counts: dict[str, CountField] = field(default_factory=dict)
     tables: dict[str, TableField] = field(default_factory=dict)
     disabled: dict[str, tuple[str, str]] = field(default_factory=dict)
+    known_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> CompiledRule:
         """The rule with this id. Raises KeyError."""
@@ -836,6 +841,7 @@ def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRul
 def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
     compiled = CompiledRuleset(name=chain[-1].head.ruleset if chain else "", files=[str(c.path) for c in chain],
                                rules=[])
+    compiled.known_values = _known_values(chain, sink)
     compiler = _Compiler(compiled)
     for entry in _merge(chain, compiled, sink):
         if entry.rule.id in compiled.disabled:
@@ -850,6 +856,33 @@ def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
                 file, pos = entry.param_at.get(exc.param) or (file, _mark(entry.loaded.marks, (*base, "params", exc.param)))
             sink.add(make_problem(exc.code, file, pos, **exc.details))
     return compiled
+
+
+def _known_values(chain: list[_Loaded], sink: _Sink) -> dict[str, tuple[str, ...]]:
+    """``known_values`` of the chain, parents first, each list extended by the children's.
+
+    Keys are text fields of a project (``category``, ``nature`` …); another key is a problem.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for loaded in chain:
+        for key, values in loaded.head.known_values.items():
+            ftype = schema.FACTS["project"].get(key)
+            if ftype is None or ftype.name != "text":
+                sink.add(make_problem("RS-FIELD", str(loaded.path), _mark(loaded.marks, ("known_values", key)),
+                                      name=key, fact="project (text)", suggest=""))
+                continue
+            normalised = (unicodedata.normalize("NFC", v).strip() for v in values)
+            out[key] = tuple(dict.fromkeys((*out.get(key, ()), *normalised)))
+    return out
+
+
+def known_values_of(ruleset: CompiledRuleset, fact: str, name: str) -> tuple[str, ...]:
+    """The known values of the field ``name`` of a ``fact`` (``project.category`` on an indicator …)."""
+    if fact == "indicator":
+        name = name.removeprefix("project.")
+    elif fact == "project" and name.startswith("department."):
+        return ()
+    return ruleset.known_values.get(name, ())
 
 
 def load_ruleset(path: Path) -> CompiledRuleset:
