@@ -116,12 +116,12 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _render(fmt: str, result, compiled: CompiledRuleset, lang: Lang) -> str:
+def _render(fmt: str, result, compiled: CompiledRuleset, lang: Lang, verbose: bool = False) -> str:
     if fmt == "json":
         return to_json(result, lang.value, compiled.name) + "\n"
     if fmt == "text":
         console = Console(record=True, file=io.StringIO(), highlight=False, soft_wrap=True, color_system=None)
-        render_text(result, lang.value, console)
+        render_text(result, lang.value, console, verbose)
         return console.export_text()
     return render(fmt, result, compiled, lang.value)
 
@@ -155,6 +155,7 @@ def check(
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show the engine, its fallbacks and the rules run beside it."),
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
     outputs = _outputs(output)
@@ -180,9 +181,9 @@ def check(
     result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,
                      baseline_used=outcome.baseline_used)
     for out_fmt, path in outputs:
-        path.write_text(_render(out_fmt, result, compiled, lang), encoding="utf-8")
+        path.write_text(_render(out_fmt, result, compiled, lang, verbose), encoding="utf-8")
     if fmt is Format.text:
-        render_text(result, lang.value, Console(highlight=False, soft_wrap=True))
+        render_text(result, lang.value, Console(highlight=False, soft_wrap=True), verbose)
     else:
         sys.stdout.buffer.write(_render(fmt.value, result, compiled, lang).encode("utf-8"))
         sys.stdout.flush()

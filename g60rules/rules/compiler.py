@@ -34,6 +34,7 @@ from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
     Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
 )
+from g60rules.graph import GAP_FIRST
 from g60rules.model import level1_code, level2_code
 from g60rules.values import parse_money
 
@@ -422,6 +423,9 @@ class CompiledRuleset:
             used[count.child_type] |= set(fields_of(count.where))
         for table in self.tables.values():
             used[table.fact].add(table.key)
+        for names in used.values():  # a gap's first amount, to compare both sides in a report
+            names |= {name.removesuffix(gap) + first for name in list(names) for gap, first in GAP_FIRST.items()
+                      if name.endswith(gap)}
         return used
 
     def active(self, day: dt.date) -> "CompiledRuleset":
