@@ -7,7 +7,9 @@ dropped in silence).
 
 The YAML is composed with PyYAML's safe loader, so every value keeps its line. Scalars are kept as
 their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
-finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004); a value that
+finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004) that name the
+field meant (a key close to one field only, such as 年度资金申请, is read as that field, so one typo
+gives one finding, not a cascade of "not filled"); a value that
 cannot be read (bad date, bad amount) is a finding (G60-FILE-005) and the field counts as missing.
 Keys may be the English identifiers or the Chinese labels of :mod:`g60rules.model`.
 
@@ -18,6 +20,7 @@ not exist (a usage error).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import unicodedata
@@ -83,14 +86,13 @@ class _FileLoader:
             return found, source
         by_label = {label: spec.key for spec in specs for label in (spec.key, *spec.labels)}
         first_line: dict[str, int] = {}
+        unknown: list[tuple[str | None, yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             raw_key = _nfc(str(key_node.value)).strip() if isinstance(key_node, yaml.ScalarNode) else None
             key = by_label.get(raw_key) if raw_key is not None else None
             if key is None:
-                allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
-                self.add(fc.UNKNOWN_KEY, line, key=raw_key if raw_key is not None else _preview(key_node),
-                         where=where, allowed=allowed)
+                unknown.append((raw_key, key_node, value_node))
                 continue
             if key in first_line:
                 self.add(fc.DUPLICATE_KEY, line, key=raw_key, first=first_line[key])
@@ -98,6 +100,23 @@ class _FileLoader:
             first_line[key] = line
             found[key] = value_node
             source.field_lines[key] = value_node.start_mark.line + 1
+        # after the known keys, so a near miss is read only for a field the block does not give
+        for raw_key, key_node, value_node in unknown:
+            line = key_node.start_mark.line + 1
+            close = suggest_keys(raw_key, specs) if raw_key is not None else []
+            if close and close[0][1] and close[0][0] not in found:
+                key, label = close[0][0], self.label(close[0][0])
+                found[key] = value_node
+                source.field_lines[key] = value_node.start_mark.line + 1
+                hint = (f"是否想写“{label}”（{key}）？已按该字段读取，请改正", f"did you mean '{key}' ({label})? read as that field; please correct it")
+            elif close:
+                names = [f"{self.label(k)}（{k}）" for k, _ in close]
+                hint = (f"是否想写“{'”或“'.join(names)}”？", f"did you mean {' or '.join(names)}?")
+            else:
+                allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
+                hint = (f"可用字段：{allowed}", f"allowed: {allowed}")
+            self.add(fc.UNKNOWN_KEY, line, key=raw_key if raw_key is not None else _preview(key_node),
+                     where=where, hint=hint)
         return found, source
 
     def label(self, key: str) -> str:
@@ -183,6 +202,25 @@ class _FileLoader:
             self.add(fc.BAD_VALUE, listed.start_mark.line + 1, key="projects", value=_preview(listed),
                      reason=("应为项目文件路径列表", "expected a list of file paths"))
         return Department(**values, project_files=files, projects=inline, source=source)
+
+
+SURE_MATCH = 0.75  # a key this close to one field only (difflib ratio) is read as that field
+
+
+def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool]]:
+    """Fields a mistyped key may have meant, best first: (field key, whether it is a sure match).
+
+    Compares with the English keys (case-insensitive) and the Chinese labels (difflib). A match is
+    sure when its ratio is at least :data:`SURE_MATCH` and no other field comes as close.
+    """
+    scores: dict[str, float] = {}
+    for spec in specs:
+        for name in (spec.key, *spec.labels):
+            ratio = difflib.SequenceMatcher(None, raw.lower(), name.lower()).ratio()
+            scores[spec.key] = max(scores.get(spec.key, 0.0), ratio)
+    ranked = sorted((r, k) for k, r in scores.items() if r >= 0.5)[::-1][:3]
+    sure = bool(ranked) and ranked[0][0] >= SURE_MATCH and (len(ranked) == 1 or ranked[1][0] < ranked[0][0])
+    return [(k, sure and i == 0) for i, (_, k) in enumerate(ranked)]
 
 
 def _nfc(text: str) -> str:

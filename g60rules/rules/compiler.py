@@ -18,6 +18,7 @@ fact builder computes before either engine runs (``count.q<N>``, ``table.<RULE>.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import unicodedata
@@ -62,12 +63,14 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                "规则文件只含普通数据，删除 !! 标签", "rulesets hold plain data; remove the !! tag"),
     "RS-DUPKEY": ("字段“{key}”重复（首次在第 {first} 行）", "duplicate key '{key}' (first on line {first})",
                   "删除其中一个；重复字段不会覆盖", "delete one of them; duplicates never overwrite"),
-    "RS-KEY": ("未知字段“{key}”", "unknown key '{key}'", "可用字段：{allowed}", "allowed keys: {allowed}"),
-    "RS-OP": ("未知运算符“{key}”", "unknown operator '{key}'", "可用运算符：{allowed}", "operators: {allowed}"),
+    "RS-KEY": ("未知字段“{key}”", "unknown key '{key}'", "{suggest_zh}可用字段：{allowed}",
+               "{suggest}allowed keys: {allowed}"),
+    "RS-OP": ("未知运算符“{key}”", "unknown operator '{key}'", "{suggest_zh}可用运算符：{allowed}",
+              "{suggest}operators: {allowed}"),
     "RS-REQUIRED": ("缺少必填字段“{key}”", "required key '{key}' is missing", "", ""),
     "RS-VALUE": ("“{where}”的值无效：{detail}", "invalid value at '{where}': {detail}", "", ""),
     "RS-FIELD": ("“{fact}”没有字段“{name}”", "unknown field '{name}' for a {fact}",
-                 "{suggest}字段列表见 docs/glossary.md", "{suggest}fields are listed in docs/glossary.md"),
+                 "{suggest_zh}字段列表见 docs/glossary.md", "{suggest}fields are listed in docs/glossary.md"),
     "RS-TYPE": ("{detail_zh}", "{detail}", "", ""),
     "RS-OPCOUNT": ("条件“{name}”应恰有一个运算符，实际 {found} 个", "a condition on '{name}' needs exactly one operator; found {found}",
                    "可用运算符：{allowed}", "operators: {allowed}"),
@@ -293,15 +296,23 @@ def _validation_problems(exc: ValidationError, file: str, marks: Marks, base: Pa
         if err["type"] == "extra_forbidden":
             parent = _model_at(model, loc[len(base):-1])
             if parent is Leaf:
-                sink.add(make_problem("RS-OP", file, _mark(marks, loc), key=key, allowed=", ".join(LEAF_OPS)))
+                sink.add(make_problem("RS-OP", file, _mark(marks, loc), key=key, allowed=", ".join(LEAF_OPS),
+                                      **_did_you_mean(str(key), LEAF_OPS)))
             else:
-                allowed = ", ".join(f.alias or name for name, f in parent.model_fields.items()) if parent else ""
-                sink.add(make_problem("RS-KEY", file, _mark(marks, loc), key=key, allowed=allowed))
+                names = [f.alias or name for name, f in parent.model_fields.items()] if parent else []
+                sink.add(make_problem("RS-KEY", file, _mark(marks, loc), key=key, allowed=", ".join(names) or "—",
+                                      **_did_you_mean(str(key), names)))
         elif err["type"] == "missing":
             sink.add(make_problem("RS-REQUIRED", file, _mark(marks, loc[:-1]), key=key))
         else:
             sink.add(make_problem("RS-VALUE", file, _mark(marks, loc), where=".".join(map(str, loc)),
                                   detail=err["msg"]))
+
+
+def _did_you_mean(key: str, names) -> dict[str, str]:
+    """``suggest`` / ``suggest_zh`` details naming the closest of ``names`` (difflib), or nothing."""
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+    return {"suggest": f"did you mean '{close[0]}'? ", "suggest_zh": f"是否想写“{close[0]}”？"} if close else {}
 
 
 def _model_at(model: type[BaseModel], path: Path_) -> type[BaseModel] | None:
@@ -554,8 +565,10 @@ class _Compiler:
         known = schema.FACTS[fact]
         if name not in known:
             close = [k for k in known if k.split(".")[-1] == name.split(".")[-1] or k.startswith(name + ".")]
+            close += [k for k in difflib.get_close_matches(name, list(known), n=3, cutoff=0.7) if k not in close]
             raise _CompileError("RS-FIELD", name=name, fact=fact,
-                                suggest=f"did you mean {', '.join(close[:4])}? " if close else "")
+                                suggest=f"did you mean {', '.join(close[:4])}? " if close else "",
+                                suggest_zh=f"是否想写 {'、'.join(close[:4])}？" if close else "")
         return known[name]
 
     def param(self, params: dict, name: str) -> Any:
