@@ -91,9 +91,13 @@ def test_a_mistyped_key_or_field_in_a_ruleset_names_the_one_meant(tmp_path):
 
     from g60rules.rules.lint import lint
 
-    path = tmp_path / "r.yaml"
-    path.write_text("ruleset: t\nrules:\n" + MINIMAL_RULE.replace("    severity: error", "    severty: error")
-                    .replace("field: value.amount, gt", "field: value.amout, gt"), encoding="utf-8")
-    problems = {p.code: p for p in lint(path)}
-    assert "是否想写“severity”" in problems["RS-KEY"].hint_zh and "did you mean 'severity'" in problems["RS-KEY"].hint_en
-    assert "value.amount" in problems["RS-FIELD"].hint_zh and "是否想写" in problems["RS-FIELD"].hint_zh
+    key = tmp_path / "k.yaml"
+    key.write_text("ruleset: t\nrules:\n" + MINIMAL_RULE.replace("    severity: error", "    severty: error"),
+                   encoding="utf-8")
+    (problem,) = [p for p in lint(key) if p.code == "RS-KEY"]
+    assert "是否想写“severity”" in problem.hint_zh and "did you mean 'severity'" in problem.hint_en
+    field = tmp_path / "f.yaml"
+    field.write_text("ruleset: t\nrules:\n" + MINIMAL_RULE.replace("field: value.amount, gt", "field: value.amout, gt"),
+                     encoding="utf-8")
+    (problem,) = [p for p in lint(field) if p.code == "RS-FIELD"]
+    assert "value.amount" in problem.hint_zh and "是否想写" in problem.hint_zh
