@@ -32,6 +32,7 @@ import yaml
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
+from g60rules.intake import yaml_errors
 from g60rules.model import (
     DEPARTMENT_FIELDS,
     FUNDS_FIELDS,
@@ -296,12 +297,9 @@ def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
     """Compose one YAML document; a syntax error becomes a finding and returns None."""
     try:
         root = yaml.compose(text, Loader=_SAFE_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loader.add(fc.YAML_SYNTAX, (mark.line + 1) if mark else 1, reason=str(exc.problem or exc).strip())
-        return None
     except yaml.YAMLError as exc:
-        loader.add(fc.YAML_SYNTAX, 1, reason=str(exc).strip().splitlines()[0])
+        problem = yaml_errors.explain(text, exc)
+        loader.add(fc.YAML_SYNTAX, problem.line, reason=(problem.zh, problem.en))
         return None
     if root is None:
         loader.add(fc.NOT_A_DECLARATION, 1, reason=("文件为空", "the file is empty"))

@@ -36,6 +36,7 @@ from g60rules.rules.format import (
     Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
 )
 from g60rules.graph import GAP_FIRST
+from g60rules.intake import yaml_errors
 from g60rules.model import level1_code, level2_code
 from g60rules.values import parse_money
 
@@ -56,7 +57,7 @@ Path_ = tuple[Union[str, int], ...]
 # code: (zh, en, hint zh, hint en); placeholders are filled from the problem's details.
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "RS-READ": ("无法读取规则文件：{detail}", "cannot read the ruleset: {detail}", "", ""),
-    "RS-YAML": ("YAML 语法错误：{detail}", "YAML syntax error: {detail}",
+    "RS-YAML": ("YAML 语法错误：{detail_zh}", "YAML syntax error: {detail}",
                 "检查缩进、引号和括号是否成对", "check indentation, quotes and brackets"),
     "RS-EMPTY": ("规则文件为空", "the ruleset file is empty", "至少写出 ruleset: 名称", "write at least 'ruleset: NAME'"),
     "RS-TAG": ("不允许的 YAML 标签：{detail}", "YAML tag not allowed: {detail}",
@@ -244,13 +245,9 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
         return None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        sink.add(make_problem("RS-YAML", file, (mark.line + 1, mark.column + 1) if mark else (1, 1),
-                              detail=exc.problem))
-        return None
     except yaml.YAMLError as exc:
-        sink.add(make_problem("RS-YAML", file, (1, 1), detail=exc))
+        problem = yaml_errors.explain(text, exc)
+        sink.add(make_problem("RS-YAML", file, (problem.line, problem.column), detail=problem.en, detail_zh=problem.zh))
         return None
     if root is None:
         sink.add(make_problem("RS-EMPTY", file, (1, 1)))
