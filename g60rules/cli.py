@@ -19,6 +19,12 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from typer import rich_utils
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
+
+from g60rules import __version__
+from g60rules.cli_text import HELP_OPTIONS, cli_lang, error_text, localise
 
 from g60rules.engines.durable import EngineUnavailable
 from g60rules.engines.pool import ENGINES, screen
@@ -38,12 +44,46 @@ from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
 from g60rules.rules.examples import run_examples
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_ACTIVE = {"lang": "zh"}  # the language of this invocation (g60rules.cli_text.cli_lang)
+
+
+class _LocalisedGroup(TyperGroup):
+    """The root command: help, usage errors and the default of --lang in the user's language."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = sys.argv[1:] if args is None else list(args)
+        _ACTIVE["lang"] = cli_lang(argv)
+        localise(self, _ACTIVE["lang"])
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(argv, prog_name or "g60rules", complete_var, False, **extra)
+        except ClickException as exc:
+            text = error_text(exc.format_message(), _ACTIVE["lang"])
+            exc.format_message = lambda: text  # rendered by typer in its error panel
+            rich_utils.rich_format_error(exc)
+            sys.exit(EXIT_ERROR)
+        sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+
+
+app = typer.Typer(cls=_LocalisedGroup, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": HELP_OPTIONS},
                   help="Screen 财政项目支出绩效目标申报表 against YAML rulesets.")
 ruleset_app = typer.Typer(no_args_is_help=True, help="Work on ruleset files: lint, test, show, schema.")
 app.add_typer(ruleset_app, name="ruleset")
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+def _show_version(value: bool) -> None:
+    if value:
+        _out(f"g60rules {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                       help="Show the version and exit.")) -> None:
+    """Screen 财政项目支出绩效目标申报表 against YAML rulesets."""
 
 
 class Lang(str, Enum):
@@ -88,7 +128,10 @@ assert {e.value for e in Engine} == set(ENGINES)
 RULESET_HELP = "Ruleset file (default: rulesets/shanghai.yaml)."
 
 
-def _fail(message: str) -> None:
+def _fail(message: str | tuple[str, str]) -> None:
+    """Print a usage error (a (Chinese, English) pair is printed in this invocation's language); exit 2."""
+    if isinstance(message, tuple):
+        message = message[1] if _ACTIVE["lang"] == "en" else message[0]
     Console(stderr=True, soft_wrap=True).print(f"g60rules: {message}", markup=False, highlight=False)
     raise typer.Exit(EXIT_ERROR)
 
@@ -96,7 +139,8 @@ def _fail(message: str) -> None:
 def _ruleset(path: Optional[Path], lang: Lang = Lang.zh) -> CompiledRuleset:
     target = path or default_ruleset_path()
     if not target.is_file():
-        _fail(f"ruleset not found: {target}" + ("" if path else " (pass --ruleset)"))
+        _fail((f"找不到规则集：{target}" + ("" if path else "（请用 --ruleset 指定）"),
+               f"ruleset not found: {target}" + ("" if path else " (pass --ruleset)")))
     try:
         return load_ruleset(target)
     except RulesetError as exc:
@@ -109,7 +153,7 @@ def _today(value: Optional[str]) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(f"--as-of takes a date YYYY-MM-DD, not '{value}'")
+        _fail((f"--as-of 应为日期 YYYY-MM-DD，而不是“{value}”", f"--as-of takes a date YYYY-MM-DD, not '{value}'"))
 
 
 def _out(text: str) -> None:
@@ -172,7 +216,10 @@ def check(
         changed = changed_files(changed_since, Path.cwd()) if changed_since else None
         result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed)
     except FileNotFoundError as exc:
-        _fail(f"no such file or directory: {exc}")
+        if str(exc).lower() in ("true", "false", "yes", "no"):  # "--strict true": a flag takes no value
+            _fail((f"文件或目录不存在：{exc}（开关选项不带值：写 --strict，而不是 --strict {exc}）",
+                   f"no such file or directory: {exc} (flags take no value: write --strict, not --strict {exc})"))
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except GateError as exc:
         _fail(str(exc))
     except EngineUnavailable as exc:
@@ -211,7 +258,7 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
         loaded_waivers = read_waivers(waiver_file) if waiver_file else []
         result = screen(paths, compiled, engine="reference")
     except FileNotFoundError as exc:
-        _fail(f"no such file or directory: {exc}")
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except GateError as exc:
         _fail(str(exc))
     except EngineUnavailable as exc:
@@ -242,7 +289,7 @@ def baseline_create(
 ) -> None:
     """Write a baseline of the current findings (fingerprints, not line numbers); waived ones stay out."""
     if baseline.exists() and not force:
-        _fail(f"{baseline} exists; use 'baseline update' or --force")
+        _fail((f"{baseline} 已存在；请用 baseline update，或加 --force 覆盖", f"{baseline} exists; use 'baseline update' or --force"))
     document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
     _out(_baseline_summary(baseline, len(document["findings"]), None, None, waived, lang))
 
@@ -288,7 +335,7 @@ def graph(
     try:
         corpus = load_corpus(paths)
     except FileNotFoundError as exc:
-        _fail(f"no such file or directory: {exc}")
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     _out(export(build_graph(corpus.departments, corpus.projects), fmt.value))
 
 
@@ -302,15 +349,16 @@ def explain(
     """Document a rule; with declarations, show every value it compared and each result."""
     compiled = _ruleset(ruleset, lang)
     try:
-        rule = compiled.rule(rule_id)
+        rule = compiled.rule(rule_id.strip().upper())  # ids are upper case; typed in any case
     except KeyError:
-        _fail(f"no rule {rule_id} in {compiled.name}; 'g60rules rules' lists them")
+        _fail((f"规则集 {compiled.name} 中没有规则 {rule_id}；g60rules rules 可列出全部规则",
+               f"no rule {rule_id} in {compiled.name}; 'g60rules rules' lists them"))
     _out(explain_rule(compiled, rule.id, lang.value))
     if paths:
         try:
             _out(explain_on(compiled, rule, paths, lang.value))
         except FileNotFoundError as exc:
-            _fail(f"no such file or directory: {exc}")
+            _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
 
 
 @app.command("impact")
@@ -363,7 +411,7 @@ def ruleset_lint(
     console = Console(highlight=False, soft_wrap=True)
     for file in files:
         if not file.is_file():
-            _fail(f"no such ruleset: {file}")
+            _fail((f"规则集文件不存在：{file}", f"no such ruleset: {file}"))
         problems = lint(file)
         for problem in problems:
             console.print(problem.text(lang.value), markup=False)
@@ -396,13 +444,19 @@ def ruleset_test(
                 failed += 1
                 file, line, _ = outcome.rule.example_at[outcome.index]
                 text = outcome.problem[1] if lang is Lang.en else outcome.problem[0]
-                console.print(f"FAIL {file}:{line}: {outcome.label}: {text}", markup=False)
+                console.print(f"{'FAIL' if lang is Lang.en else '不符'} {file}:{line}: {outcome.label}: {text}",
+                              markup=False)
         for rule in compiled.rules:
             if {e.expect for e in rule.examples} != {"pass", "fail"}:
                 uncovered.append(rule.id)
-                console.print(f"FAIL {target}: {rule.id}: needs a passing and a failing example", markup=False)
-    coverage = f", {len(uncovered)} rules without both kinds of example" if uncovered else ""
-    console.print(f"{total - failed} passed, {failed} failed{coverage}", markup=False)
+                console.print(f"FAIL {target}: {rule.id}: needs a passing and a failing example" if lang is Lang.en
+                              else f"不符 {target}: {rule.id}: 需要至少一个通过示例和一个失败示例", markup=False)
+    if lang is Lang.en:
+        coverage = f", {len(uncovered)} rules without both kinds of example" if uncovered else ""
+        console.print(f"{total - failed} passed, {failed} failed{coverage}", markup=False)
+    else:
+        coverage = f"，{len(uncovered)} 条规则缺少通过或失败示例" if uncovered else ""
+        console.print(f"通过 {total - failed} 个，不符 {failed} 个{coverage}", markup=False)
     raise typer.Exit(EXIT_FINDINGS if failed or uncovered else EXIT_CLEAN)
 
 

@@ -159,7 +159,7 @@ def test_table_overlap_and_uncovered_are_reported(tmp_path):
 # --- overlays, show, states -----------------------------------------------------------------------
 
 def test_songjiang_overlay_rule_tests_pass():
-    result = runner.invoke(app, ["ruleset", "test", str(SONGJIANG)])
+    result = runner.invoke(app, ["ruleset", "test", str(SONGJIANG), "--lang", "en"])
     assert result.exit_code == 0 and " 0 failed" in result.output
 
 
