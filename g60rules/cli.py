@@ -211,7 +211,7 @@ def check(
         known = read_baseline(baseline) if baseline else None
         waiver_file = waivers or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
         if waivers and not waivers.is_file():
-            raise GateError(f"no such waivers file: {waivers}")
+            raise GateError(f"no such waivers file: {waivers}", f"豁免文件不存在：{waivers}")
         loaded_waivers = read_waivers(waiver_file) if waiver_file else []
         changed = changed_files(changed_since, Path.cwd()) if changed_since else None
         result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed)
@@ -221,7 +221,7 @@ def check(
                    f"no such file or directory: {exc} (flags take no value: write --strict, not --strict {exc})"))
         _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except GateError as exc:
-        _fail(str(exc))
+        _fail((exc.zh, str(exc)))
     except EngineUnavailable as exc:
         _fail(exc.text(lang.value))
     outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths))
@@ -254,13 +254,13 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
     try:
         waiver_file = waivers or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
         if waivers and not waivers.is_file():
-            raise GateError(f"no such waivers file: {waivers}")
+            raise GateError(f"no such waivers file: {waivers}", f"豁免文件不存在：{waivers}")
         loaded_waivers = read_waivers(waiver_file) if waiver_file else []
         result = screen(paths, compiled, engine="reference")
     except FileNotFoundError as exc:
         _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except GateError as exc:
-        _fail(str(exc))
+        _fail((exc.zh, str(exc)))
     except EngineUnavailable as exc:
         _fail(exc.text(lang.value))
     outcome = apply_gate(result.findings, None, loaded_waivers, dt.date.today(), result.files)
@@ -307,7 +307,7 @@ def baseline_update(
     try:
         before = set(read_baseline(baseline))
     except GateError as exc:
-        _fail(str(exc))
+        _fail((exc.zh, str(exc)))
     document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
     added = [e for e in document["findings"] if e["fingerprint"] not in before]
     dropped = len(before - {e["fingerprint"] for e in document["findings"]})

@@ -44,7 +44,14 @@ WAIVERS_FILE = ".g60rules-waivers.yaml"
 
 
 class GateError(Exception):
-    """A baseline or waiver file that cannot be used, or a git ref that cannot be read."""
+    """A baseline or waiver file that cannot be used, or a git ref that cannot be read.
+
+    ``str(error)`` is English; ``zh`` the same in Chinese.
+    """
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.zh = zh or en
 
 
 # --- baseline ---------------------------------------------------------------------------------------
@@ -89,13 +96,14 @@ def read_baseline(path: Path) -> dict[str, dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise GateError(f"{path}: cannot read the baseline: {exc}") from None
+        raise GateError(f"{path}: cannot read the baseline: {exc}", f"{path}: 无法读取基线文件：{exc}") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):
-        raise GateError(f"{path}: not a g60rules baseline (version {BASELINE_VERSION})")
+        raise GateError(f"{path}: not a g60rules baseline (version {BASELINE_VERSION})",
+                        f"{path}: 不是 g60rules 基线文件（版本 {BASELINE_VERSION}）")
     entries = data["findings"]
     bad = next((i for i, e in enumerate(entries) if not (isinstance(e, dict) and isinstance(e.get("fingerprint"), str))), None)
     if bad is not None:
-        raise GateError(f"{path}: findings[{bad}] has no fingerprint")
+        raise GateError(f"{path}: findings[{bad}] has no fingerprint", f"{path}: findings[{bad}] 缺少 fingerprint")
     return {e["fingerprint"]: e for e in entries}
 
 
@@ -145,9 +153,9 @@ def read_waivers(path: Path) -> list[LoadedWaiver]:
             return []  # an empty waivers file waives nothing
         read = read_yaml(path, _Sink(strict=True))
     except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"{path}: cannot read the waivers file: {exc}") from None
+        raise GateError(f"{path}: cannot read the waivers file: {exc}", f"{path}: 无法读取豁免文件：{exc}") from None
     except RulesetError as exc:
-        raise GateError(exc.problem.text("en")) from None
+        raise GateError(exc.problem.text("en"), exc.problem.text("zh")) from None
     data, marks = read if read else ({}, {})
     if isinstance(data, dict) and data.get("waivers") is None and "waivers" in data:
         data = {**data, "waivers": []}
@@ -159,7 +167,8 @@ def read_waivers(path: Path) -> list[LoadedWaiver]:
         while loc and loc not in marks:
             loc = loc[:-1]
         line = marks.get(loc, (1, 1))[0]
-        raise GateError(f"{path}:{line}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        where = f"{path}:{line}: {'.'.join(map(str, err['loc']))}"
+        raise GateError(f"{where}: {err['msg']}", f"{where}：豁免条目无效（{err['msg']}）") from None
     return [LoadedWaiver(w, str(path), marks.get(("waivers", i), (1, 1))[0]) for i, w in enumerate(parsed.waivers)]
 
 
@@ -311,7 +320,7 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
         return done.stdout
 
     if not ref or ref.startswith("-"):
-        raise GateError(f"--changed-since: '{ref}' is not a git revision")
+        raise GateError(f"--changed-since: '{ref}' is not a git revision", f"--changed-since：“{ref}”不是 git 版本")
     top = Path(git("rev-parse", "--show-toplevel").strip())
     # -z: names as they are (no quoting of non-ASCII); --no-renames: a rename is its deletion and addition
     names = git("diff", "-z", "--name-only", "--no-renames", "--diff-filter=ACDMR", ref, "--", where=top).split("\0")

@@ -61,7 +61,9 @@ def test_a_waivers_file_with_a_tab_names_its_line(tmp_path, monkeypatch):
     Path("w.yaml").write_text(f"waivers:\n  - rule: G60-COMP-003\n\tfiles: p.yaml\n    expires: {dt.date.today()}\n",
                               encoding="utf-8")
     result = runner.invoke(app, ["check", "p.yaml", "--waivers", "w.yaml"])
-    assert result.exit_code == 2 and "w.yaml:3:1" in result.output and "tab" in result.output
+    assert result.exit_code == 2 and "w.yaml:3:1" in result.output and "制表符" in result.output
+    result = runner.invoke(app, ["check", "p.yaml", "--waivers", "w.yaml", "--lang", "en"])
+    assert result.exit_code == 2 and "w.yaml:3:1" in result.output and "indented with a tab" in result.output
 
 
 @settings(max_examples=60, deadline=None)
