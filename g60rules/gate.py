@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import fnmatch
 import hashlib
 import json
@@ -168,6 +169,11 @@ def read_waivers(path: Path) -> list[LoadedWaiver]:
             loc = loc[:-1]
         line = marks.get(loc, (1, 1))[0]
         where = f"{path}:{line}: {'.'.join(map(str, err['loc']))}"
+        known = Waiver.model_fields if len(err["loc"]) > 2 else WaiverFile.model_fields
+        close = difflib.get_close_matches(str(err["loc"][-1]), list(known), n=1, cutoff=0.6)
+        if err["type"] == "extra_forbidden" and close:
+            raise GateError(f"{where}: unknown key; did you mean '{close[0]}'?",
+                            f"{where}：未知字段；是否想写“{close[0]}”？") from None
         raise GateError(f"{where}: {err['msg']}", f"{where}：豁免条目无效（{err['msg']}）") from None
     return [LoadedWaiver(w, str(path), marks.get(("waivers", i), (1, 1))[0]) for i, w in enumerate(parsed.waivers)]
 

@@ -101,3 +101,12 @@ def test_a_mistyped_key_or_field_in_a_ruleset_names_the_one_meant(tmp_path):
                      encoding="utf-8")
     (problem,) = [p for p in lint(field) if p.code == "RS-FIELD"]
     assert "value.amount" in problem.hint_zh and "是否想写" in problem.hint_zh
+
+
+def test_a_mistyped_key_in_a_waivers_file_names_the_one_meant(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("p.yaml").write_text("类型: 项目\n项目名称: 甲\n", encoding="utf-8")
+    Path("w.yaml").write_text("waivers:\n  - rule: G60-COMP-003\n    files: p.yaml\n    reasn: 说明\n"
+                              "    approved_by: 张三\n    expires: 2099-01-01\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", "p.yaml", "--waivers", "w.yaml"])
+    assert result.exit_code == 2 and "w.yaml:4" in result.output and "是否想写“reason”" in result.output
