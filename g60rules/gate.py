@@ -163,7 +163,9 @@ def read_waivers(path: Path) -> list[LoadedWaiver]:
     try:
         parsed = WaiverFile.model_validate(data or {})
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # a mistyped key also makes the key meant "missing": report the typo, which explains both
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(err["loc"])
         while loc and loc not in marks:
             loc = loc[:-1]
@@ -174,7 +176,8 @@ def read_waivers(path: Path) -> list[LoadedWaiver]:
         if err["type"] == "extra_forbidden" and close:
             raise GateError(f"{where}: unknown key; did you mean '{close[0]}'?",
                             f"{where}：未知字段；是否想写“{close[0]}”？") from None
-        raise GateError(f"{where}: {err['msg']}", f"{where}：豁免条目无效（{err['msg']}）") from None
+        zh = "缺少必填字段" if err["type"] == "missing" else f"豁免条目无效（{err['msg']}）"
+        raise GateError(f"{where}: {err['msg']}", f"{where}：{zh}") from None
     return [LoadedWaiver(w, str(path), marks.get(("waivers", i), (1, 1))[0]) for i, w in enumerate(parsed.waivers)]
 
 
