@@ -25,7 +25,6 @@ from typer.core import TyperGroup
 
 from g60rules import __version__
 from g60rules.cli_text import HELP_OPTIONS, cli_lang, error_text, localise
-
 from g60rules.engines.durable import EngineUnavailable
 from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
@@ -170,6 +169,14 @@ def _render(fmt: str, result, compiled: CompiledRuleset, lang: Lang, verbose: bo
     return render(fmt, result, compiled, lang.value)
 
 
+def _waivers(path: Optional[Path]):
+    """The waivers of ``path``, else of WAIVERS_FILE when present. Raises GateError."""
+    if path is not None and not path.is_file():
+        raise GateError(f"no such waivers file: {path}", f"豁免文件不存在：{path}")
+    found = path or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
+    return read_waivers(found) if found else []
+
+
 def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
     out = []
     for spec in specs:
@@ -209,10 +216,7 @@ def check(
     compiled = _ruleset(ruleset, lang).active(today)
     try:
         known = read_baseline(baseline) if baseline else None
-        waiver_file = waivers or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
-        if waivers and not waivers.is_file():
-            raise GateError(f"no such waivers file: {waivers}", f"豁免文件不存在：{waivers}")
-        loaded_waivers = read_waivers(waiver_file) if waiver_file else []
+        loaded_waivers = _waivers(waivers)
         changed = changed_files(changed_since, Path.cwd()) if changed_since else None
         result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed)
     except FileNotFoundError as exc:
@@ -252,17 +256,12 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
     """
     compiled = _ruleset(ruleset, lang)
     try:
-        waiver_file = waivers or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
-        if waivers and not waivers.is_file():
-            raise GateError(f"no such waivers file: {waivers}", f"豁免文件不存在：{waivers}")
-        loaded_waivers = read_waivers(waiver_file) if waiver_file else []
+        loaded_waivers = _waivers(waivers)
         result = screen(paths, compiled, engine="reference")
     except FileNotFoundError as exc:
         _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except GateError as exc:
         _fail((exc.zh, str(exc)))
-    except EngineUnavailable as exc:
-        _fail(exc.text(lang.value))
     outcome = apply_gate(result.findings, None, loaded_waivers, dt.date.today(), result.files)
     notes = set(map(id, outcome.notes))
     kept = [f for f in outcome.findings if id(f) not in notes and f.state != "shadow"]
