@@ -77,3 +77,11 @@ def test_a_full_width_colon_anywhere_is_found_on_its_line(key, value, at):
     _, findings = load_text(text, "p.yaml")
     (syntax,) = [f for f in findings if f.rule_id == "G60-FILE-002"]
     assert syntax.line == index + 2 and "全角冒号" in syntax.message_zh
+
+
+def test_a_broken_baseline_names_its_line_and_column(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("p.yaml").write_text(GOOD, encoding="utf-8")
+    Path("b.json").write_text('{"tool": "g60rules",\n "version": 1\n "findings": []}\n', encoding="utf-8")
+    result = runner.invoke(app, ["check", "p.yaml", "--baseline", "b.json"])
+    assert result.exit_code == 2 and "b.json:3:2" in result.output and "不是有效的 JSON" in result.output
