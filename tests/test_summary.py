@@ -78,3 +78,13 @@ def test_a_cost_ceiling_compared_with_the_request_names_the_mixup(tmp_path):
     data = json.loads(runner.invoke(app, ["check", str(path), "-f", "json"]).stdout)
     (hit,) = [f for f in data["findings"] if f["rule_id"] == "G60-APP-001"]
     assert "疑似万元与元混用" in hit["message_zh"]
+
+
+def test_a_department_total_written_in_yuan_names_the_mixup(tmp_path):
+    shutil.copytree(ROOT / "declarations" / "g60-2024", tmp_path / "d")
+    dept = tmp_path / "d" / "department.yaml"
+    dept.write_text(dept.read_text(encoding="utf-8").replace("涉及项目预算资金: 503.50万元", "涉及项目预算资金: 503.50元"),
+                    encoding="utf-8")
+    data = json.loads(runner.invoke(app, ["check", str(tmp_path / "d"), "-f", "json"]).stdout)
+    (hit,) = [f for f in data["findings"] if f["file"].endswith("department.yaml") and f["field"] == "declared_total"]
+    assert "疑似万元与元混用" in hit["message_zh"]
