@@ -110,3 +110,28 @@ def test_a_mistyped_key_in_a_waivers_file_names_the_one_meant(tmp_path, monkeypa
                               "    approved_by: 张三\n    expires: 2099-01-01\n", encoding="utf-8")
     result = runner.invoke(app, ["check", "p.yaml", "--waivers", "w.yaml"])
     assert result.exit_code == 2 and "w.yaml:4" in result.output and "是否想写“reason”" in result.output
+
+
+@pytest.mark.parametrize("typo,field,value", [
+    ("值", "target_value", "≥3(篇)"), ("三级", "level3", "报告数量"),
+])
+def test_part_of_one_fields_name_is_read_as_that_field(typo, field, value):
+    text = ("类型: 项目\n绩效指标:\n  - {一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 报告数量, 指标值: \"≥3(篇)\"}\n"
+            .replace("三级指标" if field == "level3" else "指标值", typo, 1))
+    project, problems = load_text(text, "p.yaml")
+    (problem,) = problems
+    assert "已按该字段读取" in problem.message_zh
+    (row,) = project.indicators
+    assert (row.target_value.raw if field == "target_value" else row.level3) == value
+
+
+def test_a_name_holding_one_fields_label_is_read_as_that_field():
+    project, problems = load_text("类型: 项目\n项目名称（全称）: 甲\n", "p.yaml")
+    (problem,) = problems
+    assert project.name == "甲" and "已按该字段读取" in problem.message_zh
+
+
+def test_part_of_several_fields_names_is_only_suggested():
+    project, problems = load_text("类型: 项目\n项目资金:\n  总额: 5\n", "p.yaml")
+    (problem,) = problems
+    assert "已按该字段读取" not in problem.message_zh and project.funds.total is None

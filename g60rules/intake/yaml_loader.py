@@ -212,13 +212,20 @@ def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool
     """Fields a mistyped key may have meant, best first: (field key, whether it is a sure match).
 
     Compares with the English keys (case-insensitive) and the Chinese labels (difflib). A match is
-    sure when its ratio is at least :data:`SURE_MATCH` and no other field comes as close.
+    sure when its ratio is at least :data:`SURE_MATCH` and no other field comes as close, or when
+    the key is part of the names of one field only (值 → 指标值), or holds one field's name only
+    (项目名称（全称） → 项目名称).
     """
+    key = raw.lower()
     scores: dict[str, float] = {}
+    within: set[str] = set()
     for spec in specs:
-        for name in (spec.key, *spec.labels):
-            ratio = difflib.SequenceMatcher(None, raw.lower(), name.lower()).ratio()
-            scores[spec.key] = max(scores.get(spec.key, 0.0), ratio)
+        for name in (spec.key.lower(), *spec.labels):
+            scores[spec.key] = max(scores.get(spec.key, 0.0), difflib.SequenceMatcher(None, key, name).ratio())
+            if key and (key in name or name in key):
+                within.add(spec.key)
+    if len(within) == 1:
+        scores[next(iter(within))] = 1.0
     ranked = sorted((r, k) for k, r in scores.items() if r >= 0.5)[::-1][:3]
     sure = bool(ranked) and ranked[0][0] >= SURE_MATCH and (len(ranked) == 1 or ranked[1][0] < ranked[0][0])
     return [(k, sure and i == 0) for i, (_, k) in enumerate(ranked)]
