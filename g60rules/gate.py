@@ -13,7 +13,8 @@
   waiver that matched nothing, or whose path glob matches no file, is reported (G60-WAIVER-002). Inline, in a declaration file:
   ``# g60rules: waive RULE-ID -- reason`` on the finding's line or the line above it; an inline
   waiver without a reason is a finding (G60-WAIVER-003) and waives nothing.
-  Waived findings never enter a baseline (an expired waiver must bring its finding back).
+  Waived findings never enter a baseline, and a finding matched by an expired waiver is new even
+  when an older baseline holds it: an expired waiver brings its finding back.
 * **Changed files**: :func:`changed_files` lists the declarations changed since a git ref (deleted
   and renamed ones included); the caller screens those plus the department files that list them.
 """
@@ -248,9 +249,10 @@ def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], wai
     file, or when it matches no file of the tree at all (a typo would otherwise go unnoticed).
     """
     notes: list[Finding] = []
-    active = []
+    active, expired = [], []
     for w in waivers:
         if w.waiver.expires < today:
+            expired.append(w)
             notes.append(EXPIRED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files,
                                          expires=w.waiver.expires.isoformat(), by=w.waiver.approved_by))
         else:
@@ -277,7 +279,8 @@ def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], wai
                     w.used += 1
                     status, waiver, source = "waived", f"{w.waiver.reason} — {w.waiver.approved_by}, {w.file}:{w.line}", "file"
                     break
-        if status == "new" and baseline is not None and fp in baseline:
+        # a finding under an expired waiver fails again, even if an older baseline absorbed it
+        if status == "new" and baseline is not None and fp in baseline and not any(w.matches(f) for w in expired):
             status = "baselined"
         seen_prints.add(fp)
         out.append(replace(f, status=status, waiver=waiver, waiver_source=source))

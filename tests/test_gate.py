@@ -301,3 +301,12 @@ def test_a_waiver_whose_path_matches_no_file_is_reported(repo):
     _edit(P6, "项目性质: 其他经常性项目", "项目性质: 其他经常性项目 ")
     code, data = _check("--waivers", "w.yaml", "--changed-since", "HEAD")
     assert [f["line"] for f in data["findings"] if f["rule_id"] == "G60-WAIVER-002"] == [2]
+
+
+def test_an_expired_waiver_brings_back_a_finding_an_older_baseline_absorbed(repo):
+    # issue 10.1: baselines written before waived findings were left out may hold them
+    Path("w.yaml").write_text(_waiver("2020-01-01"), encoding="utf-8")
+    code, data = _check("--baseline", ".g60rules-baseline.json", "--waivers", "w.yaml")
+    assert code == 1 and ("G60-APP-001", P2, 1) in _new(data)
+    code, data = _check("--baseline", ".g60rules-baseline.json")
+    assert code == 0
