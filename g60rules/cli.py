@@ -206,7 +206,8 @@ def check(
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show the engine, its fallbacks and the rules run beside it."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Also show the engine, its fallbacks and the rules run beside it."),
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
     outputs = _outputs(output)
@@ -288,7 +289,8 @@ def baseline_create(
 ) -> None:
     """Write a baseline of the current findings (fingerprints, not line numbers); waived ones stay out."""
     if baseline.exists() and not force:
-        _fail((f"{baseline} 已存在；请用 baseline update，或加 --force 覆盖", f"{baseline} exists; use 'baseline update' or --force"))
+        _fail((f"{baseline} 已存在；请用 baseline update，或加 --force 覆盖",
+               f"{baseline} exists; use 'baseline update' or --force"))
     document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
     _out(_baseline_summary(baseline, len(document["findings"]), None, None, waived, lang))
 

@@ -10,7 +10,8 @@
 * **Waivers** in ``.g60rules-waivers.yaml``: rule, a path glob, optionally project / indicator /
   field, a required reason, who approved, an expiry date. Waived findings are counted and listed
   apart, never hidden. An expired waiver no longer applies and is reported (G60-WAIVER-001); a
-  waiver that matched nothing, or whose path glob matches no file, is reported (G60-WAIVER-002). Inline, in a declaration file:
+  waiver that matched nothing, or whose path glob matches no file, is reported (G60-WAIVER-002).
+  Inline, in a declaration file:
   ``# g60rules: waive RULE-ID -- reason`` on the finding's line or the line above it; an inline
   waiver without a reason is a finding (G60-WAIVER-003) and waives nothing.
   Waived findings never enter a baseline, and a finding matched by an expired waiver is new even

@@ -102,7 +102,8 @@ def _full_width_colon(line: str, number: int) -> YamlProblem | None:
     if column < 0 or ": " in code[:column] or code.lstrip().startswith(("#", '"', "'")):
         return None
     return YamlProblem(number, column + 1, f"第 {number} 行用了全角冒号“：”，请改为半角“:”（冒号后加一个空格）",
-                       f"line {number}, column {column + 1}: a full-width colon '：'; write ': ' (ASCII colon and a space)")
+                       f"line {number}, column {column + 1}: a full-width colon '：'; "
+                       "write ': ' (ASCII colon and a space)")
 
 
 def _no_space_after_colon(line: str, number: int) -> YamlProblem | None:
@@ -121,8 +122,8 @@ def _indentation(lines: list[str], index: int) -> YamlProblem | None:
     if index >= len(lines):
         return None
     own = len(lines[index]) - len(lines[index].lstrip(" "))
-    previous = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")),
-                    None)
+    previous = next((lines[i] for i in range(index - 1, -1, -1)
+                     if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
     if previous is None:
         return None
     before = len(previous) - len(previous.lstrip(" "))
@@ -131,4 +132,5 @@ def _indentation(lines: list[str], index: int) -> YamlProblem | None:
     number = index + 1
     return YamlProblem(number, own + 1,
                        f"第 {number} 行缩进 {own} 个空格，与上一行的 {before} 个不一致：同一层的字段要左对齐",
-                       f"line {number} is indented {own} spaces, the line before {before}: keys of one level must line up")
+                       f"line {number} is indented {own} spaces, the line before {before}: "
+                       "keys of one level must line up")

@@ -109,7 +109,8 @@ class _FileLoader:
                 key, label = close[0][0], self.label(close[0][0])
                 found[key] = value_node
                 source.field_lines[key] = value_node.start_mark.line + 1
-                hint = (f"是否想写“{label}”（{key}）？已按该字段读取，请改正", f"did you mean '{key}' ({label})? read as that field; please correct it")
+                hint = (f"是否想写“{label}”（{key}）？已按该字段读取，请改正",
+                        f"did you mean '{key}' ({label})? read as that field; please correct it")
             elif close:
                 names = [f"{self.label(k)}（{k}）" for k, _ in close]
                 hint = (f"是否想写“{'”或“'.join(names)}”？", f"did you mean {' or '.join(names)}?")

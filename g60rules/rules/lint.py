@@ -17,8 +17,8 @@ from itertools import combinations
 from pathlib import Path
 
 from g60rules import schema
-from g60rules.rules.compiler import (CompiledRule, CompiledRuleset, Problem, TableField, collect_problems, known_values_of,
-                                     make_problem)
+from g60rules.rules.compiler import (CompiledRule, CompiledRuleset, Problem, TableField, collect_problems,
+                                     known_values_of, make_problem)
 from g60rules.rules.conditions import And, Cmp, InSet, Node, Or, fields_of
 from g60rules.rules.examples import run_examples
 
