@@ -247,7 +247,8 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         problem = yaml_errors.explain(text, exc)
-        sink.add(make_problem("RS-YAML", file, (problem.line, problem.column), detail=problem.en, detail_zh=problem.zh))
+        sink.add(make_problem("RS-YAML", file, (problem.line, problem.column), detail=problem.en,
+                              detail_zh=problem.zh))
         return None
     if root is None:
         sink.add(make_problem("RS-EMPTY", file, (1, 1)))
