@@ -85,3 +85,28 @@ def test_a_broken_baseline_names_its_line_and_column(tmp_path, monkeypatch):
     Path("b.json").write_text('{"tool": "g60rules",\n "version": 1\n "findings": []}\n', encoding="utf-8")
     result = runner.invoke(app, ["check", "p.yaml", "--baseline", "b.json"])
     assert result.exit_code == 2 and "b.json:3:2" in result.output and "不是有效的 JSON" in result.output
+
+
+@pytest.mark.parametrize("text,line,zh", [
+    ("类型：项目\n项目名称：甲\n", 1, "第 1 行用了全角冒号"),
+    ("类型:项目\n项目名称:甲\n", 1, "第 1 行冒号后缺少空格"),
+    ("# 说明\n类型：项目\n", 2, "第 2 行用了全角冒号"),
+])
+def test_a_file_that_parses_as_one_string_names_the_colon(text, line, zh):
+    # every line "key：value" is valid YAML: one plain string, not a mapping
+    _, findings = load_text(text, "p.yaml")
+    (finding,) = findings
+    assert (finding.rule_id, finding.line) == ("G60-FILE-002", line) and zh in finding.message_zh
+
+
+def test_an_indicator_row_with_a_full_width_colon_names_it():
+    _, findings = load_text("类型: 项目\n项目名称: 甲\n绩效指标:\n  - 一级指标：产出指标\n", "p.yaml")
+    (finding,) = findings
+    assert finding.line == 4 and "全角冒号" in finding.message_zh and "full-width colon" in finding.message_en
+
+
+def test_a_ruleset_written_with_full_width_colons_names_the_first(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("# 规则\nruleset：t\nrules：[]\n", encoding="utf-8")
+    (problem,) = lint(path)
+    assert (problem.code, problem.line, problem.column) == ("RS-YAML", 2, 8) and "全角冒号" in problem.zh

@@ -10,7 +10,8 @@ and problem marks (and the three lines before the problem) for the usual causes,
 * a key followed by ``:`` without a space (``项目名称:甲``);
 * a line indented unlike its siblings;
 
-and otherwise translates the parser's own message. Shapes: :class:`YamlProblem` (1-based line and
+and otherwise translates the parser's own message. :func:`colon_slip` finds the first two causes in
+text that parsed as a plain string where a mapping was meant. Shapes: :class:`YamlProblem` (1-based line and
 column, Chinese and English text). Used by the declaration loader and by the reader of rulesets and waivers files.
 """
 
@@ -80,6 +81,19 @@ def explain(text: str, exc: yaml.YAMLError) -> YamlProblem:
     if problem.startswith("found unexpected end of stream") and context_mark is not None:
         line, column = context_mark.line + 1, context_mark.column + 1  # where the quote or bracket opened
     return YamlProblem(line, column, f"第 {line} 行第 {column} 列：{zh}", f"line {line}, column {column}: {en}")
+
+
+def colon_slip(text: str, first_line: int = 1) -> YamlProblem | None:
+    """A full-width colon or a colon without a space in ``text`` (its first line is ``first_line``).
+
+    For text that parsed, but as one plain scalar where a mapping was meant: ``类型：项目`` on every
+    line is valid YAML — a single string — so no syntax error points at the cause.
+    """
+    for index, line in enumerate(text.splitlines()):
+        found = _full_width_colon(line, first_line + index) or _no_space_after_colon(line, first_line + index)
+        if found:
+            return found
+    return None
 
 
 def _tab(line: str, number: int) -> YamlProblem | None:

@@ -83,7 +83,10 @@ class _FileLoader:
         source = Source(self.display, node.start_mark.line + 1)
         found: dict[str, yaml.Node] = {}
         if not isinstance(node, yaml.MappingNode):
-            self.add(fc.BAD_VALUE, source.line, key=where, value=_preview(node), reason=("应为映射", "expected a mapping"))
+            slip = yaml_errors.colon_slip(str(node.value), source.line) if isinstance(node, yaml.ScalarNode) else None
+            reason = ((f"应为映射；{slip.zh}", f"expected a mapping; {slip.en}") if slip
+                      else ("应为映射", "expected a mapping"))
+            self.add(fc.BAD_VALUE, source.line, key=where, value=_preview(node), reason=reason)
             return found, source
         by_label = {label: spec.key for spec in specs for label in (spec.key, *spec.labels)}
         first_line: dict[str, int] = {}
@@ -346,6 +349,10 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None
     loader = loader or _FileLoader(display)
     root = _compose(text, loader)
     if root is None:
+        return None, loader.findings
+    slip = yaml_errors.colon_slip(text) if isinstance(root, yaml.ScalarNode) else None
+    if slip is not None:  # "类型：项目" on every line reads as one string, not as a mapping
+        loader.add(fc.YAML_SYNTAX, slip.line, reason=(slip.zh, slip.en))
         return None, loader.findings
     kind = _kind_of(root, loader)
     obj: Project | Department | None = None

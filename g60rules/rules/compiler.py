@@ -253,6 +253,10 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
     if root is None:
         sink.add(make_problem("RS-EMPTY", file, (1, 1)))
         return None
+    slip = yaml_errors.colon_slip(text) if isinstance(root, yaml.ScalarNode) else None
+    if slip is not None:  # "ruleset：t" on every line reads as one string, not as a mapping
+        sink.add(make_problem("RS-YAML", file, (slip.line, slip.column), detail=slip.en, detail_zh=slip.zh))
+        return None
     marks: Marks = {}
     return _to_python(root, file, (), marks, sink), marks
 
