@@ -113,8 +113,8 @@ def _unknown_value(value: object, known: tuple[str, ...], name: str, where: tupl
         return None
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.4)
     return make_problem("RS-UNKNOWN-VALUE", file, pos, value=value, name=name, where=where[0], where_en=where[1],
-                        allowed="、".join(known), suggest=f"; did you mean '{close[0]}'?" if close else "",
-                        suggest_zh=f"；是否想写“{close[0]}”？" if close else "")
+                        allowed="、".join(known), suggest=f" (did you mean '{close[0]}'?)" if close else "",
+                        suggest_zh=f"（是否想写“{close[0]}”？）" if close else "")
 
 
 def value_problems(ruleset: CompiledRuleset) -> list[Problem]:
