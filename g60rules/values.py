@@ -104,6 +104,7 @@ from pydantic import BaseModel, ConfigDict
 __all__ = [
     "GLYPHS",
     "DatePrecision",
+    "MoneyCell",
     "Operator",
     "RenderStyle",
     "RowFamily",
@@ -113,6 +114,7 @@ __all__ = [
     "for_row",
     "format_yuan",
     "parse_money",
+    "parse_money_cell",
     "parse_target_value",
     "render_target_value",
     "unit_kind_of",
@@ -522,7 +524,7 @@ _MAX_WORD = 40
 # Words before a number that say how it is counted: 平均, 人均/户均/亩均 (per person …), 每亩 …
 _AVERAGE_WORDS = ("平均", "均")
 _PER_HEAD_RE = re.compile(rf"(?P<noun>[{_CJK}])均")
-_EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)(?=每|[0-9*(]|[{re.escape(''.join(_OP_CHARS))}]|"
+_EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)(?=每|[+-]?[0-9]|[*(]|[{re.escape(''.join(_OP_CHARS))}]|"
                       + "|".join(w for w, _ in _WORD_OPS) + ")")
 # Words after the unit that say the target is to be met, read as a note ("100%达标").
 _DONE_WORDS = ("达标", "完成", "到位", "合格", "达成", "覆盖", "全覆盖", "左右", "办结", "完工",
@@ -592,8 +594,9 @@ def _take_qualifier(s: str) -> tuple[str | None, list[str], str]:
                 break
         else:
             break
-    if rest == s or not rest or not (rest[0].isdigit() or rest[0] in _OP_CHARS or rest[0] == "*"
-                                     or _take_operator(rest)[0] is not None):
+    unsigned = rest[1:] if rest[:1] in ("-", "+") else rest
+    if rest == s or not unsigned or not (unsigned[0].isdigit() or rest[0] in _OP_CHARS
+                                         or rest[0] == "*" or _take_operator(rest)[0] is not None):
         return None, [], s
     return s[: len(s) - len(rest)], nouns, rest
 
@@ -1052,7 +1055,7 @@ def _parse_numeric(raw: str, s: str) -> TargetValue:
             return bad(ua.problem or ub.problem or "bad unit")
         if ua.op or ub.op or ua.note:
             return bad("unexpected word inside a range")
-        ub = _per_unit(ub, nouns)
+        ua, ub = _per_unit(ua, nouns), _per_unit(ub, nouns)
         # "10-20万人" and "1万-2万人": the scale written on the upper bound covers both.
         if ua.unit is not None and ua.unit in _SCALES and ub.scale == _SCALES[ua.unit]:
             ua = ub
@@ -1205,8 +1208,8 @@ def _render_date(when: datetime.date, style: RenderStyle,
         text = f"{y:04d}年"
     elif precision is DatePrecision.MONTH:
         fmt = style.date_format
-        if fmt == "dot" and single:
-            fmt = "cjk"
+        if (fmt == "dot" and single) or not _MIN_YEAR <= y <= _MAX_YEAR:
+            fmt = "cjk"  # "0005-12" would read as a range of numbers
         text = {
             "iso": f"{y:04d}-{m:02d}",
             "dot": f"{y:04d}.{m:02d}",
@@ -1318,11 +1321,25 @@ def render_target_value(v: TargetValue, style: RenderStyle) -> str:
 # --------------------------------------------------------------------------------------------
 
 _MONEY_RE = re.compile(rf"(?P<num>{_NUM})(?P<unit>.*)")
+# "500万元，其中上级资金220万元", "300万元;含结转50万": a note after a comma or semicolon.
+_MONEY_NOTE_WORDS = re.compile(r"其中|含|不含|包括|包含|另|注")
+_MONEY_NOTE_RE = re.compile(rf"(?P<head>.+?)[,;:](?P<note>(?:{_MONEY_NOTE_WORDS.pattern}).*)")
+
+
+@dataclass(frozen=True)
+class MoneyCell:
+    """A funds cell read: ``amount`` in 元 (exact Decimal; None for a blank cell) and the note
+    written after it ("其中上级资金220万元"), or None."""
+
+    amount: Decimal | None
+    note: str | None = None
 
 
 def parse_money(text: str | int | Decimal | None, default_unit: str = "元") -> Decimal | None:
     """Amount in 元 from a funds cell: "2, 000, 000. 00" → 2000000.00, "503.50万元" → 5035000.00,
-    "73.5万" → 735000.0, "1.2亿元" → 120000000.0, "¥1,000" → 1000.
+    "73.5万" → 735000.0, "1.2亿元" → 120000000.0, "¥1,000" → 1000; a note after the amount
+    ("500万元(其中上级资金220万元)", "300万元，含结转50万") is left out (:func:`parse_money_cell`
+    keeps it).
 
     Units: 元 千元 万元 百万元 千万元 亿元, and 万/亿 alone; a bare number (and any ``int`` or
     ``Decimal`` input) is in ``default_unit``.  Conversion is exact Decimal arithmetic.  Full-width
@@ -1332,22 +1349,62 @@ def parse_money(text: str | int | Decimal | None, default_unit: str = "元") -> 
     that is not an amount: "abc", "1e5", "12..3", "nan", an unknown unit, a float or bool, or an
     unknown ``default_unit``.
     """
+    return parse_money_cell(text, default_unit).amount
+
+
+def parse_money_cell(text: str | int | Decimal | None, default_unit: str = "元") -> MoneyCell:
+    """Like :func:`parse_money`, keeping a note written after the amount: a note in parentheses
+    ("500万元(其中上级资金220万元)" → 5000000 元, note "其中上级资金220万元"; the note starts with
+    其中/含/不含/包括/包含/另/注 or holds figures) or after a comma or semicolon that starts with one
+    of those words ("300万元，含结转50万").  A unit in parentheses ("503.50（万元）") is a unit, and
+    "5(美元)" is not an amount in 元.  Raises ValueError like parse_money; the
+    note never rescues an amount that cannot be read."""
     factor = _MONEY_FACTORS_LOOSE.get(default_unit)
     if factor is None:
         raise ValueError(f"unknown money unit {default_unit!r}")
     if text is None:
-        return None
+        return MoneyCell(None)
     if isinstance(text, bool) or not isinstance(text, (str, int, Decimal)):
         raise ValueError(f"not an amount: {type(text).__name__} (pass text, int or Decimal)")
     if isinstance(text, int):
-        return _exact_mul(Decimal(text), factor)
+        return MoneyCell(_exact_mul(Decimal(text), factor))
     if isinstance(text, Decimal):
         if not text.is_finite():
             raise ValueError("not a finite amount")
-        return _exact_mul(text, factor)
+        return MoneyCell(_exact_mul(text, factor))
     s = _unwrap(_normalise(text))
     if not s:
-        return None
+        return MoneyCell(None)
+    try:
+        return MoneyCell(_money_amount(s, factor, text))
+    except ValueError:
+        head, note = _money_note(s)
+        if note is None:
+            raise
+        return MoneyCell(_money_amount(head, factor, text), note)
+
+
+def _money_note(s: str) -> tuple[str, str | None]:
+    """(amount text, note) for a funds cell with a note; (s, None) when there is none."""
+    m = _MONEY_NOTE_RE.fullmatch(s)
+    if m is not None:
+        return m["head"], m["note"]
+    if s.endswith(")"):
+        depth = 0
+        for i in range(len(s) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(s[i], 0)
+            if depth == 0:
+                note = s[i + 1:-1]
+                # a note says what the amount holds ("其中…", "含…", or figures): "5(美元)" is
+                # another currency, never 5 元
+                if i > 0 and any(_is_cjk(ch) for ch in note) and (
+                        _MONEY_NOTE_WORDS.match(note) or any(ch.isdigit() for ch in note)):
+                    return s[:i], note
+                break
+    return s, None
+
+
+def _money_amount(s: str, factor: Decimal, text: str) -> Decimal:
     s = s.removeprefix("¥")
     m = _MONEY_RE.fullmatch(s)
     if m is None:

@@ -22,6 +22,7 @@ from g60rules.values import (
     for_row,
     format_yuan,
     parse_money,
+    parse_money_cell,
     parse_target_value,
     render_target_value,
 )
@@ -885,6 +886,8 @@ TOKENS = [
     "%", "％", "‰", "(", ")", "（", "）", "元", "万元", "亿元", "万", "/", "个", "篇", "次", "人次",
     "天", "工作日", "年", "月", "日", "底", "前", "内", "以上", "以内", "完成", "提高", "*", "X",
     "x", "×", "e", "E", "+", " ", "\u3000", "\t", "2024", "12", "31", "nan", "inf", "不低于", "号",
+    "》", "《", "〉", "〈", "≯", "≮", "【", "】", "百分比", "万人", "万亩", "亿", "每", "均", "平均", "人均",
+    "全年", "到位", "底", "新增", "上年", "达标", "亩", "平方米", "生", "·", "--", ".07", "45657", "控制在",
 ]
 token_text = st.lists(st.sampled_from(TOKENS), max_size=12).map("".join)
 any_text = st.one_of(st.text(), st.text(alphabet=st.characters(codec="utf-8")), token_text)
@@ -909,6 +912,119 @@ def test_parse_never_raises(text: str) -> None:
 
 def test_parse_lone_surrogate() -> None:
     assert parse_target_value("\ud800≥5").raw == "\ud800≥5"
+
+
+# Round trips for what issue 8 added: scaled and aliased units, qualifiers, notes, the operator
+# left unwritten, dates at month/year precision, date ranges, deadlines without a year.
+
+# (unit, unit_written, scale of the written amount, qualifier)
+WRITTEN_UNITS = [
+    ("人", "万人", 10_000, None), ("亩", "万亩", 10_000, None), ("平方米", "万平方米", 10_000, None),
+    ("人次", "亿人次", 100_000_000, None), ("%", "百分比", 1, None), ("平方米", "㎡", 1, None),
+    ("元/亩", "元", 1, "每亩"), ("元/生/年", "元", 1, "平均每生每年"), ("元/人", "元", 1, "人均"),
+    ("万元/场", "万元", 1, "每场"), ("次/年", "次", 1, "每年"), ("天", None, 1, "平均"),
+    ("%", None, 1, None), ("元/人/年", None, 1, None), ("人/次", None, 1, None), ("篇", None, 1, None),
+    ("元/月", None, 1, None), ("个", None, 1, "均"),
+]
+NOTES = [None, "上年90%", "新增", "含税", "2024:90%", "其中省级1个"]
+
+
+@st.composite
+def written_values(draw) -> TargetValue:
+    unit, written, scale, qualifier = draw(st.sampled_from(WRITTEN_UNITS))
+    implied = draw(st.booleans())
+    op = Operator.EQ if implied else draw(st.sampled_from(Operator))
+    note = draw(st.sampled_from(NOTES))
+    if draw(st.booleans()):
+        low, high = draw(amounts), draw(amounts)
+        return TargetValue(raw="", kind=R, amount=low * scale, upper=high * scale, unit=unit,
+                           unit_written=written, qualifier=qualifier, note=note)
+    return TargetValue(raw="", kind=Q, op=op, op_implied=implied, amount=draw(amounts) * scale,
+                       unit=unit, unit_written=written, qualifier=qualifier, note=note)
+
+
+@FAST
+@given(v=written_values(), style=styles)
+def test_written_forms_round_trip(v: TargetValue, style: RenderStyle) -> None:
+    text = render_target_value(v, style)
+    back = parse_target_value(text)
+    implied = v.op_implied or (style.omit_eq and v.op is Operator.EQ)
+    assert back == v.model_copy(update={"raw": text, "op_implied": implied}), (text, back)
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1))
+
+
+@st.composite
+def dated(draw, *, end: bool) -> tuple[datetime.date, DatePrecision]:
+    when = draw(st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9998, 12, 31)))
+    precision = draw(st.sampled_from(DatePrecision))
+    if precision is MONTH:
+        return (_month_end(when.year, when.month) if end else when.replace(day=1)), precision
+    if precision is YEAR:
+        return (datetime.date(when.year, 12, 31) if end else datetime.date(when.year, 1, 1)), precision
+    return when, precision
+
+
+@FAST
+@given(when=dated(end=True), op=st.sampled_from(Operator), implied=st.booleans(),
+       note=st.sampled_from(NOTES), style=styles)
+def test_dates_with_precision_round_trip(when: tuple[datetime.date, DatePrecision], op: Operator,
+                                         implied: bool, note: str | None, style: RenderStyle) -> None:
+    date, precision = when
+    if implied:
+        op = Operator.EQ if precision is DAY else Operator.LE
+    v = TargetValue(raw="", kind=DT, op=op, op_implied=implied, date=date, date_precision=precision,
+                    note=note)
+    text = render_target_value(v, style)
+    assert parse_target_value(text) == v.model_copy(update={"raw": text}), text
+
+
+@FAST
+@given(start=dated(end=False), end=dated(end=True), note=st.sampled_from(NOTES), style=styles)
+def test_date_ranges_round_trip(start: tuple[datetime.date, DatePrecision],
+                                end: tuple[datetime.date, DatePrecision], note: str | None,
+                                style: RenderStyle) -> None:
+    v = TargetValue(raw="", kind=DR, date=start[0], date_precision=start[1], date_end=end[0],
+                    date_end_precision=end[1], note=note)
+    text = render_target_value(v, style)
+    assert parse_target_value(text) == v.model_copy(update={"raw": text}), text
+
+
+@pytest.mark.parametrize(("word", "op"), [("12月底前", LE), ("年底前", LE), ("12月31日", None),
+                                          ("6月30日前完成", LE), ("12月底到位", LE)])
+def test_yearless_dates_round_trip(word: str, op: Operator | None) -> None:
+    v = TargetValue(raw="", kind=YL, op=op, word=word, problem="date without a year")
+    text = render_target_value(v, RenderStyle())
+    assert parse_target_value(text) == v.model_copy(update={"raw": text})
+
+
+@FAST
+@given(serial=st.integers(min_value=10_000, max_value=99_999),
+       op=st.sampled_from(Operator), implied=st.booleans(), style=styles)
+def test_excel_serial_round_trips_on_a_time_row(serial: int, op: Operator, implied: bool,
+                                                style: RenderStyle) -> None:
+    op = Operator.EQ if implied else op
+    v = TargetValue(raw="", kind=DT, op=op, op_implied=implied,
+                    date=datetime.date(1899, 12, 30) + datetime.timedelta(days=serial),
+                    date_precision=DAY, date_serial=serial)
+    text = render_target_value(v, style)
+    back = parse_target_value(text, RowFamily.TIMELINESS)
+    assert back == v.model_copy(update={"raw": text, "op_implied": implied or (
+        style.omit_eq and op is Operator.EQ)}), text
+
+
+@FAST
+@given(op=st.sampled_from(Operator), amount=amounts, unit=st.sampled_from(["万", "亿", "万/个"]),
+       style=styles)
+def test_cost_row_wan_round_trips(op: Operator, amount: Decimal, unit: str, style: RenderStyle) -> None:
+    money = unit.replace("万", "万元").replace("亿", "亿元")
+    v = TargetValue(raw="", kind=Q, op=op, amount=amount, unit=money, unit_written=unit,
+                    unit_from_row=True)
+    text = render_target_value(v, style)
+    back = parse_target_value(text, RowFamily.COST)
+    assert back == v.model_copy(update={"raw": text, "op_implied": style.omit_eq and op is Operator.EQ})
 
 
 # --------------------------------------------------------------------------------------------
@@ -938,6 +1054,29 @@ def test_parse_money(text: str, default: str, yuan: str) -> None:
     result = parse_money(text, default_unit=default)
     assert result == D(yuan)
     assert isinstance(result, Decimal)
+
+
+@pytest.mark.parametrize(("text", "yuan", "note"), [
+    ("500万元(其中上级资金220万元)", "5000000", "其中上级资金220万元"),
+    ("300万元（含结转50万）", "3000000", "含结转50万"),
+    ("300万元，含结转50万", "3000000", "含结转50万"),
+    ("1,250.5元;其中省级500元", "1250.5", "其中省级500元"),
+    ("80万元(2024年追加)", "800000", "2024年追加"),
+    ("200(含税)", "200", "含税"),
+    ("503.50（万元）", "5035000.00", None),
+    ("42", "42", None),
+])
+def test_parse_money_with_a_note(text: str, yuan: str, note: str | None) -> None:
+    cell = parse_money_cell(text)
+    assert (cell.amount, cell.note) == (D(yuan), note)
+    assert parse_money(text) == D(yuan)
+
+
+@pytest.mark.parametrize("bad", ["5(美元)", "500万元(上年结转)", "abc(其中1元)", "(其中5元)", "1,00(其中1元)",
+                                 "1e5(其中1元)", "500万元(其中"])
+def test_parse_money_note_never_rescues_a_bad_amount(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_money_cell(bad)
 
 
 def test_parse_money_keeps_scale() -> None:
