@@ -81,7 +81,7 @@ Parsing rules (``parse_target_value`` never raises):
 
 **The row decides** what the text alone cannot (:func:`for_row`, called by the graph with the
 row's canonical level codes): on a cost row a bare 万/亿 is 万元/亿元 (``unit_from_row``); on a
-time row a bare five-digit whole number is an Excel day number (``date_serial``), "2024.12" a month
+time row a bare whole number 32874–73050 is an Excel day number (``date_serial``), "2024.12" a month
 and "2024-2026" a range of years.  Other rows are never guessed.
 
 ``parse_money`` reads funds amounts in 元 with the same number grammar (see its docstring).
@@ -560,6 +560,10 @@ _DATE_RANGE_RE = re.compile(
 _WHOLE_YEAR_RE = re.compile(r"(?P<y>[0-9]{4})年(?:全年|全年度|度全年)" + _DONE_TAIL)
 _MIN_YEAR, _MAX_YEAR = 1900, 2199
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel day 1 is 1900-01-01 (after its 1900 leap bug)
+# Day numbers read as dates on a time row: 1990-01-01 … 2099-12-31 (32874 … 73050); "12000" on a
+# time row is not a plausible deadline and stays a number.
+_SERIAL_RANGE = ((datetime.date(1990, 1, 1) - _EXCEL_EPOCH).days,
+                 (datetime.date(2099, 12, 31) - _EXCEL_EPOCH).days)
 
 
 def _take_operator(s: str) -> tuple[Operator | None, str]:
@@ -723,9 +727,10 @@ def for_row(value: TargetValue, row: RowFamily | None) -> TargetValue:
 
     * COST row (canonical level1 ``cost``): a bare 万/亿 ("≤60万", "≤**万", "5万/个") is 万元/亿元,
       with ``unit_from_row`` set and the written unit kept in ``unit_written``.
-    * TIMELINESS row (canonical level2 ``timeliness``): a bare whole number of five digits is an
-      Excel day number ("45657" → 2024-12-31, ``date_serial`` = 45657); "2024.12" (year, dot,
-      two-digit month) is that month; "2024-2025" without a unit is a range of years.
+    * TIMELINESS row (canonical level2 ``timeliness``): a bare whole number between 32874 and 73050
+      is an Excel day number (1990-01-01 … 2099-12-31; "45657" → 2024-12-31, ``date_serial`` =
+      45657); "2024.12" (year, dot, two-digit month) is that month; "2024-2025" without a unit is
+      a range of years.
     """
     if row is RowFamily.COST:
         return _on_cost_row(value)
@@ -754,7 +759,7 @@ def _on_time_row(value: TargetValue) -> TargetValue:
         return value
     if value.kind is ValueKind.QUANTITATIVE and value.unit_written is None:
         sign, digits, exponent = amount.as_tuple()
-        if not sign and exponent == 0 and len(digits) == 5:
+        if not sign and exponent == 0 and _SERIAL_RANGE[0] <= amount <= _SERIAL_RANGE[1]:
             when = _EXCEL_EPOCH + datetime.timedelta(days=int(amount))
             return value.model_copy(update={
                 "kind": ValueKind.DATE, "amount": None, "date": when,
