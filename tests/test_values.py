@@ -897,9 +897,9 @@ any_text = st.one_of(st.text(), st.text(alphabet=st.characters(codec="utf-8")), 
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=any_text)
-def test_parse_never_raises(text: str) -> None:
-    v = parse_target_value(text)
+@given(text=any_text, row=st.sampled_from([None, *RowFamily]))
+def test_parse_never_raises(text: str, row: RowFamily | None) -> None:
+    v = parse_target_value(text, row)
     assert isinstance(v, TargetValue)
     assert v.raw == text
     assert not (v.problem or "").startswith("internal error"), (text, v.problem)
@@ -911,6 +911,22 @@ def test_parse_never_raises(text: str) -> None:
         assert v.amount is not None and v.upper is not None
     # every parsed value can be written back out without error
     render_target_value(v, RenderStyle())
+
+
+READ_TEXTS = sorted({case[0] for table in (
+    QUANTITATIVE_CASES, RANGE_CASES, DATE_CASES, PLACEHOLDER_CASES, LOOKALIKE_CASES, NOTE_CASES,
+    SCALED_CASES, QUALIFIER_CASES, COMPOUND_CASES, MASKED_CASES, DATE_RANGE_CASES) for case in table}
+    | set(QUALITATIVE_WORDS))
+
+
+@FAST
+@given(text=st.sampled_from(READ_TEXTS), style=styles, row=st.sampled_from([None, *RowFamily]))
+def test_what_was_read_is_written_back_the_same(text: str, style: RenderStyle, row: RowFamily | None) -> None:
+    v = parse_target_value(text, row)
+    written = render_target_value(v, style)
+    back = parse_target_value(written, row)
+    implied = v.op_implied or (style.omit_eq and v.op is Operator.EQ and v.kind is Q)
+    assert back == v.model_copy(update={"raw": written, "problem": back.problem, "op_implied": implied}), written
 
 
 def test_parse_lone_surrogate() -> None:
