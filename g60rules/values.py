@@ -46,8 +46,8 @@ Parsing rules (``parse_target_value`` never raises):
    每X ("每亩", "每生每年") — are kept in ``qualifier``; the nouns of 每X / X均 go under a plain
    money or count unit ("每亩300元" → 300 元/亩, "平均每生每年3300元" → 3300 元/生/年).  A note in
    parentheses after the value ("≥95%(上年90%)", "≥60%(新增)") and a word after the unit that says
-   the target is met ("100%达标", "5个工作日完成", and any word after %) are kept in ``note``; the
-   target is the part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit:
+   the target is met ("100%达标", "5个工作日完成", and any word after %) and a note after a comma
+   ("≥95%，上年90%") are kept in ``note``; the target is the part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit:
    UNPARSEABLE.
 6. **Ranges** "80%-90%", "80-90(%)", "80~90%", "80至90%", "80到90%", "80—90%" → RANGE with
    ``amount`` = lower and ``upper`` = upper bound, ``op`` None.  Bounds are never swapped.  Both
@@ -826,20 +826,29 @@ _NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE, ValueKi
                 ValueKind.YEARLESS_DATE, ValueKind.PLACEHOLDER)
 
 
+# "≥95%，上年90%": a note after a comma, semicolon or colon that starts with a CJK letter (a comma
+# before digits is a thousands separator).
+_COMMA_NOTE_RE = re.compile(rf"(?P<head>.+?)[,;:](?P<note>[{_CJK}].*)")
+
+
 def _split_note(raw: str, s: str) -> TargetValue | None:
-    """A value followed by a note in parentheses ("≥95%(上年90%)", "≥60%(新增)"): the value with
-    ``note`` set; None when the text is not of that shape.  A note that is only a unit ("≥5(%)(元)")
+    """A value followed by a note in parentheses or after a comma ("≥95%(上年90%)", "≥60%(新增)",
+    "≥95%，上年90%"): the value with ``note`` set; None when the text is not of that shape.  A note that is only a unit ("≥5(%)(元)")
     is a second unit, not a note."""
-    if not s.endswith(")"):
-        return None
-    depth = 0
-    for i in range(len(s) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(s[i], 0)
-        if depth == 0:
-            break
+    comma = _COMMA_NOTE_RE.fullmatch(s)
+    if comma is not None:
+        head, note = comma["head"], comma["note"]
+    elif s.endswith(")"):
+        depth = 0
+        for i in range(len(s) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(s[i], 0)
+            if depth == 0:
+                break
+        else:
+            return None
+        head, note = s[:i], s[i + 1:-1]
     else:
         return None
-    head, note = s[:i], s[i + 1:-1]
     if not head or not note or len(note) > _MAX_NOTE or _known_unit(note) is not None:
         return None
     value = _parse_text(raw, head)
