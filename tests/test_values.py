@@ -31,6 +31,7 @@ D = Decimal
 Q, R, DT = ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE
 DR, YL, PH = ValueKind.DATE_RANGE, ValueKind.YEARLESS_DATE, ValueKind.PLACEHOLDER
 DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
+QUARTER, HALF = DatePrecision.QUARTER, DatePrecision.HALF_YEAR
 GE, LE, EQ, GT, LT = Operator.GE, Operator.LE, Operator.EQ, Operator.GT, Operator.LT
 
 # (text, kind, op, amount, unit)
@@ -651,10 +652,27 @@ def test_operator_written_or_implied(text: str, op: Operator, implied: bool) -> 
     ("2024-06-30", EQ, datetime.date(2024, 6, 30), DAY),
     ("2025年12月底到位", LE, datetime.date(2025, 12, 31), MONTH),
     ("2025年6月30日前完成", LE, datetime.date(2025, 6, 30), DAY),
+    ("2024年第四季度", LE, datetime.date(2024, 12, 31), QUARTER),
+    ("2025年二季度前", LE, datetime.date(2025, 6, 30), QUARTER),
+    ("2023年第1季度末", LE, datetime.date(2023, 3, 31), QUARTER),
+    ("2026Q3", LE, datetime.date(2026, 9, 30), QUARTER),
+    ("2025年上半年", LE, datetime.date(2025, 6, 30), HALF),
+    ("2024年下半年完成", LE, datetime.date(2024, 12, 31), HALF),
+    ("截至2025年12月31日", LE, datetime.date(2025, 12, 31), DAY),
+    ("截止2024年底", LE, datetime.date(2024, 12, 31), YEAR),
+    ("于2025年6月底前完成", LE, datetime.date(2025, 6, 30), MONTH),
+    ("在2025年9月", LE, datetime.date(2025, 9, 30), MONTH),
 ])
 def test_date_precision(text: str, op: Operator, date: datetime.date, precision: DatePrecision) -> None:
     v = parse_target_value(text)
     assert (v.kind, v.op, v.date, v.date_precision) == (DT, op, date, precision), v.problem
+
+
+def test_by_makes_a_written_deadline() -> None:
+    v = parse_target_value("截至2025年12月31日")
+    assert (v.op, v.op_implied) == (LE, False)
+    assert parse_target_value("在2025年9月").op_implied is True
+    assert parse_target_value("截至100人").kind is ValueKind.UNPARSEABLE
 
 
 @pytest.mark.parametrize("text", ["2025-13", "2000-5000", "1-12", "1000-12"])
@@ -979,9 +997,13 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 
 @st.composite
-def dated(draw, *, end: bool) -> tuple[datetime.date, DatePrecision]:
+def dated(draw, *, end: bool, single: bool = False) -> tuple[datetime.date, DatePrecision]:
     when = draw(st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9998, 12, 31)))
-    precision = draw(st.sampled_from(DatePrecision))
+    precision = draw(st.sampled_from([DAY, MONTH, YEAR, *([QUARTER, HALF] if single else [])]))
+    if precision is QUARTER:
+        return _month_end(when.year, (when.month + 2) // 3 * 3), precision
+    if precision is HALF:
+        return _month_end(when.year, 6 if when.month <= 6 else 12), precision
     if precision is MONTH:
         return (_month_end(when.year, when.month) if end else when.replace(day=1)), precision
     if precision is YEAR:
@@ -990,7 +1012,7 @@ def dated(draw, *, end: bool) -> tuple[datetime.date, DatePrecision]:
 
 
 @FAST
-@given(when=dated(end=True), op=st.sampled_from(Operator), implied=st.booleans(),
+@given(when=dated(end=True, single=True), op=st.sampled_from(Operator), implied=st.booleans(),
        note=st.sampled_from(NOTES), style=styles)
 def test_dates_with_precision_round_trip(when: tuple[datetime.date, DatePrecision], op: Operator,
                                          implied: bool, note: str | None, style: RenderStyle) -> None:
