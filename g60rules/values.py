@@ -1024,7 +1024,7 @@ def _parse_wordy(raw: str, s: str) -> TargetValue:
     ph, tail = m["ph"], m["tail"]
     unit = _per_unit(_parse_unit(tail), nouns)
     known_unit = unit.unit is not None and unit_kind_of(unit.unit) is not UnitKind.OTHER
-    if unit.problem is None and unit.op is None:
+    if unit.problem is None:
         if ph:
             return placeholder(op, unit, f"placeholder {ph!r} instead of a number")
         if op is not None and (not tail or known_unit or tail.startswith("(")):

@@ -616,6 +616,13 @@ def test_masked_digits_and_lone_units_are_placeholders(text: str, op: Operator |
     assert v.amount is None and v.problem
 
 
+@pytest.mark.parametrize(("text", "op", "unit"), [("月内", None, "月"), ("＞工作日内", GT, "工作日"),
+                                               ("≤**天内", LE, "天")])
+def test_unit_with_nei_and_no_number_stays_a_placeholder(text: str, op: Operator | None, unit: str) -> None:
+    v = parse_target_value(text)
+    assert (v.kind, v.op, v.unit) == (PH, op, unit)
+
+
 def test_masked_problem_names_the_mask() -> None:
     assert parse_target_value("≤***000元").problem == "masked digits '***000' instead of a number"
 
