@@ -381,11 +381,12 @@ class TargetValue(BaseModel):
     @property
     def unit_noun(self) -> str | None:
         """What one unit of the value counts, for pairing unit costs with quantities: "个" for
-        "元/个" and for "个", "生" for "元/生/年", "亩" for "元/亩" and for "亩"; None for "元/月"
-        (per period only), percentages, durations, money and other units."""
+        "元/个" and for "个", "生" for "元/生/年", "亩" for "元/亩" and for "亩", "月" for "元/月"
+        (per period only: see :attr:`unit_period`); None for percentages, durations, money,
+        count-per-unit and other units."""
         kind = self.unit_kind
         if kind is UnitKind.MONEY_PER_UNIT:
-            return self.unit_per
+            return self.unit_per or self.unit_period
         if kind in (UnitKind.COUNT, UnitKind.LENGTH):
             return self.unit
         return None

@@ -570,7 +570,8 @@ COMPOUND_CASES = [
     ("≤780元/生/年", UnitKind.MONEY_PER_UNIT, "生", "年", "生", "780"),
     ("≤50元/人·年", UnitKind.MONEY_PER_UNIT, "人", "年", "人", "50"),
     ("≤1.5万元/户/年", UnitKind.MONEY_PER_UNIT, "户", "年", "户", "15000"),
-    ("≤40万元/月", UnitKind.MONEY_PER_UNIT, None, "月", None, "400000"),
+    ("≤40万元/月", UnitKind.MONEY_PER_UNIT, None, "月", "月", "400000"),
+    ("≤50000(元/月)", UnitKind.MONEY_PER_UNIT, None, "月", "月", "50000"),
     ("≤475元/亩", UnitKind.MONEY_PER_UNIT, "亩", None, "亩", "475"),  # c24
     ("≤3000元/平方米", UnitKind.MONEY_PER_UNIT, "平方米", None, "平方米", "3000"),
     ("≤300元/米", UnitKind.MONEY_PER_UNIT, "米", None, "米", "300"),
