@@ -862,6 +862,7 @@ amounts = st.one_of(
 )
 
 FAST = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -948,7 +949,7 @@ READ_TEXTS = sorted({case[0] for table in (
     | set(QUALITATIVE_WORDS))
 
 
-@FAST
+@QUICK
 @given(text=st.sampled_from(READ_TEXTS), style=styles, row=st.sampled_from([None, *RowFamily]))
 def test_what_was_read_is_written_back_the_same(text: str, style: RenderStyle, row: RowFamily | None) -> None:
     v = parse_target_value(text, row)
@@ -991,7 +992,7 @@ def written_values(draw) -> TargetValue:
                        unit=unit, unit_written=written, qualifier=qualifier, note=note)
 
 
-@FAST
+@QUICK
 @given(v=written_values(), style=styles)
 def test_written_forms_round_trip(v: TargetValue, style: RenderStyle) -> None:
     text = render_target_value(v, style)
@@ -1019,7 +1020,7 @@ def dated(draw, *, end: bool, single: bool = False) -> tuple[datetime.date, Date
     return when, precision
 
 
-@FAST
+@QUICK
 @given(when=dated(end=True, single=True), op=st.sampled_from(Operator), implied=st.booleans(),
        note=st.sampled_from(NOTES), style=styles)
 def test_dates_with_precision_round_trip(when: tuple[datetime.date, DatePrecision], op: Operator,
@@ -1033,7 +1034,7 @@ def test_dates_with_precision_round_trip(when: tuple[datetime.date, DatePrecisio
     assert parse_target_value(text) == v.model_copy(update={"raw": text}), text
 
 
-@FAST
+@QUICK
 @given(start=dated(end=False), end=dated(end=True), note=st.sampled_from(NOTES), style=styles)
 def test_date_ranges_round_trip(start: tuple[datetime.date, DatePrecision],
                                 end: tuple[datetime.date, DatePrecision], note: str | None,
@@ -1052,7 +1053,7 @@ def test_yearless_dates_round_trip(word: str, op: Operator | None) -> None:
     assert parse_target_value(text) == v.model_copy(update={"raw": text})
 
 
-@FAST
+@QUICK
 @given(serial=st.integers(min_value=32_874, max_value=73_050),
        op=st.sampled_from(Operator), implied=st.booleans(), style=styles)
 def test_excel_serial_round_trips_on_a_time_row(serial: int, op: Operator, implied: bool,
@@ -1067,7 +1068,7 @@ def test_excel_serial_round_trips_on_a_time_row(serial: int, op: Operator, impli
         style.omit_eq and op is Operator.EQ)}), text
 
 
-@FAST
+@QUICK
 @given(op=st.sampled_from(Operator), amount=amounts, unit=st.sampled_from(["万", "亿", "万/个"]),
        style=styles)
 def test_cost_row_wan_round_trips(op: Operator, amount: Decimal, unit: str, style: RenderStyle) -> None:
