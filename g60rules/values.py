@@ -43,7 +43,8 @@ Parsing rules (``parse_target_value`` never raises):
    row is a cost row (:func:`for_row`).  Any other unit made of CJK letters (at most 8) is kept as
    written with UnitKind.OTHER.
 5. **Qualifiers and notes.**  Words before the number — 平均, 均, X均 (人均 户均 亩均 生均 …),
-   每X ("每亩", "每生每年") — are kept in ``qualifier``; the nouns of 每X / X均 go under a plain
+   每X ("每亩", "每生每年"), and 约 大约 约为 累计 合计 共计 总计 全年 达到 (which write no
+   operator: "达到95%" is EQ with ``op_implied``) — are kept in ``qualifier``; the nouns of 每X / X均 go under a plain
    money or count unit ("每亩300元" → 300 元/亩, "平均每生每年3300元" → 3300 元/生/年).  A note in
    parentheses after the value ("≥95%(上年90%)", "≥60%(新增)") and a word after the unit that says
    the target is met ("100%达标", "5个工作日完成", and any word after %) and a note after a comma
@@ -532,8 +533,9 @@ _QUAL_PUNCT = "、,;:·《》〈〉“”‘’\"'()!"
 _QUAL_RE = re.compile(rf"[{_CJK}{re.escape(_QUAL_PUNCT)}]+")
 _MAX_WORD = 40
 
-# Words before a number that say how it is counted: 平均, 人均/户均/亩均 (per person …), 每亩 …
-_AVERAGE_WORDS = ("平均", "均")
+# Words before a number that say how it is counted: 平均, 人均/户均/亩均 (per person …), 每亩 …,
+# and words that add nothing to the comparison (约, 累计, 达到 …: the operator stays unwritten).
+_LEAD_WORDS = ("平均", "均", "大约", "约为", "约", "累计", "合计", "共计", "总计", "全年", "达到")
 _PER_HEAD_RE = re.compile(rf"(?P<noun>[{_CJK}])均")
 _EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)(?=每|[+-]?[0-9]|[*(《〈]|[{re.escape(''.join(_OP_CHARS))}]|"
                       + "|".join(w for w, _ in _WORD_OPS) + ")")
@@ -611,7 +613,7 @@ def _take_qualifier(s: str) -> tuple[str | None, list[str], str]:
             nouns.append(m["noun"])
             rest = rest[m.end():]
             continue
-        for word in _AVERAGE_WORDS:
+        for word in _LEAD_WORDS:
             if rest.startswith(word):
                 rest = rest[len(word):]
                 break
