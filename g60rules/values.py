@@ -62,8 +62,8 @@ Parsing rules (``parse_target_value`` never raises):
    → HALF_YEAR; each is the last day of its period, op LE.  截至/截止 before a date make it a
    deadline (LE, written); 于/在 before a date are read past.  A trailing 完成 到位 完工
    竣工 办结 结束 验收 is allowed.  **Date ranges** "2020年1月--2020年11月", "2021年1月-12月",
-   "2023.07-2024.01" (two month digits), "2022年1月1日至2022年6月30日", "2019年—2021年" and
-   "2021年全年" → DATE_RANGE: ``date`` is the first day of the start, ``date_end`` the last day of
+   "2023.07-2024.01" (two month digits), "2022年1月1日至2022年6月30日", "2024年1-12月",
+   "2019年—2021年", "2024-2025年", "2021年全年" and "2021年度" → DATE_RANGE: ``date`` is the first day of the start, ``date_end`` the last day of
    the end, each with its precision.  Dates without a year ("12月底前", "12月底到位", "12月31日",
    "年底前") → YEARLESS_DATE with ``word`` and ``problem`` "date without a year" (op LE when a
    deadline word or 底/末 says so): the year is never guessed, and never read as 12 months.
@@ -575,10 +575,15 @@ _YEARLESS_RE = re.compile(
 _BOUND = (r"(?P<{p}y>[0-9]{{4}})(?:(?P<{p}sep>[-./])(?P<{p}m>[0-9]{{1,2}})(?:(?P={p}sep)(?P<{p}d>[0-9]{{1,2}}))?"
           r"|年(?:(?P<{p}m2>[0-9]{{1,2}})月(?:(?P<{p}d2>[0-9]{{1,2}})[日号]?|底|末|份)?)?)")
 _YEARLESS_END = r"(?P<ym>[0-9]{1,2})月(?:(?P<yd>[0-9]{1,2})[日号]?|底|末|份)?"
+_SPAN_SEP = r"(?:-{1,2}|~|至|到|—{1,2}|–|―)"
 _DATE_RANGE_RE = re.compile(
-    _BOUND.format(p="s") + rf"(?:-{{1,2}}|~|至|到|—{{1,2}}|–|―)(?:{_BOUND.format(p='e')}|{_YEARLESS_END})"
+    _BOUND.format(p="s") + rf"{_SPAN_SEP}(?:{_BOUND.format(p='e')}|{_YEARLESS_END})"
     + _DONE_TAIL)
-_WHOLE_YEAR_RE = re.compile(r"(?P<y>[0-9]{4})年(?:全年|全年度|度全年)" + _DONE_TAIL)
+_WHOLE_YEAR_RE = re.compile(r"(?P<y>[0-9]{4})年(?:全年|全年度|度全年|度)" + _DONE_TAIL)
+# "2024年1-12月", "2024年3至6月份": months of one year; "2024-2025年": years.
+_MONTH_SPAN_RE = re.compile(rf"(?P<y>[0-9]{{4}})年(?P<a>[0-9]{{1,2}}){_SPAN_SEP}(?P<b>[0-9]{{1,2}})月份?"
+                            + _DONE_TAIL)
+_YEAR_SPAN_RE = re.compile(rf"(?P<a>[0-9]{{4}}){_SPAN_SEP}(?P<b>[0-9]{{4}})年度?" + _DONE_TAIL)
 _MIN_YEAR, _MAX_YEAR = 1900, 2199
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel day 1 is 1900-01-01 (after its 1900 leap bug)
 # Day numbers read as dates on a time row: 1990-01-01 … 2099-12-31 (32874 … 73050); "12000" on a
@@ -980,6 +985,21 @@ def _parse_date_range(raw: str, s: str) -> TargetValue | None:
         return TargetValue(raw=raw, kind=ValueKind.DATE_RANGE,
                            date=datetime.date(year, 1, 1), date_precision=DatePrecision.YEAR,
                            date_end=datetime.date(year, 12, 31),
+                           date_end_precision=DatePrecision.YEAR)
+    span = _MONTH_SPAN_RE.fullmatch(s)
+    if span is not None:
+        start = _bound(span["y"], span["a"], None, end=False)
+        end = _bound(span["y"], span["b"], None, end=True)
+        if isinstance(start, str) or isinstance(end, str):
+            return TargetValue(raw=raw, kind=ValueKind.UNPARSEABLE,
+                               problem=start if isinstance(start, str) else str(end))
+        return TargetValue(raw=raw, kind=ValueKind.DATE_RANGE, date=start[0], date_precision=start[1],
+                           date_end=end[0], date_end_precision=end[1])
+    span = _YEAR_SPAN_RE.fullmatch(s)
+    if span is not None and all(_MIN_YEAR <= int(span[k]) <= _MAX_YEAR for k in ("a", "b")):
+        return TargetValue(raw=raw, kind=ValueKind.DATE_RANGE,
+                           date=datetime.date(int(span["a"]), 1, 1), date_precision=DatePrecision.YEAR,
+                           date_end=datetime.date(int(span["b"]), 12, 31),
                            date_end_precision=DatePrecision.YEAR)
     m = _DATE_RANGE_RE.fullmatch(s)
     if m is None:

@@ -706,6 +706,11 @@ DATE_RANGE_CASES = [
     ("2024年3月~2024年9月", datetime.date(2024, 3, 1), MONTH, datetime.date(2024, 9, 30), MONTH),
     ("2024年2月-2024年2月", datetime.date(2024, 2, 1), MONTH, datetime.date(2024, 2, 29), MONTH),
     ("2022年3月至6月", datetime.date(2022, 3, 1), MONTH, datetime.date(2022, 6, 30), MONTH),
+    ("2024年1-12月", datetime.date(2024, 1, 1), MONTH, datetime.date(2024, 12, 31), MONTH),
+    ("2023年3至6月份", datetime.date(2023, 3, 1), MONTH, datetime.date(2023, 6, 30), MONTH),
+    ("2024年1月1日-12月31日", datetime.date(2024, 1, 1), DAY, datetime.date(2024, 12, 31), DAY),
+    ("2024-2025年", datetime.date(2024, 1, 1), YEAR, datetime.date(2025, 12, 31), YEAR),
+    ("2022年度", datetime.date(2022, 1, 1), YEAR, datetime.date(2022, 12, 31), YEAR),
 ]
 
 
@@ -715,6 +720,12 @@ def test_date_ranges(text: str, start: datetime.date, sp: DatePrecision, end: da
     v = parse_target_value(text)
     assert v.kind is DR, v.problem
     assert (v.date, v.date_precision, v.date_end, v.date_end_precision, v.op) == (start, sp, end, ep, None)
+
+
+def test_spans_of_small_numbers_stay_ranges() -> None:
+    v = parse_target_value("3-5年")
+    assert (v.kind, v.amount, v.upper, v.unit) == (R, D(3), D(5), "年")
+    assert parse_target_value("2024年1-13月").kind is ValueKind.UNPARSEABLE
 
 
 def test_date_range_errors() -> None:
