@@ -911,13 +911,15 @@ def _parse_date(raw: str, s: str) -> TargetValue | None:
     if m is None:
         y = _YEARLESS_RE.fullmatch(rest)
         if y is not None:
-            deadline = y["s1"] or y["s2"] or y["s3"] or "底" in rest or "末" in rest
-            if deadline and op not in (None, Operator.LE, Operator.LT):
+            written = y["s1"] or y["s2"] or y["s3"]
+            if written and op not in (None, Operator.LE, Operator.LT):
                 return TargetValue(raw=raw, kind=ValueKind.UNPARSEABLE,
                                    problem="operator contradicts the deadline word")
+            # 前 writes the deadline; 月底/年末 alone imply it, as in "2024年12月底"
+            implied = op is None and not written and ("底" in rest or "末" in rest)
             return TargetValue(raw=raw, kind=ValueKind.YEARLESS_DATE,
-                               op=op or (Operator.LE if deadline else None), word=s,
-                               problem="date without a year")
+                               op=op or (Operator.LE if written or implied else None),
+                               op_implied=implied, word=s, problem="date without a year")
         return None
     year = int(m["y"])
     default, precision = Operator.EQ, DatePrecision.DAY

@@ -734,6 +734,11 @@ def test_date_range_errors() -> None:
     assert parse_target_value("2023.7-2024.1").kind is R  # one month digit: numbers, not months
 
 
+def test_yearless_deadline_operator_written_or_implied() -> None:
+    assert parse_target_value("12月底到位").op_implied is True  # like "2024年12月底"
+    assert parse_target_value("12月底前").op_implied is False
+
+
 @pytest.mark.parametrize(("text", "op"), [
     ("12月底到位", LE),
     ("12月底前", LE),
@@ -1061,10 +1066,11 @@ def test_date_ranges_round_trip(start: tuple[datetime.date, DatePrecision],
     assert parse_target_value(text) == v.model_copy(update={"raw": text}), text
 
 
-@pytest.mark.parametrize(("word", "op"), [("12月底前", LE), ("年底前", LE), ("12月31日", None),
-                                          ("6月30日前完成", LE), ("12月底到位", LE)])
-def test_yearless_dates_round_trip(word: str, op: Operator | None) -> None:
-    v = TargetValue(raw="", kind=YL, op=op, word=word, problem="date without a year")
+@pytest.mark.parametrize(("word", "op", "implied"), [
+    ("12月底前", LE, False), ("年底前", LE, False), ("12月31日", None, False),
+    ("6月30日前完成", LE, False), ("12月底到位", LE, True), ("年末", LE, True)])
+def test_yearless_dates_round_trip(word: str, op: Operator | None, implied: bool) -> None:
+    v = TargetValue(raw="", kind=YL, op=op, op_implied=implied, word=word, problem="date without a year")
     text = render_target_value(v, RenderStyle())
     assert parse_target_value(text) == v.model_copy(update={"raw": text})
 
