@@ -44,12 +44,12 @@ Parsing rules (``parse_target_value`` never raises):
    written with UnitKind.OTHER.
 5. **Qualifiers and notes.**  Words before the number — 平均, 均, X均 (人均 户均 亩均 生均 …),
    每X ("每亩", "每生每年"), and 约 大约 约为 累计 合计 共计 总计 全年 达到 (which write no
-   operator: "达到95%" is EQ with ``op_implied``) — are kept in ``qualifier``; the nouns of 每X / X均 go under a plain
-   money or count unit ("每亩300元" → 300 元/亩, "平均每生每年3300元" → 3300 元/生/年).  A note in
-   parentheses after the value ("≥95%(上年90%)", "≥60%(新增)") and a word after the unit that says
-   the target is met ("100%达标", "5个工作日完成", and any word after %) and a note after a comma
-   ("≥95%，上年90%") are kept in ``note``; the target is the part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit:
-   UNPARSEABLE.
+   operator: "达到95%" is EQ with ``op_implied``) — are kept in ``qualifier``; the nouns of
+   每X / X均 go under a plain money or count unit ("每亩300元" → 300 元/亩, "平均每生每年3300元"
+   → 3300 元/生/年).  A note in parentheses after the value ("≥95%(上年90%)", "≥60%(新增)"), a
+   note after a comma ("≥95%，上年90%") and a word after the unit that says the target is met
+   ("100%达标", "5个工作日完成", and any word after %) are kept in ``note``; the target is the
+   part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit: UNPARSEABLE.
 6. **Ranges** "80%-90%", "80-90(%)", "80~90%", "80至90%", "80到90%", "80—90%" → RANGE with
    ``amount`` = lower and ``upper`` = upper bound, ``op`` None.  Bounds are never swapped.  Both
    bounds may carry a unit; if they differ the value is UNPARSEABLE ("10-20万人": the scale on the
@@ -63,10 +63,11 @@ Parsing rules (``parse_target_value`` never raises):
    deadline (LE, written); 于/在 before a date are read past.  A trailing 完成 到位 完工
    竣工 办结 结束 验收 is allowed.  **Date ranges** "2020年1月--2020年11月", "2021年1月-12月",
    "2023.07-2024.01" (two month digits), "2022年1月1日至2022年6月30日", "2024年1-12月",
-   "2019年—2021年", "2024-2025年", "2021年全年" and "2021年度" → DATE_RANGE: ``date`` is the first day of the start, ``date_end`` the last day of
-   the end, each with its precision.  Dates without a year ("12月底前", "12月底到位", "12月31日",
-   "年底前") → YEARLESS_DATE with ``word`` and ``problem`` "date without a year" (op LE when a
-   deadline word or 底/末 says so): the year is never guessed, and never read as 12 months.
+   "2019年—2021年", "2024-2025年", "2021年全年" and "2021年度" → DATE_RANGE: ``date`` is the
+   first day of the start, ``date_end`` the last day of the end, each with its precision.
+   Dates without a year ("12月底前", "12月底到位", "12月31日", "年底前") → YEARLESS_DATE with
+   ``word`` and ``problem`` "date without a year" (op LE when a deadline word or 底/末 says so,
+   implied for 底/末 alone): the year is never guessed, and never read as 12 months.
    Impossible calendar dates ("2024-02-30") are UNPARSEABLE.  "12月" alone is 12 months, and
    "2024.12" is a number (on a time row, a month: :func:`for_row`).
 8. **Placeholders**: a value with no digit but a placeholder token (``*``, ``**``, ``X``, ``XX``,
@@ -537,7 +538,8 @@ _MAX_WORD = 40
 # and words that add nothing to the comparison (约, 累计, 达到 …: the operator stays unwritten).
 _LEAD_WORDS = ("平均", "均", "大约", "约为", "约", "累计", "合计", "共计", "总计", "全年", "达到")
 _PER_HEAD_RE = re.compile(rf"(?P<noun>[{_CJK}])均")
-_EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)(?=每|[+-]?[0-9]|[*(《〈]|[{re.escape(''.join(_OP_CHARS))}]|"
+_EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)"
+                      rf"(?=每|[+-]?[0-9]|[*(《〈]|[{re.escape(''.join(_OP_CHARS))}]|"
                       + "|".join(w for w, _ in _WORD_OPS) + ")")
 # Words after the unit that say the target is to be met, read as a note ("100%达标").
 _DONE_WORDS = ("达标", "完成", "到位", "合格", "达成", "覆盖", "全覆盖", "左右", "办结", "完工",
@@ -572,7 +574,8 @@ _YEARLESS_RE = re.compile(
 )
 # One end of a date range ("2020年1月", "2023.07", "2021-03-31", "2021年"); the end may leave out
 # the year ("2021年1月-12月").
-_BOUND = (r"(?P<{p}y>[0-9]{{4}})(?:(?P<{p}sep>[-./])(?P<{p}m>[0-9]{{1,2}})(?:(?P={p}sep)(?P<{p}d>[0-9]{{1,2}}))?"
+_BOUND = (r"(?P<{p}y>[0-9]{{4}})"
+          r"(?:(?P<{p}sep>[-./])(?P<{p}m>[0-9]{{1,2}})(?:(?P={p}sep)(?P<{p}d>[0-9]{{1,2}}))?"
           r"|年(?:(?P<{p}m2>[0-9]{{1,2}})月(?:(?P<{p}d2>[0-9]{{1,2}})[日号]?|底|末|份)?)?)")
 _YEARLESS_END = r"(?P<ym>[0-9]{1,2})月(?:(?P<yd>[0-9]{1,2})[日号]?|底|末|份)?"
 _SPAN_SEP = r"(?:-{1,2}|~|至|到|—{1,2}|–|―)"
@@ -859,8 +862,8 @@ _COMMA_NOTE_RE = re.compile(rf"(?P<head>.+?)[,;:](?P<note>[{_CJK}].*)")
 
 def _split_note(raw: str, s: str) -> TargetValue | None:
     """A value followed by a note in parentheses or after a comma ("≥95%(上年90%)", "≥60%(新增)",
-    "≥95%，上年90%"): the value with ``note`` set; None when the text is not of that shape.  A note that is only a unit ("≥5(%)(元)")
-    is a second unit, not a note."""
+    "≥95%，上年90%"): the value with ``note`` set; None when the text is not of that shape.  A
+    note that is only a unit ("≥5(%)(元)") is a second unit, not a note."""
     comma = _COMMA_NOTE_RE.fullmatch(s)
     if comma is not None:
         head, note = comma["head"], comma["note"]
@@ -939,11 +942,12 @@ def _parse_date(raw: str, s: str) -> TargetValue | None:
             day = calendar.monthrange(year, month)[1] if 1 <= month <= 12 and year >= 1 else 0
             default, precision = Operator.LE, DatePrecision.MONTH
     elif m["q"] or m["q2"]:
-        month, default, precision = _QUARTERS[m["q"] or m["q2"]] * 3, Operator.LE, DatePrecision.QUARTER
+        month = _QUARTERS[m["q"] or m["q2"]] * 3
         day = calendar.monthrange(year, month)[1] if year >= 1 else 0
+        default, precision = Operator.LE, DatePrecision.QUARTER
     elif m["half"]:
-        month, default, precision = (6 if m["half"] == "上" else 12), Operator.LE, DatePrecision.HALF_YEAR
-        day = 30 if month == 6 else 31
+        month, day = (6, 30) if m["half"] == "上" else (12, 31)
+        default, precision = Operator.LE, DatePrecision.HALF_YEAR
     else:
         month, day, default, precision = 12, 31, Operator.LE, DatePrecision.YEAR
     if m["suffix"]:
@@ -1128,7 +1132,8 @@ def _parse_numeric(raw: str, s: str) -> TargetValue:
         # "10-20万人" and "1万-2万人": the scale written on the upper bound covers both.
         if ua.unit is not None and ua.unit in _SCALES and ub.scale == _SCALES[ua.unit]:
             ua = ub
-        if ua.unit is not None and ub.unit is not None and (ua.unit, ua.written) != (ub.unit, ub.written):
+        if ua.unit is not None and ub.unit is not None and (
+                (ua.unit, ua.written) != (ub.unit, ub.written)):
             return bad(f"range bounds have different units {ua.unit!r} and {ub.unit!r}")
         if ub.scale is not None:
             low, high = _scale_up(low, ub.scale), _scale_up(high, ub.scale)
