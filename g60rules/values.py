@@ -50,6 +50,9 @@ Parsing rules (``parse_target_value`` never raises):
    note after a comma ("≥95%，上年90%") and a word after the unit that says the target is met
    ("100%达标", "5个工作日完成", and any word after %) are kept in ``note``; the target is the
    part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit: UNPARSEABLE.
+   A number after a word of change — 增长 增加 提高 提升 上升 (``change`` "up") or 下降 降低 减少
+   压缩 缩短 ("down"), after 同比 环比 较上年 比上年 较去年 较基期 年均 平均 — is a CHANGE, not a
+   level: "同比增长10%" is never read as a rate of 10 %.
 6. **Ranges** "80%-90%", "80-90(%)", "80~90%", "80至90%", "80到90%", "80—90%" → RANGE with
    ``amount`` = lower and ``upper`` = upper bound, ``op`` None.  Bounds are never swapped.  Both
    bounds may carry a unit; if they differ the value is UNPARSEABLE ("10-20万人": the scale on the
@@ -129,6 +132,7 @@ class ValueKind(StrEnum):
     """What a 指标值 turned out to be."""
 
     QUANTITATIVE = "quantitative"
+    CHANGE = "change"
     RANGE = "range"
     DATE = "date"
     DATE_RANGE = "date_range"
@@ -329,6 +333,9 @@ class TargetValue(BaseModel):
     Which fields are set depends on ``kind``:
 
     * QUANTITATIVE: ``op``, ``amount``, ``unit`` (None when the number had no unit);
+    * CHANGE: a change, not a level ("同比增长10%", "较上年提高2个百分点", "下降≥5%"): ``op``,
+      ``amount``, ``unit`` as for QUANTITATIVE, ``change`` "up" or "down", and the words in
+      ``qualifier``;
     * RANGE: ``amount`` (lower bound), ``upper``, ``unit``; ``op`` is None;
     * DATE: ``op``, ``date`` and ``date_precision`` (a deadline "≤2024-12-31" has op LE; a month
       "2024年12月" is its last day with precision MONTH); ``date_serial`` when the date was an
@@ -372,6 +379,7 @@ class TargetValue(BaseModel):
     date_serial: int | None = None
     word: str | None = None
     qualifier: str | None = None
+    change: Literal["up", "down"] | None = None
     note: str | None = None
     problem: str | None = None
 
@@ -545,6 +553,11 @@ _EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)"
 _DONE_WORDS = ("达标", "完成", "到位", "合格", "达成", "覆盖", "全覆盖", "左右", "办结", "完工",
                "竣工", "发放到位", "验收")
 _MAX_NOTE = 60
+# A change rather than a level: "同比增长10%", "较上年提高2个百分点", "年均下降≥5%".
+_CHANGE_RE = re.compile(
+    r"(?P<words>(?:同比|环比|较上年|比上年|较上一年|较去年|比去年|较基期|年均|平均)*"
+    r"(?P<verb>增长|增加|提高|提升|上升|下降|降低|减少|压缩|缩短))(?P<rest>.+)")
+_CHANGE_UP = frozenset({"增长", "增加", "提高", "提升", "上升"})
 
 _DONE_TAIL = r"(?P<done>完成|到位|完工|竣工|办结|结束|验收)?"
 _DATE_TAIL = r"(?P<suffix>前|之前|以前|内|之内|以内)?" + _DONE_TAIL
@@ -770,7 +783,8 @@ def for_row(value: TargetValue, row: RowFamily | None) -> TargetValue:
 
 def _on_cost_row(value: TargetValue) -> TargetValue:
     unit = value.unit
-    if value.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.PLACEHOLDER) or not unit:
+    if value.kind not in (ValueKind.QUANTITATIVE, ValueKind.CHANGE, ValueKind.RANGE,
+                          ValueKind.PLACEHOLDER) or not unit:
         return value
     head, sep, rest = unit.partition("/")
     if head not in ("万", "亿"):
@@ -851,7 +865,7 @@ def _parse(raw: str) -> TargetValue:
     return value
 
 
-_NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE, ValueKind.DATE_RANGE,
+_NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.CHANGE, ValueKind.RANGE, ValueKind.DATE, ValueKind.DATE_RANGE,
                 ValueKind.YEARLESS_DATE, ValueKind.PLACEHOLDER)
 
 
@@ -1085,6 +1099,13 @@ def _parse_numeric(raw: str, s: str) -> TargetValue:
     def bad(problem: str) -> TargetValue:
         return TargetValue(raw=raw, kind=ValueKind.UNPARSEABLE, problem=problem)
 
+    change = _CHANGE_RE.fullmatch(s)
+    if change is not None:
+        level = _parse_numeric(raw, change["rest"])
+        if level.kind is ValueKind.QUANTITATIVE and level.qualifier is None:
+            return level.model_copy(update={
+                "kind": ValueKind.CHANGE, "qualifier": change["words"],
+                "change": "up" if change["verb"] in _CHANGE_UP else "down"})
     qualifier, nouns, body = _take_qualifier(s)
     op, rest = _take_operator(body)
     if qualifier is None and op is not None:
@@ -1339,9 +1360,9 @@ def render_target_value(v: TargetValue, style: RenderStyle) -> str:
     """
     kind = v.kind
     qualifier, note = v.qualifier or "", _render_note(v.note, style)
-    if kind is ValueKind.QUANTITATIVE:
+    if kind in (ValueKind.QUANTITATIVE, ValueKind.CHANGE):
         if v.amount is None:
-            raise ValueError("a QUANTITATIVE value needs an amount")
+            raise ValueError(f"a {kind.name} value needs an amount")
         amount, unit = _written(v, v.amount)
         return (qualifier + _render_op(v, style) + _render_number(amount, style)
                 + _render_unit(unit, style) + note)

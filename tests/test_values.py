@@ -569,6 +569,35 @@ def test_qualifier_amount_yuan() -> None:
     assert parse_target_value("每场≤2万元").amount_yuan == D(20000)
 
 
+# A change, not a level (text, op, implied, amount, unit, qualifier, change)
+CHANGE_CASES = [
+    ("同比增长10%", EQ, True, "10", "%", "同比增长", "up"),
+    ("下降5%", EQ, True, "5", "%", "下降", "down"),
+    ("较上年提高2个百分点", EQ, True, "2", "个百分点", "较上年提高", "up"),
+    ("年均增长5%", EQ, True, "5", "%", "年均增长", "up"),
+    ("提高≥3%", GE, False, "3", "%", "提高", "up"),
+    ("减少不少于10户", GE, False, "10", "户", "减少", "down"),
+    ("增长10%以上", GE, False, "10", "%", "增长", "up"),
+    ("环比降低1.5万人次", EQ, True, "15000", "人次", "环比降低", "down"),
+]
+
+
+@pytest.mark.parametrize(("text", "op", "implied", "amount", "unit", "qualifier", "change"), CHANGE_CASES)
+def test_a_change_is_not_a_level(text: str, op: Operator, implied: bool, amount: str, unit: str,
+                                 qualifier: str, change: str) -> None:
+    v = parse_target_value(text)
+    assert (v.kind, v.op, v.op_implied, v.amount, v.unit, v.qualifier, v.change) == (
+        ValueKind.CHANGE, op, implied, D(amount), unit, qualifier, change), v.problem
+
+
+def test_change_words_without_a_number_stay_words() -> None:
+    assert parse_target_value("增长").kind is ValueKind.QUALITATIVE
+    assert parse_target_value("逐步提高").kind is ValueKind.QUALITATIVE
+    v = parse_target_value("增长5%(上年3%)")
+    assert (v.kind, v.note) == (ValueKind.CHANGE, "上年3%")
+    assert parse_target_value("降低5万", RowFamily.COST).amount_yuan == D(50000)
+
+
 # Compound per-unit units (text, kind, per, period, noun, yuan)
 COMPOUND_CASES = [
     ("≤300元/人/年", UnitKind.MONEY_PER_UNIT, "人", "年", "人", "300"),  # c06
@@ -966,6 +995,7 @@ def test_parse_never_raises(text: str, row: RowFamily | None) -> None:
 
 READ_TEXTS = sorted({case[0] for table in (
     QUANTITATIVE_CASES, RANGE_CASES, DATE_CASES, PLACEHOLDER_CASES, LOOKALIKE_CASES, NOTE_CASES,
+    CHANGE_CASES,
     SCALED_CASES, QUALIFIER_CASES, COMPOUND_CASES, MASKED_CASES, DATE_RANGE_CASES) for case in table}
     | set(QUALITATIVE_WORDS))
 
