@@ -10,11 +10,12 @@ project → funds (``funded_by``), project → indicator (``has_indicator``), co
 Every node carries ``node_type``, ``file``, ``line`` and its normalised values under the field paths
 the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in 元 as Decimal, dates as
 :class:`datetime.date` (plan dates as :class:`~g60rules.dates.DateBound`: a month or a year as the span
-it names). An indicator's 指标值 is read for its row (:func:`row_family`): a bare 万 on a cost row
-is 万元, an Excel day number on a time row is a date. The project's form picks its
-:class:`~g60rules.layouts.Layout` from the ruleset: each cell of a project, its funds and its rows gets ``cell.<key>`` = filled / empty / unreadable / absent (not
-on this form), ``funds.budget`` is the layout's amount, and category labels are read into canonical
-codes through the ruleset's category table. Roll-ups are computed on the graph and stored on the nodes:
+it names). An indicator's 指标值 is read for its row (:func:`row_family`): a bare 万 on a cost row is
+万元, an Excel day number on a time row is a date. The project's form picks its
+:class:`~g60rules.layouts.Layout` from the ruleset: each cell of a project, its funds and its rows
+gets ``cell.<key>`` = filled / empty / unreadable / absent (not on this form), ``funds.budget`` is the
+layout's amount, and category labels are read into canonical codes through the ruleset's category
+table. Roll-ups are computed on the graph and stored on the nodes:
 
 * department: ``rollup.project_count``, ``rollup.annual_request_sum`` (元) and
   ``rollup.total_gap`` = declared total − that sum (元) — CATALOGUE §2, department level;
