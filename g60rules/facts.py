@@ -197,7 +197,8 @@ class FactBuilder:
         department = dept_attrs.get("name")
         extra = {f"department.{k}": (dept_attrs[k], schema.PROJECT[f"department.{k}"])
                  for k in schema.DEPARTMENT if not k.startswith("rollup.") and k in dept_attrs}
-        line_of = _liner(source, attrs, {"budget_gap": "budget_arrangement"})
+        line_of = _liner(source, attrs, {"budget_gap": "budget_arrangement", "target.": "annual_target",
+                                          "plan.": "plan_end"})
         project = self._fact("f0", "project", attrs, extra, problems, line_of)
         project.department, project.project = department, attrs.get("name")
         inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
@@ -210,7 +211,9 @@ class FactBuilder:
                               inherited, problems,
                               _liner(ind_source, ind_attrs, {"value.": "target_value", "level1": "level1",
                                                              "level2": "level2", "dup.": "level3",
-                                                             "match.": "target_value"}))
+                                                             "match.": "target_value",
+                                                             "period.": "target_value", "name.": "level3",
+                                                             "annual.": "target_value"}))
             fact.department, fact.project = department, attrs.get("name")
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)

@@ -19,9 +19,26 @@ the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in �
   ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元; a range counts its upper bound)
   — CY-2015-88 相应匹配, SH-2023-16;
 * indicator: ``dup.same_name_rows`` / ``dup.same_name_values`` (rows sharing its 三级 name, distinct
-  values among them) and, for a per-unit cost ceiling (元/个, 元/次 …), the quantity indicator with the
-  same unit noun: ``match.quantity_name``, ``match.quantity_amount``, ``match.product_yuan`` =
-  ceiling × minimum quantity (元). When several rows match, the largest minimum quantity is used.
+  values among them) and, for a per-unit cost ceiling (元/个, 元/亩 …), the quantity indicator it
+  is matched with: ``match.quantity_name``, ``match.quantity_amount``, ``match.product_yuan`` =
+  ceiling × minimum quantity (元). A quantity row matches when it is measured in the cost's unit
+  noun (个, 亩, 平方米 …); failing that, when its name shares the counted subject with the cost's
+  name ("单个课题成本" and "完成课题报告数量" share 课题). When several rows match, the largest
+  minimum quantity is used. A cost per period (元/月, 元/年 …) is multiplied instead by the number
+  of such periods in the plan, at most one year's worth (the annual request covers a year):
+  ``period.count``, ``period.product_yuan`` (元) — CATALOGUE §5;
+* indicator, read from its name: ``name.amount`` / ``name.unit`` (a number with a unit written in
+  the 三级 name, "达标率100%"), and ``annual.amount`` (the number the 年度总体目标 states for this
+  row's unit and subject, "完成3个服务站点建设").
+
+A 成本指标 filed under 产出指标 (the 财预〔2015〕88号 layout) is a cost row: ``level1_code`` is
+``cost`` whatever the 一级 cell says. A value written without a unit takes the unit written at the
+end of the 三级 name ("任务完成时限(月)" with "10"). A cost row whose ceiling equals the sum of the
+other cost ceilings is their total and is not added to them in ``cost.ceiling_sum``. Project
+fields: ``plan.years`` (calendar years the plan spans), ``target.same`` (1 when 项目总目标 and
+年度总体目标 are the same text, 0 otherwise), ``header.missing`` (the labels of the empty header
+fields, "项目性质、实施单位") and ``count.level1.unknown`` (rows whose 一级 is missing or not
+standard).
 """
 
 from __future__ import annotations
@@ -29,14 +46,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections import Counter
 from decimal import Decimal
 from typing import Any, Iterable
 
 import networkx as nx
 
-from g60rules.model import Department, Indicator, Project, Source, level2_parent
-from g60rules.values import Operator, UnitKind, ValueKind
+from g60rules.model import PROJECT_FIELDS, Department, Indicator, Project, Source, level2_parent
+from g60rules.values import Operator, TargetValue, UnitKind, ValueKind, parse_target_value
 
 LEVEL1 = ("cost", "output", "benefit", "satisfaction")
 LEVEL2 = (
@@ -45,6 +63,15 @@ LEVEL2 = (
 )
 _FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other")
 _MIN_QUANTITY_OPS = (Operator.GE, Operator.EQ, Operator.GT)
+_HEADER = ("nature", "category", "competent_department", "implementing_unit")
+_LABEL = {spec.key: spec.label for spec in PROJECT_FIELDS}
+# per-period money units: how many months one period is (元/月 × months of the plan)
+_PERIOD_MONTHS = {"月": Decimal(1), "个月": Decimal(1), "季度": Decimal(3), "季": Decimal(3), "年": Decimal(12)}
+# words that name the measure rather than what is counted; stripped before two names are compared
+_GENERIC = re.compile("成本|费用|经费|单位|单个|平均|人均|每|数量|数|完成|总|额|标准|个")
+_NAME_UNIT = re.compile(r"[(（]\s*([^()（）0-9]{1,6})\s*[)）]\s*$")
+_NAME_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%|％|[\u4e00-\u9fff]{1,3})")
+_CLAUSE = re.compile(r"[，,。；;、\s]")
 
 
 def _put(attrs: dict, key: str, value: Any) -> None:
@@ -72,6 +99,15 @@ def project_attrs(project: Project) -> dict[str, Any]:
         attrs["funds.annual_gap"] = funds.annual_request - _sum_present(parts)
     if project.budget_arrangement is not None and funds.annual_request is not None:
         attrs["budget_gap"] = project.budget_arrangement - funds.annual_request
+    if project.plan_start is not None and project.plan_end is not None and project.plan_start <= project.plan_end:
+        attrs["plan.years"] = project.plan_end.year - project.plan_start.year + 1
+        attrs["plan.months"] = ((project.plan_end.year - project.plan_start.year) * 12
+                                + project.plan_end.month - project.plan_start.month + 1)
+    if project.project_target and project.annual_target:
+        attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
+    missing = [_LABEL[k] for k in _HEADER if not getattr(project, k)]
+    if missing:
+        attrs["header.missing"] = "、".join(missing)
     return attrs
 
 
@@ -86,8 +122,14 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     _put(attrs, "level2", indicator.level2)
     _put(attrs, "level2_code", indicator.level2_code)
     _put(attrs, "level2_parent", level2_parent(indicator.level2))
+    if indicator.level2_code == "output_cost":  # 成本指标 under 产出指标 (CY-2015-88 layout) is a cost row
+        attrs["level1_code"] = attrs["level2_parent"] = "cost"
     _put(attrs, "level3", indicator.level3)
-    value = indicator.target_value
+    value = _with_name_unit(indicator.target_value, indicator.level3)
+    if indicator.level3:
+        found = _name_number(indicator.level3)
+        if found is not None:
+            attrs["name.amount"], attrs["name.unit"] = found
     attrs["value.raw"] = value.raw
     attrs["value.kind"] = value.kind.value
     _put(attrs, "value.op", value.op.value if value.op else None)
@@ -102,6 +144,48 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     _put(attrs, "value.word", value.word)
     _put(attrs, "value.problem", value.problem)
     return attrs
+
+
+def _with_name_unit(value: TargetValue, name: str | None) -> TargetValue:
+    """A number without a unit takes the unit written at the end of the name ("时限(月)" with "10")."""
+    if name is None or value.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE) or value.unit is not None:
+        return value
+    m = _NAME_UNIT.search(name)
+    if m is None:
+        return value
+    reread = parse_target_value(f"{value.raw.strip()}({m.group(1).strip()})")
+    if reread.kind is not value.kind or reread.unit is None:
+        return value
+    return reread.model_copy(update={"raw": value.raw})
+
+
+def _name_number(name: str) -> tuple[Decimal, str] | None:
+    """The one number-with-unit a 三级 name states ("质量达标率100%" → 100, %); None if none or several."""
+    found = []
+    for m in _NAME_NUMBER.finditer(name):
+        for size in range(len(m.group(2)), 0, -1):  # "100人以上": the longest known unit, 人
+            parsed = parse_target_value(f"={m.group(1)}{m.group(2)[:size]}")
+            if parsed.kind is ValueKind.QUANTITATIVE and parsed.unit and parsed.unit_kind not in (
+                    UnitKind.OTHER, UnitKind.DURATION):
+                found.append((parsed.amount, parsed.unit))
+                break
+    return found[0] if len(found) == 1 else None
+
+
+def _subject(name: str | None) -> str:
+    return _GENERIC.sub("", _name_key(name) or "")
+
+
+def _shared(a: str, b: str) -> int:
+    """Length of the longest text two names share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
 
 
 def _value_key(r: dict) -> tuple:
@@ -177,6 +261,7 @@ class DeclarationGraph:
         level2 = Counter(r.get("level2_code") for r in rows)
         for code in LEVEL1:
             attrs[f"count.level1.{code}"] = level1[code]
+        attrs["count.level1.unknown"] = sum(1 for r in rows if r.get("level1_code") in (None, "unknown"))
         for code in LEVEL2:
             attrs[f"count.level2.{code}"] = level2[code]
         # a cost row's ceiling: its amount under ≤ < =, or the upper bound of a range
@@ -185,6 +270,10 @@ class DeclarationGraph:
                     and (r.get("value.op") in (Operator.LE.value, Operator.LT.value, Operator.EQ.value)
                          or r.get("value.kind") == ValueKind.RANGE.value)]
         ceilings = [c for c in ceilings if c is not None]
+        total = sum(ceilings, Decimal(0))
+        if len(ceilings) >= 3 and any(2 * c == total for c in ceilings):
+            # one row is the total of the others (出差 1 + 劳务 2 = 总成本 3): count it once
+            ceilings.remove(next(c for c in ceilings if 2 * c == total))
         if ceilings:
             attrs["cost.ceiling_sum"] = sum(ceilings, Decimal(0))
         by_name: dict[str, list[dict]] = {}
@@ -203,29 +292,73 @@ class DeclarationGraph:
                     UnitKind.MONEY.value, UnitKind.MONEY_PER_UNIT.value):
                 self.g.add_edge(ind_node, funds_node, kind="bounded_by")
             if r.get("value.unit_kind") == UnitKind.MONEY_PER_UNIT.value and "value.amount_yuan" in r:
-                self._match_quantity(ind_node, node)
+                if r.get("value.unit_noun") in _PERIOD_MONTHS:
+                    self._match_period(r, attrs)
+                else:
+                    self._match_quantity(ind_node, node)
+        annual = attrs.get("annual_target")
+        if annual:
+            for r in rows:
+                self._annual_mention(r, annual)
+
+    @staticmethod
+    def _match_period(r: dict, project: dict) -> None:
+        """A cost per month (quarter, year) × the periods of the plan, at most a year's worth."""
+        months = project.get("plan.months")
+        if months is None:
+            return
+        count = min(Decimal(months), Decimal(12)) / _PERIOD_MONTHS[r["value.unit_noun"]]
+        count = count.to_integral_value(rounding="ROUND_CEILING")
+        r["period.count"] = count
+        r["period.product_yuan"] = r["value.amount_yuan"] * count
 
     def _match_quantity(self, ind_node: str, project_node: str) -> None:
-        """Pair a per-unit cost ceiling with the quantity target of the same unit noun."""
+        """Pair a per-unit cost ceiling with its quantity target: same unit, else same subject."""
         r = self.g.nodes[ind_node]
         noun = r.get("value.unit_noun")
-        best: tuple[Decimal, str] | None = None
+        candidates = []
         for other in self.indicators(project_node):
             q = self.g.nodes[other]
             if (other != ind_node and q.get("level1_code") == "output"
                     and q.get("value.kind") == ValueKind.QUANTITATIVE.value
-                    and q.get("value.unit_kind") == UnitKind.COUNT.value and q.get("value.unit") == noun
+                    and q.get("value.unit_kind") in (UnitKind.COUNT.value, UnitKind.LENGTH.value)
                     and q.get("value.op") in {o.value for o in _MIN_QUANTITY_OPS}
-                    and q["value.amount"] > 0 and (best is None or q["value.amount"] > best[0])):
-                best = (q["value.amount"], other)
-        if best is None:
+                    and q["value.amount"] > 0):
+                candidates.append(other)
+        same_unit = [o for o in candidates if self.g.nodes[o].get("value.unit") == noun]
+        if not same_unit:
+            # no row in the cost's unit: a count row whose name shares the counted subject
+            subject = _subject(r.get("level3"))
+            scored = [(_shared(subject, _subject(self.g.nodes[o].get("level3"))), o) for o in candidates
+                      if self.g.nodes[o].get("value.unit_kind") == UnitKind.COUNT.value]
+            top = max((s for s, _ in scored), default=0)
+            same_unit = [o for s, o in scored if s == top and top >= 2]
+        if not same_unit:
             return
-        amount, other = best
+        amount, other = max(((self.g.nodes[o]["value.amount"], o) for o in same_unit), key=lambda t: t[0])
         r["match.quantity_name"] = self.g.nodes[other].get("level3", "")
         r["match.quantity_row"] = self.g.nodes[other]["row"]
         r["match.quantity_amount"] = amount
         r["match.product_yuan"] = r["value.amount_yuan"] * amount
         self.g.add_edge(ind_node, other, kind="unit_of")
+
+    @staticmethod
+    def _annual_mention(r: dict, annual: str) -> None:
+        """The number the annual target states for this quantity row's unit and subject, if one."""
+        unit = r.get("value.unit")
+        if (r.get("level2_code") != "quantity" or r.get("value.kind") != ValueKind.QUANTITATIVE.value
+                or r.get("value.unit_kind") != UnitKind.COUNT.value):
+            return
+        subject = _subject(r.get("level3"))
+        found = set()
+        for m in _NAME_NUMBER.finditer(annual):
+            if m.group(2) != unit and not m.group(2).startswith(unit):
+                continue
+            what = _CLAUSE.split(annual[m.end() - len(m.group(2)) + len(unit):], maxsplit=1)[0]
+            if _shared(_subject(what), subject) >= 2:
+                found.add(Decimal(m.group(1)))
+        if len(found) == 1:
+            r["annual.amount"] = found.pop()
 
     def _department_rollups(self, node: str) -> None:
         attrs = self.g.nodes[node]

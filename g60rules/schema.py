@@ -68,7 +68,12 @@ _PROJECT_OWN: dict[str, FieldType] = {
         "project_gap", "annual_gap")},
     "budget_gap": MONEY,
     "cost.ceiling_sum": MONEY,
+    "plan.years": NUMBER,
+    "plan.months": NUMBER,
+    "target.same": NUMBER,
+    "header.missing": TEXT,
     "count.indicators": NUMBER,
+    "count.level1.unknown": NUMBER,
     **{f"count.level1.{c}": NUMBER for c in LEVEL1},
     **{f"count.level2.{c}": NUMBER for c in LEVEL2},
 }
@@ -105,6 +110,11 @@ INDICATOR: dict[str, FieldType] = {
     "match.quantity_row": NUMBER,
     "match.quantity_amount": NUMBER,
     "match.product_yuan": MONEY,
+    "period.count": NUMBER,
+    "period.product_yuan": MONEY,
+    "name.amount": NUMBER,
+    "name.unit": TEXT,
+    "annual.amount": NUMBER,
     **{f"project.{k}": t for k, t in _PROJECT_OWN.items()},
 }
 

@@ -452,6 +452,14 @@ def check_pattern(pattern: str) -> str:
 
 
 _CLASS = re.compile(r"\[\^?((?:[^\\\]]|\\.)+)\]")
+_SPECIAL = set("\\.()[]{}?*+|^$-")
+
+
+def _escape(word: str) -> str:
+    """A word as a literal in the restricted pattern syntax."""
+    return "".join("\\" + c if c in _SPECIAL else c for c in word)
+
+
 _RANGE = re.compile(r"([^\\])-([^\]])")
 
 
@@ -592,6 +600,8 @@ class _Compiler:
                 raise _type_error(f"'matches' needs a text field; '{leaf.field}' is {ftype.name}",
                                   f"matches 只用于文本字段；“{leaf.field}”是 {ftype.name}")
             return Match(leaf.field, check_pattern(value))
+        if op == "contains_any":
+            return Match(leaf.field, self.word_pattern(leaf.field, ftype, value, params))
         if op in ("in", "not_in"):
             if isinstance(value, ParamRef):
                 value = self.param(params, value.param)
@@ -603,6 +613,21 @@ class _Compiler:
             raise _type_error(f"'{op}' needs a number, money or date field; '{leaf.field}' is {ftype.name}",
                               f"“{op}”只用于数值、金额或日期字段；“{leaf.field}”是 {ftype.name}")
         return self.operand(value, params, ftype, leaf.field, fact, op)
+
+    def word_pattern(self, name: str, ftype: schema.FieldType, value: Any, params: dict) -> str:
+        """``contains_any`` as a pattern: the text contains one of the words (each taken literally)."""
+        if ftype.name not in ("text", "code"):
+            raise _type_error(f"'contains_any' needs a text field; '{name}' is {ftype.name}",
+                              f"contains_any 只用于文本字段；“{name}”是 {ftype.name}")
+        param = value.param if isinstance(value, ParamRef) else None
+        words = self.param(params, param) if param else value
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            error = _type_error("'contains_any' takes a non-empty list of words",
+                                "contains_any 需要非空的词语列表")
+            error.param = param
+            raise error
+        escaped = sorted({_escape(unicodedata.normalize("NFC", w.strip())) for w in words}, key=lambda w: (-len(w), w))
+        return check_pattern(".*(" + "|".join(escaped) + ").*")
 
     def count(self, cond: Count, fact: str, params: dict, path: Path_) -> Node:
         child = schema.CHILDREN.get(fact)

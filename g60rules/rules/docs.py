@@ -16,7 +16,7 @@ from g60rules.rules.format import All, AnyOf, Count, FieldRef, Leaf, Not, ParamR
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "∈", "not_in": "∉",
-        "matches": "matches"}
+        "matches": "matches", "contains_any": "contains any of"}
 _HEAD = {
     "zh": {"what": "检查什么", "why": "为什么", "params": "参数", "fail": "不通过的示例", "pass": "通过的示例",
            "applies": "适用于", "severity": "严重程度", "state": "状态", "effective": "生效期间", "basis": "依据",
@@ -53,7 +53,7 @@ def describe(cond: Any) -> str:
     for op in ("exists", "missing"):
         if getattr(leaf, op) is not None:
             return f"{leaf.field} {op if getattr(leaf, op) else ('missing' if op == 'exists' else 'exists')}"
-    for op in ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "matches"):
+    for op in ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "matches", "contains_any"):
         value = getattr(leaf, "in_" if op == "in" else op)
         if value is not None:
             return f"{leaf.field} {_OPS[op]} {_operand(value)}"
