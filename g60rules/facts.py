@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 from g60rules import findings as fc
 from g60rules import schema
+from g60rules.dates import DateBound
 from g60rules.findings import Finding
 from g60rules.graph import DeclarationGraph
 from g60rules.model import Source
@@ -72,11 +73,13 @@ def _display(value: Any, ftype: schema.FieldType) -> str:
         return text
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return str(value)  # a DateBound shows the date as written: 2025年3月
 
 
 def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None, str | None]:
     """The engine value and, when the value had to be dropped or changed, the reason."""
+    if isinstance(value, DateBound):
+        value = value.date
     if isinstance(value, dt.date):
         return float(value.year * 10000 + value.month * 100 + value.day), None
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):

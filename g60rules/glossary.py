@@ -8,8 +8,9 @@ from __future__ import annotations
 from g60rules import schema
 from g60rules.model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1_CODES, LEVEL2_CODES, PROJECT_FIELDS
 
-_KIND = {"text": "文本 text", "date": "日期 date (YYYY-MM-DD)", "money_yuan": "金额 money, bare number = 元",
-         "money_wan": "金额 money, bare number = 万元 (held in 元)", "int": "整数 whole number",
+_KIND = {"text": "文本 text", "date": "日期 date (2024-03-05, 2024年3月, 2024.03, 202403, 2024年: kept at its precision)", "money_yuan": "金额 money, bare number = 元",
+         "money_wan": "金额 money, bare number = 万元 (held in 元)", "int": "整数 whole number", "decimal": "数值 number (10, 10%, 10分)",
+         "keys": "字段名列表 list of field keys (or labels) of this table",
          "target_value": "指标值 target value (text as written)", "list": "列表 list", "mapping": "映射 mapping"}
 
 

@@ -53,6 +53,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from g60rules.dates import DateBound
 from g60rules.model import PROJECT_FIELDS, Department, Indicator, Project, Source, level2_parent
 from g60rules.values import Operator, TargetValue, UnitKind, ValueKind, parse_target_value
 
@@ -87,8 +88,14 @@ def project_attrs(project: Project) -> dict[str, Any]:
     """Project node attributes: header, funds (元), targets and derived gaps."""
     attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line}
     for key in ("name", "nature", "category", "competent_department", "implementing_unit",
-                "plan_start", "plan_end", "budget_arrangement", "project_target", "annual_target"):
+                "budget_arrangement", "project_target", "annual_target"):
         _put(attrs, key, getattr(project, key))
+    # a month or a year is compared as the span it names: a start from its first day, an end to its last
+    for key, side in (("plan_start", "start"), ("plan_end", "end")):
+        written = getattr(project, key)
+        if written is not None:
+            attrs[key] = DateBound(written, side)
+            attrs[f"{key}.precision"] = written.precision.value
     funds = project.funds
     for key in _FUNDS:
         _put(attrs, f"funds.{key}", getattr(funds, key))
@@ -99,10 +106,11 @@ def project_attrs(project: Project) -> dict[str, Any]:
         attrs["funds.annual_gap"] = funds.annual_request - _sum_present(parts)
     if project.budget_arrangement is not None and funds.annual_request is not None:
         attrs["budget_gap"] = project.budget_arrangement - funds.annual_request
-    if project.plan_start is not None and project.plan_end is not None and project.plan_start <= project.plan_end:
-        attrs["plan.years"] = project.plan_end.year - project.plan_start.year + 1
-        attrs["plan.months"] = ((project.plan_end.year - project.plan_start.year) * 12
-                                + project.plan_end.month - project.plan_start.month + 1)
+    if project.plan_start is not None and project.plan_end is not None:
+        start, end = project.plan_start.first(), project.plan_end.last()
+        if start <= end:
+            attrs["plan.years"] = end.year - start.year + 1
+            attrs["plan.months"] = (end.year - start.year) * 12 + end.month - start.month + 1
     if project.project_target and project.annual_target:
         attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
     missing = [_LABEL[k] for k in _HEADER if not getattr(project, k)]
@@ -385,6 +393,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, DateBound):
+        return str(value)
     return value
 
 

@@ -854,3 +854,49 @@ def format_yuan(amount: Decimal) -> str:
     if rounded == 0:
         rounded = abs(rounded)  # no "-0.00"
     return format(rounded, ",.2f")
+
+
+# --------------------------------------------------------------------------------------------
+# Composing separate columns (national form: 指标值 | 计量单位 | 指标性质)
+# --------------------------------------------------------------------------------------------
+
+
+def _column_unit(unit: str) -> str | None:
+    """A unit column's unit as the parser names it ("（%）" → "%"); None when nothing is left."""
+    parsed = parse_target_value(f"1({unit.strip().strip('()（）')})")
+    if parsed.kind is ValueKind.QUANTITATIVE and parsed.unit:
+        return parsed.unit
+    text = "".join(unit.split()).strip("()（）")
+    return text or None
+
+
+def compose_target_value(cell: str | None, operator: str | None = None, unit: str | None = None
+                         ) -> tuple[TargetValue, str | None]:
+    """One target value from the 指标值 cell and, when the form has them, its operator column
+    (≥ ≤ = > < or a word operator) and unit column. Returns the value and the unit the cell itself
+    wrote when it differs from the unit column (None otherwise) — a conflict the rules report.
+
+    The cell decides what it states itself: an operator or unit written in the cell is kept; the
+    columns fill what the cell leaves out, and only for a cell that starts with a number (a date,
+    a word such as 完成 or a placeholder takes no unit). ``raw`` of the result is the composed
+    text ("≥90(%)"), so messages show what was read; the caller keeps the cells as written.
+    """
+    if not (operator and operator.strip()) and not (unit and unit.strip()):
+        return parse_target_value(cell), None
+    alone = parse_target_value(cell)
+    if cell is None or alone.kind in (ValueKind.EMPTY, ValueKind.QUALITATIVE, ValueKind.UNPARSEABLE):
+        return alone, None
+    text = _normalise(cell)
+    column_unit = _column_unit(unit) if unit and unit.strip() else None
+    conflict = None
+    if column_unit and alone.unit and alone.unit != column_unit:
+        conflict = alone.unit
+    starts_with_number = bool(text) and (text[0].isdigit() or text[0] in "+-.")
+    composed = text
+    if column_unit and alone.unit is None and starts_with_number and alone.kind is not ValueKind.DATE:
+        composed = f"{composed}({column_unit})"
+    if operator and operator.strip() and starts_with_number:
+        composed = "".join(operator.split()) + composed
+    if composed == text:
+        return alone, conflict
+    return parse_target_value(composed), conflict

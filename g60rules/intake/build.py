@@ -1,0 +1,390 @@
+"""The seam every reader uses: a plain mapping of cells in, the typed model and its findings out.
+
+A reader (YAML, workbook, Word, CSV) only finds cells and their labels; this module decides what
+they mean, so every file type gives the same model and the same findings for the same content.
+
+Input shapes:
+
+* a :class:`Record` — the fields of one mapping in file order, each an :class:`Entry` (key as
+  written: English identifier or a Chinese label of :mod:`g60rules.model`; the value; where the
+  value is; where the key/label is), plus the mapping's own :class:`~g60rules.model.Location`;
+* or simply a ``dict`` (key → value) with ``locations`` (key → Location) beside it
+  (:func:`to_record`).
+
+A value is a scalar cell — ``str`` (as written), ``int``/``Decimal`` (a number typed as a number;
+money in the field's unit: 元, or 万元 for the fields the glossary marks so), ``datetime.date``
+(a date cell; an Excel serial the reader already turned into a date), ``None`` (empty) or
+:data:`UNREADABLE` (the cell is there but could not be read) — a nested :class:`Record` (``funds``,
+an indicator row, an inline project) or a list of these (``indicators``, ``projects``,
+``unreadable``); a list item may be a :class:`Cell` to carry its own location.
+
+:func:`build_project` and :func:`build_department` return ``(object, findings)``; they never raise
+for bad input: an unknown key (G60-FILE-004), a field given twice (G60-FILE-003, e.g. ``name`` and
+``项目名称``) and a value that cannot be read (G60-FILE-005, the field then counts as missing) are
+findings located at the cell. Keys are compared without whitespace ("项 目 名 称" is 项目名称).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping
+
+from g60rules import findings as fc
+from g60rules.dates import PartialDate, parse_partial_date
+from g60rules.findings import Finding
+from g60rules.model import (
+    DEFAULT_FORM, DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, Department, FieldKind,
+    FieldSpec, Funds, Indicator, Location, Project, Source,
+)
+from g60rules.values import compose_target_value, parse_money, parse_target_value
+
+
+class _Unreadable:
+    """Marker for a cell that is present but could not be read (distinct from an empty cell)."""
+
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE = _Unreadable()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A list item with its own location (a file path under ``projects``, a key under ``unreadable``)."""
+
+    value: Any
+    location: Location
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One field of a mapping: key as written, value, where the value is, where the key is."""
+
+    key: str
+    value: Any
+    location: Location
+    key_location: Location | None = None
+
+
+@dataclass
+class Record:
+    """The fields of one mapping in file order, and where the mapping is."""
+
+    location: Location
+    entries: list[Entry] = field(default_factory=list)
+
+
+def to_record(mapping: Mapping[str, Any], location: Location,
+              locations: Mapping[str, Location] | None = None) -> Record:
+    """A Record from a dict; ``locations`` gives each key's cell (default: the mapping's location).
+
+    Nested dicts become Records at their field's location; so do dicts inside lists.
+    """
+    locations = locations or {}
+    entries = []
+    for key, value in mapping.items():
+        where = locations.get(key, location)
+        entries.append(Entry(key, _nest(value, where), where))
+    return Record(location, entries)
+
+
+def _nest(value: Any, where: Location) -> Any:
+    if isinstance(value, Mapping):
+        return to_record(value, where)
+    if isinstance(value, (list, tuple)):
+        return [_nest(item, where) for item in value]
+    return value
+
+
+_LABELS = {spec.key: spec.label for specs in (PROJECT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, DEPARTMENT_FIELDS)
+           for spec in specs}
+_SCALAR_KINDS = (FieldKind.TEXT, FieldKind.DATE, FieldKind.MONEY_YUAN, FieldKind.MONEY_WAN, FieldKind.INT,
+                 FieldKind.DECIMAL, FieldKind.TARGET_VALUE)
+DIRECTIONS = {"正向": "positive", "正向指标": "positive", "反向": "negative", "反向指标": "negative",
+              "positive": "positive", "negative": "negative"}
+QUALITATIVE = {"定性": True, "定性指标": True, "定量": False, "定量指标": False,
+               "qualitative": True, "quantitative": False}
+
+
+def _key_text(text: str) -> str:
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+class _Builder:
+    """Builds model objects from Records, collecting findings."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, check: fc.FileCheck, at: Location, **kw: Any) -> None:
+        self.findings.append(check.finding(at.file, at.line_or_row, **kw))
+
+    def fields(self, record: Record, specs: tuple[FieldSpec, ...], where: tuple[str, str]
+               ) -> tuple[dict[str, Entry], Source]:
+        """Map a Record onto ``specs``: {key: entry} and a Source with each field's line and location."""
+        loc = record.location
+        source = Source(loc.file, loc.line_or_row, location=loc)
+        by_label = {_key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)}
+        found: dict[str, Entry] = {}
+        first: dict[str, Location] = {}
+        for entry in record.entries:
+            key_loc = entry.key_location or entry.location
+            key = by_label.get(_key_text(str(entry.key)))
+            if key is None:
+                allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
+                self.add(fc.UNKNOWN_KEY, key_loc, key=str(entry.key), where=where, allowed=allowed)
+                continue
+            if key in first:
+                self.add(fc.DUPLICATE_KEY, key_loc, key=str(entry.key), first=first[key].line_or_row)
+                continue
+            first[key] = key_loc
+            found[key] = entry
+            source.field_lines[key] = entry.location.line_or_row
+            source.locations[key] = entry.location
+        return found, source
+
+    def scalar(self, entries: dict[str, Entry], spec: FieldSpec, unreadable: list[str]) -> Any:
+        """Convert one field; None when absent, empty, unreadable or invalid (invalid is a finding)."""
+        entry = entries.get(spec.key)
+        if entry is None or entry.value is None:
+            return None
+        value = entry.value
+        if value is UNREADABLE:
+            if spec.key not in unreadable:
+                unreadable.append(spec.key)
+            return None
+        label = (_LABELS.get(spec.key, spec.key), spec.key)
+        if isinstance(value, (Record, list, tuple, Cell)):
+            self.add(fc.BAD_VALUE, entry.location, key=label, value=_preview(value),
+                     reason=("应为单个值", "expected a single value"))
+            return None
+        try:
+            return convert(value, spec.kind)
+        except ValueError as exc:
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else str(exc)
+            self.add(fc.BAD_VALUE, entry.location, key=label, value=str(value)[:80], reason=reason)
+            return None
+
+    def keys(self, entries: dict[str, Entry], specs: tuple[FieldSpec, ...]) -> list[str]:
+        """The ``unreadable`` list: field keys (or labels) of the same table, as keys."""
+        entry = entries.get("unreadable")
+        if entry is None or entry.value is None:
+            return []
+        items = entry.value if isinstance(entry.value, (list, tuple)) else [entry.value]
+        by_label = {_key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)
+                    if spec.kind in _SCALAR_KINDS}
+        out: list[str] = []
+        for item in items:
+            where = item.location if isinstance(item, Cell) else entry.location
+            text = item.value if isinstance(item, Cell) else item
+            key = by_label.get(_key_text(str(text))) if isinstance(text, (str, int)) else None
+            if key is None:
+                allowed = "、".join(s.key for s in specs if s.kind in _SCALAR_KINDS)
+                self.add(fc.BAD_VALUE, where, key=("无法识别", "unreadable"), value=_preview(text),
+                         reason=(f"应为本表的字段名：{allowed}", f"expected a field of this table: {allowed}"))
+            elif key not in out:
+                out.append(key)
+        return out
+
+    def project(self, record: Record) -> Project:
+        entries, source = self.fields(record, PROJECT_FIELDS, ("项目", "project"))
+        unreadable = self.keys(entries, PROJECT_FIELDS)
+        values: dict[str, Any] = {}
+        for spec in PROJECT_FIELDS:
+            if spec.kind in _SCALAR_KINDS and spec.key != "kind":
+                values[spec.key] = self.scalar(entries, spec, unreadable)
+        values["form"] = values["form"] or DEFAULT_FORM
+        funds = Funds(source=Source(source.file, source.line_of("funds"), location=source.location_of("funds")))
+        funds_entry = entries.get("funds")
+        if funds_entry is not None and funds_entry.value is not None:
+            if isinstance(funds_entry.value, Record):
+                fund_entries, fund_source = self.fields(funds_entry.value, FUNDS_FIELDS, ("项目资金", "funds"))
+                fund_unreadable = self.keys(fund_entries, FUNDS_FIELDS)
+                amounts = {s.key: self.scalar(fund_entries, s, fund_unreadable)
+                           for s in FUNDS_FIELDS if s.kind in _SCALAR_KINDS}
+                funds = Funds(**amounts, unreadable=fund_unreadable, source=fund_source)
+            elif funds_entry.value is UNREADABLE:
+                unreadable.append("funds")
+            else:
+                self.add(fc.BAD_VALUE, funds_entry.location, key=("项目资金", "funds"),
+                         value=_preview(funds_entry.value), reason=("应为映射", "expected a mapping"))
+        indicators: list[Indicator] = []
+        rows_entry = entries.get("indicators")
+        if rows_entry is not None and rows_entry.value is not None:
+            if isinstance(rows_entry.value, (list, tuple)):
+                for number, row in enumerate(rows_entry.value, start=1):
+                    indicators.append(self.indicator(row, number, rows_entry.location))
+            else:
+                self.add(fc.BAD_VALUE, rows_entry.location, key="indicators", value=_preview(rows_entry.value),
+                         reason=("应为指标行列表", "expected a list of indicator rows"))
+        return Project(**values, funds=funds, indicators=indicators, unreadable=unreadable, source=source)
+
+    def indicator(self, row: Any, number: int, where: Location) -> Indicator:
+        label = (f"第 {number} 行指标", f"indicator row {number}")
+        if isinstance(row, Record):
+            entries, source = self.fields(row, INDICATOR_FIELDS, label)
+        else:
+            loc = row.location if isinstance(row, Cell) else where
+            self.add(fc.BAD_VALUE, loc, key=label, value=_preview(row), reason=("应为映射", "expected a mapping"))
+            entries, source = {}, Source(loc.file, loc.line_or_row, location=loc)
+        unreadable = self.keys(entries, INDICATOR_FIELDS)
+        cells = {s.key: self.scalar(entries, s, unreadable) for s in INDICATOR_FIELDS if s.kind in _SCALAR_KINDS}
+        direction = _code(cells["direction"], DIRECTIONS)
+        qualitative = _code(cells["qualitative"], QUALITATIVE)
+        operator = cells["operator"]
+        # the operator column of the national form also holds 正向/反向 and 定性
+        if operator is not None and _key_text(operator) in DIRECTIONS:
+            direction = direction or DIRECTIONS[_key_text(operator)]
+            operator = None
+        elif operator is not None and _key_text(operator) in QUALITATIVE:
+            qualitative = QUALITATIVE[_key_text(operator)] if qualitative is None else qualitative
+            operator = None
+        for key, decoded in (("direction", direction), ("qualitative", qualitative)):
+            if cells[key] is not None and decoded is None:
+                self.add(fc.BAD_VALUE, source.location_of(key), key=(_LABELS[key], key), value=cells[key][:80],
+                         reason=("应为 正向/反向" if key == "direction" else "应为 定性/定量",
+                                 "expected 正向/反向" if key == "direction" else "expected 定性/定量"))
+        value, conflicting_unit = compose_target_value(cells["target_value"], operator, cells["unit"])
+        return Indicator(
+            row=number, level1=cells["level1"], level2=cells["level2"], level3=cells["level3"],
+            target_value=value, value_cell=cells["target_value"], unit=cells["unit"], operator=cells["operator"],
+            conflicting_unit=conflicting_unit,
+            direction=direction, qualitative=qualitative, weight=cells["weight"],
+            midterm_target=parse_target_value(cells["midterm_target"]) if cells["midterm_target"] else None,
+            longterm_target=parse_target_value(cells["longterm_target"]) if cells["longterm_target"] else None,
+            standard=cells["standard"], explanation=cells["explanation"], unreadable=unreadable, source=source,
+        )
+
+    def department(self, record: Record) -> Department:
+        entries, source = self.fields(record, DEPARTMENT_FIELDS, ("部门", "department"))
+        values = {s.key: self.scalar(entries, s, []) for s in DEPARTMENT_FIELDS
+                  if s.kind in _SCALAR_KINDS and s.key != "kind"}
+        files: list[str] = []
+        inline: list[Project] = []
+        listed = entries.get("projects")
+        if listed is not None and isinstance(listed.value, (list, tuple)):
+            for item in listed.value:
+                where = item.location if isinstance(item, Cell) else listed.location
+                text = item.value if isinstance(item, Cell) else item
+                if isinstance(text, Record):
+                    inline.append(self.project(text))
+                elif isinstance(text, str) and text.strip():
+                    files.append(text.strip())
+                    source.field_lines[f"projects[{len(files) - 1}]"] = where.line_or_row
+                    source.locations[f"projects[{len(files) - 1}]"] = where
+                else:
+                    self.add(fc.BAD_VALUE, where, key="projects", value=_preview(text),
+                             reason=("应为项目文件路径", "expected a file path"))
+        elif listed is not None and listed.value is not None:
+            self.add(fc.BAD_VALUE, listed.location, key="projects", value=_preview(listed.value),
+                     reason=("应为项目文件路径列表", "expected a list of file paths"))
+        return Department(**values, project_files=files, projects=inline, source=source)
+
+
+def _code(text: str | None, table: dict) -> Any:
+    return None if text is None else table.get(_key_text(text))
+
+
+def _preview(value: Any) -> str:
+    if isinstance(value, Record):
+        return "{…}"
+    if isinstance(value, (list, tuple)):
+        return "[…]"
+    if isinstance(value, Cell):
+        return _preview(value.value)
+    return str(value)[:80]
+
+
+def _decimal_text(value: Decimal | int) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def convert(value: Any, kind: FieldKind) -> Any:
+    """Convert one scalar cell (text as written, a typed number, or a date) to the field's kind.
+
+    Raises ValueError with a (Chinese, English) reason.
+    """
+    if isinstance(value, bool) or isinstance(value, float):
+        # a float is binary noise for money and counts: readers hand numbers over as Decimal
+        value = str(value).lower() if isinstance(value, bool) else format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if kind is FieldKind.DATE:
+        if isinstance(value, dt.date):
+            return PartialDate.of(value)
+        text = _decimal_text(value) if isinstance(value, (Decimal, int)) else unicodedata.normalize("NFC", str(value))
+        return parse_partial_date(text) if text.strip() else None
+    if isinstance(value, dt.date):
+        if kind in (FieldKind.TEXT, FieldKind.TARGET_VALUE):
+            return value.isoformat()
+        raise ValueError(("应为数值，而不是日期", "expected a number, not a date"))
+    if isinstance(value, (Decimal, int)):
+        return _number(value, kind)
+    text = unicodedata.normalize("NFC", str(value))
+    stripped = text.strip()
+    if kind is FieldKind.TEXT:
+        return stripped or None
+    if kind is FieldKind.TARGET_VALUE:
+        return text if stripped else None
+    if not stripped:
+        return None
+    if kind is FieldKind.INT:
+        if not (stripped.isascii() and stripped.isdigit() and len(stripped) <= 9):
+            raise ValueError(("应为非负整数", "expected a whole number"))
+        return int(stripped)
+    if kind is FieldKind.DECIMAL:
+        number = stripped.removesuffix("%").removesuffix("分").strip()
+        try:
+            parsed = Decimal(number)
+        except InvalidOperation:
+            raise ValueError(("应为数值（例：10、10%、10分）", "expected a number (10, 10%, 10分)")) from None
+        if not parsed.is_finite():
+            raise ValueError(("应为数值", "expected a finite number"))
+        return parsed
+    default_unit = "万元" if kind is FieldKind.MONEY_WAN else "元"
+    try:
+        return parse_money(stripped, default_unit=default_unit)
+    except ValueError as exc:
+        raise ValueError(("不是可识别的金额（例：2, 000, 000. 00、73.5万元）", str(exc))) from None
+
+
+def _number(value: Decimal | int, kind: FieldKind) -> Any:
+    """A number typed as a number: exact, in the field's unit (万元 fields × 10 000)."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(("应为有限数值", "expected a finite number"))
+    if kind is FieldKind.INT:
+        if value != int(value) or value < 0:
+            raise ValueError(("应为非负整数", "expected a whole number"))
+        return int(value)
+    if kind in (FieldKind.TEXT, FieldKind.TARGET_VALUE):
+        return _decimal_text(value)
+    if kind is FieldKind.DECIMAL:
+        return Decimal(value)
+    return parse_money(_decimal_text(value), default_unit="万元" if kind is FieldKind.MONEY_WAN else "元")
+
+
+def build_project(data: Record | Mapping[str, Any], location: Location | None = None,
+                  locations: Mapping[str, Location] | None = None) -> tuple[Project, list[Finding]]:
+    """A :class:`Project` and the findings about its cells. ``data``: a Record, or a dict with
+    ``location`` (of the mapping; required for a dict) and ``locations`` (per key)."""
+    builder = _Builder()
+    record = data if isinstance(data, Record) else to_record(data, _need(location), locations)
+    return builder.project(record), builder.findings
+
+
+def build_department(data: Record | Mapping[str, Any], location: Location | None = None,
+                     locations: Mapping[str, Location] | None = None) -> tuple[Department, list[Finding]]:
+    """A :class:`Department` (with its inline projects) and the findings about its cells."""
+    builder = _Builder()
+    record = data if isinstance(data, Record) else to_record(data, _need(location), locations)
+    return builder.department(record), builder.findings
+
+
+def _need(location: Location | None) -> Location:
+    if location is None:
+        raise TypeError("a plain mapping needs its location")
+    return location
