@@ -35,7 +35,9 @@ A 成本指标 filed under 产出指标 (the 财预〔2015〕88号 layout) is a 
 ``cost`` whatever the 一级 cell says. A value written without a unit takes the unit written at the
 end of the 三级 name ("任务完成时限(月)" with "10"). A cost row whose ceiling equals the sum of the
 other cost ceilings is their total and is not added to them in ``cost.ceiling_sum``. Project
-fields: ``plan.years`` (calendar years the plan spans), ``target.same`` (1 when 项目总目标 and
+fields: ``unreadable.<key>`` (1 for each cell present but unreadable; also on indicators) and
+``unreadable.labels`` (their labels), ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
+(calendar years the plan spans), ``plan.months``, ``target.same`` (1 when 项目总目标 and
 年度总体目标 are the same text, 0 otherwise), ``header.missing`` (the labels of the empty header
 fields, "项目性质、实施单位") and ``count.level1.unknown`` (rows whose 一级 is missing or not
 standard).
@@ -54,7 +56,9 @@ from typing import Any, Iterable
 import networkx as nx
 
 from g60rules.dates import DateBound
-from g60rules.model import PROJECT_FIELDS, Department, Indicator, Project, Source, level2_parent
+from g60rules.model import (
+    FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, Department, Indicator, Project, Source, level2_parent,
+)
 from g60rules.values import Operator, TargetValue, UnitKind, ValueKind, parse_target_value
 
 LEVEL1 = ("cost", "output", "benefit", "satisfaction")
@@ -66,6 +70,8 @@ _FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryo
 _MIN_QUANTITY_OPS = (Operator.GE, Operator.EQ, Operator.GT)
 _HEADER = ("nature", "category", "competent_department", "implementing_unit")
 _LABEL = {spec.key: spec.label for spec in PROJECT_FIELDS}
+_FUNDS_LABEL = {spec.key: spec.label for spec in FUNDS_FIELDS}
+_INDICATOR_LABEL = {spec.key: spec.label for spec in INDICATOR_FIELDS}
 # per-period money units: how many months one period is (元/月 × months of the plan)
 _PERIOD_MONTHS = {"月": Decimal(1), "个月": Decimal(1), "季度": Decimal(3), "季": Decimal(3), "年": Decimal(12)}
 # words that name the measure rather than what is counted; stripped before two names are compared
@@ -113,10 +119,20 @@ def project_attrs(project: Project) -> dict[str, Any]:
             attrs["plan.months"] = (end.year - start.year) * 12 + end.month - start.month + 1
     if project.project_target and project.annual_target:
         attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
-    missing = [_LABEL[k] for k in _HEADER if not getattr(project, k)]
+    missing = [_LABEL[k] for k in _HEADER if not getattr(project, k) and k not in project.unreadable]
     if missing:
         attrs["header.missing"] = "、".join(missing)
+    _unreadable(attrs, [(k, _LABEL.get(k, k)) for k in project.unreadable]
+                + [(f"funds.{k}", _FUNDS_LABEL.get(k, k)) for k in funds.unreadable])
     return attrs
+
+
+def _unreadable(attrs: dict, keys: list[tuple[str, str]]) -> None:
+    """Cells present but unreadable: ``unreadable.<key>`` = 1 each, and their labels."""
+    for key, _ in keys:
+        attrs[f"unreadable.{key}"] = 1
+    if keys:
+        attrs["unreadable.labels"] = "、".join(label for _, label in keys)
 
 
 def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
@@ -133,6 +149,8 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     if indicator.level2_code == "output_cost":  # 成本指标 under 产出指标 (CY-2015-88 layout) is a cost row
         attrs["level1_code"] = attrs["level2_parent"] = "cost"
     _put(attrs, "level3", indicator.level3)
+    _put(attrs, "weight", indicator.weight)
+    _unreadable(attrs, [(k, _INDICATOR_LABEL.get(k, k)) for k in indicator.unreadable])
     value = _with_name_unit(indicator.target_value, indicator.level3)
     if indicator.level3:
         found = _name_number(indicator.level3)
@@ -270,6 +288,10 @@ class DeclarationGraph:
         for code in LEVEL1:
             attrs[f"count.level1.{code}"] = level1[code]
         attrs["count.level1.unknown"] = sum(1 for r in rows if r.get("level1_code") in (None, "unknown"))
+        weights = [r["weight"] for r in rows if "weight" in r]
+        if weights:
+            attrs["weights.count"] = len(weights)
+            attrs["weights.sum"] = sum(weights, Decimal(0))
         for code in LEVEL2:
             attrs[f"count.level2.{code}"] = level2[code]
         # a cost row's ceiling: its amount under ≤ < =, or the upper bound of a range
