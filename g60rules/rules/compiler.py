@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from g60rules import schema
+from g60rules.findings import SOURCE_DOCUMENTS
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, fields_of, negate
 from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
@@ -44,7 +45,7 @@ def _bundled_dir() -> Path:
 
 
 BUNDLED_DIR = _bundled_dir()
-KNOWN_SOURCES = ("ZF-2018-34", "CY-2015-88", "CY-2020-10", "CY-2021-101", "SH-2019-12", "SH-2023-16", "SH-FORM")
+KNOWN_SOURCES = tuple(SOURCE_DOCUMENTS)
 
 Path_ = tuple[Union[str, int], ...]
 
@@ -452,12 +453,14 @@ def check_pattern(pattern: str) -> str:
 
 
 _CLASS = re.compile(r"\[\^?((?:[^\\\]]|\\.)+)\]")
-_SPECIAL = set("\\.()[]{}?*+|^$-")
+_SPECIAL = set(".(){}?*+|$-")
+_UNLISTABLE = set("\\[]^")
 
 
 def _escape(word: str) -> str:
-    """A word as a literal in the restricted pattern syntax."""
-    return "".join("\\" + c if c in _SPECIAL else c for c in word)
+    """A word as a literal in the restricted pattern syntax: a special character as a one-character
+    class ("[*]"), because durable-rules does not read a backslash escape such as "\\*" (measured)."""
+    return "".join(f"[{c}]" if c in _SPECIAL else c for c in word)
 
 
 _RANGE = re.compile(r"([^\\])-([^\]])")
@@ -621,9 +624,10 @@ class _Compiler:
                               f"contains_any 只用于文本字段；“{name}”是 {ftype.name}")
         param = value.param if isinstance(value, ParamRef) else None
         words = self.param(params, param) if param else value
-        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-            error = _type_error("'contains_any' takes a non-empty list of words",
-                                "contains_any 需要非空的词语列表")
+        if (not isinstance(words, list) or not words
+                or not all(isinstance(w, str) and w.strip() and not _UNLISTABLE & set(w) for w in words)):
+            error = _type_error("'contains_any' takes a non-empty list of words without \\ [ ] ^",
+                                "contains_any 需要非空的词语列表（词语中不能有 \\ [ ] ^）")
             error.param = param
             raise error
         escaped = sorted({_escape(unicodedata.normalize("NFC", w.strip())) for w in words}, key=lambda w: (-len(w), w))

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from g60rules.findings import basis_document
 from g60rules.rules.format import All, AnyOf, Count, FieldRef, Leaf, Not, ParamRef, Table
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
@@ -84,7 +85,8 @@ def rule_section(rule: CompiledRule, lang: str = "zh", level: int = 2) -> str:
         lines.append(f"- {h['effective']}: {rule.effective.from_ or '…'} – {rule.effective.until or '…'}")
     lines += ["", f"**{h['what']}.** `{describe(rule.source.when)}`" if rule.source else "", ""]
     why = (rule.why.en if lang == "en" else rule.why.zh) if rule.why else ""
-    lines += [f"**{h['why']}.** {h['basis']}: {rule.basis.source} {rule.basis.clause}." + (f" {why}" if why else ""), ""]
+    lines += [f"**{h['why']}.** {h['basis']}: {basis_document(rule.basis_text, lang)} ({rule.basis.source})."
+              + (f" {why}" if why else ""), ""]
     params = ", ".join(f"`{k}` = {_param(v)}" for k, v in rule.params.items()) or h["none"]
     lines += [f"**{h['params']}.** {params}", ""]
     for kind in ("fail", "pass"):
