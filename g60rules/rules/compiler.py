@@ -74,7 +74,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                  "在 params 下增加 {name}", "add {name} under params"),
     "RS-PATTERN": ("匹配模式“{pattern}”不可用：{detail_zh}", "pattern '{pattern}' cannot be used: {detail}",
                    "只用字面字符、. * + ? | ( ) 和 [...]", "use literals, . * + ? | ( ) and [...] only"),
-    "RS-NEGATE": ("matches 不能放在 not 之下", "'matches' cannot be negated",
+    "RS-NEGATE": ("matches、contains_any 不能放在 not 之下", "'matches' or 'contains_any' cannot be negated",
                   "改写为正向匹配，或用 not_in 列出取值", "write the positive pattern, or list values with not_in"),
     "RS-COUNT": ("{fact} 没有可计数的下级", "a {fact} has no children to count",
                  "count 只用于 project（指标）和 department（项目）", "count works on a project (indicators) or department (projects)"),
