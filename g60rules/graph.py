@@ -384,7 +384,10 @@ class DeclarationGraph:
         for m in _NAME_NUMBER.finditer(annual):
             if m.group(2) != unit and not m.group(2).startswith(unit):
                 continue
-            what = _CLAUSE.split(annual[m.end() - len(m.group(2)) + len(unit):], maxsplit=1)[0]
+            # what is counted: the words around the number in its clause ("走访企业30家", "30个站点")
+            before = _CLAUSE.split(annual[:m.start()])[-1]
+            after = _CLAUSE.split(annual[m.end() - len(m.group(2)) + len(unit):], maxsplit=1)[0]
+            what = before + after
             if _shared(_subject(what), subject) >= 2:
                 found.add(Decimal(m.group(1)))
         if len(found) == 1:
