@@ -59,7 +59,7 @@ from g60rules.dates import DateBound
 from g60rules.model import (
     FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, Department, Indicator, Project, Source, level2_parent,
 )
-from g60rules.values import Operator, TargetValue, UnitKind, ValueKind, parse_target_value
+from g60rules.values import Operator, RowFamily, TargetValue, UnitKind, ValueKind, for_row, parse_target_value
 
 LEVEL1 = ("cost", "output", "benefit", "satisfaction")
 LEVEL2 = (
@@ -72,13 +72,15 @@ _HEADER = ("nature", "category", "competent_department", "implementing_unit")
 _LABEL = {spec.key: spec.label for spec in PROJECT_FIELDS}
 _FUNDS_LABEL = {spec.key: spec.label for spec in FUNDS_FIELDS}
 _INDICATOR_LABEL = {spec.key: spec.label for spec in INDICATOR_FIELDS}
-# per-period money units: how many months one period is (元/月 × months of the plan)
-_PERIOD_MONTHS = {"月": Decimal(1), "个月": Decimal(1), "季度": Decimal(3), "季": Decimal(3), "年": Decimal(12)}
+# per-period money units (元/月 × the months of the plan): months in one period, or days for 周/天/日
+_PERIOD_MONTHS = {"月": 1, "季度": 3, "季": 3, "学期": 6, "年": 12, "年度": 12, "学年": 12}
+_PERIOD_DAYS = {"周": 7, "天": 1, "日": 1}
 # words that name the measure rather than what is counted; stripped before two names are compared
 _GENERIC = re.compile("成本|费用|经费|单位|单个|平均|人均|每|数量|数|完成|总|额|标准|个")
 _NAME_UNIT = re.compile(r"[(（]\s*([^()（）0-9]{1,6})\s*[)）]\s*$")
 _NAME_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%|％|[\u4e00-\u9fff]{1,3})")
 _CLAUSE = re.compile(r"[，,。；;、\s]")
+_COUNTED = (UnitKind.COUNT.value, UnitKind.LENGTH.value)
 
 
 def _put(attrs: dict, key: str, value: Any) -> None:
@@ -117,6 +119,7 @@ def project_attrs(project: Project) -> dict[str, Any]:
         if start <= end:
             attrs["plan.years"] = end.year - start.year + 1
             attrs["plan.months"] = (end.year - start.year) * 12 + end.month - start.month + 1
+            attrs["plan.days"] = (end - start).days + 1
     if project.project_target and project.annual_target:
         attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
     missing = [_LABEL[k] for k in _HEADER if not getattr(project, k) and k not in project.unreadable]
@@ -151,7 +154,8 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     _put(attrs, "level3", indicator.level3)
     _put(attrs, "weight", indicator.weight)
     _unreadable(attrs, [(k, _INDICATOR_LABEL.get(k, k)) for k in indicator.unreadable])
-    value = _with_name_unit(indicator.target_value, indicator.level3)
+    value = for_row(_with_name_unit(indicator.target_value, indicator.level3),
+                    row_family(attrs.get("level1_code"), indicator.level2_code))
     if indicator.level3:
         found = _name_number(indicator.level3)
         if found is not None:
@@ -159,14 +163,28 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     attrs["value.raw"] = value.raw
     attrs["value.kind"] = value.kind.value
     _put(attrs, "value.op", value.op.value if value.op else None)
+    if value.op is not None:
+        attrs["value.op_source"] = "implied" if value.op_implied else "written"
     _put(attrs, "value.amount", value.amount)
     _put(attrs, "value.upper", value.upper)
     _put(attrs, "value.unit", value.unit)
     _put(attrs, "value.unit_kind", value.unit_kind.value if value.unit_kind else None)
     _put(attrs, "value.unit_noun", value.unit_noun)
+    _put(attrs, "value.unit_per", value.unit_per)
+    _put(attrs, "value.unit_period", value.unit_period)
+    _put(attrs, "value.unit_written", value.unit_written)
+    if value.unit is not None:
+        attrs["value.unit_source"] = "row" if value.unit_from_row else "written"
     _put(attrs, "value.amount_yuan", value.amount_yuan)
     _put(attrs, "value.upper_yuan", value.upper_yuan)
     _put(attrs, "value.date", value.date)
+    _put(attrs, "value.date_precision", value.date_precision.value if value.date_precision else None)
+    _put(attrs, "value.date_end", value.date_end)
+    _put(attrs, "value.date_end_precision",
+         value.date_end_precision.value if value.date_end_precision else None)
+    _put(attrs, "value.date_serial", value.date_serial)
+    _put(attrs, "value.qualifier", value.qualifier)
+    _put(attrs, "value.note", value.note)
     _put(attrs, "value.word", value.word)
     _put(attrs, "value.problem", value.problem)
     return attrs
@@ -214,12 +232,22 @@ def _shared(a: str, b: str) -> int:
     return best
 
 
+def row_family(level1_code: str | None, level2_code: str | None) -> RowFamily | None:
+    """What the canonical level codes say about reading a row's value: a cost row reads a bare 万
+    as 万元, a time row reads an Excel day number as a date (see values.for_row)."""
+    if level1_code == "cost":
+        return RowFamily.COST
+    if level2_code == "timeliness":
+        return RowFamily.TIMELINESS
+    return None
+
+
 def _value_key(r: dict) -> tuple:
     """What a row's value means: "≥90%" and "≥90.00(%)" are the same target (Decimal equality)."""
     if r["value.kind"] in (ValueKind.QUANTITATIVE.value, ValueKind.RANGE.value, ValueKind.DATE.value,
-                           ValueKind.QUALITATIVE.value):
+                           ValueKind.DATE_RANGE.value, ValueKind.QUALITATIVE.value):
         return tuple(r.get(k) for k in ("value.kind", "value.op", "value.amount", "value.upper", "value.unit",
-                                        "value.date", "value.word"))
+                                        "value.date", "value.date_end", "value.word"))
     return ("raw", "".join(r["value.raw"].split()))
 
 
@@ -322,7 +350,7 @@ class DeclarationGraph:
                     UnitKind.MONEY.value, UnitKind.MONEY_PER_UNIT.value):
                 self.g.add_edge(ind_node, funds_node, kind="bounded_by")
             if r.get("value.unit_kind") == UnitKind.MONEY_PER_UNIT.value and "value.amount_yuan" in r:
-                if r.get("value.unit_noun") in _PERIOD_MONTHS:
+                if "value.unit_noun" not in r and r.get("value.unit_period"):
                     self._match_period(r, attrs)
                 else:
                     self._match_quantity(ind_node, node)
@@ -333,11 +361,14 @@ class DeclarationGraph:
 
     @staticmethod
     def _match_period(r: dict, project: dict) -> None:
-        """A cost per month (quarter, year) × the periods of the plan, at most a year's worth."""
-        months = project.get("plan.months")
-        if months is None:
+        """A cost per month (quarter, year, week, day) × the periods of the plan, at most a year's worth."""
+        months, days, period = project.get("plan.months"), project.get("plan.days"), r["value.unit_period"]
+        if period in _PERIOD_MONTHS and months is not None:
+            count = Decimal(min(months, 12)) / _PERIOD_MONTHS[period]
+        elif period in _PERIOD_DAYS and days is not None:
+            count = Decimal(min(days, 365)) / _PERIOD_DAYS[period]
+        else:
             return
-        count = min(Decimal(months), Decimal(12)) / _PERIOD_MONTHS[r["value.unit_noun"]]
         count = count.to_integral_value(rounding="ROUND_CEILING")
         r["period.count"] = count
         r["period.product_yuan"] = r["value.amount_yuan"] * count
@@ -351,7 +382,7 @@ class DeclarationGraph:
             q = self.g.nodes[other]
             if (other != ind_node and q.get("level1_code") == "output"
                     and q.get("value.kind") == ValueKind.QUANTITATIVE.value
-                    and q.get("value.unit_kind") in (UnitKind.COUNT.value, UnitKind.LENGTH.value)
+                    and q.get("value.unit_kind") in _COUNTED
                     and q.get("value.op") in {o.value for o in _MIN_QUANTITY_OPS}
                     and q["value.amount"] > 0):
                 candidates.append(other)
