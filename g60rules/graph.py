@@ -17,6 +17,7 @@ the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in �
   ``funds.project_gap`` = 项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 −
   当年财政拨款 − 上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元);
   ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元; a range counts its upper bound)
+  and ``cost.ceiling_max`` the largest of them
   — CY-2015-88 相应匹配, SH-2023-16;
 * indicator: ``dup.same_name_rows`` / ``dup.same_name_values`` (rows sharing its 三级 name, distinct
   values among them) and, for a per-unit cost ceiling (元/个, 元/亩 …), the quantity indicator it
@@ -334,6 +335,7 @@ class DeclarationGraph:
             ceilings.remove(next(c for c in ceilings if 2 * c == total))
         if ceilings:
             attrs["cost.ceiling_sum"] = sum(ceilings, Decimal(0))
+            attrs["cost.ceiling_max"] = max(ceilings)
         by_name: dict[str, list[dict]] = {}
         for r in rows:
             key = _name_key(r.get("level3"))

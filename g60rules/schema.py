@@ -68,6 +68,7 @@ _PROJECT_OWN: dict[str, FieldType] = {
         "project_gap", "annual_gap")},
     "budget_gap": MONEY,
     "cost.ceiling_sum": MONEY,
+    "cost.ceiling_max": MONEY,
     "plan.years": NUMBER,
     "weights.count": NUMBER,
     "weights.sum": NUMBER,

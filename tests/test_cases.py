@@ -32,21 +32,13 @@ _spec.loader.exec_module(fidelity)
 
 # What each not-yet-passing case waits for (issue 8, value reading; issue 7, layouts and keys).
 PENDING = {
-    "c05_percent_word_baifenbi.yaml": "value reading: 百分比 as %",
-    "c06_per_unit_per_year.yaml": "value reading: compound per-unit units (元/人/年)",
-    "c07_wan_counted_quantity.yaml": "value reading: 万 before a counted unit",
-    "c08_annotated_value.yaml": "value reading: a trailing note in parentheses",
-    "c09_cjk_bracket_as_ge.yaml": "value reading: 》 for ≥",
     "c10_nonstandard_level_labels.yaml": "intake: category alias table (产出值 → 产出指标) and its notice",
-    "c19_masked_digits.yaml": "value reading: masked digits are a placeholder",
-    "c23_wan_without_yuan_on_cost_row.yaml": "value reading: bare 万 on a cost row is 万元",
     "fp-hint.yaml": "intake: template hint text in a category cell",
     "fp-seedtrans.yaml": "FORMAT GAP: the case's annual_target_unreadable key (vocabulary: unreadable)",
     "layout-dates.yaml": "FORMAT GAP: project_period (vocabulary: period) and the layout",
     "layout-funds.yaml": "intake: a form with one amount",
     "layout-header.yaml": "intake: header fields the layout does not have",
     "miss-midterm.yaml": "FORMAT GAP: a project-level midterm_target key",
-    "miss-operator.yaml": "value reading: operator written or implied",
 }
 
 

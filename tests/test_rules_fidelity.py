@@ -119,7 +119,8 @@ def test_unit_contradicts_the_name(shanghai, name, value, fires):
 def test_unit_written_in_the_name_is_the_rows_unit(shanghai):
     rows = [{"level1": "产出指标", "level2": "数量指标", "level3": "改造面积(亩)", "target_value": "3000"},
             {"level1": "产出指标", "level2": "质量指标", "level3": "达标率（%）", "target_value": "105"}]
-    assert run(shanghai, project(rows))[0] == {("G60-APP-005", 8)}
+    # 3000 reads as 3000 亩 (no COMP-013), 105 as 105 % (APP-005); neither says ≥/≤/= (COMP-020)
+    assert run(shanghai, project(rows))[0] == {("G60-APP-005", 8), ("G60-COMP-020", 7), ("G60-COMP-020", 8)}
 
 
 # --- vague, yes/no, satisfaction words --------------------------------------------------------------
