@@ -21,10 +21,10 @@ the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in �
   — CY-2015-88 相应匹配, SH-2023-16;
 * indicator: ``dup.same_name_rows`` / ``dup.same_name_values`` (rows sharing its 三级 name, distinct
   values among them) and, for a per-unit cost ceiling (元/个, 元/亩 …), the quantity indicator it
-  is matched with: ``match.quantity_name``, ``match.quantity_amount``, ``match.product_yuan`` =
-  ceiling × minimum quantity (元). A quantity row matches when it is measured in the cost's unit
-  noun (个, 亩, 平方米 …); failing that, when its name shares the counted subject with the cost's
-  name ("单个课题成本" and "完成课题报告数量" share 课题). When several rows match, the largest
+  is matched with: ``match.quantity_name``, ``match.quantity_amount``, ``match.quantity_unit``,
+  ``match.product_yuan`` = ceiling × minimum quantity (元). A quantity row matches when it is
+  measured in the cost's unit noun (个, 亩, 平方米 …); failing that, when its name shares the
+  counted subject with the cost's name ("单个课题成本" and "完成课题报告数量" share 课题). When several rows match, the largest
   minimum quantity is used. A cost per period (元/月, 元/年 …) is multiplied instead by the number
   of such periods in the plan, at most one year's worth (the annual request covers a year):
   ``period.count``, ``period.product_yuan`` (元) — CATALOGUE §5;
@@ -402,6 +402,7 @@ class DeclarationGraph:
         r["match.quantity_name"] = self.g.nodes[other].get("level3", "")
         r["match.quantity_row"] = self.g.nodes[other]["row"]
         r["match.quantity_amount"] = amount
+        r["match.quantity_unit"] = self.g.nodes[other].get("value.unit", "")
         r["match.product_yuan"] = r["value.amount_yuan"] * amount
         self.g.add_edge(ind_node, other, kind="unit_of")
 

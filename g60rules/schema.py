@@ -131,6 +131,7 @@ INDICATOR: dict[str, FieldType] = {
     "match.quantity_name": TEXT,
     "match.quantity_row": NUMBER,
     "match.quantity_amount": NUMBER,
+    "match.quantity_unit": TEXT,
     "match.product_yuan": MONEY,
     "period.count": NUMBER,
     "period.product_yuan": MONEY,
