@@ -9,7 +9,8 @@ project → funds (``funded_by``), project → indicator (``has_indicator``), co
 
 Every node carries ``node_type``, ``file``, ``line`` and its normalised values under the field paths
 the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in 元 as Decimal, dates as
-:class:`datetime.date`. Roll-ups are computed on the graph and stored on the nodes:
+:class:`datetime.date`. An indicator's 指标值 is read for its row (:func:`row_family`): a bare 万 on a
+cost row is 万元, an Excel day number on a time row is a date. Roll-ups are computed on the graph and stored on the nodes:
 
 * department: ``rollup.project_count``, ``rollup.annual_request_sum`` (元) and
   ``rollup.total_gap`` = declared total − that sum (元) — CATALOGUE §2, department level;

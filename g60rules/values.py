@@ -46,8 +46,8 @@ Parsing rules (``parse_target_value`` never raises):
    每X ("每亩", "每生每年") — are kept in ``qualifier``; the nouns of 每X / X均 go under a plain
    money or count unit ("每亩300元" → 300 元/亩, "平均每生每年3300元" → 3300 元/生/年).  A note in
    parentheses after the value ("≥95%(上年90%)", "≥60%(新增)") and a word after the unit that says
-   the target is met ("100%达标", "5个工作日完成", and any word after %) are kept in ``note``; the
-   target is the part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit:
+   the target is met ("100%达标", "5个工作日完成", and any word after %) and a note after a comma
+   ("≥95%，上年90%") are kept in ``note``; the target is the part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit:
    UNPARSEABLE.
 6. **Ranges** "80%-90%", "80-90(%)", "80~90%", "80至90%", "80到90%", "80—90%" → RANGE with
    ``amount`` = lower and ``upper`` = upper bound, ``op`` None.  Bounds are never swapped.  Both
@@ -57,7 +57,9 @@ Parsing rules (``parse_target_value`` never raises):
    missing) → DATE with ``date_precision`` DAY, op EQ unless an operator or a deadline word says
    otherwise: 前/之前/以前/内/之内/以内 → LE.  Month forms "2024年12月", "2024年12月底(前)",
    "2025-12", "2025/12" → MONTH; year-end forms "2024年底(前)", "2024年年底", "2024年末",
-   "2024年内" → YEAR; both are the last day of that month/year, op LE.  A trailing 完成 到位 完工
+   "2024年内" → YEAR; quarters "2024年第四季度", "2024年4季度", "2024Q4" → QUARTER; "2024年上半年"
+   → HALF_YEAR; each is the last day of its period, op LE.  截至/截止 before a date make it a
+   deadline (LE, written); 于/在 before a date are read past.  A trailing 完成 到位 完工
    竣工 办结 结束 验收 is allowed.  **Date ranges** "2020年1月--2020年11月", "2021年1月-12月",
    "2023.07-2024.01" (two month digits), "2022年1月1日至2022年6月30日", "2019年—2021年" and
    "2021年全年" → DATE_RANGE: ``date`` is the first day of the start, ``date_end`` the last day of
@@ -81,7 +83,7 @@ Parsing rules (``parse_target_value`` never raises):
 
 **The row decides** what the text alone cannot (:func:`for_row`, called by the graph with the
 row's canonical level codes): on a cost row a bare 万/亿 is 万元/亿元 (``unit_from_row``); on a
-time row a bare five-digit whole number is an Excel day number (``date_serial``), "2024.12" a month
+time row a bare whole number 32874–73050 is an Excel day number (``date_serial``), "2024.12" a month
 and "2024-2026" a range of years.  Other rows are never guessed.
 
 ``parse_money`` reads funds amounts in 元 with the same number grammar (see its docstring).
@@ -159,10 +161,13 @@ class UnitKind(StrEnum):
 
 
 class DatePrecision(StrEnum):
-    """How precisely a date was written: "2024-12-31" day, "2024年12月" month, "2024年底" year."""
+    """How precisely a date was written: "2024-12-31" day, "2024年12月" month, "2024年第四季度"
+    quarter, "2024年上半年" half year, "2024年底" year."""
 
     DAY = "day"
     MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
     YEAR = "year"
 
 
@@ -207,7 +212,11 @@ for _u in ("米", "公里", "千米", "平方米", "平方公里", "亩", "公�
 del _u
 
 # Written forms read as another unit; the form as written is kept in ``unit_written``.
-_UNIT_ALIASES = {"㎡": "平方米", "m²": "平方米", "km": "公里", "百分比": "%", "百分率": "%"}
+_UNIT_ALIASES = {
+    "㎡": "平方米", "m²": "平方米", "m2": "平方米", "M2": "平方米", "平米": "平方米", "km": "公里",
+    "㎞": "公里", "KM": "公里", "km²": "平方公里", "km2": "平方公里", "㎢": "平方公里", "m": "米",
+    "百分比": "%", "百分率": "%",
+}
 # A time word after "/" makes a per-period unit: 元/人/年 is per person and per year.
 _PERIODS = frozenset({"年", "年度", "学年", "学期", "季度", "季", "月", "周", "天", "日"})
 
@@ -231,7 +240,7 @@ def _compound(unit: str) -> _Compound | None:
     base, sep, rest = unit.partition("/")
     if not sep or _UNIT_KINDS.get(base) not in (UnitKind.MONEY, UnitKind.COUNT):
         return None
-    parts = rest.split("/")
+    parts = rest.replace(".", "·").split("/")  # "元/人.年" is typed for "元/人·年"
     if len(parts) == 1 and "·" in parts[0]:
         head, _, tail = parts[0].rpartition("·")
         if tail in _PERIODS and head:
@@ -248,7 +257,7 @@ def _compound(unit: str) -> _Compound | None:
 def _scaled(unit: str) -> tuple[Decimal, str] | None:
     """(scale, counted unit) for 万/亿 before a count or area/length unit ("万人" → 10000, "人")."""
     scale = _SCALES.get(unit[:1])
-    rest = unit[1:]
+    rest = _UNIT_ALIASES.get(unit[1:], unit[1:])
     if scale is None or _UNIT_KINDS.get(rest) not in (UnitKind.COUNT, UnitKind.LENGTH):
         return None
     return scale, rest
@@ -421,6 +430,7 @@ _TRANSLATE.update({
     0x2212: "-",  # minus sign
     0x301C: "~",  # wave dash
     0xFE6A: "%",  # small percent sign
+    **{ord(ch): "·" for ch in "・•‧∙⋅"},  # middle-dot look-alikes ("元/人•年")
     # Other brackets typed round a unit ("≥85【%】", "〔元〕", "［个］") are parentheses.
     **{ord(ch): "(" for ch in "[［【〔〖﹙"},
     **{ord(ch): ")" for ch in "]］】〕〗﹚"},
@@ -524,7 +534,7 @@ _MAX_WORD = 40
 # Words before a number that say how it is counted: 平均, 人均/户均/亩均 (per person …), 每亩 …
 _AVERAGE_WORDS = ("平均", "均")
 _PER_HEAD_RE = re.compile(rf"(?P<noun>[{_CJK}])均")
-_EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)(?=每|[+-]?[0-9]|[*(]|[{re.escape(''.join(_OP_CHARS))}]|"
+_EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)(?=每|[+-]?[0-9]|[*(《〈]|[{re.escape(''.join(_OP_CHARS))}]|"
                       + "|".join(w for w, _ in _WORD_OPS) + ")")
 # Words after the unit that say the target is to be met, read as a note ("100%达标").
 _DONE_WORDS = ("达标", "完成", "到位", "合格", "达成", "覆盖", "全覆盖", "左右", "办结", "完工",
@@ -538,8 +548,16 @@ _DATE_RE = re.compile(
     r"(?P<sep>[-./])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
     r"|(?P<msep>[-/])(?P<m3>[0-9]{1,2})"
     r"|年(?P<m2>[0-9]{1,2})月(?:(?P<d2>[0-9]{1,2})[日号]?|(?P<mend>底|末|份))?"
-    r"|年(?P<yend>底|末|内|年底|年末|度内))"
+    r"|年(?P<yend>底|末|内|年底|年末|度内)"
+    r"|年?(?:第?(?P<q>[1-4一二三四])季度|[Qq](?P<q2>[1-4]))(?:底|末)?"
+    r"|年(?P<half>上|下)半年(?:底|末)?)"
     + _DATE_TAIL
+)
+_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+# Words before a date: 截至/截止 ("by") make it a deadline; 于/在 ("at") say nothing more.
+_DATE_PREFIXES: tuple[tuple[str, Operator | None], ...] = (
+    ("截至到", Operator.LE), ("截止到", Operator.LE), ("截至", Operator.LE), ("截止", Operator.LE),
+    ("于", None), ("在", None),
 )
 # "12月" alone is left to the number grammar (12 months); a day, 底/旬 or 前 makes it a date.
 _YEARLESS_RE = re.compile(
@@ -560,6 +578,10 @@ _DATE_RANGE_RE = re.compile(
 _WHOLE_YEAR_RE = re.compile(r"(?P<y>[0-9]{4})年(?:全年|全年度|度全年)" + _DONE_TAIL)
 _MIN_YEAR, _MAX_YEAR = 1900, 2199
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel day 1 is 1900-01-01 (after its 1900 leap bug)
+# Day numbers read as dates on a time row: 1990-01-01 … 2099-12-31 (32874 … 73050); "12000" on a
+# time row is not a plausible deadline and stays a number.
+_SERIAL_RANGE = ((datetime.date(1990, 1, 1) - _EXCEL_EPOCH).days,
+                 (datetime.date(2099, 12, 31) - _EXCEL_EPOCH).days)
 
 
 def _take_operator(s: str) -> tuple[Operator | None, str]:
@@ -723,9 +745,10 @@ def for_row(value: TargetValue, row: RowFamily | None) -> TargetValue:
 
     * COST row (canonical level1 ``cost``): a bare 万/亿 ("≤60万", "≤**万", "5万/个") is 万元/亿元,
       with ``unit_from_row`` set and the written unit kept in ``unit_written``.
-    * TIMELINESS row (canonical level2 ``timeliness``): a bare whole number of five digits is an
-      Excel day number ("45657" → 2024-12-31, ``date_serial`` = 45657); "2024.12" (year, dot,
-      two-digit month) is that month; "2024-2025" without a unit is a range of years.
+    * TIMELINESS row (canonical level2 ``timeliness``): a bare whole number between 32874 and 73050
+      is an Excel day number (1990-01-01 … 2099-12-31; "45657" → 2024-12-31, ``date_serial`` =
+      45657); "2024.12" (year, dot, two-digit month) is that month; "2024-2025" without a unit is
+      a range of years.
     """
     if row is RowFamily.COST:
         return _on_cost_row(value)
@@ -754,7 +777,7 @@ def _on_time_row(value: TargetValue) -> TargetValue:
         return value
     if value.kind is ValueKind.QUANTITATIVE and value.unit_written is None:
         sign, digits, exponent = amount.as_tuple()
-        if not sign and exponent == 0 and len(digits) == 5:
+        if not sign and exponent == 0 and _SERIAL_RANGE[0] <= amount <= _SERIAL_RANGE[1]:
             when = _EXCEL_EPOCH + datetime.timedelta(days=int(amount))
             return value.model_copy(update={
                 "kind": ValueKind.DATE, "amount": None, "date": when,
@@ -821,20 +844,29 @@ _NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE, ValueKi
                 ValueKind.YEARLESS_DATE, ValueKind.PLACEHOLDER)
 
 
+# "≥95%，上年90%": a note after a comma, semicolon or colon that starts with a CJK letter (a comma
+# before digits is a thousands separator).
+_COMMA_NOTE_RE = re.compile(rf"(?P<head>.+?)[,;:](?P<note>[{_CJK}].*)")
+
+
 def _split_note(raw: str, s: str) -> TargetValue | None:
-    """A value followed by a note in parentheses ("≥95%(上年90%)", "≥60%(新增)"): the value with
-    ``note`` set; None when the text is not of that shape.  A note that is only a unit ("≥5(%)(元)")
+    """A value followed by a note in parentheses or after a comma ("≥95%(上年90%)", "≥60%(新增)",
+    "≥95%，上年90%"): the value with ``note`` set; None when the text is not of that shape.  A note that is only a unit ("≥5(%)(元)")
     is a second unit, not a note."""
-    if not s.endswith(")"):
-        return None
-    depth = 0
-    for i in range(len(s) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(s[i], 0)
-        if depth == 0:
-            break
+    comma = _COMMA_NOTE_RE.fullmatch(s)
+    if comma is not None:
+        head, note = comma["head"], comma["note"]
+    elif s.endswith(")"):
+        depth = 0
+        for i in range(len(s) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(s[i], 0)
+            if depth == 0:
+                break
+        else:
+            return None
+        head, note = s[:i], s[i + 1:-1]
     else:
         return None
-    head, note = s[:i], s[i + 1:-1]
     if not head or not note or len(note) > _MAX_NOTE or _known_unit(note) is not None:
         return None
     value = _parse_text(raw, head)
@@ -856,6 +888,12 @@ def _parse_date(raw: str, s: str) -> TargetValue | None:
     """DATE / DATE_RANGE / YEARLESS_DATE / UNPARSEABLE for date-like text, None when the text is
     not a date."""
     op, rest = _take_operator(s)
+    for word, word_op in _DATE_PREFIXES:
+        if rest.startswith(word) and rest[len(word):len(word) + 1].isdigit():
+            if op is not None:
+                return None
+            rest, op = rest[len(word):], word_op
+            break
     ranged = _parse_date_range(raw, rest)
     if ranged is not None:
         if op is not None:
@@ -890,6 +928,12 @@ def _parse_date(raw: str, s: str) -> TargetValue | None:
             # A month written alone means "by the end of that month".
             day = calendar.monthrange(year, month)[1] if 1 <= month <= 12 and year >= 1 else 0
             default, precision = Operator.LE, DatePrecision.MONTH
+    elif m["q"] or m["q2"]:
+        month, default, precision = _QUARTERS[m["q"] or m["q2"]] * 3, Operator.LE, DatePrecision.QUARTER
+        day = calendar.monthrange(year, month)[1] if year >= 1 else 0
+    elif m["half"]:
+        month, default, precision = (6 if m["half"] == "上" else 12), Operator.LE, DatePrecision.HALF_YEAR
+        day = 30 if month == 6 else 31
     else:
         month, day, default, precision = 12, 31, Operator.LE, DatePrecision.YEAR
     if m["suffix"]:
@@ -1206,6 +1250,10 @@ def _render_date(when: datetime.date, style: RenderStyle,
     y, m, d = when.year, when.month, when.day
     if precision is DatePrecision.YEAR:
         text = f"{y:04d}年"
+    elif precision is DatePrecision.QUARTER:
+        text = f"{y:04d}年第{(m + 2) // 3}季度"
+    elif precision is DatePrecision.HALF_YEAR:
+        text = f"{y:04d}年{'上' if m <= 6 else '下'}半年"
     elif precision is DatePrecision.MONTH:
         fmt = style.date_format
         if (fmt == "dot" and single) or not _MIN_YEAR <= y <= _MAX_YEAR:
