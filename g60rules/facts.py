@@ -241,6 +241,7 @@ def _liner(source: Source | None, attrs: dict, prefixes: dict[str, str]):
         for prefix, field_key in prefixes.items():
             if key.startswith(prefix):
                 return source.line_of(field_key)
+        key = key.removeprefix("cell.")  # a cell's state points at the cell
         key = {"funds.project_gap": "funds.total", "funds.annual_gap": "funds.annual_request"}.get(key, key)
         if key.startswith("funds.") and key not in source.field_lines:
             key = "funds"

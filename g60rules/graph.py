@@ -9,13 +9,20 @@ project → funds (``funded_by``), project → indicator (``has_indicator``), co
 
 Every node carries ``node_type``, ``file``, ``line`` and its normalised values under the field paths
 the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in 元 as Decimal, dates as
-:class:`datetime.date`. An indicator's 指标值 is read for its row (:func:`row_family`): a bare 万 on a
-cost row is 万元, an Excel day number on a time row is a date. Roll-ups are computed on the graph and stored on the nodes:
+:class:`datetime.date` (plan dates as :class:`~g60rules.dates.DateBound`: a month or a year as the span
+it names). The project's form picks its :class:`~g60rules.layouts.Layout` from the ruleset: each cell
+of a project, its funds and its rows gets ``cell.<key>`` = filled / empty / unreadable / absent (not
+on this form), ``funds.budget`` is the layout's amount, and category labels are read into canonical
+codes through the ruleset's category table. An indicator's 指标值 is read for its row
+(:func:`row_family`): a bare 万 on a cost row is 万元, an Excel day number on a time row is a date.
+Roll-ups are computed on the graph and stored on the nodes:
 
 * department: ``rollup.project_count``, ``rollup.annual_request_sum`` (元) and
   ``rollup.total_gap`` = declared total − that sum (元) — CATALOGUE §2, department level;
-* project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>``;
-  ``funds.project_gap`` = 项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 −
+* project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
+  of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
+  alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
+  with their row); ``unfilled`` (labels of the form's empty cells); ``funds.project_gap`` = 项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 −
   当年财政拨款 − 上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元);
   ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元; a range counts its upper bound)
   and ``cost.ceiling_max`` the largest of them
@@ -25,23 +32,20 @@ cost row is 万元, an Excel day number on a time row is a date. Roll-ups are co
   is matched with: ``match.quantity_name``, ``match.quantity_amount``, ``match.quantity_unit``,
   ``match.product_yuan`` = ceiling × minimum quantity (元). A quantity row matches when it is
   measured in the cost's unit noun (个, 亩, 平方米 …); failing that, when its name shares the
-  counted subject with the cost's name ("单个课题成本" and "完成课题报告数量" share 课题). When several rows match, the largest
-  minimum quantity is used. A cost per period (元/月, 元/年 …) is multiplied instead by the number
+  counted subject with the cost's name ("单个课题成本" and "完成课题报告数量" share 课题). When
+  several rows match, the largest minimum quantity is used. A cost per period (元/月, 元/年 …) is multiplied instead by the number
   of such periods in the plan, at most one year's worth (the annual request covers a year):
   ``period.count``, ``period.product_yuan`` (元) — CATALOGUE §5;
 * indicator, read from its name: ``name.amount`` / ``name.unit`` (a number with a unit written in
   the 三级 name, "达标率100%"), and ``annual.amount`` (the number the 年度总体目标 states for this
   row's unit and subject, "完成3个服务站点建设").
 
-A 成本指标 filed under 产出指标 (the 财预〔2015〕88号 layout) is a cost row: ``level1_code`` is
-``cost`` whatever the 一级 cell says. A value written without a unit takes the unit written at the
+A value written without a unit takes the unit written at the
 end of the 三级 name ("任务完成时限(月)" with "10"). A cost row whose ceiling equals the sum of the
 other cost ceilings is their total and is not added to them in ``cost.ceiling_sum``. Project
-fields: ``unreadable.<key>`` (1 for each cell present but unreadable; also on indicators) and
-``unreadable.labels`` (their labels), ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
+fields: ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
 (calendar years the plan spans), ``plan.months``, ``target.same`` (1 when 项目总目标 and
-年度总体目标 are the same text, 0 otherwise), ``header.missing`` (the labels of the empty header
-fields, "项目性质、实施单位") and ``count.level1.unknown`` (rows whose 一级 is missing or not
+年度总体目标 are the same text, 0 otherwise) and ``count.level1.unknown`` (rows whose 一级 is missing or not
 standard).
 """
 
@@ -58,22 +62,15 @@ from typing import Any, Iterable
 import networkx as nx
 
 from g60rules.dates import DateBound
+from g60rules.layouts import Layout, Layouts
 from g60rules.model import (
-    FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, Department, Indicator, Project, Source, level2_parent,
+    DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, PROJECT_FIELDS, Department, Indicator, Project, Source,
 )
 from g60rules.values import Operator, RowFamily, TargetValue, UnitKind, ValueKind, for_row, parse_target_value
 
-LEVEL1 = ("cost", "output", "benefit", "satisfaction")
-LEVEL2 = (
-    "economic_cost", "social_cost", "ecological_cost", "quantity", "quality", "timeliness",
-    "economic_benefit", "social_benefit", "ecological_benefit", "sustainability", "recipient_satisfaction",
-)
-_FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other")
+_FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other",
+          "central", "provincial", "municipal", "county")
 _MIN_QUANTITY_OPS = (Operator.GE, Operator.EQ, Operator.GT)
-_HEADER = ("nature", "category", "competent_department", "implementing_unit")
-_LABEL = {spec.key: spec.label for spec in PROJECT_FIELDS}
-_FUNDS_LABEL = {spec.key: spec.label for spec in FUNDS_FIELDS}
-_INDICATOR_LABEL = {spec.key: spec.label for spec in INDICATOR_FIELDS}
 # per-period money units (元/月 × the months of the plan): months in one period, or days for 周/天/日
 _PERIOD_MONTHS = {"月": 1, "季度": 3, "季": 3, "学期": 6, "年": 12, "年度": 12, "学年": 12}
 _PERIOD_DAYS = {"周": 7, "天": 1, "日": 1}
@@ -94,11 +91,31 @@ def _sum_present(values: Iterable[Decimal | None]) -> Decimal:
     return sum((v for v in values if v is not None), Decimal(0))
 
 
-def project_attrs(project: Project) -> dict[str, Any]:
-    """Project node attributes: header, funds (元), targets and derived gaps."""
-    attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line}
-    for key in ("name", "nature", "category", "competent_department", "implementing_unit",
-                "budget_arrangement", "project_target", "annual_target"):
+CELL_STATES = ("filled", "empty", "unreadable", "absent")
+PROJECT_CELLS = tuple(s.key for s in PROJECT_FIELDS
+                      if s.key not in ("kind", "form", "funds", "indicators", "unreadable"))
+FUNDS_CELLS = tuple(s.key for s in FUNDS_FIELDS if s.key != "unreadable")
+INDICATOR_CELLS = tuple(s.key for s in INDICATOR_FIELDS if s.key != "unreadable")
+_LABEL = {**{s.key: s.label for s in PROJECT_FIELDS}, **{f"funds.{s.key}": s.label for s in FUNDS_FIELDS},
+          **{f"indicator.{s.key}": s.label for s in INDICATOR_FIELDS}}
+
+
+def _cell(value: Any, key: str, unreadable: list[str], on_form: tuple[str, ...]) -> str:
+    """filled, unreadable (present but not read), empty (on the form, not filled) or absent (not on the form)."""
+    if value is not None:
+        return "filled"
+    if key in unreadable:
+        return "unreadable"
+    return "empty" if key in on_form else "absent"
+
+
+def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[str, Any]:
+    """Project node attributes: form, header, funds (元), targets, derived gaps and each cell's state
+    (``cell.<key>``: filled / empty / unreadable / absent by ``layout``)."""
+    attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line,
+                             "form": project.form, "form.known": 1 if known else 0}
+    for key in ("name", "nature", "category", "competent_department", "implementing_unit", "budget_year",
+                "period", "budget_arrangement", "project_target", "annual_target", "performance_target"):
         _put(attrs, key, getattr(project, key))
     # a month or a year is compared as the span it names: a start from its first day, an end to its last
     for key, side in (("plan_start", "start"), ("plan_end", "end")):
@@ -124,40 +141,41 @@ def project_attrs(project: Project) -> dict[str, Any]:
             attrs["plan.days"] = (end - start).days + 1
     if project.project_target and project.annual_target:
         attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
-    missing = [_LABEL[k] for k in _HEADER if not getattr(project, k) and k not in project.unreadable]
-    if missing:
-        attrs["header.missing"] = "、".join(missing)
-    _unreadable(attrs, [(k, _LABEL.get(k, k)) for k in project.unreadable]
-                + [(f"funds.{k}", _FUNDS_LABEL.get(k, k)) for k in funds.unreadable])
+    unfilled: list[str] = []
+    unreadable: list[str] = []
+    for key in PROJECT_CELLS:
+        state = attrs[f"cell.{key}"] = _cell(getattr(project, key), key, project.unreadable, layout.project)
+        (unfilled if state == "empty" else unreadable if state == "unreadable" else []).append(_LABEL[key])
+    funds_unreadable = list(funds.unreadable) + (list(FUNDS_CELLS) if "funds" in project.unreadable else [])
+    for key in FUNDS_CELLS:
+        state = attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
+        (unfilled if state == "empty" else unreadable if state == "unreadable" else []).append(_LABEL[f"funds.{key}"])
+    if layout.amount:
+        _put(attrs, "funds.budget", getattr(funds, layout.amount))
+        attrs["funds.budget_label"] = _LABEL[f"funds.{layout.amount}"]
+        attrs["cell.funds.budget"] = attrs[f"cell.funds.{layout.amount}"]
+    _put(attrs, "unfilled", "、".join(unfilled) or None)
+    _put(attrs, "unreadable", "、".join(unreadable) or None)
     return attrs
 
 
-def _unreadable(attrs: dict, keys: list[tuple[str, str]]) -> None:
-    """Cells present but unreadable: ``unreadable.<key>`` = 1 each, and their labels."""
-    for key, _ in keys:
-        attrs[f"unreadable.{key}"] = 1
-    if keys:
-        attrs["unreadable.labels"] = "、".join(label for _, label in keys)
-
-
-def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
-    """Indicator node attributes: levels with their codes, and the parsed 指标值 under ``value.*``."""
+def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> dict[str, Any]:
+    """Indicator node attributes: levels with their canonical codes (through the ruleset's category
+    table), the parsed 指标值 under ``value.*``, the form's other columns and each cell's state."""
     attrs: dict[str, Any] = {
         "node_type": "indicator", "file": indicator.source.file, "line": indicator.source.line,
         "row": indicator.row,
     }
+    reading = layouts.classify(indicator.level1, indicator.level2)
     _put(attrs, "level1", indicator.level1)
-    _put(attrs, "level1_code", indicator.level1_code)
+    _put(attrs, "level1_code", reading.level1_code)
     _put(attrs, "level2", indicator.level2)
-    _put(attrs, "level2_code", indicator.level2_code)
-    _put(attrs, "level2_parent", level2_parent(indicator.level2))
-    if indicator.level2_code == "output_cost":  # 成本指标 under 产出指标 (CY-2015-88 layout) is a cost row
-        attrs["level1_code"] = attrs["level2_parent"] = "cost"
+    _put(attrs, "level2_code", reading.level2_code)
+    _put(attrs, "level2_parent", reading.level2_parent)
     _put(attrs, "level3", indicator.level3)
-    _put(attrs, "weight", indicator.weight)
-    _unreadable(attrs, [(k, _INDICATOR_LABEL.get(k, k)) for k in indicator.unreadable])
+    _put(attrs, "aliases", "、".join(reading.aliases) or None)
     value = for_row(_with_name_unit(indicator.target_value, indicator.level3),
-                    row_family(attrs.get("level1_code"), indicator.level2_code))
+                    row_family(reading.level1_code, reading.level2_code))
     if indicator.level3:
         found = _name_number(indicator.level3)
         if found is not None:
@@ -189,6 +207,24 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     _put(attrs, "value.note", value.note)
     _put(attrs, "value.word", value.word)
     _put(attrs, "value.problem", value.problem)
+    _put(attrs, "value.cell", indicator.value_cell)
+    _put(attrs, "value.cell_unit", indicator.conflicting_unit)
+    for key in ("unit", "operator", "weight", "standard", "explanation"):
+        _put(attrs, key, getattr(indicator, key))
+    _put(attrs, "direction", indicator.direction)
+    if indicator.qualitative is not None:
+        attrs["qualitative"] = "qualitative" if indicator.qualitative else "quantitative"
+    for key in ("midterm_target", "longterm_target"):
+        target = getattr(indicator, key)
+        if target is not None:
+            attrs[f"{key}.raw"] = target.raw
+    values = {**{k: getattr(indicator, k) for k in INDICATOR_CELLS}, "target_value": indicator.value_cell}
+    unreadable = []
+    for key in INDICATOR_CELLS:
+        state = attrs[f"cell.{key}"] = _cell(values[key], key, indicator.unreadable, layout.indicators)
+        if state == "unreadable":
+            unreadable.append(_LABEL[f"indicator.{key}"])
+    _put(attrs, "unreadable", "、".join(unreadable) or None)
     return attrs
 
 
@@ -260,9 +296,10 @@ def _name_key(text: str | None) -> str | None:
 class DeclarationGraph:
     """A networkx DiGraph of departments, projects, funds and indicators, with roll-ups."""
 
-    def __init__(self) -> None:
+    def __init__(self, layouts: Layouts) -> None:
         self.g = nx.DiGraph()
         self.sources: dict[str, Source] = {}
+        self.layouts = layouts
 
     def add_department(self, department: Department) -> str:
         """Add a department and its projects; returns the department node id."""
@@ -281,7 +318,10 @@ class DeclarationGraph:
     def add_project(self, project: Project, department_node: str | None = None) -> str:
         """Add a project with its funds and indicators; returns the project node id."""
         node = f"project:{project.source.file}:{project.source.line}"
-        self.g.add_node(node, **project_attrs(project))
+        layout = self.layouts.layout(project.form)
+        known = layout is not None
+        layout = layout or self.layouts.forms[DEFAULT_FORM]  # an unknown form is a finding (form.known)
+        self.g.add_node(node, **project_attrs(project, layout, known))
         source = Source(project.source.file, project.source.line, dict(project.source.field_lines))
         if project.funds.source:
             source.field_lines.update({f"funds.{k}": v for k, v in project.funds.source.field_lines.items()})
@@ -295,7 +335,7 @@ class DeclarationGraph:
         self.g.add_edge(node, funds_node, kind="funded_by")
         for indicator in project.indicators:
             ind_node = f"indicator:{project.source.file}:{project.source.line}#{indicator.row}"
-            self.g.add_node(ind_node, **indicator_attrs(indicator))
+            self.g.add_node(ind_node, **indicator_attrs(indicator, self.layouts, layout))
             self.sources[ind_node] = indicator.source
             self.g.add_edge(node, ind_node, kind="has_indicator")
         self._project_rollups(node, funds_node)
@@ -322,8 +362,15 @@ class DeclarationGraph:
         if weights:
             attrs["weights.count"] = len(weights)
             attrs["weights.sum"] = sum(weights, Decimal(0))
-        for code in LEVEL2:
+        for code in (*LEVEL2, "none"):
             attrs[f"count.level2.{code}"] = level2[code]
+        # one notice per project for labels read through the alias table, never one per row
+        aliases = list(dict.fromkeys(a for r in rows if r.get("aliases") for a in r["aliases"].split("、")))
+        attrs["count.aliased"] = len(aliases)
+        _put(attrs, "aliased", "、".join(aliases) or None)
+        cells = [f"第 {r['row']} 行{r['unreadable']}" for r in rows if r.get("unreadable")]
+        if cells:
+            attrs["unreadable"] = "、".join(([attrs["unreadable"]] if "unreadable" in attrs else []) + cells)
         # a cost row's ceiling: its amount under ≤ < =, or the upper bound of a range
         ceilings = [r.get("value.upper_yuan", r.get("value.amount_yuan")) for r in rows
                     if r.get("level1_code") == "cost" and r.get("value.unit_kind") == UnitKind.MONEY.value
@@ -438,9 +485,17 @@ class DeclarationGraph:
             attrs["rollup.total_gap"] = attrs["declared_total"] - attrs["rollup.annual_request_sum"]
 
 
-def build_graph(departments: Iterable[Department], projects: Iterable[Project]) -> DeclarationGraph:
-    """Graph of every department (with its projects) and every standalone project."""
-    graph = DeclarationGraph()
+def build_graph(departments: Iterable[Department], projects: Iterable[Project],
+                layouts: Layouts | None = None) -> DeclarationGraph:
+    """Graph of every department (with its projects) and every standalone project.
+
+    ``layouts``: the ruleset's layouts and category table (default: the bundled core ruleset's).
+    """
+    if layouts is None:
+        from g60rules.rules.compiler import bundled_layouts  # the compiler imports this module
+
+        layouts = bundled_layouts()
+    graph = DeclarationGraph(layouts)
     for department in departments:
         graph.add_department(department)
     for project in projects:

@@ -145,56 +145,15 @@ DEPARTMENT_FIELDS: tuple[FieldSpec, ...] = (
 
 KIND_VALUES = {"project": "project", "项目": "project", "department": "department", "部门": "department"}
 
-# Level-1 and level-2 categories (CY-2015-88, CY-2021-101; Shanghai keeps 可持续影响指标).
-LEVEL1_CODES: dict[str, str] = {
-    "成本指标": "cost",
-    "产出指标": "output",
-    "效益指标": "benefit",
-    "满意度指标": "satisfaction",
-}
-LEVEL2_CODES: dict[str, tuple[str, str]] = {
-    "经济成本指标": ("economic_cost", "cost"),
-    "社会成本指标": ("social_cost", "cost"),
-    "生态环境成本指标": ("ecological_cost", "cost"),
-    "数量指标": ("quantity", "output"),
-    "质量指标": ("quality", "output"),
-    "时效指标": ("timeliness", "output"),
-    "成本指标": ("output_cost", "output"),
-    "经济效益指标": ("economic_benefit", "benefit"),
-    "社会效益指标": ("social_benefit", "benefit"),
-    "生态效益指标": ("ecological_benefit", "benefit"),
-    "可持续影响指标": ("sustainability", "benefit"),
-    "服务对象满意度指标": ("recipient_satisfaction", "satisfaction"),
-}
-
-
-def _category_key(text: str) -> str:
-    """PDF extraction breaks labels across lines ("满意度指 标"): compare without whitespace."""
-    key = "".join(text.split())
-    return key if key.endswith("指标") else key + "指标"
-
-
-def level1_code(text: str | None) -> str | None:
-    """English code of a 一级指标 label (cost, output, benefit, satisfaction), ``unknown`` if not one."""
-    if text is None:
-        return None
-    return LEVEL1_CODES.get(_category_key(text), "unknown")
-
-
-def level2_code(text: str | None) -> str | None:
-    """English code of a 二级指标 label (quantity, quality, timeliness, …), ``unknown`` if not one."""
-    if text is None:
-        return None
-    found = LEVEL2_CODES.get(_category_key(text))
-    return found[0] if found else "unknown"
-
-
-def level2_parent(text: str | None) -> str | None:
-    """The 一级 code a 二级 label belongs to, or None when the label is not a known category."""
-    if text is None:
-        return None
-    found = LEVEL2_CODES.get(_category_key(text))
-    return found[1] if found else None
+# Canonical category codes rules read (CY-2015-88, CY-2021-101; Shanghai keeps 可持续影响指标). Which
+# labels mean which code is data: the ``categories`` table of the ruleset (g60rules.layouts).
+LEVEL1 = ("cost", "output", "benefit", "satisfaction")
+LEVEL2 = (
+    "economic_cost", "social_cost", "ecological_cost", "quantity", "quality", "timeliness",
+    "economic_benefit", "social_benefit", "ecological_benefit", "sustainability", "recipient_satisfaction",
+)
+# output_cost: 成本指标 under 产出指标 (CY-2015-88 practice); none: the form has no 二级 breakdown
+LEVEL2_EXTRA = ("output_cost", "none")
 
 
 @dataclass(frozen=True)
@@ -299,14 +258,6 @@ class Indicator(_Model):
     explanation: str | None = None
     unreadable: list[str] = []
     source: Source
-
-    @property
-    def level1_code(self) -> str | None:
-        return level1_code(self.level1)
-
-    @property
-    def level2_code(self) -> str | None:
-        return level2_code(self.level2)
 
 
 class Funds(_Model):

@@ -1517,25 +1517,23 @@ def compose_target_value(cell: str | None, operator: str | None = None, unit: st
     wrote when it differs from the unit column (None otherwise) — a conflict the rules report.
 
     The cell decides what it states itself: an operator or unit written in the cell is kept; the
-    columns fill what the cell leaves out, and only for a cell that starts with a number (a date,
-    a word such as 完成 or a placeholder takes no unit). ``raw`` of the result is the composed
-    text ("≥90(%)"), so messages show what was read; the caller keeps the cells as written.
+    columns fill what the cell leaves out — the unit only for a number or a range, the operator only
+    for a cell that starts with a number or a date (a word such as 完成 or a placeholder takes
+    neither). ``raw`` of the result is the composed text ("≥90(%)"), so messages show what was read;
+    the caller keeps the cells as written.
     """
     if not (operator and operator.strip()) and not (unit and unit.strip()):
         return parse_target_value(cell), None
     alone = parse_target_value(cell)
-    if cell is None or alone.kind in (ValueKind.EMPTY, ValueKind.QUALITATIVE, ValueKind.UNPARSEABLE):
+    if cell is None or alone.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE):
         return alone, None
     text = _normalise(cell)
     column_unit = _column_unit(unit) if unit and unit.strip() else None
-    conflict = None
-    if column_unit and alone.unit and alone.unit != column_unit:
-        conflict = alone.unit
-    starts_with_number = bool(text) and (text[0].isdigit() or text[0] in "+-.")
+    conflict = alone.unit if column_unit and alone.unit and alone.unit != column_unit else None
     composed = text
-    if column_unit and alone.unit is None and starts_with_number and alone.kind is not ValueKind.DATE:
+    if column_unit and alone.unit is None and alone.kind is not ValueKind.DATE:
         composed = f"{composed}({column_unit})"
-    if operator and operator.strip() and starts_with_number:
+    if operator and operator.strip() and (text[0].isdigit() or text[0] in "+-."):
         composed = "".join(operator.split()) + composed
     if composed == text:
         return alone, conflict

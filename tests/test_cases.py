@@ -32,13 +32,9 @@ _spec.loader.exec_module(fidelity)
 
 # What each not-yet-passing case waits for (issue 8, value reading; issue 7, layouts and keys).
 PENDING = {
-    "c10_nonstandard_level_labels.yaml": "intake: category alias table (产出值 → 产出指标) and its notice",
-    "fp-hint.yaml": "intake: template hint text in a category cell",
-    "fp-seedtrans.yaml": "FORMAT GAP: the case's annual_target_unreadable key (vocabulary: unreadable)",
-    "layout-dates.yaml": "FORMAT GAP: project_period (vocabulary: period) and the layout",
-    "layout-funds.yaml": "intake: a form with one amount",
-    "layout-header.yaml": "intake: header fields the layout does not have",
-    "miss-midterm.yaml": "FORMAT GAP: a project-level midterm_target key",
+    "layout-funds.yaml": "intake: the adapted case states form legacy-2015 but keeps annual_target, a field "
+                         "that form does not have, so its 绩效目标 is empty (G60-COMP-003)",
+    "miss-midterm.yaml": "FORMAT GAP: a project-level midterm_target key (the vocabulary has it per row)",
 }
 
 

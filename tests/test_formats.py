@@ -41,7 +41,7 @@ def seed(shanghai):
     """The seed screened from the repository root, so that paths are the repository-relative ones."""
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(ROOT)
-        return screen([Path("declarations")], shanghai, engine="reference")
+        return screen([Path("declarations/g60-2024")], shanghai, engine="reference")
 
 
 def _screen_in(directory: Path, ruleset, monkeypatch) -> ScreenResult:
@@ -50,7 +50,7 @@ def _screen_in(directory: Path, ruleset, monkeypatch) -> ScreenResult:
 
 
 def _copy_seed(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "declarations", tmp_path / "d")
+    shutil.copytree(ROOT / "declarations" / "g60-2024", tmp_path / "d" / "g60-2024")
     return tmp_path / "d"
 
 

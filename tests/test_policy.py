@@ -210,7 +210,7 @@ def test_explain_shows_the_values_compared():
     assert result.exit_code == 0
     assert "CY-2015-88" in result.output
     assert "02-factor-matching.yaml:25  要素对接 › row 1 › 活动成本  → FIRES" in result.output
-    assert "value.amount_yuan [800,000.00] > project.funds.annual_request [735,000.00] → true" in result.output
+    assert "value.amount_yuan [800,000.00] > project.funds.budget [735,000.00] → true" in result.output
 
 
 def test_explain_unknown_rule_exits_2():

@@ -14,6 +14,7 @@ from g60rules.engines.pool import screen
 from g60rules.intake.yaml_loader import load_corpus
 
 DECL = Path(__file__).resolve().parent.parent / "declarations"
+SEED = DECL / "g60-2024"  # declarations/examples/ holds one invented project per layout beside it
 P1 = "01-policy-research.yaml"
 P2 = "02-factor-matching.yaml"
 P5 = "05-publicity.yaml"
@@ -21,7 +22,7 @@ P5 = "05-publicity.yaml"
 
 @pytest.fixture(scope="module")
 def result(shanghai):
-    return screen([DECL], shanghai, engine="durable")
+    return screen([SEED], shanghai, engine="durable")
 
 
 def _hits(result, rule_id, file=None):
@@ -29,7 +30,7 @@ def _hits(result, rule_id, file=None):
 
 
 def test_the_seed_loads_without_file_problems():
-    corpus = load_corpus([DECL])
+    corpus = load_corpus([SEED])
     assert corpus.findings == []
     assert len(corpus.departments) == 1 and corpus.projects == []
     dept = corpus.departments[0]

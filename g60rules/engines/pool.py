@@ -201,6 +201,8 @@ def locate_field(rule: CompiledRule, fact: Fact) -> str | None:
     if rule.source is not None and rule.source.field:
         return rule.source.field
     found = first_true_field(rule.condition, fact.values)
+    if found and found.startswith("cell."):
+        return found.removeprefix("cell.")  # the state of a cell points at the cell's field
     return found if found and not found.startswith(("count.q", "table.")) else rule.locate
 
 
@@ -256,7 +258,7 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
     ``only``: screen just these files (as displayed) — the whole corpus is still loaded, so a
     department's roll-ups see all its projects.
     """
-    graph = build_graph(corpus.departments, corpus.projects)
+    graph = build_graph(corpus.departments, corpus.projects, ruleset.layouts)
     declarations = declarations_for(graph, ruleset)
     file_findings = list(corpus.findings)
     if only is not None:

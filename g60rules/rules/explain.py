@@ -106,7 +106,7 @@ def explain_on(ruleset: CompiledRuleset, rule: CompiledRule, paths: list[Path], 
     """For every fact of the rule's kind in ``paths``: the trace of its condition and the verdict."""
     words = _WORDS[lang]
     corpus = load_corpus(paths)
-    declarations = declarations_for(build_graph(corpus.departments, corpus.projects), ruleset)
+    declarations = declarations_for(build_graph(corpus.departments, corpus.projects, ruleset.layouts), ruleset)
     out: list[str] = []
     for declaration in declarations:
         for fact in declaration.facts:

@@ -201,12 +201,46 @@ class Override(_Strict):
     reason: str | None = None
 
 
+class LayoutSpec(_Strict):
+    """One form layout: the fields it has (glossary keys) and the funds field costs are checked against."""
+
+    title: Text
+    project: list[str]
+    funds: list[str] = []
+    indicators: list[str]
+    amount: str | None = None
+
+
+class CategorySpec(_Strict):
+    """A canonical category: its ``code``, the standard ``labels`` and the ``aliases`` read as it.
+
+    Level 2 only: ``parent`` (the level-1 code it belongs to) and ``counts_as`` (a row with this
+    level-2 category under ``parent`` is a row of that level-1 category: 产出指标›成本指标 → cost).
+    """
+
+    code: str
+    labels: list[str] = []
+    aliases: list[str] = []
+    parent: str | None = None
+    counts_as: str | None = None
+
+
+class Categories(_Strict):
+    """The category alias table; ``groups`` are 一级 labels whose categories sit one level down."""
+
+    level1: list[CategorySpec] = []
+    level2: list[CategorySpec] = []
+    groups: list[str] = []
+
+
 class RulesetFile(_Strict):
     """A whole ruleset file."""
 
     ruleset: str
     title: Text | None = None
     extends: str | None = None
+    layouts: dict[str, LayoutSpec] = {}
+    categories: Categories | None = None
     rules: list[Rule] = []
     overrides: dict[str, Override] = {}
 
@@ -217,6 +251,8 @@ class RulesetHead(_Strict):
     ruleset: str
     title: Text | None = None
     extends: str | None = None
+    layouts: dict[str, LayoutSpec] = {}
+    categories: Categories | None = None
     rules: list[Any] = []
     overrides: dict[str, Any] = {}
 
