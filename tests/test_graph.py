@@ -17,7 +17,7 @@ DECL = Path(__file__).resolve().parent.parent / "declarations"
 
 @pytest.fixture(scope="module")
 def seed_graph():
-    corpus = load_corpus([DECL])
+    corpus = load_corpus([DECL / "g60-2024"])  # the seed; declarations/examples holds one project per layout
     return build_graph(corpus.departments, corpus.projects)
 
 
