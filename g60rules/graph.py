@@ -44,7 +44,7 @@ A value written without a unit takes the unit written at the
 end of the 三级 name ("任务完成时限(月)" with "10"). A cost row whose ceiling equals the sum of the
 other cost ceilings is their total and is not added to them in ``cost.ceiling_sum``. Project
 fields: ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
-(calendar years the plan spans), ``plan.months``, ``target.same`` (1 when 项目总目标 and
+(calendar years the plan spans, from the plan dates or else the written 项目期: "2024-2026", "3年"), ``plan.months``, ``target.same`` (1 when 项目总目标 and
 年度总体目标 are the same text, 0 otherwise) and ``count.level1.unknown`` (rows whose 一级 is missing or not
 standard).
 """
@@ -78,6 +78,8 @@ _PERIOD_DAYS = {"周": 7, "天": 1, "日": 1}
 _GENERIC = re.compile("成本|费用|经费|单位|单个|平均|人均|每|数量|数|完成|总|额|标准|个")
 _NAME_UNIT = re.compile(r"[(（]\s*([^()（）0-9]{1,6})\s*[)）]\s*$")
 _NAME_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%|％|[\u4e00-\u9fff]{1,3})")
+_PERIOD_SPAN = re.compile(r"((?:19|20)[0-9]{2})\s*年?\s*(?:-|~|—|–|至|到)\s*((?:19|20)[0-9]{2})")
+_PERIOD_COUNT = re.compile(r"([0-9]{1,2})\s*(?:个)?年")
 _CLAUSE = re.compile(r"[，,。；;、\s]")
 _COUNTED = (UnitKind.COUNT.value, UnitKind.LENGTH.value)
 
@@ -139,6 +141,10 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
             attrs["plan.years"] = end.year - start.year + 1
             attrs["plan.months"] = (end.year - start.year) * 12 + end.month - start.month + 1
             attrs["plan.days"] = (end - start).days + 1
+    if "plan.years" not in attrs and project.period:
+        years = _period_years(project.period)
+        if years is not None:
+            attrs["plan.years"] = years
     if project.project_target and project.annual_target:
         attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
     unfilled: list[str] = []
@@ -226,6 +232,16 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> d
             unreadable.append(_LABEL[f"indicator.{key}"])
     _put(attrs, "unreadable", "、".join(unreadable) or None)
     return attrs
+
+
+def _period_years(period: str) -> int | None:
+    """Calendar years a written 项目期 spans: "2024-2026" → 3, "3年" → 3; None when it says neither."""
+    span = _PERIOD_SPAN.search(period)
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+        return last - first + 1 if first <= last else None
+    count = _PERIOD_COUNT.fullmatch(period.strip())
+    return int(count.group(1)) if count else None
 
 
 def _with_name_unit(value: TargetValue, name: str | None) -> TargetValue:

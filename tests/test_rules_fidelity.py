@@ -245,3 +245,16 @@ def test_text_report_cites_the_document_and_machine_formats_the_key(shanghai):
     text = console.export_text()
     assert "依据: 财预〔2015〕88号" in text or "依据: 上海市项目支出绩效目标申报表" in text
     assert "SH-FORM 年度资金申请总额≤项目资金总额" in to_json(result, "zh", shanghai.name)
+
+
+def test_midterm_targets_on_a_multi_year_form_that_has_the_column(shanghai):
+    rows = [{"level1": "产出指标", "level2": "数量指标", "level3": "新建泵站", "target_value": "≥2座"},
+            {"level1": "效益指标", "level2": "社会效益指标", "level3": "灌溉面积", "target_value": "≥5000亩"}]
+    doc = {"kind": "project", "form": "national-2021", "name": "灌区改造", "period": "2025年-2027年",
+           "indicators": rows}
+    assert ("G60-CON-005", None) in run(shanghai, doc)[0]
+    rows[1]["midterm_target"] = "≥15000亩"
+    assert ("G60-CON-005", None) not in run(shanghai, doc)[0]
+    doc["period"] = "1年"
+    rows[1].pop("midterm_target")
+    assert ("G60-CON-005", None) not in run(shanghai, doc)[0]
