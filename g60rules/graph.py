@@ -210,6 +210,7 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> d
          value.date_end_precision.value if value.date_end_precision else None)
     _put(attrs, "value.date_serial", value.date_serial)
     _put(attrs, "value.qualifier", value.qualifier)
+    _put(attrs, "value.change", value.change)
     _put(attrs, "value.note", value.note)
     _put(attrs, "value.word", value.word)
     _put(attrs, "value.problem", value.problem)
@@ -298,10 +299,10 @@ def row_family(level1_code: str | None, level2_code: str | None) -> RowFamily | 
 
 def _value_key(r: dict) -> tuple:
     """What a row's value means: "≥90%" and "≥90.00(%)" are the same target (Decimal equality)."""
-    if r["value.kind"] in (ValueKind.QUANTITATIVE.value, ValueKind.RANGE.value, ValueKind.DATE.value,
-                           ValueKind.DATE_RANGE.value, ValueKind.QUALITATIVE.value):
+    if r["value.kind"] in (ValueKind.QUANTITATIVE.value, ValueKind.CHANGE.value, ValueKind.RANGE.value,
+                           ValueKind.DATE.value, ValueKind.DATE_RANGE.value, ValueKind.QUALITATIVE.value):
         return tuple(r.get(k) for k in ("value.kind", "value.op", "value.amount", "value.upper", "value.unit",
-                                        "value.date", "value.date_end", "value.word"))
+                                        "value.change", "value.date", "value.date_end", "value.word"))
     return ("raw", "".join(r["value.raw"].split()))
 
 

@@ -137,6 +137,7 @@ INDICATOR: dict[str, FieldType] = {
     "value.date_end_precision": code(*(p.value for p in DatePrecision)),
     "value.date_serial": NUMBER,
     "value.qualifier": TEXT,
+    "value.change": code("up", "down"),
     "value.note": TEXT,
     "value.word": TEXT,
     "value.problem": TEXT,

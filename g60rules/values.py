@@ -43,12 +43,16 @@ Parsing rules (``parse_target_value`` never raises):
    row is a cost row (:func:`for_row`).  Any other unit made of CJK letters (at most 8) is kept as
    written with UnitKind.OTHER.
 5. **Qualifiers and notes.**  Words before the number — 平均, 均, X均 (人均 户均 亩均 生均 …),
-   每X ("每亩", "每生每年") — are kept in ``qualifier``; the nouns of 每X / X均 go under a plain
-   money or count unit ("每亩300元" → 300 元/亩, "平均每生每年3300元" → 3300 元/生/年).  A note in
-   parentheses after the value ("≥95%(上年90%)", "≥60%(新增)") and a word after the unit that says
-   the target is met ("100%达标", "5个工作日完成", and any word after %) and a note after a comma
-   ("≥95%，上年90%") are kept in ``note``; the target is the part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit:
-   UNPARSEABLE.
+   每X ("每亩", "每生每年"), and 约 大约 约为 累计 合计 共计 总计 全年 达到 (which write no
+   operator: "达到95%" is EQ with ``op_implied``) — are kept in ``qualifier``; the nouns of
+   每X / X均 go under a plain money or count unit ("每亩300元" → 300 元/亩, "平均每生每年3300元"
+   → 3300 元/生/年).  A note in parentheses after the value ("≥95%(上年90%)", "≥60%(新增)"), a
+   note after a comma ("≥95%，上年90%") and a word after the unit that says the target is met
+   ("100%达标", "5个工作日完成", and any word after %) are kept in ``note``; the target is the
+   part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit: UNPARSEABLE.
+   A number after a word of change — 增长 增加 提高 提升 上升 (``change`` "up") or 下降 降低 减少
+   压缩 缩短 ("down"), after 同比 环比 较上年 比上年 较去年 较基期 年均 平均 — is a CHANGE, not a
+   level: "同比增长10%" is never read as a rate of 10 %.
 6. **Ranges** "80%-90%", "80-90(%)", "80~90%", "80至90%", "80到90%", "80—90%" → RANGE with
    ``amount`` = lower and ``upper`` = upper bound, ``op`` None.  Bounds are never swapped.  Both
    bounds may carry a unit; if they differ the value is UNPARSEABLE ("10-20万人": the scale on the
@@ -61,11 +65,12 @@ Parsing rules (``parse_target_value`` never raises):
    → HALF_YEAR; each is the last day of its period, op LE.  截至/截止 before a date make it a
    deadline (LE, written); 于/在 before a date are read past.  A trailing 完成 到位 完工
    竣工 办结 结束 验收 is allowed.  **Date ranges** "2020年1月--2020年11月", "2021年1月-12月",
-   "2023.07-2024.01" (two month digits), "2022年1月1日至2022年6月30日", "2019年—2021年" and
-   "2021年全年" → DATE_RANGE: ``date`` is the first day of the start, ``date_end`` the last day of
-   the end, each with its precision.  Dates without a year ("12月底前", "12月底到位", "12月31日",
-   "年底前") → YEARLESS_DATE with ``word`` and ``problem`` "date without a year" (op LE when a
-   deadline word or 底/末 says so): the year is never guessed, and never read as 12 months.
+   "2023.07-2024.01" (two month digits), "2022年1月1日至2022年6月30日", "2024年1-12月",
+   "2019年—2021年", "2024-2025年", "2021年全年" and "2021年度" → DATE_RANGE: ``date`` is the
+   first day of the start, ``date_end`` the last day of the end, each with its precision.
+   Dates without a year ("12月底前", "12月底到位", "12月31日", "年底前") → YEARLESS_DATE with
+   ``word`` and ``problem`` "date without a year" (op LE when a deadline word or 底/末 says so,
+   implied for 底/末 alone): the year is never guessed, and never read as 12 months.
    Impossible calendar dates ("2024-02-30") are UNPARSEABLE.  "12月" alone is 12 months, and
    "2024.12" is a number (on a time row, a month: :func:`for_row`).
 8. **Placeholders**: a value with no digit but a placeholder token (``*``, ``**``, ``X``, ``XX``,
@@ -127,6 +132,7 @@ class ValueKind(StrEnum):
     """What a 指标值 turned out to be."""
 
     QUANTITATIVE = "quantitative"
+    CHANGE = "change"
     RANGE = "range"
     DATE = "date"
     DATE_RANGE = "date_range"
@@ -327,6 +333,9 @@ class TargetValue(BaseModel):
     Which fields are set depends on ``kind``:
 
     * QUANTITATIVE: ``op``, ``amount``, ``unit`` (None when the number had no unit);
+    * CHANGE: a change, not a level ("同比增长10%", "较上年提高2个百分点", "下降≥5%"): ``op``,
+      ``amount``, ``unit`` as for QUANTITATIVE, ``change`` "up" or "down", and the words in
+      ``qualifier``;
     * RANGE: ``amount`` (lower bound), ``upper``, ``unit``; ``op`` is None;
     * DATE: ``op``, ``date`` and ``date_precision`` (a deadline "≤2024-12-31" has op LE; a month
       "2024年12月" is its last day with precision MONTH); ``date_serial`` when the date was an
@@ -370,6 +379,7 @@ class TargetValue(BaseModel):
     date_serial: int | None = None
     word: str | None = None
     qualifier: str | None = None
+    change: Literal["up", "down"] | None = None
     note: str | None = None
     problem: str | None = None
 
@@ -381,11 +391,12 @@ class TargetValue(BaseModel):
     @property
     def unit_noun(self) -> str | None:
         """What one unit of the value counts, for pairing unit costs with quantities: "个" for
-        "元/个" and for "个", "生" for "元/生/年", "亩" for "元/亩" and for "亩"; None for "元/月"
-        (per period only), percentages, durations, money and other units."""
+        "元/个" and for "个", "生" for "元/生/年", "亩" for "元/亩" and for "亩", "月" for "元/月"
+        (per period only: see :attr:`unit_period`); None for percentages, durations, money,
+        count-per-unit and other units."""
         kind = self.unit_kind
         if kind is UnitKind.MONEY_PER_UNIT:
-            return self.unit_per
+            return self.unit_per or self.unit_period
         if kind in (UnitKind.COUNT, UnitKind.LENGTH):
             return self.unit
         return None
@@ -531,15 +542,22 @@ _QUAL_PUNCT = "、,;:·《》〈〉“”‘’\"'()!"
 _QUAL_RE = re.compile(rf"[{_CJK}{re.escape(_QUAL_PUNCT)}]+")
 _MAX_WORD = 40
 
-# Words before a number that say how it is counted: 平均, 人均/户均/亩均 (per person …), 每亩 …
-_AVERAGE_WORDS = ("平均", "均")
+# Words before a number that say how it is counted: 平均, 人均/户均/亩均 (per person …), 每亩 …,
+# and words that add nothing to the comparison (约, 累计, 达到 …: the operator stays unwritten).
+_LEAD_WORDS = ("平均", "均", "大约", "约为", "约", "累计", "合计", "共计", "总计", "全年", "达到")
 _PER_HEAD_RE = re.compile(rf"(?P<noun>[{_CJK}])均")
-_EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)(?=每|[+-]?[0-9]|[*(《〈]|[{re.escape(''.join(_OP_CHARS))}]|"
+_EACH_RE = re.compile(rf"每(?P<noun>[{_CJK}]{{1,4}}?)"
+                      rf"(?=每|[+-]?[0-9]|[*(《〈]|[{re.escape(''.join(_OP_CHARS))}]|"
                       + "|".join(w for w, _ in _WORD_OPS) + ")")
 # Words after the unit that say the target is to be met, read as a note ("100%达标").
 _DONE_WORDS = ("达标", "完成", "到位", "合格", "达成", "覆盖", "全覆盖", "左右", "办结", "完工",
                "竣工", "发放到位", "验收")
 _MAX_NOTE = 60
+# A change rather than a level: "同比增长10%", "较上年提高2个百分点", "年均下降≥5%".
+_CHANGE_RE = re.compile(
+    r"(?P<words>(?:同比|环比|较上年|比上年|较上一年|较去年|比去年|较基期|年均|平均)*"
+    r"(?P<verb>增长|增加|提高|提升|上升|下降|降低|减少|压缩|缩短))(?P<rest>.+)")
+_CHANGE_UP = frozenset({"增长", "增加", "提高", "提升", "上升"})
 
 _DONE_TAIL = r"(?P<done>完成|到位|完工|竣工|办结|结束|验收)?"
 _DATE_TAIL = r"(?P<suffix>前|之前|以前|内|之内|以内)?" + _DONE_TAIL
@@ -569,13 +587,19 @@ _YEARLESS_RE = re.compile(
 )
 # One end of a date range ("2020年1月", "2023.07", "2021-03-31", "2021年"); the end may leave out
 # the year ("2021年1月-12月").
-_BOUND = (r"(?P<{p}y>[0-9]{{4}})(?:(?P<{p}sep>[-./])(?P<{p}m>[0-9]{{1,2}})(?:(?P={p}sep)(?P<{p}d>[0-9]{{1,2}}))?"
-          r"|年(?:(?P<{p}m2>[0-9]{{1,2}})月(?:(?P<{p}d2>[0-9]{{1,2}})[日号]?|(?P<{p}me>底|末|份))?)?)")
+_BOUND = (r"(?P<{p}y>[0-9]{{4}})"
+          r"(?:(?P<{p}sep>[-./])(?P<{p}m>[0-9]{{1,2}})(?:(?P={p}sep)(?P<{p}d>[0-9]{{1,2}}))?"
+          r"|年(?:(?P<{p}m2>[0-9]{{1,2}})月(?:(?P<{p}d2>[0-9]{{1,2}})[日号]?|底|末|份)?)?)")
 _YEARLESS_END = r"(?P<ym>[0-9]{1,2})月(?:(?P<yd>[0-9]{1,2})[日号]?|底|末|份)?"
+_SPAN_SEP = r"(?:-{1,2}|~|至|到|—{1,2}|–|―)"
 _DATE_RANGE_RE = re.compile(
-    _BOUND.format(p="s") + rf"(?:-{{1,2}}|~|至|到|—{{1,2}}|–|―)(?:{_BOUND.format(p='e')}|{_YEARLESS_END})"
+    _BOUND.format(p="s") + rf"{_SPAN_SEP}(?:{_BOUND.format(p='e')}|{_YEARLESS_END})"
     + _DONE_TAIL)
-_WHOLE_YEAR_RE = re.compile(r"(?P<y>[0-9]{4})年(?:全年|全年度|度全年)" + _DONE_TAIL)
+_WHOLE_YEAR_RE = re.compile(r"(?P<y>[0-9]{4})年(?:全年|全年度|度全年|度)" + _DONE_TAIL)
+# "2024年1-12月", "2024年3至6月份": months of one year; "2024-2025年": years.
+_MONTH_SPAN_RE = re.compile(rf"(?P<y>[0-9]{{4}})年(?P<a>[0-9]{{1,2}}){_SPAN_SEP}(?P<b>[0-9]{{1,2}})月份?"
+                            + _DONE_TAIL)
+_YEAR_SPAN_RE = re.compile(rf"(?P<a>[0-9]{{4}}){_SPAN_SEP}(?P<b>[0-9]{{4}})年度?" + _DONE_TAIL)
 _MIN_YEAR, _MAX_YEAR = 1900, 2199
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel day 1 is 1900-01-01 (after its 1900 leap bug)
 # Day numbers read as dates on a time row: 1990-01-01 … 2099-12-31 (32874 … 73050); "12000" on a
@@ -610,7 +634,7 @@ def _take_qualifier(s: str) -> tuple[str | None, list[str], str]:
             nouns.append(m["noun"])
             rest = rest[m.end():]
             continue
-        for word in _AVERAGE_WORDS:
+        for word in _LEAD_WORDS:
             if rest.startswith(word):
                 rest = rest[len(word):]
                 break
@@ -759,7 +783,8 @@ def for_row(value: TargetValue, row: RowFamily | None) -> TargetValue:
 
 def _on_cost_row(value: TargetValue) -> TargetValue:
     unit = value.unit
-    if value.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.PLACEHOLDER) or not unit:
+    if value.kind not in (ValueKind.QUANTITATIVE, ValueKind.CHANGE, ValueKind.RANGE,
+                          ValueKind.PLACEHOLDER) or not unit:
         return value
     head, sep, rest = unit.partition("/")
     if head not in ("万", "亿"):
@@ -840,7 +865,7 @@ def _parse(raw: str) -> TargetValue:
     return value
 
 
-_NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE, ValueKind.DATE_RANGE,
+_NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.CHANGE, ValueKind.RANGE, ValueKind.DATE, ValueKind.DATE_RANGE,
                 ValueKind.YEARLESS_DATE, ValueKind.PLACEHOLDER)
 
 
@@ -851,8 +876,8 @@ _COMMA_NOTE_RE = re.compile(rf"(?P<head>.+?)[,;:](?P<note>[{_CJK}].*)")
 
 def _split_note(raw: str, s: str) -> TargetValue | None:
     """A value followed by a note in parentheses or after a comma ("≥95%(上年90%)", "≥60%(新增)",
-    "≥95%，上年90%"): the value with ``note`` set; None when the text is not of that shape.  A note that is only a unit ("≥5(%)(元)")
-    is a second unit, not a note."""
+    "≥95%，上年90%"): the value with ``note`` set; None when the text is not of that shape.  A
+    note that is only a unit ("≥5(%)(元)") is a second unit, not a note."""
     comma = _COMMA_NOTE_RE.fullmatch(s)
     if comma is not None:
         head, note = comma["head"], comma["note"]
@@ -903,13 +928,15 @@ def _parse_date(raw: str, s: str) -> TargetValue | None:
     if m is None:
         y = _YEARLESS_RE.fullmatch(rest)
         if y is not None:
-            deadline = y["s1"] or y["s2"] or y["s3"] or "底" in rest or "末" in rest
-            if deadline and op not in (None, Operator.LE, Operator.LT):
+            written = y["s1"] or y["s2"] or y["s3"]
+            if written and op not in (None, Operator.LE, Operator.LT):
                 return TargetValue(raw=raw, kind=ValueKind.UNPARSEABLE,
                                    problem="operator contradicts the deadline word")
+            # 前 writes the deadline; 月底/年末 alone imply it, as in "2024年12月底"
+            implied = op is None and not written and ("底" in rest or "末" in rest)
             return TargetValue(raw=raw, kind=ValueKind.YEARLESS_DATE,
-                               op=op or (Operator.LE if deadline else None), word=s,
-                               problem="date without a year")
+                               op=op or (Operator.LE if written or implied else None),
+                               op_implied=implied, word=s, problem="date without a year")
         return None
     year = int(m["y"])
     default, precision = Operator.EQ, DatePrecision.DAY
@@ -929,11 +956,12 @@ def _parse_date(raw: str, s: str) -> TargetValue | None:
             day = calendar.monthrange(year, month)[1] if 1 <= month <= 12 and year >= 1 else 0
             default, precision = Operator.LE, DatePrecision.MONTH
     elif m["q"] or m["q2"]:
-        month, default, precision = _QUARTERS[m["q"] or m["q2"]] * 3, Operator.LE, DatePrecision.QUARTER
+        month = _QUARTERS[m["q"] or m["q2"]] * 3
         day = calendar.monthrange(year, month)[1] if year >= 1 else 0
+        default, precision = Operator.LE, DatePrecision.QUARTER
     elif m["half"]:
-        month, default, precision = (6 if m["half"] == "上" else 12), Operator.LE, DatePrecision.HALF_YEAR
-        day = 30 if month == 6 else 31
+        month, day = (6, 30) if m["half"] == "上" else (12, 31)
+        default, precision = Operator.LE, DatePrecision.HALF_YEAR
     else:
         month, day, default, precision = 12, 31, Operator.LE, DatePrecision.YEAR
     if m["suffix"]:
@@ -977,6 +1005,21 @@ def _parse_date_range(raw: str, s: str) -> TargetValue | None:
         return TargetValue(raw=raw, kind=ValueKind.DATE_RANGE,
                            date=datetime.date(year, 1, 1), date_precision=DatePrecision.YEAR,
                            date_end=datetime.date(year, 12, 31),
+                           date_end_precision=DatePrecision.YEAR)
+    span = _MONTH_SPAN_RE.fullmatch(s)
+    if span is not None:
+        start = _bound(span["y"], span["a"], None, end=False)
+        end = _bound(span["y"], span["b"], None, end=True)
+        if isinstance(start, str) or isinstance(end, str):
+            return TargetValue(raw=raw, kind=ValueKind.UNPARSEABLE,
+                               problem=start if isinstance(start, str) else str(end))
+        return TargetValue(raw=raw, kind=ValueKind.DATE_RANGE, date=start[0], date_precision=start[1],
+                           date_end=end[0], date_end_precision=end[1])
+    span = _YEAR_SPAN_RE.fullmatch(s)
+    if span is not None and all(_MIN_YEAR <= int(span[k]) <= _MAX_YEAR for k in ("a", "b")):
+        return TargetValue(raw=raw, kind=ValueKind.DATE_RANGE,
+                           date=datetime.date(int(span["a"]), 1, 1), date_precision=DatePrecision.YEAR,
+                           date_end=datetime.date(int(span["b"]), 12, 31),
                            date_end_precision=DatePrecision.YEAR)
     m = _DATE_RANGE_RE.fullmatch(s)
     if m is None:
@@ -1024,7 +1067,7 @@ def _parse_wordy(raw: str, s: str) -> TargetValue:
     ph, tail = m["ph"], m["tail"]
     unit = _per_unit(_parse_unit(tail), nouns)
     known_unit = unit.unit is not None and unit_kind_of(unit.unit) is not UnitKind.OTHER
-    if unit.problem is None and unit.op is None:
+    if unit.problem is None:
         if ph:
             return placeholder(op, unit, f"placeholder {ph!r} instead of a number")
         if op is not None and (not tail or known_unit or tail.startswith("(")):
@@ -1056,6 +1099,13 @@ def _parse_numeric(raw: str, s: str) -> TargetValue:
     def bad(problem: str) -> TargetValue:
         return TargetValue(raw=raw, kind=ValueKind.UNPARSEABLE, problem=problem)
 
+    change = _CHANGE_RE.fullmatch(s)
+    if change is not None:
+        level = _parse_numeric(raw, change["rest"])
+        if level.kind is ValueKind.QUANTITATIVE and level.qualifier is None:
+            return level.model_copy(update={
+                "kind": ValueKind.CHANGE, "qualifier": change["words"],
+                "change": "up" if change["verb"] in _CHANGE_UP else "down"})
     qualifier, nouns, body = _take_qualifier(s)
     op, rest = _take_operator(body)
     if qualifier is None and op is not None:
@@ -1103,7 +1153,8 @@ def _parse_numeric(raw: str, s: str) -> TargetValue:
         # "10-20万人" and "1万-2万人": the scale written on the upper bound covers both.
         if ua.unit is not None and ua.unit in _SCALES and ub.scale == _SCALES[ua.unit]:
             ua = ub
-        if ua.unit is not None and ub.unit is not None and (ua.unit, ua.written) != (ub.unit, ub.written):
+        if ua.unit is not None and ub.unit is not None and (
+                (ua.unit, ua.written) != (ub.unit, ub.written)):
             return bad(f"range bounds have different units {ua.unit!r} and {ub.unit!r}")
         if ub.scale is not None:
             low, high = _scale_up(low, ub.scale), _scale_up(high, ub.scale)
@@ -1309,9 +1360,9 @@ def render_target_value(v: TargetValue, style: RenderStyle) -> str:
     """
     kind = v.kind
     qualifier, note = v.qualifier or "", _render_note(v.note, style)
-    if kind is ValueKind.QUANTITATIVE:
+    if kind in (ValueKind.QUANTITATIVE, ValueKind.CHANGE):
         if v.amount is None:
-            raise ValueError("a QUANTITATIVE value needs an amount")
+            raise ValueError(f"a {kind.name} value needs an amount")
         amount, unit = _written(v, v.amount)
         return (qualifier + _render_op(v, style) + _render_number(amount, style)
                 + _render_unit(unit, style) + note)

@@ -544,6 +544,11 @@ QUALIFIER_CASES = [
     ("平均3天", EQ, "3", "天", "平均", None, None),
     ("均≥90%", GE, "90", "%", "均", None, None),
     ("每年≥2次", GE, "2", "次/年", "每年", None, "年"),
+    ("约500人", EQ, "500", "人", "约", "人", None),
+    ("全年累计≥100人", GE, "100", "人", "全年累计", "人", None),
+    ("达到95%", EQ, "95", "%", "达到", None, None),
+    ("共计12场", EQ, "12", "场", "共计", "场", None),
+    ("累计", None, None, None, None, None, None),
 ]
 
 
@@ -564,13 +569,43 @@ def test_qualifier_amount_yuan() -> None:
     assert parse_target_value("每场≤2万元").amount_yuan == D(20000)
 
 
+# A change, not a level (text, op, implied, amount, unit, qualifier, change)
+CHANGE_CASES = [
+    ("同比增长10%", EQ, True, "10", "%", "同比增长", "up"),
+    ("下降5%", EQ, True, "5", "%", "下降", "down"),
+    ("较上年提高2个百分点", EQ, True, "2", "个百分点", "较上年提高", "up"),
+    ("年均增长5%", EQ, True, "5", "%", "年均增长", "up"),
+    ("提高≥3%", GE, False, "3", "%", "提高", "up"),
+    ("减少不少于10户", GE, False, "10", "户", "减少", "down"),
+    ("增长10%以上", GE, False, "10", "%", "增长", "up"),
+    ("环比降低1.5万人次", EQ, True, "15000", "人次", "环比降低", "down"),
+]
+
+
+@pytest.mark.parametrize(("text", "op", "implied", "amount", "unit", "qualifier", "change"), CHANGE_CASES)
+def test_a_change_is_not_a_level(text: str, op: Operator, implied: bool, amount: str, unit: str,
+                                 qualifier: str, change: str) -> None:
+    v = parse_target_value(text)
+    assert (v.kind, v.op, v.op_implied, v.amount, v.unit, v.qualifier, v.change) == (
+        ValueKind.CHANGE, op, implied, D(amount), unit, qualifier, change), v.problem
+
+
+def test_change_words_without_a_number_stay_words() -> None:
+    assert parse_target_value("增长").kind is ValueKind.QUALITATIVE
+    assert parse_target_value("逐步提高").kind is ValueKind.QUALITATIVE
+    v = parse_target_value("增长5%(上年3%)")
+    assert (v.kind, v.note) == (ValueKind.CHANGE, "上年3%")
+    assert parse_target_value("降低5万", RowFamily.COST).amount_yuan == D(50000)
+
+
 # Compound per-unit units (text, kind, per, period, noun, yuan)
 COMPOUND_CASES = [
     ("≤300元/人/年", UnitKind.MONEY_PER_UNIT, "人", "年", "人", "300"),  # c06
     ("≤780元/生/年", UnitKind.MONEY_PER_UNIT, "生", "年", "生", "780"),
     ("≤50元/人·年", UnitKind.MONEY_PER_UNIT, "人", "年", "人", "50"),
     ("≤1.5万元/户/年", UnitKind.MONEY_PER_UNIT, "户", "年", "户", "15000"),
-    ("≤40万元/月", UnitKind.MONEY_PER_UNIT, None, "月", None, "400000"),
+    ("≤40万元/月", UnitKind.MONEY_PER_UNIT, None, "月", "月", "400000"),
+    ("≤50000(元/月)", UnitKind.MONEY_PER_UNIT, None, "月", "月", "50000"),
     ("≤475元/亩", UnitKind.MONEY_PER_UNIT, "亩", None, "亩", "475"),  # c24
     ("≤3000元/平方米", UnitKind.MONEY_PER_UNIT, "平方米", None, "平方米", "3000"),
     ("≤300元/米", UnitKind.MONEY_PER_UNIT, "米", None, "米", "300"),
@@ -614,6 +649,13 @@ def test_masked_digits_and_lone_units_are_placeholders(text: str, op: Operator |
     v = parse_target_value(text)
     assert (v.kind, v.op, v.unit) == (PH, op, unit), v.problem
     assert v.amount is None and v.problem
+
+
+@pytest.mark.parametrize(("text", "op", "unit"), [("月内", None, "月"), ("＞工作日内", GT, "工作日"),
+                                               ("≤**天内", LE, "天")])
+def test_unit_with_nei_and_no_number_stays_a_placeholder(text: str, op: Operator | None, unit: str) -> None:
+    v = parse_target_value(text)
+    assert (v.kind, v.op, v.unit) == (PH, op, unit)
 
 
 def test_masked_problem_names_the_mask() -> None:
@@ -693,6 +735,11 @@ DATE_RANGE_CASES = [
     ("2024年3月~2024年9月", datetime.date(2024, 3, 1), MONTH, datetime.date(2024, 9, 30), MONTH),
     ("2024年2月-2024年2月", datetime.date(2024, 2, 1), MONTH, datetime.date(2024, 2, 29), MONTH),
     ("2022年3月至6月", datetime.date(2022, 3, 1), MONTH, datetime.date(2022, 6, 30), MONTH),
+    ("2024年1-12月", datetime.date(2024, 1, 1), MONTH, datetime.date(2024, 12, 31), MONTH),
+    ("2023年3至6月份", datetime.date(2023, 3, 1), MONTH, datetime.date(2023, 6, 30), MONTH),
+    ("2024年1月1日-12月31日", datetime.date(2024, 1, 1), DAY, datetime.date(2024, 12, 31), DAY),
+    ("2024-2025年", datetime.date(2024, 1, 1), YEAR, datetime.date(2025, 12, 31), YEAR),
+    ("2022年度", datetime.date(2022, 1, 1), YEAR, datetime.date(2022, 12, 31), YEAR),
 ]
 
 
@@ -704,10 +751,21 @@ def test_date_ranges(text: str, start: datetime.date, sp: DatePrecision, end: da
     assert (v.date, v.date_precision, v.date_end, v.date_end_precision, v.op) == (start, sp, end, ep, None)
 
 
+def test_spans_of_small_numbers_stay_ranges() -> None:
+    v = parse_target_value("3-5年")
+    assert (v.kind, v.amount, v.upper, v.unit) == (R, D(3), D(5), "年")
+    assert parse_target_value("2024年1-13月").kind is ValueKind.UNPARSEABLE
+
+
 def test_date_range_errors() -> None:
     assert parse_target_value("2024年2月30日-2024年3月1日").kind is ValueKind.UNPARSEABLE
     assert parse_target_value("≥2020年1月-2020年11月").problem == "operator before a range"
     assert parse_target_value("2023.7-2024.1").kind is R  # one month digit: numbers, not months
+
+
+def test_yearless_deadline_operator_written_or_implied() -> None:
+    assert parse_target_value("12月底到位").op_implied is True  # like "2024年12月底"
+    assert parse_target_value("12月底前").op_implied is False
 
 
 @pytest.mark.parametrize(("text", "op"), [
@@ -854,6 +912,7 @@ amounts = st.one_of(
 )
 
 FAST = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -936,11 +995,12 @@ def test_parse_never_raises(text: str, row: RowFamily | None) -> None:
 
 READ_TEXTS = sorted({case[0] for table in (
     QUANTITATIVE_CASES, RANGE_CASES, DATE_CASES, PLACEHOLDER_CASES, LOOKALIKE_CASES, NOTE_CASES,
+    CHANGE_CASES,
     SCALED_CASES, QUALIFIER_CASES, COMPOUND_CASES, MASKED_CASES, DATE_RANGE_CASES) for case in table}
     | set(QUALITATIVE_WORDS))
 
 
-@FAST
+@QUICK
 @given(text=st.sampled_from(READ_TEXTS), style=styles, row=st.sampled_from([None, *RowFamily]))
 def test_what_was_read_is_written_back_the_same(text: str, style: RenderStyle, row: RowFamily | None) -> None:
     v = parse_target_value(text, row)
@@ -983,7 +1043,7 @@ def written_values(draw) -> TargetValue:
                        unit=unit, unit_written=written, qualifier=qualifier, note=note)
 
 
-@FAST
+@QUICK
 @given(v=written_values(), style=styles)
 def test_written_forms_round_trip(v: TargetValue, style: RenderStyle) -> None:
     text = render_target_value(v, style)
@@ -1011,7 +1071,7 @@ def dated(draw, *, end: bool, single: bool = False) -> tuple[datetime.date, Date
     return when, precision
 
 
-@FAST
+@QUICK
 @given(when=dated(end=True, single=True), op=st.sampled_from(Operator), implied=st.booleans(),
        note=st.sampled_from(NOTES), style=styles)
 def test_dates_with_precision_round_trip(when: tuple[datetime.date, DatePrecision], op: Operator,
@@ -1025,7 +1085,7 @@ def test_dates_with_precision_round_trip(when: tuple[datetime.date, DatePrecisio
     assert parse_target_value(text) == v.model_copy(update={"raw": text}), text
 
 
-@FAST
+@QUICK
 @given(start=dated(end=False), end=dated(end=True), note=st.sampled_from(NOTES), style=styles)
 def test_date_ranges_round_trip(start: tuple[datetime.date, DatePrecision],
                                 end: tuple[datetime.date, DatePrecision], note: str | None,
@@ -1036,15 +1096,16 @@ def test_date_ranges_round_trip(start: tuple[datetime.date, DatePrecision],
     assert parse_target_value(text) == v.model_copy(update={"raw": text}), text
 
 
-@pytest.mark.parametrize(("word", "op"), [("12月底前", LE), ("年底前", LE), ("12月31日", None),
-                                          ("6月30日前完成", LE), ("12月底到位", LE)])
-def test_yearless_dates_round_trip(word: str, op: Operator | None) -> None:
-    v = TargetValue(raw="", kind=YL, op=op, word=word, problem="date without a year")
+@pytest.mark.parametrize(("word", "op", "implied"), [
+    ("12月底前", LE, False), ("年底前", LE, False), ("12月31日", None, False),
+    ("6月30日前完成", LE, False), ("12月底到位", LE, True), ("年末", LE, True)])
+def test_yearless_dates_round_trip(word: str, op: Operator | None, implied: bool) -> None:
+    v = TargetValue(raw="", kind=YL, op=op, op_implied=implied, word=word, problem="date without a year")
     text = render_target_value(v, RenderStyle())
     assert parse_target_value(text) == v.model_copy(update={"raw": text})
 
 
-@FAST
+@QUICK
 @given(serial=st.integers(min_value=32_874, max_value=73_050),
        op=st.sampled_from(Operator), implied=st.booleans(), style=styles)
 def test_excel_serial_round_trips_on_a_time_row(serial: int, op: Operator, implied: bool,
@@ -1059,7 +1120,7 @@ def test_excel_serial_round_trips_on_a_time_row(serial: int, op: Operator, impli
         style.omit_eq and op is Operator.EQ)}), text
 
 
-@FAST
+@QUICK
 @given(op=st.sampled_from(Operator), amount=amounts, unit=st.sampled_from(["万", "亿", "万/个"]),
        style=styles)
 def test_cost_row_wan_round_trips(op: Operator, amount: Decimal, unit: str, style: RenderStyle) -> None:
