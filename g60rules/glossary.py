@@ -10,7 +10,8 @@ from g60rules.model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, PR
 from g60rules.rules.compiler import bundled_layouts
 
 _KIND = {"text": "文本 text", "date": "日期 date (2024-03-05, 2024年3月, 2024.03, 202403, 2024年: kept at its precision)", "money_yuan": "金额 money, bare number = 元",
-         "money_wan": "金额 money, bare number = 万元 (held in 元)", "int": "整数 whole number", "decimal": "数值 number (10, 10%, 10分)",
+         "money_wan": "金额 money, bare number = 万元 (held in 元)",
+         "money_form": "金额 money, bare number in the form's funds unit (元 or 万元; held in 元)", "int": "整数 whole number", "decimal": "数值 number (10, 10%, 10分)",
          "keys": "字段名列表 list of field keys (or labels) of this table",
          "target_value": "指标值 target value (text as written)", "list": "列表 list", "mapping": "映射 mapping"}
 
@@ -41,10 +42,11 @@ def glossary_markdown() -> str:
     lines += ["## Form layouts (`form`, 表式)", "",
               "From the `layouts` section of `rulesets/core.yaml`; a field a form does not have is absent by",
               "layout (`cell.<key>` = `absent`), never \"not filled\".", "",
-              "| form | 表式 | header fields | funds | indicator columns | amount |", "|---|---|---|---|---|---|"]
+              "| form | 表式 | header fields | funds (unit of a bare number) | indicator columns | amount |",
+              "|---|---|---|---|---|---|"]
     for form in layouts.forms.values():
         lines.append(f"| `{form.name}` | {form.title_zh} | {', '.join(form.project)} | {', '.join(form.funds)} "
-                     f"| {', '.join(form.indicators)} | {form.amount or '—'} |")
+                     f"({form.funds_unit}) | {', '.join(form.indicators)} | {form.amount or '—'} |")
     lines += ["", "## Indicator categories (`level1_code`, `level2_code`)", "",
               "From the `categories` section of `rulesets/core.yaml` (labels compare without spaces,",
               "bracketed hint text and the 指标 ending).", "",

@@ -22,8 +22,10 @@ Roll-ups are computed on the graph and stored on the nodes:
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
-  with their row); ``unfilled`` (labels of the form's empty cells); ``funds.project_gap`` = 项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 −
-  当年财政拨款 − 上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元);
+  with their row); ``unfilled`` (labels of the form's empty cells); ``funds.project_gap`` =
+  项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
+  上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
+  the layout's amount (元);
   ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元; a range counts its upper bound)
   and ``cost.ceiling_max`` the largest of them
   — CY-2015-88 相应匹配, SH-2023-16;
@@ -33,20 +35,21 @@ Roll-ups are computed on the graph and stored on the nodes:
   ``match.product_yuan`` = ceiling × minimum quantity (元). A quantity row matches when it is
   measured in the cost's unit noun (个, 亩, 平方米 …); failing that, when its name shares the
   counted subject with the cost's name ("单个课题成本" and "完成课题报告数量" share 课题). When
-  several rows match, the largest minimum quantity is used. A cost per period (元/月, 元/年 …) is multiplied instead by the number
-  of such periods in the plan, at most one year's worth (the annual request covers a year):
+  several rows match, the largest minimum quantity is used. A cost per period (元/月, 元/年 …) is
+  multiplied instead by the number of such periods in the plan, at most one year's worth (the
+  annual request covers a year):
   ``period.count``, ``period.product_yuan`` (元) — CATALOGUE §5;
 * indicator, read from its name: ``name.amount`` / ``name.unit`` (a number with a unit written in
   the 三级 name, "达标率100%"), and ``annual.amount`` (the number the 年度总体目标 states for this
   row's unit and subject, "完成3个服务站点建设").
 
-A value written without a unit takes the unit written at the
-end of the 三级 name ("任务完成时限(月)" with "10"). A cost row whose ceiling equals the sum of the
+A value written without a unit takes the unit written at the end of the 三级 name ("任务完成时限(月)"
+with "10"). A cost row whose ceiling equals the sum of the
 other cost ceilings is their total and is not added to them in ``cost.ceiling_sum``. Project
 fields: ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
-(calendar years the plan spans, from the plan dates or else the written 项目期: "2024-2026", "3年"), ``plan.months``, ``target.same`` (1 when 项目总目标 and
-年度总体目标 are the same text, 0 otherwise) and ``count.level1.unknown`` (rows whose 一级 is missing or not
-standard).
+(calendar years the plan spans, from the plan dates or else the written 项目期: "2024-2026",
+"3年"), ``plan.months``, ``plan.days``, ``target.same`` (1 when 项目总目标 and 年度总体目标 are the
+same text, 0 otherwise) and ``count.level1.unknown`` (rows whose 一级 is missing or not standard).
 """
 
 from __future__ import annotations
@@ -147,15 +150,14 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
             attrs["plan.years"] = years
     if project.project_target and project.annual_target:
         attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
-    unfilled: list[str] = []
-    unreadable: list[str] = []
-    for key in PROJECT_CELLS:
-        state = attrs[f"cell.{key}"] = _cell(getattr(project, key), key, project.unreadable, layout.project)
-        (unfilled if state == "empty" else unreadable if state == "unreadable" else []).append(_LABEL[key])
     funds_unreadable = list(funds.unreadable) + (list(FUNDS_CELLS) if "funds" in project.unreadable else [])
+    for key in PROJECT_CELLS:
+        attrs[f"cell.{key}"] = _cell(getattr(project, key), key, project.unreadable, layout.project)
     for key in FUNDS_CELLS:
-        state = attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
-        (unfilled if state == "empty" else unreadable if state == "unreadable" else []).append(_LABEL[f"funds.{key}"])
+        attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
+    cells = [(k, _LABEL[k]) for k in PROJECT_CELLS] + [(f"funds.{k}", _LABEL[f"funds.{k}"]) for k in FUNDS_CELLS]
+    unfilled = [label for key, label in cells if attrs[f"cell.{key}"] == "empty"]
+    unreadable = [label for key, label in cells if attrs[f"cell.{key}"] == "unreadable"]
     if layout.amount:
         _put(attrs, "funds.budget", getattr(funds, layout.amount))
         attrs["funds.budget_label"] = _LABEL[f"funds.{layout.amount}"]
@@ -216,6 +218,7 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> d
     _put(attrs, "value.problem", value.problem)
     _put(attrs, "value.cell", indicator.value_cell)
     _put(attrs, "value.cell_unit", indicator.conflicting_unit)
+    _put(attrs, "value.cell_op", indicator.conflicting_operator)
     for key in ("unit", "operator", "weight", "standard", "explanation"):
         _put(attrs, key, getattr(indicator, key))
     _put(attrs, "direction", indicator.direction)
@@ -417,7 +420,7 @@ class DeclarationGraph:
                     UnitKind.MONEY.value, UnitKind.MONEY_PER_UNIT.value):
                 self.g.add_edge(ind_node, funds_node, kind="bounded_by")
             if r.get("value.unit_kind") == UnitKind.MONEY_PER_UNIT.value and "value.amount_yuan" in r:
-                if "value.unit_noun" not in r and r.get("value.unit_period"):
+                if r.get("value.unit_period") and "value.unit_per" not in r:  # 元/月: per period only
                     self._match_period(r, attrs)
                 else:
                     self._match_quantity(ind_node, node)

@@ -2,7 +2,8 @@
 
 A ruleset's ``layouts`` section names each form (``shanghai-2024``, ``national-2021``,
 ``legacy-2015``, ``ndrc-investment`` …) with the header fields, funds fields and indicator columns it
-has, and the funds field cost ceilings are checked against (``amount``). Its ``categories`` section
+has, the unit a bare number in its funds block is in (``funds_unit``: 元 or 万元) and the funds
+field cost ceilings are checked against (``amount``). Its ``categories`` section
 is the alias table: the 一级/二级 labels of every layout and the canonical codes rules read
 (``level1_code`` / ``level2_code``). Format in words: ``docs/rulesets.md``; what each layout holds:
 ``docs/intake.md``.
@@ -50,6 +51,7 @@ class Layout:
     funds: tuple[str, ...]
     indicators: tuple[str, ...]
     amount: str | None = None
+    funds_unit: str = "元"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class FieldKind(StrEnum):
     DATE = "date"
     MONEY_YUAN = "money_yuan"  # bare number means 元
     MONEY_WAN = "money_wan"  # bare number means 万元 (converted to 元)
+    MONEY_FORM = "money_form"  # bare number in the form's funds unit (元 or 万元, from its layout)
     INT = "int"
     DECIMAL = "decimal"
     TARGET_VALUE = "target_value"
@@ -86,7 +87,8 @@ PROJECT_FIELDS: tuple[FieldSpec, ...] = (
         FieldKind.MONEY_WAN,
         "annual budget stated in the 项目经费情况说明 text (万元 on the form; held in 元)",
     ),
-    _spec("funds", "项目资金|资金", FieldKind.MAPPING, "funds block (元)"),
+    _spec("funds", "项目资金|资金", FieldKind.MAPPING,
+          "funds block; a bare number is in the form's unit (元 on shanghai-2024, 万元 on the others), held in 元"),
     _spec("project_target", "项目总目标", FieldKind.TEXT, "whole-project target"),
     _spec("annual_target", "年度总体目标", FieldKind.TEXT, "this year's overall target"),
     _spec("performance_target", "绩效目标", FieldKind.TEXT, "the single target text of older forms"),
@@ -96,17 +98,17 @@ PROJECT_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 FUNDS_FIELDS: tuple[FieldSpec, ...] = (
-    _spec("total", "项目资金总额", FieldKind.MONEY_YUAN, "project funds, total (元)"),
-    _spec("fiscal", "财政资金", FieldKind.MONEY_YUAN, "of which fiscal funds (元)"),
-    _spec("other", "其他资金", FieldKind.MONEY_YUAN, "of which other funds (元)"),
-    _spec("annual_request", "年度资金申请总额", FieldKind.MONEY_YUAN, "annual request, total (元)"),
-    _spec("appropriation", "当年财政拨款", FieldKind.MONEY_YUAN, "of which this year's appropriation (元)"),
-    _spec("carryover", "上年结转资金", FieldKind.MONEY_YUAN, "of which carried over from last year (元)"),
-    _spec("annual_other", "年度其他资金", FieldKind.MONEY_YUAN, "of which other funds in the annual request (元)"),
-    _spec("central", "中央资金", FieldKind.MONEY_WAN, "central funds (万元 on the form; held in 元)"),
-    _spec("provincial", "省级资金", FieldKind.MONEY_WAN, "provincial funds (万元 on the form; held in 元)"),
-    _spec("municipal", "市级资金", FieldKind.MONEY_WAN, "municipal funds (万元 on the form; held in 元)"),
-    _spec("county", "县级资金|县本级资金", FieldKind.MONEY_WAN, "county funds (万元 on the form; held in 元)"),
+    _spec("total", "项目资金总额|项目预算金额|中期资金总额|总投资", FieldKind.MONEY_FORM, "project funds, total"),
+    _spec("fiscal", "财政资金", FieldKind.MONEY_FORM, "of which fiscal funds"),
+    _spec("other", "其他资金", FieldKind.MONEY_FORM, "of which other funds"),
+    _spec("annual_request", "年度资金申请总额|年度资金总额", FieldKind.MONEY_FORM, "annual request, total"),
+    _spec("appropriation", "当年财政拨款", FieldKind.MONEY_FORM, "of which this year's appropriation"),
+    _spec("carryover", "上年结转资金", FieldKind.MONEY_FORM, "of which carried over from last year"),
+    _spec("annual_other", "年度其他资金", FieldKind.MONEY_FORM, "of which other funds in the annual request"),
+    _spec("central", "中央资金", FieldKind.MONEY_FORM, "central funds"),
+    _spec("provincial", "省级资金", FieldKind.MONEY_FORM, "provincial funds"),
+    _spec("municipal", "市级资金", FieldKind.MONEY_FORM, "municipal funds"),
+    _spec("county", "县级资金|县本级资金", FieldKind.MONEY_FORM, "county funds"),
     _spec("unreadable", "无法识别", FieldKind.KEYS, "keys of funds cells present but unreadable"),
 )
 
@@ -235,8 +237,8 @@ class Indicator(_Model):
 
     ``target_value`` is the value read from the 指标值 cell together with the operator and unit
     columns when the form has them; ``value_cell``, ``operator`` and ``unit`` keep those cells as
-    written, and ``conflicting_unit`` is the unit the 指标值 cell wrote when it differs from the
-    unit column. ``direction`` is ``positive`` (正向) or ``negative`` (反向); ``qualitative`` is
+    written; ``conflicting_unit`` / ``conflicting_operator`` are the unit / operator code the 指标值
+    cell wrote when it differs from its column. ``direction`` is ``positive`` (正向) or ``negative`` (反向); ``qualitative`` is
     True for 定性, False for 定量; ``weight`` is the 权重/分值 number as written.
     """
 
@@ -248,6 +250,7 @@ class Indicator(_Model):
     value_cell: str | None = None
     unit: str | None = None
     conflicting_unit: str | None = None
+    conflicting_operator: str | None = None
     operator: str | None = None
     direction: str | None = None
     qualitative: bool | None = None

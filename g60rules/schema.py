@@ -143,6 +143,7 @@ INDICATOR: dict[str, FieldType] = {
     "value.problem": TEXT,
     "value.cell": TEXT,
     "value.cell_unit": TEXT,
+    "value.cell_op": code(*(o.value for o in Operator)),
     "unit": TEXT,
     "operator": TEXT,
     "direction": code("positive", "negative"),

@@ -6,11 +6,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from g60rules.dates import PartialDate
 from g60rules.intake.build import UNREADABLE, Cell, Entry, Record, build_department, build_project
 from g60rules.intake.yaml_loader import load_text
 from g60rules.model import Location, render_location
+from g60rules.values import compose_target_value, parse_target_value
+from strategies import projects
+
 
 # (English key, Chinese label, YAML value, attribute path, expected) — one row per new key
 PROJECT_KEYS = [
@@ -69,7 +74,8 @@ def test_project_keys(language, english, chinese, value, path, expected):
 @pytest.mark.parametrize("language", ["english", "chinese"])
 def test_funds_keys_in_wan_yuan(language, english, chinese, value, expected):
     key = english if language == "english" else chinese
-    project, problems = load_text(f"kind: project\nfunds: {{{key}: '{value}'}}\n", "p.yaml")
+    text = f"kind: project\nform: national-2021\nfunds: {{{key}: '{value}'}}\n"
+    project, problems = load_text(text, "p.yaml")
     assert problems == []
     assert getattr(project.funds, english) == expected
 
@@ -82,6 +88,17 @@ def test_indicator_keys(language, english, chinese, value, path, expected):
     project, problems = load_text(text, "p.yaml")
     assert problems == []
     assert _attr(project.indicators[0], path) == expected
+
+
+@pytest.mark.parametrize("form, value, expected", [
+    ("shanghai-2024", "'2, 000, 000. 00'", Decimal("2000000.00")), ("national-2021", "35.5", Decimal("355000")),
+    ("legacy-2015", "36", Decimal("360000")), ("ndrc-investment", "800", Decimal("8000000")),
+    ("national-2021", "3500元", Decimal("3500")), ("shanghai-2024", "20万元", Decimal("200000")),
+    ("no-such-form", "100", Decimal("100")),
+])
+def test_a_bare_amount_is_in_the_unit_of_the_form(form, value, expected):
+    project, problems = load_text(f"kind: project\nform: {form}\nfunds: {{total: {value}, 其他资金: {value}}}\n", "p.yaml")
+    assert problems == [] and project.funds.total == expected and project.funds.other == expected
 
 
 def test_the_form_defaults_to_shanghai_2024():
@@ -127,7 +144,7 @@ def test_a_plain_mapping_with_cell_locations():
     assert problems == []
     assert project.name == "宣传推广" and project.plan_start == PartialDate(2024, 1, 1)
     assert project.plan_end == PartialDate(2024, 12)
-    assert project.funds.total == Decimal("200000.00") and project.funds.central == Decimal("20000")
+    assert project.funds.total == Decimal("200000.00") and project.funds.central == Decimal("2")  # 元 here
     assert project.unreadable == ["annual_target"] and project.annual_target is None
     assert project.indicators[0].target_value.raw == "≥3(场)"
     assert render_location(project.source.location_of("name")) == "申报.xlsx › 宣传推广 › C3"
@@ -169,3 +186,93 @@ def test_render_location(location, text):
 def test_a_float_cell_is_read_through_its_shortest_text():
     project, problems = build_project({"项目资金": {"项目资金总额": 0.1}}, SHEET)
     assert problems == [] and project.funds.total == Decimal("0.1")
+
+
+# --- composing the 指标值, 指标性质 and 计量单位 columns ------------------------------------------
+
+_OPS = {"≥": "ge", "≤": "le", "=": "eq", ">": "gt", "<": "lt", "大于等于": "ge", "不超过": "le"}
+_UNITS = ["%", "（%）", "个", "人次", "元", "万元", "元/人", "公里", "(篇)"]
+
+
+@settings(max_examples=60)
+@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False),
+       st.sampled_from(sorted(_OPS)), st.sampled_from(_UNITS))
+def test_columns_read_as_the_value_written_in_one_cell(amount, operator, unit):
+    cell = format(amount, "f")
+    composed, conflict, op_conflict = compose_target_value(cell, operator, unit)
+    bare = unit.strip("()（）")
+    written = parse_target_value(f"{operator}{cell}{bare}")
+    assert conflict is None and op_conflict is None
+    assert (composed.kind, composed.op, composed.amount, composed.unit) == (
+        written.kind, written.op, written.amount, written.unit)
+    assert composed.op.value == _OPS[operator] and composed.amount == amount
+
+
+@settings(max_examples=40)
+@given(st.integers(min_value=1, max_value=10**5), st.sampled_from(_UNITS), st.sampled_from(_UNITS))
+def test_a_unit_in_the_cell_wins_and_a_different_column_is_a_conflict(amount, cell_unit, column_unit):
+    cell = f"≥{amount}{cell_unit.strip('()（）')}"
+    composed, conflict, _ = compose_target_value(cell, None, column_unit)
+    alone = parse_target_value(cell)
+    assert composed == alone
+    same = alone.unit == parse_target_value(f"1{column_unit.strip('()（）')}").unit
+    assert (conflict is None) == same and (conflict is None or conflict == alone.unit)
+
+
+@pytest.mark.parametrize("cell, operator, unit, raw", [
+    ("完成", "=", "%", "完成"),
+    ("≥**%", "≥", "%", "≥**%"),
+    (None, "≥", "%", ""),
+    ("2026-06-30", "≤", "", "≤2026-06-30"),
+    ("80-90", "", "%", "80-90(%)"),
+])
+def test_columns_never_change_words_placeholders_or_empty_cells(cell, operator, unit, raw):
+    composed, conflict, op_conflict = compose_target_value(cell, operator, unit)
+    assert composed.raw == raw and conflict is None and op_conflict is None
+
+
+def test_a_midterm_value_shares_the_operator_and_unit_columns():
+    text = "kind: project\nindicators:\n  - {level3: 甲, 指标值: '12', 中期指标值: '36', 长期指标值: '60', 指标性质: ≥, 计量单位: 个}\n"
+    project, problems = load_text(text, "p.yaml")
+    row = project.indicators[0]
+    assert problems == [] and (row.midterm_target.raw, row.longterm_target.raw) == ("≥36(个)", "≥60(个)")
+
+
+def _plain(value):
+    """A model without where it came from (a YAML file and a mapping have different locations)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "source"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@settings(max_examples=40, deadline=None)
+@given(projects(max_rows=4))
+def test_a_mapping_gives_the_model_and_findings_the_yaml_file_gives(document):
+    import yaml
+
+    from_yaml, yaml_problems = load_text(yaml.safe_dump(document, allow_unicode=True), "p.yaml")
+    mapping = {k: v for k, v in document.items() if k not in ("kind", "类型")}
+    from_mapping, problems = build_project(_texts(mapping), Location("p.yaml", 1))
+    assert _plain(from_mapping.model_dump()) == _plain(from_yaml.model_dump())
+    assert [(p.rule_id, p.message_en) for p in problems] == [(p.rule_id, p.message_en) for p in yaml_problems]
+
+
+def _texts(value):
+    """Scalars as the YAML loader hands them over: written text (a reader may hand numbers too)."""
+    if isinstance(value, dict):
+        return {k: _texts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_texts(v) for v in value]
+    return None if value is None else str(value)
+
+
+@pytest.mark.parametrize("cell, operator, conflict", [
+    ("≥90%", "≤", "ge"), ("≤2000(元)", "≥", "le"), ("不低于95%", "<", "ge"), ("=100%", "≥", "eq"),
+    ("≥90%", "≥", None), ("≥90%", "大于等于", None), ("90%", "≤", None), ("≤2026-06-30", "≥", "le"),
+])
+def test_an_operator_in_the_cell_against_the_operator_column(cell, operator, conflict):
+    composition = compose_target_value(cell, operator, None)
+    assert composition.operator_conflict == conflict
+    assert composition.value == parse_target_value(cell if conflict or cell[0] in "≥不" else operator + cell)

@@ -32,8 +32,6 @@ _spec.loader.exec_module(fidelity)
 
 # What each not-yet-passing case waits for (issue 8, value reading; issue 7, layouts and keys).
 PENDING = {
-    "layout-funds.yaml": "intake: the adapted case states form legacy-2015 but keeps annual_target, a field "
-                         "that form does not have, so its 绩效目标 is empty (G60-COMP-003)",
     "miss-midterm.yaml": "FORMAT GAP: a project-level midterm_target key (the vocabulary has it per row; "
                          "G60-CON-005 checks the rows of a form with that column)",
 }

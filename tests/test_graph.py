@@ -12,7 +12,7 @@ import pytest
 from g60rules.graph import build_graph, export
 from g60rules.intake.yaml_loader import load_corpus, load_text
 
-DECL = Path(__file__).resolve().parent.parent / "declarations"
+DECL = Path(__file__).resolve().parent.parent / "declarations" / "g60-2024"  # the seed, without examples/
 
 
 @pytest.fixture(scope="module")

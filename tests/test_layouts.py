@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from g60rules.engines.pool import screen, screen_corpus
 from g60rules.intake.yaml_loader import Corpus, load_text
@@ -155,10 +157,11 @@ def test_a_missing_header_field_is_named(shanghai):
 def test_layout_funds_no_annual_request_finding_and_costs_use_the_total(shanghai):
     findings = _case("layout-funds.yaml", shanghai)
     assert not {"G60-COMP-016", "G60-APP-001", "G60-APP-003"} & set(_ids(findings))
+    assert findings == []
 
 
 def test_on_a_one_amount_form_costs_are_checked_against_that_amount(shanghai):
-    text = ("kind: project\nform: legacy-2015\nname: 甲\nfunds: {total: 80000}\n" + ROWS)
+    text = ("kind: project\nform: legacy-2015\nname: 甲\nfunds: {total: 8}\n" + ROWS)  # 万元 on this form
     findings = _text(text, shanghai)
     # 2,000 元/次 × 48 次 = 96,000 元 > 80,000 元
     (hit,) = [f for f in findings if f.rule_id == "G60-APP-003"]
@@ -359,3 +362,49 @@ def test_a_ruleset_without_the_default_form_stops(tmp_path):
                     "    indicators: [level1]\n", encoding="utf-8")
     _, problems = collect_problems(path)
     assert [p.code for p in problems] == ["RS-LAYOUT"] and "shanghai-2024" in problems[0].en
+
+
+# --- reading category cells (properties) ---------------------------------------------------------
+
+_STANDARD_PAIRS = [("成本指标", "经济成本指标", "cost", "economic_cost"), ("产出指标", "数量指标", "output", "quantity"),
+                   ("产出指标", "时效指标", "output", "timeliness"), ("效益指标", "可持续影响指标", "benefit", "sustainability"),
+                   ("满意度指标", "服务对象满意度指标", "satisfaction", "recipient_satisfaction")]
+_hints = st.sampled_from(["", "（必填）", "(必填硬性指标)", "【选填】", "[示例]", "（如：培训人次）"])
+
+
+def _spaced(text: str, draw_positions: list[int]) -> str:
+    for position in sorted(set(p % (len(text) + 1) for p in draw_positions), reverse=True):
+        text = text[:position] + " " + text[position:]
+    return text
+
+
+@settings(max_examples=60, deadline=None)  # the first call loads the bundled ruleset
+@given(st.sampled_from(_STANDARD_PAIRS), _hints, _hints, st.lists(st.integers(0, 20), max_size=3))
+def test_spaces_and_hint_text_never_change_the_reading(pair, hint1, hint2, spaces):
+    from g60rules.rules.compiler import bundled_layouts
+
+    level1, level2, code1, code2 = pair
+    reading = bundled_layouts().classify(_spaced(level1, spaces) + hint1, level2 + hint2)
+    assert (reading.level1_code, reading.level2_code, reading.level2_parent, reading.aliases) == (
+        code1, code2, code1, ())
+
+
+@settings(max_examples=40, deadline=None)  # each example screens a declaration
+@given(st.lists(st.sampled_from([("产出值", "数量值"), ("产出指标", "数量指标"), ("效益值", "社会效益值"),
+                                 ("完成情况指标", "质量指标"), ("满意度指标", "服务对象满意度指标")]),
+                min_size=1, max_size=8))
+def test_an_alias_is_noticed_once_however_many_rows_use_it(shanghai, pairs):
+    rows = "".join(f"  - {{level1: {a}, level2: {b}, level3: 指标{i}, target_value: '≥{i + 1}(次)'}}\n"
+                   for i, (a, b) in enumerate(pairs))
+    findings = [f for f in _text("kind: project\nname: 甲\nindicators:\n" + rows, shanghai) if f.rule_id == "G60-FORM-001"]
+    aliased = {label for a, b in pairs for label in (a, b) if label.endswith("值") or label == "完成情况指标"}
+    assert len(findings) == (1 if aliased else 0)
+    if findings:
+        assert all(f"{label}→" in findings[0].message_zh for label in aliased)
+
+
+def test_an_operator_against_its_column_is_a_finding(shanghai):
+    rows = ROWS.replace('target_value: "≤2000(元/次)"}', 'target_value: "≥2000(元/次)", operator: "≤"}')
+    findings = _text(HEADER + rows, shanghai)
+    hit = next(f for f in findings if f.rule_id == "G60-FORM-005")
+    assert hit.row == 1 and "≥2000(元/次)" in hit.message_zh and "≤" in hit.message_zh

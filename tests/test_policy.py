@@ -218,7 +218,8 @@ def test_explain_unknown_rule_exits_2():
 
 
 def test_impact_of_the_songjiang_overlay_on_the_seed():
-    impacts = {i.rule_id: i for i in impact(str(ROOT / "rulesets" / "shanghai.yaml"), str(SONGJIANG), [DECL / "g60-2024"])}
+    impacts = {i.rule_id: i for i in impact(str(ROOT / "rulesets" / "shanghai.yaml"), str(SONGJIANG),
+                                            [DECL / "g60-2024"])}
     assert set(impacts) == {"G60-APP-008", "G60-COMP-018"}
     assert len(impacts["G60-APP-008"].newly_fail) == 6 and not impacts["G60-APP-008"].newly_pass
     changed = impacts["G60-COMP-018"].changed

@@ -284,7 +284,7 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
     ``changed`` (resolved paths): screen only those declarations, plus the department files that
     list one of them (their roll-ups change with it).
     """
-    corpus = load_corpus(paths)
+    corpus = load_corpus(paths, ruleset.layouts)
     only = None
     if changed is not None:
         only = {f for f in corpus.files if Path(f).resolve() in changed}

@@ -12,7 +12,8 @@ Input shapes:
   (:func:`to_record`).
 
 A value is a scalar cell — ``str`` (as written), ``int``/``Decimal`` (a number typed as a number;
-money in the field's unit: 元, or 万元 for the fields the glossary marks so), ``datetime.date``
+money in the field's unit: 元, 万元 where the glossary says so, and for the funds block the unit of
+the form's layout — 元 on ``shanghai-2024``, 万元 on the others), ``datetime.date``
 (a date cell; an Excel serial the reader already turned into a date), ``None`` (empty) or
 :data:`UNREADABLE` (the cell is there but could not be read) — a nested :class:`Record` (``funds``,
 an indicator row, an inline project) or a list of these (``indicators``, ``projects``,
@@ -35,10 +36,12 @@ from typing import Any, Mapping
 from g60rules import findings as fc
 from g60rules.dates import PartialDate, parse_partial_date
 from g60rules.findings import Finding
+from g60rules.layouts import Layouts
 from g60rules.model import (
     DEFAULT_FORM, DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, Department, FieldKind,
     FieldSpec, Funds, Indicator, Location, Project, Source,
 )
+from g60rules.rules.compiler import bundled_layouts
 from g60rules.values import compose_target_value, parse_money, parse_target_value
 
 
@@ -102,8 +105,8 @@ def _nest(value: Any, where: Location) -> Any:
 
 _LABELS = {spec.key: spec.label for specs in (PROJECT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, DEPARTMENT_FIELDS)
            for spec in specs}
-_SCALAR_KINDS = (FieldKind.TEXT, FieldKind.DATE, FieldKind.MONEY_YUAN, FieldKind.MONEY_WAN, FieldKind.INT,
-                 FieldKind.DECIMAL, FieldKind.TARGET_VALUE)
+_SCALAR_KINDS = (FieldKind.TEXT, FieldKind.DATE, FieldKind.MONEY_YUAN, FieldKind.MONEY_WAN, FieldKind.MONEY_FORM,
+                 FieldKind.INT, FieldKind.DECIMAL, FieldKind.TARGET_VALUE)
 DIRECTIONS = {"正向": "positive", "正向指标": "positive", "反向": "negative", "反向指标": "negative",
               "positive": "positive", "negative": "negative"}
 QUALITATIVE = {"定性": True, "定性指标": True, "定量": False, "定量指标": False,
@@ -117,8 +120,10 @@ def _key_text(text: str) -> str:
 class _Builder:
     """Builds model objects from Records, collecting findings."""
 
-    def __init__(self) -> None:
+    def __init__(self, layouts: Layouts | None) -> None:
         self.findings: list[Finding] = []
+        self.layouts = layouts or bundled_layouts()
+        self.funds_unit = "元"
 
     def add(self, check: fc.FileCheck, at: Location, **kw: Any) -> None:
         self.findings.append(check.finding(at.file, at.line_or_row, **kw))
@@ -163,7 +168,7 @@ class _Builder:
                      reason=("应为单个值", "expected a single value"))
             return None
         try:
-            return convert(value, spec.kind)
+            return convert(value, spec.kind, self.funds_unit)
         except ValueError as exc:
             reason = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else str(exc)
             self.add(fc.BAD_VALUE, entry.location, key=label, value=str(value)[:80], reason=reason)
@@ -198,6 +203,10 @@ class _Builder:
             if spec.kind in _SCALAR_KINDS and spec.key != "kind":
                 values[spec.key] = self.scalar(entries, spec, unreadable)
         values["form"] = values["form"] or DEFAULT_FORM
+        # a bare number in the funds block is in the form's unit; an unknown form is reported later
+        # (G60-FORM-004) and read as the default form
+        layout = self.layouts.layout(values["form"]) or self.layouts.layout(DEFAULT_FORM)
+        self.funds_unit = layout.funds_unit if layout else "元"
         funds = Funds(source=Source(source.file, source.line_of("funds"), location=source.location_of("funds")))
         funds_entry = entries.get("funds")
         if funds_entry is not None and funds_entry.value is not None:
@@ -248,14 +257,18 @@ class _Builder:
                 self.add(fc.BAD_VALUE, source.location_of(key), key=(_LABELS[key], key), value=cells[key][:80],
                          reason=("应为 正向/反向" if key == "direction" else "应为 定性/定量",
                                  "expected 正向/反向" if key == "direction" else "expected 定性/定量"))
-        value, conflicting_unit = compose_target_value(cells["target_value"], operator, cells["unit"])
+        composed = compose_target_value(cells["target_value"], operator, cells["unit"])
         return Indicator(
             row=number, level1=cells["level1"], level2=cells["level2"], level3=cells["level3"],
-            target_value=value, value_cell=cells["target_value"], unit=cells["unit"], operator=cells["operator"],
-            conflicting_unit=conflicting_unit,
+            target_value=composed.value, value_cell=cells["target_value"], unit=cells["unit"],
+            operator=cells["operator"], conflicting_unit=composed.unit_conflict,
+            conflicting_operator=composed.operator_conflict,
             direction=direction, qualitative=qualitative, weight=cells["weight"],
-            midterm_target=parse_target_value(cells["midterm_target"]) if cells["midterm_target"] else None,
-            longterm_target=parse_target_value(cells["longterm_target"]) if cells["longterm_target"] else None,
+            # mid- and long-term values share the row's operator and unit columns
+            midterm_target=compose_target_value(cells["midterm_target"], operator, cells["unit"]).value
+            if cells["midterm_target"] else None,
+            longterm_target=compose_target_value(cells["longterm_target"], operator, cells["unit"]).value
+            if cells["longterm_target"] else None,
             standard=cells["standard"], explanation=cells["explanation"], unreadable=unreadable, source=source,
         )
 
@@ -303,8 +316,9 @@ def _decimal_text(value: Decimal | int) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
-def convert(value: Any, kind: FieldKind) -> Any:
-    """Convert one scalar cell (text as written, a typed number, or a date) to the field's kind.
+def convert(value: Any, kind: FieldKind, funds_unit: str = "元") -> Any:
+    """Convert one scalar cell (text as written, a typed number, or a date) to the field's kind;
+    ``funds_unit`` (元 or 万元) is what a bare number in a MONEY_FORM field means.
 
     Raises ValueError with a (Chinese, English) reason.
     """
@@ -323,7 +337,7 @@ def convert(value: Any, kind: FieldKind) -> Any:
             return value.isoformat()
         raise ValueError(("应为数值，而不是日期", "expected a number, not a date"))
     if isinstance(value, (Decimal, int)):
-        return _number(value, kind)
+        return _number(value, kind, funds_unit)
     text = unicodedata.normalize("NFC", str(value))
     stripped = text.strip()
     if kind is FieldKind.TEXT:
@@ -345,14 +359,17 @@ def convert(value: Any, kind: FieldKind) -> Any:
         if not parsed.is_finite():
             raise ValueError(("应为数值", "expected a finite number"))
         return parsed
-    default_unit = "万元" if kind is FieldKind.MONEY_WAN else "元"
     try:
-        return parse_money(stripped, default_unit=default_unit)
+        return parse_money(stripped, default_unit=_unit(kind, funds_unit))
     except ValueError as exc:
         raise ValueError(("不是可识别的金额（例：2, 000, 000. 00、73.5万元）", str(exc))) from None
 
 
-def _number(value: Decimal | int, kind: FieldKind) -> Any:
+def _unit(kind: FieldKind, funds_unit: str) -> str:
+    return {FieldKind.MONEY_WAN: "万元", FieldKind.MONEY_FORM: funds_unit}.get(kind, "元")
+
+
+def _number(value: Decimal | int, kind: FieldKind, funds_unit: str) -> Any:
     """A number typed as a number: exact, in the field's unit (万元 fields × 10 000)."""
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(("应为有限数值", "expected a finite number"))
@@ -364,22 +381,25 @@ def _number(value: Decimal | int, kind: FieldKind) -> Any:
         return _decimal_text(value)
     if kind is FieldKind.DECIMAL:
         return Decimal(value)
-    return parse_money(_decimal_text(value), default_unit="万元" if kind is FieldKind.MONEY_WAN else "元")
+    return parse_money(_decimal_text(value), default_unit=_unit(kind, funds_unit))
 
 
 def build_project(data: Record | Mapping[str, Any], location: Location | None = None,
-                  locations: Mapping[str, Location] | None = None) -> tuple[Project, list[Finding]]:
+                  locations: Mapping[str, Location] | None = None,
+                  layouts: Layouts | None = None) -> tuple[Project, list[Finding]]:
     """A :class:`Project` and the findings about its cells. ``data``: a Record, or a dict with
-    ``location`` (of the mapping; required for a dict) and ``locations`` (per key)."""
-    builder = _Builder()
+    ``location`` (of the mapping; required for a dict) and ``locations`` (per key). ``layouts``:
+    the ruleset's (default: the bundled core ruleset's) — the form's layout gives the funds unit."""
+    builder = _Builder(layouts)
     record = data if isinstance(data, Record) else to_record(data, _need(location), locations)
     return builder.project(record), builder.findings
 
 
 def build_department(data: Record | Mapping[str, Any], location: Location | None = None,
-                     locations: Mapping[str, Location] | None = None) -> tuple[Department, list[Finding]]:
+                     locations: Mapping[str, Location] | None = None,
+                     layouts: Layouts | None = None) -> tuple[Department, list[Finding]]:
     """A :class:`Department` (with its inline projects) and the findings about its cells."""
-    builder = _Builder()
+    builder = _Builder(layouts)
     record = data if isinstance(data, Record) else to_record(data, _need(location), locations)
     return builder.department(record), builder.findings
 

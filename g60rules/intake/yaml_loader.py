@@ -30,6 +30,7 @@ import yaml
 from g60rules import findings as fc
 from g60rules.findings import Finding
 from g60rules.intake.build import Cell, Entry, Record, build_department, build_project
+from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Location, Project
 
 DECLARATION_SUFFIXES = (".yaml", ".yml")
@@ -151,16 +152,20 @@ def _kind_of(root: yaml.Node, loader: _FileLoader) -> str | None:
     return None
 
 
-def load_file(path: Path) -> tuple[Project | Department | None, list[Finding]]:
-    """Load one declaration file. Returns the object (None when unusable) and the file's findings."""
+def load_file(path: Path, layouts: Layouts | None = None) -> tuple[Project | Department | None, list[Finding]]:
+    """Load one declaration file. Returns the object (None when unusable) and the file's findings.
+
+    ``layouts``: the ruleset's form layouts (default: the bundled ones); a form's layout says what
+    a bare number in the funds block means (元 or 万元).
+    """
     loader = _FileLoader(_display(path))
     text = _read(path, loader)
     if text is None:
         return None, loader.findings
-    return load_text(text, loader.display, loader)
+    return load_text(text, loader.display, loader, layouts)
 
 
-def load_text(text: str, display: str, loader: _FileLoader | None = None
+def load_text(text: str, display: str, loader: _FileLoader | None = None, layouts: Layouts | None = None
               ) -> tuple[Project | Department | None, list[Finding]]:
     """Load one declaration from YAML text; ``display`` names it in findings."""
     loader = loader or _FileLoader(display)
@@ -170,10 +175,10 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None
     kind = _kind_of(root, loader)
     obj: Project | Department | None = None
     if kind == "project":
-        obj, found = build_project(loader.record(root))
+        obj, found = build_project(loader.record(root), layouts=layouts)
         loader.findings.extend(found)
     elif kind == "department":
-        obj, found = build_department(loader.record(root))
+        obj, found = build_department(loader.record(root), layouts=layouts)
         loader.findings.extend(found)
     return obj, loader.findings
 
@@ -212,8 +217,8 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, ignored
 
 
-def load_corpus(paths: list[Path]) -> Corpus:
-    """Load every declaration under ``paths``; see the module docstring."""
+def load_corpus(paths: list[Path], layouts: Layouts | None = None) -> Corpus:
+    """Load every declaration under ``paths``; see the module docstring and :func:`load_file`."""
     files, ignored = expand_paths(paths)
     corpus = Corpus(ignored=ignored)
     loaded: dict[Path, Project | Department | None] = {}
@@ -221,7 +226,7 @@ def load_corpus(paths: list[Path]) -> Corpus:
     def load(path: Path) -> Project | Department | None:
         key = path.resolve()
         if key not in loaded:
-            obj, problems = load_file(path)
+            obj, problems = load_file(path, layouts)
             loaded[key] = obj
             corpus.findings.extend(problems)
             corpus.files.append(_display(path))

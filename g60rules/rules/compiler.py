@@ -858,7 +858,7 @@ def _compile_layouts(chain: list[_Loaded], sink: _Sink) -> Layouts | None:
                 problem(loaded, (*base, "amount"), f"amount '{spec.amount}' is not one of this layout's funds",
                         f"amount“{spec.amount}”不在本表式的 funds 中")
             layouts.forms[name] = Layout(name, spec.title.zh, spec.title.en, tuple(spec.project), tuple(spec.funds),
-                                         tuple(spec.indicators), spec.amount)
+                                         tuple(spec.indicators), spec.amount, spec.funds_unit)
         cats = loaded.head.categories
         if cats is None:
             continue

@@ -105,7 +105,7 @@ def explain_rule(ruleset: CompiledRuleset, rule_id: str, lang: str = "zh") -> st
 def explain_on(ruleset: CompiledRuleset, rule: CompiledRule, paths: list[Path], lang: str = "zh") -> str:
     """For every fact of the rule's kind in ``paths``: the trace of its condition and the verdict."""
     words = _WORDS[lang]
-    corpus = load_corpus(paths)
+    corpus = load_corpus(paths, ruleset.layouts)
     declarations = declarations_for(build_graph(corpus.departments, corpus.projects, ruleset.layouts), ruleset)
     out: list[str] = []
     for declaration in declarations:

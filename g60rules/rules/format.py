@@ -202,11 +202,13 @@ class Override(_Strict):
 
 
 class LayoutSpec(_Strict):
-    """One form layout: the fields it has (glossary keys) and the funds field costs are checked against."""
+    """One form layout: the fields it has (glossary keys), the unit a bare number in its funds block
+    is in, and the funds field costs are checked against."""
 
     title: Text
     project: list[str]
     funds: list[str] = []
+    funds_unit: Literal["元", "万元"] = "元"
     indicators: list[str]
     amount: str | None = None
 
