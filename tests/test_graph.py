@@ -17,7 +17,7 @@ DECL = Path(__file__).resolve().parent.parent / "declarations" / "g60-2024"  # t
 
 @pytest.fixture(scope="module")
 def seed_graph():
-    corpus = load_corpus([DECL / "g60-2024"])  # the seed; declarations/examples holds one project per layout
+    corpus = load_corpus([DECL])
     return build_graph(corpus.departments, corpus.projects)
 
 
