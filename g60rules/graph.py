@@ -22,7 +22,7 @@ Roll-ups are computed on the graph and stored on the nodes:
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
-  with their row); ``unfilled`` (labels of the form's empty cells); ``funds.project_gap`` =
+  with their row); ``unfilled`` (labels of the form's empty header cells); ``funds.project_gap`` =
   项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
   上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
   the layout's amount (元);
@@ -70,6 +70,22 @@ from g60rules.model import (
     DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, PROJECT_FIELDS, Department, Indicator, Project, Source,
 )
 from g60rules.values import Operator, RowFamily, TargetValue, UnitKind, ValueKind, for_row, parse_target_value
+
+# Each derived gap is its first amount minus the others (module docstring): the first amount, so a
+# report can compare the two sides (the other side is the first minus the gap).
+GAP_FIRST: dict[str, str] = {
+    "rollup.total_gap": "declared_total",
+    "budget_gap": "budget_arrangement",
+    "funds.project_gap": "funds.total",
+    "funds.annual_gap": "funds.annual_request",
+}
+
+
+def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:
+    """Whether two amounts of 元 differ about 10,000-fold (9,000–11,000×): one was likely written in
+    万元 where 元 was meant, or the reverse (1 万元 = 10,000 元)."""
+    small, large = sorted((abs(a), abs(b)))
+    return small > 0 and 9_000 * small <= large <= 11_000 * small
 
 _FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other",
           "central", "provincial", "municipal", "county")
@@ -156,7 +172,8 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     for key in FUNDS_CELLS:
         attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
     cells = [(k, _LABEL[k]) for k in PROJECT_CELLS] + [(f"funds.{k}", _LABEL[f"funds.{k}"]) for k in FUNDS_CELLS]
-    unfilled = [label for key, label in cells if attrs[f"cell.{key}"] == "empty"]
+    # empty source-of-funds cells are normal (a project has few sources): unfilled names the header
+    unfilled = [_LABEL[key] for key in PROJECT_CELLS if attrs[f"cell.{key}"] == "empty"]
     unreadable = [label for key, label in cells if attrs[f"cell.{key}"] == "unreadable"]
     if layout.amount:
         _put(attrs, "funds.budget", getattr(funds, layout.amount))

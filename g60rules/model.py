@@ -158,7 +158,7 @@ LEVEL2 = (
 LEVEL2_EXTRA = ("output_cost", "none")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where one value was read: a file plus a line (YAML, CSV), a sheet and cell (xlsx), or a
     table, row and column (docx; 1-based). ``render`` gives the text reports show."""

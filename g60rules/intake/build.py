@@ -28,12 +28,14 @@ findings located at the cell. Keys are compared without whitespace ("项 目 名
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
 from g60rules import findings as fc
+from g60rules.intake import yaml_errors
 from g60rules.dates import PartialDate, parse_partial_date
 from g60rules.findings import Finding
 from g60rules.layouts import Layouts
@@ -55,7 +57,7 @@ class _Unreadable:
 UNREADABLE = _Unreadable()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A list item with its own location (a file path under ``projects``, a key under ``unreadable``)."""
 
@@ -63,7 +65,7 @@ class Cell:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One field of a mapping: key as written, value, where the value is, where the key is."""
 
@@ -113,8 +115,48 @@ QUALITATIVE = {"定性": True, "定性指标": True, "定量": False, "定量指
                "qualitative": True, "quantitative": False}
 
 
+SURE_MATCH = 0.75  # a key this close to one field only (difflib ratio) is read as that field
+
+
+def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool]]:
+    """Fields a mistyped key may have meant, best first: (field key, whether it is a sure match).
+
+    Compares with the English keys (case-insensitive) and the Chinese labels (difflib). A match is
+    sure when its ratio is at least :data:`SURE_MATCH` and no other field comes as close, or when
+    the key is part of the names of one field only (值 → 指标值), or holds one field's name only
+    (项目名称（全称） → 项目名称).
+    """
+    key = raw.lower()
+    scores: dict[str, float] = {}
+    within: set[str] = set()
+    for spec in specs:
+        for name in (spec.key.lower(), *spec.labels):
+            scores[spec.key] = max(scores.get(spec.key, 0.0), difflib.SequenceMatcher(None, key, name).ratio())
+            if key and (key in name or name in key):
+                within.add(spec.key)
+    if len(within) == 1:
+        scores[next(iter(within))] = 1.0
+    ranked = sorted((r, k) for k, r in scores.items() if r >= 0.5)[::-1][:3]
+    sure = bool(ranked) and ranked[0][0] >= SURE_MATCH and (len(ranked) == 1 or ranked[1][0] < ranked[0][0])
+    return [(k, sure and i == 0) for i, (_, k) in enumerate(ranked)]
+
+
 def _key_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFC", text).split())
+
+
+_BY_LABEL: dict[tuple[int, bool], dict[str, str]] = {}
+
+
+def _by_label(specs: tuple[FieldSpec, ...], scalars_only: bool = False) -> dict[str, str]:
+    """Every key and label of a table (as compared) → its key; built once per table (the tables are
+    module constants, so their identity is the cache key: hashing them costs more than the lookup)."""
+    found = _BY_LABEL.get((id(specs), scalars_only))
+    if found is None:
+        found = _BY_LABEL[(id(specs), scalars_only)] = {
+            _key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)
+            if not scalars_only or spec.kind in _SCALAR_KINDS}
+    return found
 
 
 class _Builder:
@@ -133,24 +175,44 @@ class _Builder:
         """Map a Record onto ``specs``: {key: entry} and a Source with each field's line and location."""
         loc = record.location
         source = Source(loc.file, loc.line_or_row, location=loc)
-        by_label = {_key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)}
+        by_label = _by_label(specs)
         found: dict[str, Entry] = {}
         first: dict[str, Location] = {}
+        unknown: list[Entry] = []
         for entry in record.entries:
             key_loc = entry.key_location or entry.location
             key = by_label.get(_key_text(str(entry.key)))
             if key is None:
-                allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
-                self.add(fc.UNKNOWN_KEY, key_loc, key=str(entry.key), where=where, allowed=allowed)
+                unknown.append(entry)
                 continue
             if key in first:
                 self.add(fc.DUPLICATE_KEY, key_loc, key=str(entry.key), first=first[key].line_or_row)
                 continue
             first[key] = key_loc
-            found[key] = entry
-            source.field_lines[key] = entry.location.line_or_row
-            source.locations[key] = entry.location
+            self._take(found, source, key, entry)
+        # after the known keys, so a near miss is read only for a field the mapping does not give
+        for entry in unknown:
+            raw = str(entry.key)
+            close = suggest_keys(_key_text(raw), specs)
+            if close and close[0][1] and close[0][0] not in found:
+                key, label = close[0][0], _LABELS.get(close[0][0], close[0][0])
+                self._take(found, source, key, entry)
+                hint = (f"是否想写“{label}”（{key}）？已按该字段读取，请改正",
+                        f"did you mean '{key}' ({label})? read as that field; please correct it")
+            elif close:
+                names = [f"{_LABELS.get(k, k)}（{k}）" for k, _ in close]
+                hint = (f"是否想写“{'”或“'.join(names)}”？", f"did you mean {' or '.join(names)}?")
+            else:
+                allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
+                hint = (f"可用字段：{allowed}", f"allowed: {allowed}")
+            self.add(fc.UNKNOWN_KEY, entry.key_location or entry.location, key=raw, where=where, hint=hint)
         return found, source
+
+    @staticmethod
+    def _take(found: dict[str, Entry], source: Source, key: str, entry: Entry) -> None:
+        found[key] = entry
+        source.field_lines[key] = entry.location.line_or_row
+        source.locations[key] = entry.location
 
     def scalar(self, entries: dict[str, Entry], spec: FieldSpec, unreadable: list[str]) -> Any:
         """Convert one field; None when absent, empty, unreadable or invalid (invalid is a finding)."""
@@ -180,8 +242,7 @@ class _Builder:
         if entry is None or entry.value is None:
             return []
         items = entry.value if isinstance(entry.value, (list, tuple)) else [entry.value]
-        by_label = {_key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)
-                    if spec.kind in _SCALAR_KINDS}
+        by_label = _by_label(specs, scalars_only=True)
         out: list[str] = []
         for item in items:
             where = item.location if isinstance(item, Cell) else entry.location
@@ -220,7 +281,7 @@ class _Builder:
                 unreadable.append("funds")
             else:
                 self.add(fc.BAD_VALUE, funds_entry.location, key=("项目资金", "funds"),
-                         value=_preview(funds_entry.value), reason=("应为映射", "expected a mapping"))
+                         value=_preview(funds_entry.value), reason=_not_a_mapping(funds_entry.value, funds_entry.location))
         indicators: list[Indicator] = []
         rows_entry = entries.get("indicators")
         if rows_entry is not None and rows_entry.value is not None:
@@ -238,7 +299,8 @@ class _Builder:
             entries, source = self.fields(row, INDICATOR_FIELDS, label)
         else:
             loc = row.location if isinstance(row, Cell) else where
-            self.add(fc.BAD_VALUE, loc, key=label, value=_preview(row), reason=("应为映射", "expected a mapping"))
+            self.add(fc.BAD_VALUE, loc, key=label, value=_preview(row),
+                     reason=_not_a_mapping(row.value if isinstance(row, Cell) else row, loc))
             entries, source = {}, Source(loc.file, loc.line_or_row, location=loc)
         unreadable = self.keys(entries, INDICATOR_FIELDS)
         cells = {s.key: self.scalar(entries, s, unreadable) for s in INDICATOR_FIELDS if s.kind in _SCALAR_KINDS}
@@ -296,6 +358,12 @@ class _Builder:
             self.add(fc.BAD_VALUE, listed.location, key="projects", value=_preview(listed.value),
                      reason=("应为项目文件路径列表", "expected a list of file paths"))
         return Department(**values, project_files=files, projects=inline, source=source)
+
+
+def _not_a_mapping(value: Any, at: Location) -> tuple[str, str]:
+    """Why a value is not the mapping expected; names a colon slip ("项目资金总额：100") if there is one."""
+    slip = yaml_errors.colon_slip(value, at.line_or_row) if isinstance(value, str) else None
+    return (f"应为映射；{slip.zh}", f"expected a mapping; {slip.en}") if slip else ("应为映射", "expected a mapping")
 
 
 def _code(text: str | None, table: dict) -> Any:

@@ -7,7 +7,9 @@ dropped in silence).
 
 The YAML is composed with PyYAML's safe loader, so every value keeps its line. Scalars are kept as
 their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
-finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004); a value that
+finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004) that name the
+field meant (a key close to one field only, such as 年度资金申请, is read as that field, so one typo
+gives one finding, not a cascade of "not filled"); a value that
 cannot be read (bad date, bad amount) is a finding (G60-FILE-005) and the field counts as missing.
 Keys may be the English identifiers or the Chinese labels of :mod:`g60rules.model`. The mapping is
 handed to :mod:`g60rules.intake.build` as a Record of written texts with their lines, the same seam
@@ -29,7 +31,10 @@ import yaml
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
-from g60rules.intake.build import Cell, Entry, Record, build_department, build_project
+from g60rules.intake import yaml_errors
+from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: public here too)
+    SURE_MATCH, Cell, Entry, Record, build_department, build_project, suggest_keys,
+)
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Location, Project
 
@@ -56,12 +61,17 @@ class _FileLoader:
     def __init__(self, display: str):
         self.display = display
         self.findings: list[Finding] = []
+        self._at: dict[int, Location] = {}  # one Location per line: a flow mapping's fields share it
 
     def add(self, check: fc.FileCheck, line: int, **kw: Any) -> None:
         self.findings.append(check.finding(self.display, line, **kw))
 
     def where(self, node: yaml.Node) -> Location:
-        return Location(self.display, node.start_mark.line + 1)
+        line = node.start_mark.line + 1
+        found = self._at.get(line)
+        if found is None:
+            found = self._at[line] = Location(self.display, line)
+        return found
 
     def value(self, node: yaml.Node) -> Any:
         """A scalar's written text (None for null), a Record for a mapping, a list of Cells for a list."""
@@ -80,7 +90,7 @@ class _FileLoader:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.add(fc.UNKNOWN_KEY, key_node.start_mark.line + 1, key=_preview(key_node),
-                         where=("映射", "mapping"), allowed=("文本字段名", "text keys"))
+                         where=("映射", "mapping"), hint=("字段名应为文本", "keys are text"))
                 continue
             record.entries.append(Entry(_nfc(str(key_node.value)).strip(), self.value(value_node),
                                         self.where(value_node), self.where(key_node)))
@@ -123,12 +133,9 @@ def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
     """Compose one YAML document; a syntax error becomes a finding and returns None."""
     try:
         root = yaml.compose(text, Loader=_SAFE_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loader.add(fc.YAML_SYNTAX, (mark.line + 1) if mark else 1, reason=str(exc.problem or exc).strip())
-        return None
     except yaml.YAMLError as exc:
-        loader.add(fc.YAML_SYNTAX, 1, reason=str(exc).strip().splitlines()[0])
+        problem = yaml_errors.explain(text, exc)
+        loader.add(fc.YAML_SYNTAX, problem.line, reason=(problem.zh, problem.en))
         return None
     if root is None:
         loader.add(fc.NOT_A_DECLARATION, 1, reason=("文件为空", "the file is empty"))
@@ -171,6 +178,10 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None, layout
     loader = loader or _FileLoader(display)
     root = _compose(text, loader)
     if root is None:
+        return None, loader.findings
+    slip = yaml_errors.colon_slip(text) if isinstance(root, yaml.ScalarNode) else None
+    if slip is not None:  # "类型：项目" on every line reads as one string, not as a mapping
+        loader.add(fc.YAML_SYNTAX, slip.line, reason=(slip.zh, slip.en))
         return None, loader.findings
     kind = _kind_of(root, loader)
     obj: Project | Department | None = None

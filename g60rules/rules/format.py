@@ -235,6 +235,12 @@ class Categories(_Strict):
     groups: list[str] = []
 
 
+KnownValues = dict[str, list[str]]
+KNOWN_VALUES_HELP = ("Values a text field of a project takes on the forms (key: field path, e.g. category); "
+                     "lint warns on a threshold-table row or condition naming another value. "
+                     "A child ruleset's lists add to its parent's.")
+
+
 class RulesetFile(_Strict):
     """A whole ruleset file."""
 
@@ -243,6 +249,7 @@ class RulesetFile(_Strict):
     extends: str | None = None
     layouts: dict[str, LayoutSpec] = {}
     categories: Categories | None = None
+    known_values: KnownValues = Field({}, description=KNOWN_VALUES_HELP)
     rules: list[Rule] = []
     overrides: dict[str, Override] = {}
 
@@ -255,6 +262,7 @@ class RulesetHead(_Strict):
     extends: str | None = None
     layouts: dict[str, LayoutSpec] = {}
     categories: Categories | None = None
+    known_values: KnownValues = {}
     rules: list[Any] = []
     overrides: dict[str, Any] = {}
 
