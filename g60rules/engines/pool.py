@@ -229,6 +229,8 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         title_en=rule.title.en,
         state=rule.state,
         value=fact.display.get(locate) if locate else None,
+        competent_department=fact.competent_department,
+        implementing_unit=fact.implementing_unit,
     )
 
 
@@ -247,6 +249,15 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
         for rule_index, fact_id in sorted(found):
             out.append(_finding(ruleset.rules[rule_index], facts[fact_id]))
     return out
+
+
+def with_units(findings: list[Finding], corpus: Corpus) -> list[Finding]:
+    """Findings of a project file that lack its 主管部门/实施单位 (file and data checks) get them."""
+    units = {p.source.file: (p.competent_department, p.implementing_unit)
+             for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]}
+    return [replace(f, competent_department=units[f.file][0], implementing_unit=units[f.file][1])
+            if f.file in units and f.competent_department is None and f.implementing_unit is None else f
+            for f in findings]
 
 
 def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",
@@ -270,6 +281,7 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
         file = declarations[index].file
         findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
         notes.append((file, reason))
+    findings = with_units(findings, corpus)
     findings.sort(key=Finding.sort_key)
     return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
                         rules_on_reference(ruleset, engine))
