@@ -43,6 +43,7 @@ from g60rules.model import (
     Project,
     Source,
 )
+from g60rules.progress import SILENT, Progress
 from g60rules.values import parse_money, parse_target_value
 
 DECLARATION_SUFFIXES = (".yaml", ".yml")
@@ -346,9 +347,10 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, ignored
 
 
-def load_corpus(paths: list[Path]) -> Corpus:
-    """Load every declaration under ``paths``; see the module docstring."""
+def load_corpus(paths: list[Path], progress: Progress = SILENT) -> Corpus:
+    """Load every declaration under ``paths``; see the module docstring. Reports stage ``read``."""
     files, ignored = expand_paths(paths)
+    progress.start("read", len(files))
     corpus = Corpus(ignored=ignored)
     loaded: dict[Path, Project | Department | None] = {}
 
@@ -363,6 +365,7 @@ def load_corpus(paths: list[Path]) -> Corpus:
 
     for path in files:
         load(path)
+        progress.advance("read")
     claimed: set[Path] = set()
     for path in files:
         dept = loaded[path.resolve()]
