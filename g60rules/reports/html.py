@@ -24,7 +24,7 @@ from g60rules.findings import Finding
 from g60rules.reports.summary import Report, by_unit, competent_of, unit_of
 from g60rules.reports.text import where
 
-CHART_TOP = 20  # bars per chart; the rest are summed into one "other" bar
+CHART_TOP = 20  # bars per chart, most findings first; the chart says how many more the list below has
 LIST_TOP = 10   # units and rules in the summary lists
 
 _LABELS = {
@@ -32,7 +32,7 @@ _LABELS = {
         "lang": "zh-CN", "title": "绩效目标申报审核报告", "summary": "汇总", "declarations": "申报",
         "files": "文件", "competents": "主管部门", "units": "实施单位", "error": "错误", "warning": "警告",
         "info": "提示", "top_units": "错误最多的实施单位", "top_rules": "问题最多的规则", "charts": "图表",
-        "chart_rule": "按规则", "chart_competent": "按主管部门", "chart_unit": "按实施单位", "other": "其他",
+        "chart_rule": "按规则", "chart_competent": "按主管部门", "chart_unit": "按实施单位", "more": "另有 {n} 项未画出，见下方清单",
         "findings": "问题清单（按单位和项目）", "competent": "主管部门", "unit": "实施单位", "project": "项目",
         "severity": "级别", "rule": "规则", "message": "问题说明", "basis": "依据", "location": "位置",
         "value": "填报值", "change": "变化", "count": "问题数", "total": "合计", "all": "全部",
@@ -50,7 +50,7 @@ _LABELS = {
         "units": "implementing units", "error": "errors", "warning": "warnings", "info": "infos",
         "top_units": "Units with most errors", "top_rules": "Rules with most findings", "charts": "Charts",
         "chart_rule": "By rule", "chart_competent": "By competent department", "chart_unit": "By implementing unit",
-        "other": "other", "findings": "Findings by unit and project", "competent": "Competent department",
+        "more": "{n} more not drawn; see the list below", "findings": "Findings by unit and project", "competent": "Competent department",
         "unit": "Implementing unit", "project": "Project", "severity": "Severity", "rule": "Rule",
         "message": "Message", "basis": "Basis", "location": "Location", "value": "Value", "change": "Change",
         "count": "findings", "total": "total", "all": "all", "search": "Search (project, indicator, message…)",
@@ -83,13 +83,11 @@ def chart_js() -> str:
     return text
 
 
-def _bars(items: list[tuple[str, dict[str, int]]], other: str) -> dict:
-    """Chart data: labels and one series per severity, the top :data:`CHART_TOP` and an 'other' bar."""
-    head, rest = items[:CHART_TOP], items[CHART_TOP:]
-    if rest:
-        head = [*head, (f"{other} ({len(rest)})",
-                        {s: sum(c[s] for _, c in rest) for s in ("error", "warning", "info")})]
-    return {"labels": [label for label, _ in head],
+def _bars(items: list[tuple[str, dict[str, int]]]) -> dict:
+    """Chart data: the :data:`CHART_TOP` items with most findings, one series per severity, and how many
+    were left out (a single summed bar would dwarf the others)."""
+    head = sorted(items, key=lambda item: -sum(item[1].values()))[:CHART_TOP]
+    return {"labels": [label for label, _ in head], "more": len(items) - len(head),
             "series": {s: [c[s] for _, c in head] for s in ("error", "warning", "info")}}
 
 
@@ -108,9 +106,9 @@ def to_html(report: Report) -> str:
     labels = _LABELS[lang]
     rule_items = [(r.rule_id, {"error": 0, "warning": 0, "info": 0, r.severity: r.count}) for r in summary.by_rule]
     charts = {
-        "rule": _bars(rule_items, labels["other"]),
-        "competent": _bars([(u.competent, u.counts) for u in summary.by_competent], labels["other"]),
-        "unit": _bars([(u.unit or "", u.counts) for u in summary.by_unit], labels["other"]),
+        "rule": _bars(rule_items),
+        "competent": _bars([(u.competent, u.counts) for u in summary.by_competent]),
+        "unit": _bars([(u.unit or "", u.counts) for u in summary.by_unit]),
         "names": {s: labels[s] for s in ("error", "warning", "info")},
     }
     tree = by_unit(report.counted, lang)

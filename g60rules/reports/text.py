@@ -34,7 +34,7 @@ _LABELS = {
            "waived": "已豁免（仍列出，不影响结果）：{n} 条", "reason": "理由",
            "baselined": "已在基线中（不影响结果）：{n} 条", "fixed": "基线中已修复：{n} 条",
            "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}",
-           "units": "主管部门 {c} 个，实施单位 {u} 个", "top_units": "错误最多的实施单位",
+           "units": "主管部门 {c} 个，实施单位 {u} 个", "top_units": "错误最多的实施单位", "under": "（主管部门：{name}）",
            "change_new": "新", "change_open": "仍存在", "change_fixed": "已修复",
            "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
            "resolved": "与上次报告相比已修复：{n} 条"},
@@ -46,7 +46,7 @@ _LABELS = {
            "waived": "waived (listed, never fail): {n}", "reason": "reason",
            "baselined": "in the baseline (never fail): {n}", "fixed": "fixed since the baseline: {n}",
            "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}",
-           "units": "{c} competent departments, {u} implementing units", "top_units": "units with most errors",
+           "units": "{c} competent departments, {u} implementing units", "top_units": "units with most errors", "under": " (competent department: {name})",
            "change_new": "new", "change_open": "still open", "change_fixed": "fixed",
            "compared": "against the previous report {path}: {new} new, {open} still open, {fixed} fixed",
            "resolved": "fixed since the previous report: {n}"},
@@ -121,7 +121,8 @@ def render_text(report: Report, console: Console) -> None:
     if worst:
         console.print(Text(f"  {labels['top_units']}:"))
         for unit in worst:
-            console.print(Text(f"    {unit.counts['error']:>6}  {unit.unit}（{unit.competent}）"))
+            above = "" if unit.competent == unit.unit else labels["under"].format(name=unit.competent)
+            console.print(Text(f"    {unit.counts['error']:>6}  {unit.unit}{above}"))
     if result.fallbacks:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
     if result.reference_rules:
