@@ -29,7 +29,8 @@ _HEAD = {
     "zh": {"competent": "主管部门", "unit": "实施单位", "project": "项目", "row": "指标行", "indicator": "指标",
            "severity": "级别", "rule": "规则", "title": "规则名称", "message": "问题说明", "basis": "依据",
            "file": "文件", "line": "行号", "field": "字段", "value": "填报值", "status": "状态", "change": "变化",
-           "error": "错误", "warning": "警告", "info": "提示", "total": "合计", "projects": "涉及项目",
+           "error": "错误", "warning": "警告", "info": "提示", "total": "合计",
+           "sev": {"error": "错误", "warning": "警告", "info": "提示"}, "projects": "涉及项目",
            "units": "涉及单位", "count": "问题数",
            "counted": "计入", "waived": "已豁免", "baselined": "基线中", "shadow": "影子规则",
            "new": "新", "open": "仍存在", "fixed": "已修复",
@@ -42,7 +43,8 @@ _HEAD = {
            "indicator": "Indicator", "severity": "Severity", "rule": "Rule", "title": "Rule title",
            "message": "Message", "basis": "Basis", "file": "File", "line": "Line", "field": "Field",
            "value": "Value", "status": "Status", "change": "Change",
-           "error": "errors", "warning": "warnings", "info": "infos", "total": "total", "projects": "projects",
+           "error": "errors", "warning": "warnings", "info": "infos", "total": "total",
+           "sev": {"error": "error", "warning": "warning", "info": "info"}, "projects": "projects",
            "units": "units", "count": "findings",
            "counted": "counted", "waived": "waived", "baselined": "baselined", "shadow": "shadow",
            "new": "new", "open": "still open", "fixed": "fixed",
@@ -73,7 +75,7 @@ def rows(report: Report) -> list[list[object]]:
     for f in [*report.result.findings, *report.resolved]:
         values = {"competent": competent_of(f, lang), "unit": unit_of(f, lang), "project": f.project or "",
                   "row": f.row if f.row is not None else "", "indicator": f.indicator or "",
-                  "severity": head[f.severity.value], "rule": f.rule_id, "title": f.title(lang),
+                  "severity": head["sev"][f.severity.value], "rule": f.rule_id, "title": f.title(lang),
                   "message": f.message(lang), "basis": f.basis, "file": f.file, "line": f.line,
                   "field": f.field or "", "value": f.value or "", "status": head[_status(f)],
                   "change": head[f.change] if f.change else ""}
@@ -153,7 +155,7 @@ def to_xlsx(report: Report) -> bytes:
 
     by_rule = book.add_worksheet(names[2])
     table(by_rule, 0, [head["rule"], head["title"], head["severity"], head["basis"], head["count"], head["units"]],
-          [[r.rule_id, r.title, head[r.severity], r.basis, r.count, r.units] for r in summary.by_rule], freeze=True)
+          [[r.rule_id, r.title, head["sev"][r.severity], r.basis, r.count, r.units] for r in summary.by_rule], freeze=True)
 
     by_unit = book.add_worksheet(names[3])
     nested = []
