@@ -47,7 +47,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 ruleset_app = typer.Typer(no_args_is_help=True, help="Work on ruleset files: lint, test, show, schema.")
 app.add_typer(ruleset_app, name="ruleset")
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2  # and 130 on Ctrl-C (typer's own, silent)
 
 
 class Lang(str, Enum):
@@ -458,9 +458,6 @@ def main() -> None:
         app()
     except SystemExit:
         raise
-    except KeyboardInterrupt:  # workers are stopped on the way out (engines.pool); say so, exit 130
-        Console(stderr=True, soft_wrap=True).print("g60rules: interrupted", markup=False, highlight=False)
-        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # a bug: say so plainly, and keep exit code 1 for findings only
         Console(stderr=True, soft_wrap=True).print(
             f"g60rules: internal error: {type(exc).__name__}: {exc}", markup=False, highlight=False)

@@ -21,7 +21,7 @@ import jinja2
 
 from g60rules import __version__
 from g60rules.findings import Finding
-from g60rules.reports.summary import Report, by_unit, competent_of, unit_of
+from g60rules.reports.summary import Report, by_unit, competent_of, field_label, unit_of
 from g60rules.reports.text import where
 
 CHART_TOP = 20  # bars per chart, most findings first; the chart says how many more the list below has
@@ -68,7 +68,8 @@ _SEVERITY_NAME = {"zh": {"error": "错误", "warning": "警告", "info": "提示
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The jinja2 environment of the report templates (autoescaping on, undefined names are errors)."""
     return jinja2.Environment(loader=jinja2.PackageLoader("g60rules.reports", "templates"),
                               autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                               lstrip_blocks=True)
@@ -97,6 +98,7 @@ def _finding_view(f: Finding, lang: str) -> dict:
     return {"f": f, "severity": _SEVERITY_NAME[lang][f.severity.value], "message": f.message(lang),
             "title": f.title(lang), "competent": competent_of(f, lang), "unit": unit_of(f, lang),
             "location": f"{f.file}:{f.line}", "context": context,
+            "field": (field_label(f.field, lang) or f.field) if f.field else None,
             "line": labels["line"].format(line=f.line)}
 
 
@@ -121,7 +123,7 @@ def to_html(report: Report) -> str:
     apart = [(key, [_finding_view(f, lang) for f in report.parts[key]]) for key in ("waived", "baselined", "shadow")]
     apart.append(("resolved", [_finding_view(f, lang) for f in report.resolved]))
     rules = sorted({(f.rule_id, f.title(lang)) for f in report.counted})
-    return _environment().get_template("report.html.j2").render(
+    return environment().get_template("report.html.j2").render(
         labels=labels, lang=lang, report=report, summary=summary, charts=charts, units=units,
         apart=[(key, views) for key, views in apart if views], rules=rules,
         competents=sorted({u["competent"] for u in units}),

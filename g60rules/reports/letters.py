@@ -23,17 +23,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from g60rules.findings import Finding
-from g60rules.model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS
-from g60rules.reports.html import _environment
-from g60rules.reports.summary import Report, by_unit, counts
+from g60rules.reports.html import environment
+from g60rules.reports.summary import Report, by_unit, counts, field_label
 from g60rules.reports.text import where
 
 BY = ("unit", "competent")
 
-_FIELD_LABELS = {
-    **{s.key: (s.label, s.key) for s in (*PROJECT_FIELDS, *INDICATOR_FIELDS, *DEPARTMENT_FIELDS)},
-    **{f"funds.{s.key}": (s.label, s.key) for s in FUNDS_FIELDS},
-}
 _LABELS = {
     "zh": {
         "title": "绩效目标申报审核意见", "to": "{name}：",
@@ -42,7 +37,7 @@ _LABELS = {
                  "警告 {warning} 处，提示 {info} 处）。请按以下意见逐项修改；标为“错误”的须修改后重新报送。",
         "intro_compared": "与上次审核相比：新问题 {new} 处，仍未修改 {open} 处，已修改 {fixed} 处。",
         "project": "项目：{name}", "file": "申报文件：{file}",
-        "where": "位置", "line": "第 {line} 行", "basis": "依据", "todo": "修改要求", "why": "说明",
+        "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "basis": "依据", "todo": "修改要求", "why": "说明",
         "field": "需修改的栏目：{label}",
         "action": {"error": "错误，须修改后重新报送。", "warning": "警告，请核实并完善。", "info": "提示，供参考。"},
         "change": {"new": "（新问题）", "open": "（上次已指出，仍未修改）"},
@@ -57,8 +52,8 @@ _LABELS = {
                  "errors must be corrected before you resubmit.",
         "intro_compared": "Since the previous review: {new} new, {open} still open, {fixed} fixed.",
         "project": "Project: {name}", "file": "Declaration file: {file}",
-        "where": "Where", "line": "line {line}", "basis": "Basis", "todo": "To do", "why": "Why",
-        "field": "field to change: {label}",
+        "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "basis": "Basis", "todo": "To do", "why": "Why",
+        "field": " Field to change: {label}.",
         "action": {"error": "error: correct it before resubmitting.", "warning": "warning: check and complete it.",
                    "info": "info: for reference."},
         "change": {"new": " (new)", "open": " (pointed out before, still open)"},
@@ -67,20 +62,6 @@ _LABELS = {
     },
 }
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-
-
-def field_label(path: str | None, lang: str) -> str | None:
-    """The form's label of a finding's field (``value.amount_yuan`` → 指标值), or None for a computed one."""
-    if not path:
-        return None
-    key = re.sub(r"^(project|department)\.", "", path)
-    if key.startswith(("count.", "rollup.", "table.", "param.", "dup.", "match.")):
-        return None
-    if key.startswith("value."):
-        key = "target_value"
-    parts = key.split(".")
-    label = _FIELD_LABELS.get(".".join(parts[:2])) or _FIELD_LABELS.get(parts[0])
-    return None if label is None else (label[0] if lang == "zh" else label[1])
 
 
 @dataclass
@@ -172,12 +153,13 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
             paragraph.add_run(f.message(report.lang)).bold = f.severity.value == "error"
             if f.change in labels["change"]:
                 paragraph.add_run(labels["change"][f.change])
-            where_text = labels["line"].format(line=f.line) + (f"，{item.context}" if item.context else "")
-            detail = [f"{labels['where']}：{where_text}", f"{labels['basis']}：{f.basis}",
-                      f"{labels['todo']}：{item.action}" + (labels["field"].format(label=item.field)
-                                                           if item.field else "")]
+            colon = labels["colon"]
+            where_text = labels["line"].format(line=f.line) + (labels["comma"] + item.context if item.context else "")
+            detail = [f"{labels['where']}{colon}{where_text}", f"{labels['basis']}{colon}{f.basis}",
+                      f"{labels['todo']}{colon}{item.action}" + (labels["field"].format(label=item.field)
+                                                                 if item.field else "")]
             if item.why:
-                detail.append(f"{labels['why']}：{item.why}")
+                detail.append(f"{labels['why']}{colon}{item.why}")
             for text in detail:
                 line = doc.add_paragraph(text)
                 line.paragraph_format.left_indent = Pt(24)
@@ -202,7 +184,7 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
 def to_html(letter: Letter, report: Report) -> str:
     """One letter as a self-contained HTML page."""
     project_names = {p for p, _, _ in letter.projects}
-    return _environment().get_template("letter.html.j2").render(
+    return environment().get_template("letter.html.j2").render(
         letter=letter, labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name,
         orphans={name: items for name, items in letter.fixed.items() if name not in project_names})
 

@@ -15,15 +15,22 @@ one without either (a file that could not be read) is under :data:`UNKNOWN` in b
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from g60rules.engines.pool import ScreenResult
 from g60rules.findings import Finding
+from g60rules.model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS
 from g60rules.rules.compiler import CompiledRuleset
 
 SEVERITIES = ("error", "warning", "info")
+_FIELD_LABELS = {
+    **{s.key: (s.label, s.key) for s in (*PROJECT_FIELDS, *INDICATOR_FIELDS, *DEPARTMENT_FIELDS)},
+    **{f"funds.{s.key}": (s.label, s.key) for s in FUNDS_FIELDS},
+}
 UNKNOWN = {"zh": "（未注明）", "en": "(not stated)"}
 
 
@@ -40,6 +47,20 @@ def groups(findings: list[Finding]) -> dict[str, list[Finding]]:
         key = "shadow" if f.state == "shadow" else ("counted" if f.status == "new" else f.status)
         out[key].append(f)
     return out
+
+
+def field_label(path: str | None, lang: str) -> str | None:
+    """The form's label of a finding's field (``value.amount_yuan`` → 指标值), or None for a computed one."""
+    if not path:
+        return None
+    key = re.sub(r"^(project|department)\.", "", path)
+    if key.startswith(("count.", "rollup.", "table.", "param.", "dup.", "match.")):
+        return None
+    if key.startswith("value."):
+        key = "target_value"
+    parts = key.split(".")
+    label = _FIELD_LABELS.get(".".join(parts[:2])) or _FIELD_LABELS.get(parts[0])
+    return None if label is None else (label[0] if lang == "zh" else label[1])
 
 
 def competent_of(f: Finding, lang: str = "zh") -> str:
