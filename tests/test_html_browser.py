@@ -75,6 +75,18 @@ def _visible_rows(driver) -> int:
         " && r.closest('#units')).length")
 
 
+def _rows_become(driver, n: int) -> bool:
+    """Whether the visible rows become ``n`` within 5 s (the search box waits for typing to pause)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(driver, 5, poll_frequency=0.05).until(lambda d: _visible_rows(d) == n)
+    except TimeoutException:
+        return False
+    return True
+
+
 def _no_errors(driver) -> None:
     assert driver.execute_script("return window.__errors") == []
     severe = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
@@ -141,13 +153,13 @@ def test_report_renders_filters_and_stays_offline(browser, tmp_path, shanghai):
     Select(browser.find_element(By.ID, "f-rule")).select_by_value("")
     search = browser.find_element(By.ID, "f-search")
     search.send_keys("产业地图")
-    assert _visible_rows(browser) == 1
+    assert _rows_become(browser, 1)
     search.clear()
-    search.send_keys("onerror")  # searches the project name as text
-    assert _visible_rows(browser) == 1
+    search.send_keys("ONERROR")  # the project's name, as text, whatever the case
+    assert _rows_become(browser, 1)
     search.clear()
     search.send_keys(" ")
-    assert _visible_rows(browser) == 8
+    assert _rows_become(browser, 8)
     _no_errors(browser)
 
     height = browser.execute_script("return document.documentElement.scrollHeight")

@@ -136,7 +136,10 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
     style.font.size = Pt(11)
     style.font.name = "SimSun"
     style.element.rPr.rFonts.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", "SimSun")
-    heading = doc.add_heading(labels["title"], level=1)
+    # style objects, not names: python-docx looks a name up by scanning every style, each time
+    heading1, heading2 = doc.styles["Heading 1"], doc.styles["Heading 2"]
+    bullet = doc.styles["List Bullet"]
+    heading = doc.add_paragraph(labels["title"], style=heading1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(labels["to"].format(name=letter.recipient) + (
         labels["to_competent"].format(name=letter.competent) if letter.competent != letter.recipient else ""))
@@ -145,7 +148,7 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
     if letter.change:
         doc.add_paragraph(labels["intro_compared"].format(**letter.change))
     for name, file, items in letter.projects:
-        doc.add_heading(labels["project"].format(name=name), level=2)
+        doc.add_paragraph(labels["project"].format(name=name), style=heading2)
         doc.add_paragraph(labels["file"].format(file=file)).runs[0].font.color.rgb = RGBColor(0x55, 0x5F, 0x6B)
         for number, item in enumerate(items, start=1):
             f = item.finding
@@ -167,13 +170,13 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
         if name in letter.fixed:
             doc.add_paragraph(labels["fixed"])
             for item in letter.fixed[name]:
-                doc.add_paragraph(item.finding.message(report.lang), style="List Bullet")
+                doc.add_paragraph(item.finding.message(report.lang), style=bullet)
     for name, items in letter.fixed.items():
         if name not in {p for p, _, _ in letter.projects}:
-            doc.add_heading(labels["project"].format(name=name), level=2)
+            doc.add_paragraph(labels["project"].format(name=name), style=heading2)
             doc.add_paragraph(labels["fixed"])
             for item in items:
-                doc.add_paragraph(item.finding.message(report.lang), style="List Bullet")
+                doc.add_paragraph(item.finding.message(report.lang), style=bullet)
     doc.add_paragraph(labels["closing"])
     doc.add_paragraph(labels["sign"]).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     note = doc.add_paragraph(labels["generated"].format(ruleset=report.ruleset.name))
