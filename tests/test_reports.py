@@ -15,14 +15,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from g60rules.cli import app
-from g60rules.engines.pool import screen
+from g60rules.engines.pool import ScreenResult, screen
+from g60rules.findings import Finding, Severity
 from g60rules.reports.compare import CompareError, read_previous
 from g60rules.reports.formats import render
 from g60rules.reports.letters import field_label, letters
 from g60rules.reports.summary import Report
+from g60rules.rules.compiler import load_ruleset
 from season import HOSTILE_PROJECT, HOSTILE_UNIT, write_season
 
 runner = CliRunner()
@@ -250,3 +254,46 @@ def test_xlsx_on_standard_output_when_redirected(season, tmp_path):
 def test_no_progress_when_not_a_terminal(season):
     result = runner.invoke(app, ["check", str(season), "--engine", "reference", "-f", "json"])
     assert result.stderr == ""
+
+
+# --- any text a declaration may hold ----------------------------------------------------------------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
+
+
+RULESET = load_ruleset(Path(__file__).resolve().parent.parent / "rulesets" / "shanghai.yaml")
+
+
+@settings(max_examples=25, deadline=None)
+@given(unit=_TEXT, project=_TEXT, message=_TEXT)
+def test_any_declaration_text_survives_every_table_and_is_escaped_in_html(unit, project, message):
+    finding = Finding(rule_id="G60-COMP-002", severity=Severity.WARNING, file="d/p.yaml", line=3,
+                      message_zh=message, message_en=message, basis="CY-2015-88 完整性", project=project,
+                      competent_department="局", implementing_unit=unit)
+    result = ScreenResult([finding], "reference", ["d/p.yaml"], [], 1, units={"d/p.yaml": ("局", unit)})
+    report = Report(result, RULESET, "zh")
+    rows = list(csv.reader(io.StringIO(render("csv", report).decode("utf-8-sig"), newline="")))
+    row = dict(zip(rows[0], rows[1]))
+    for key, value in (("实施单位", unit), ("项目", project), ("问题说明", message)):
+        written = row[key]
+        assert written == value or (written == "'" + value and value[:1] in "=+-@\t\r")
+    book = openpyxl.load_workbook(io.BytesIO(render("xlsx", report)))
+    sheet = book["问题清单"]
+    cells = dict(zip((c.value for c in sheet[1]), (c.value for c in sheet[2])))
+    # a workbook cannot hold control characters other than tab and line feed: U+FFFD stands in
+    held = [re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "\ufffd", v) for v in (unit, project, message)]
+    assert [cells["实施单位"], cells["项目"], cells["问题说明"]] == held
+    page = render("html", report).decode("utf-8")
+    body = page[page.index('<div id="units">'):page.index("</main>")]
+    for value in (unit, project, message):
+        escaped = "".join({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}.get(c, c) for c in value)
+        assert escaped in body
+    assert "<" not in re.sub(r"</?(div|section|h3|h4|table|thead|tbody|tr|th|td)\b[^>]*>", "", body)
+
+
+def test_control_characters_in_the_workbook(report):
+    finding = Finding(rule_id="G60-COMP-002", severity=Severity.WARNING, file="d/p.yaml", line=3,
+                      message_zh="a\x00b\x1fc\td\ne\r", message_en="", implementing_unit="单位")
+    book = openpyxl.load_workbook(io.BytesIO(render("xlsx", Report(
+        ScreenResult([finding], "reference", ["d/p.yaml"], [], 1), RULESET))))
+    assert book["问题清单"]["I2"].value == "a\ufffdb\ufffdc\td\ne\ufffd"

@@ -7,7 +7,8 @@ shadow — with a 状态 column saying which, and, after ``check --compare``, a 
 Workbook sheets: 汇总 (the run, then counted findings per 主管部门 and 实施单位 by severity),
 问题清单 (the rows; autofilter, frozen header, widths fitted to the text up to a cap), 按规则 (counts
 per rule), 按单位 (per 主管部门: a 合计 row, then each of its 实施单位). Workbook text cells are
-written as strings, never as formulas: a declaration value such as ``=1.00(场)`` stays text. In CSV,
+written as strings, never as formulas: a declaration value such as ``=1.00(场)`` stays text; control
+characters other than tab and line feed, which a workbook cannot hold as such, become U+FFFD. In CSV,
 which has no cell types, a text cell starting with ``= + - @``, a tab or a carriage return gets a
 leading ``'`` (OWASP's advice against formula injection; Excel shows the text, hides the quote).
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 
 import xlsxwriter
@@ -56,6 +58,7 @@ _HEAD = {
            "compared": "Compared with", "change_counts": (("New", "new"), ("Still open", "open"), ("Fixed", "fixed"))},
 }
 MAX_WIDTH = 60  # characters; longer text wraps
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _status(f: Finding) -> str:
@@ -115,7 +118,7 @@ def to_xlsx(report: Report) -> bytes:
     def table(sheet, first_row: int, header: list[str], body: list[list[object]], freeze: bool = False) -> None:
         sheet.write_row(first_row, 0, header, bold)
         for r, values in enumerate(body, start=first_row + 1):
-            sheet.write_row(r, 0, values, wrap)
+            sheet.write_row(r, 0, [_CONTROL.sub("\ufffd", v) if isinstance(v, str) else v for v in values], wrap)
         if body:
             sheet.autofilter(first_row, 0, first_row + len(body), len(header) - 1)
         if freeze:
