@@ -182,9 +182,7 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
 
 def _write_letters(report: Report, directory: Path, by: By, progress: Progress) -> list[Path]:
     with progress:
-        progress.start("written", None)
-        written = write_letters(report, directory, by.key, progress=lambda done: progress.advance("written"))
-    return written
+        return write_letters(report, directory, by.key, progress)
 
 
 @app.command()

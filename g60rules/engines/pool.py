@@ -63,6 +63,8 @@ def _worker(conn, definition: str) -> None:
     """Worker process: load the ruleset into the C engine once, then screen chunks until told to stop."""
     faulthandler.disable()  # a crash here is reported by the parent; no traceback dump on stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by _Pool._start until now
     try:
         session = DurableSession(definition)
     except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
@@ -97,68 +99,78 @@ class _Pool:
         self.ctx = _context()
         self.definition = definition
         self.size = size
+        self.started: list = []
 
     def _start(self):
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker, args=(child, self.definition), daemon=True)
-        proc.start()
+        # SIGINT stays blocked from the fork until the worker ignores it: a Ctrl-C in between would
+        # otherwise print a traceback from the new process. The parent gets it as soon as it unblocks.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            proc.start()
+        finally:
+            if blocked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
+        self.started.append(proc)
         return proc, parent
+
+    def stop(self) -> None:
+        """Kill every worker still running: after an interrupted run (Ctrl-C), none is left behind."""
+        for proc in self.started:
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1)
 
     def run(self, chunks: list[list], progress: Progress = SILENT) -> list[list | str]:
         """For each chunk, the per-declaration results, or a string saying why the chunk failed.
 
-        Reports each finished chunk's size (stage ``screened``). Workers are killed on the way out,
-        also when the run is interrupted (Ctrl-C): none is left behind.
+        Reports each finished chunk's size (stage ``screened``).
         """
         results: list[list | str] = [""] * len(chunks)
         pending = list(range(len(chunks)))[::-1]
         idle = [self._start() for _ in range(min(self.size, len(chunks)))]
         busy: dict = {}
-        try:
-            while pending or busy:
-                while pending and idle:
-                    proc, conn = idle.pop()
-                    index = pending.pop()
-                    # The deadline starts before sending, and the send runs on its own thread: a chunk
-                    # larger than the pipe buffer blocks until the worker reads, and a worker stuck in
-                    # start-up never does. Killing the worker ends a blocked send (EPIPE).
-                    busy[conn] = (proc, index, time.monotonic() + SECONDS_PER_CHUNK)
-                    threading.Thread(target=_send_quietly, args=(conn, chunks[index]), daemon=True).start()
-                timeout = max(0.0, min(deadline for _, _, deadline in busy.values()) - time.monotonic())
-                ready = wait(list(busy), timeout=timeout)
-                for conn in ready:
-                    proc, index, _ = busy.pop(conn)
-                    try:
-                        results[index] = conn.recv()
-                        idle.append((proc, conn))
-                        progress.advance("screened", len(chunks[index]))
-                    except (EOFError, OSError):
-                        proc.join(1)
-                        results[index] = f"worker died (exit code {proc.exitcode})"
-                        conn.close()
-                        if pending:
-                            idle.append(self._start())
-                now = time.monotonic()
-                for conn, (proc, index, deadline) in list(busy.items()):
-                    if deadline <= now:
-                        proc.kill()
-                        proc.join(1)
-                        conn.close()
-                        del busy[conn]
-                        results[index] = f"worker timed out after {SECONDS_PER_CHUNK:.0f} s"
-                        if pending:
-                            idle.append(self._start())
-        finally:
-            for proc, conn in idle:
-                _send_quietly(conn, None)
-                conn.close()
-            for proc, _ in idle:
-                proc.join(2)
-            for proc, conn in [*idle, *((p, c) for c, (p, _, _) in busy.items())]:
-                if proc.is_alive():
+        while pending or busy:
+            while pending and idle:
+                proc, conn = idle.pop()
+                index = pending.pop()
+                # The deadline starts before sending, and the send runs on its own thread: a chunk
+                # larger than the pipe buffer blocks until the worker reads, and a worker stuck in
+                # start-up never does. Killing the worker ends a blocked send (EPIPE).
+                busy[conn] = (proc, index, time.monotonic() + SECONDS_PER_CHUNK)
+                threading.Thread(target=_send_quietly, args=(conn, chunks[index]), daemon=True).start()
+            timeout = max(0.0, min(deadline for _, _, deadline in busy.values()) - time.monotonic())
+            ready = wait(list(busy), timeout=timeout)
+            for conn in ready:
+                proc, index, _ = busy.pop(conn)
+                try:
+                    results[index] = conn.recv()
+                    idle.append((proc, conn))
+                    progress.advance("screened", len(chunks[index]))
+                except (EOFError, OSError):
+                    proc.join(1)
+                    results[index] = f"worker died (exit code {proc.exitcode})"
+                    conn.close()
+                    if pending:
+                        idle.append(self._start())
+            now = time.monotonic()
+            for conn, (proc, index, deadline) in list(busy.items()):
+                if deadline <= now:
                     proc.kill()
                     proc.join(1)
+                    conn.close()
+                    del busy[conn]
+                    results[index] = f"worker timed out after {SECONDS_PER_CHUNK:.0f} s"
+                    if pending:
+                        idle.append(self._start())
+        for proc, conn in idle:
+            _send_quietly(conn, None)
+            conn.close()
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
         return results
 
 
@@ -191,7 +203,10 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
         return hits, fallbacks
     chunks = [list(range(i, min(i + CHUNK, len(declarations)))) for i in range(0, len(declarations), CHUNK)]
     pool = _Pool(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1)
-    outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks], progress)
+    try:
+        outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks], progress)
+    finally:
+        pool.stop()
     for chunk, outcome in zip(chunks, outcomes, strict=True):
         for position, index in enumerate(chunk):
             if isinstance(outcome, str):

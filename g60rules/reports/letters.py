@@ -23,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from g60rules.findings import Finding
+from g60rules.progress import SILENT, Progress
 from g60rules.reports.html import environment
 from g60rules.reports.summary import Report, by_unit, counts, field_label
 from g60rules.reports.text import where
@@ -192,20 +193,21 @@ def to_html(letter: Letter, report: Report) -> str:
         orphans={name: items for name, items in letter.fixed.items() if name not in project_names})
 
 
-def write_letters(report: Report, directory: Path, by: str = "unit", progress=None) -> list[Path]:
+def write_letters(report: Report, directory: Path, by: str = "unit", progress: Progress = SILENT) -> list[Path]:
     """Write every letter as .docx and .html into ``directory`` (created); the paths written.
 
-    ``progress``, when given, is called with the number of letters done after each one.
+    Reports stage ``written``, one per letter.
     """
     directory.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     written = []
-    for done, letter in enumerate(letters(report, by), start=1):
+    to_write = letters(report, by)
+    progress.start("written", len(to_write))
+    for letter in to_write:
         name = _file_name(letter.recipient, used)
         docx_path, html_path = directory / f"{name}.docx", directory / f"{name}.html"
         to_docx(letter, report, docx_path)
         html_path.write_text(to_html(letter, report), encoding="utf-8")
         written += [docx_path, html_path]
-        if progress is not None:
-            progress(done)
+        progress.advance("written")
     return written
