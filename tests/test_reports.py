@@ -238,6 +238,7 @@ def test_field_labels():
     assert field_label("value.amount_yuan", "zh") == "指标值"
     assert field_label("project.funds.annual_request", "zh") == "年度资金申请总额"
     assert field_label("level3", "zh") == "三级指标"
+    assert field_label("value.op", "en") == "target_value (指标值)"
     assert field_label("count.level2.timeliness", "zh") is None and field_label(None, "zh") is None
 
 

@@ -50,7 +50,11 @@ def groups(findings: list[Finding]) -> dict[str, list[Finding]]:
 
 
 def field_label(path: str | None, lang: str) -> str | None:
-    """The form's label of a finding's field (``value.amount_yuan`` → 指标值), or None for a computed one."""
+    """The form's label of a finding's field, or None for a computed one.
+
+    ``value.amount_yuan`` → ``指标值``; in English the key with the label, ``target_value (指标值)``, as
+    the declaration may use either.
+    """
     if not path:
         return None
     key = re.sub(r"^(project|department)\.", "", path)
@@ -60,7 +64,9 @@ def field_label(path: str | None, lang: str) -> str | None:
         key = "target_value"
     parts = key.split(".")
     label = _FIELD_LABELS.get(".".join(parts[:2])) or _FIELD_LABELS.get(parts[0])
-    return None if label is None else (label[0] if lang == "zh" else label[1])
+    if label is None:
+        return None
+    return label[0] if lang == "zh" else f"{label[1]} ({label[0]})"
 
 
 def competent_of(f: Finding, lang: str = "zh") -> str:
