@@ -176,3 +176,29 @@ def test_english_report(browser, tmp_path, shanghai):
     assert browser.find_element(By.ID, "shown").text == "showing 8 of 8"
     assert browser.execute_script("return document.documentElement.lang") == "en"
     _no_errors(browser)
+
+
+def test_compared_report_filters_by_change(browser, tmp_path, shanghai):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from g60rules.reports.compare import compare
+
+    first = screen([write_season(tmp_path / "first")], shanghai, engine="reference")
+    second = screen([write_season(tmp_path / "second", fixed={"a1.yaml"})], shanghai, engine="reference")
+    marked, fixed = compare(second.findings, first.findings)
+    second.findings = marked
+    path = tmp_path / "compared.html"
+    path.write_bytes(render("html", Report(second, shanghai, "zh", resolved=fixed, compared_with="round1.json")))
+    _open(browser, path)
+    # a1's two findings are fixed; the other six are still open; none is new
+    cards = {c.get_attribute("data-change"): c.text.split("\n")[0]
+             for c in browser.find_elements(By.CSS_SELECTOR, "#cards .card[data-change]")}
+    assert cards == {"new": "0", "open": "6", "fixed": "2"}
+    Select(browser.find_element(By.ID, "f-change")).select_by_value("open")
+    assert _visible_rows(browser) == 6
+    Select(browser.find_element(By.ID, "f-change")).select_by_value("new")
+    assert _visible_rows(browser) == 0 and browser.find_element(By.ID, "shown").text == "显示 0 / 6 条"
+    fixed_rows = browser.find_elements(By.CSS_SELECTOR, "#apart-resolved tr.finding")
+    assert len(fixed_rows) == 2 and all("已修复" in r.text for r in fixed_rows)
+    _no_errors(browser)
