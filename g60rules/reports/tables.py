@@ -106,7 +106,7 @@ def _width(value: object) -> int:
 
 def to_xlsx(report: Report) -> bytes:
     """The workbook (module docstring) as bytes."""
-    lang, head, summary = report.lang, _HEAD[report.lang], report.summary
+    head, summary = _HEAD[report.lang], report.summary
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
