@@ -204,7 +204,7 @@ def test_letters_one_per_unit_read_back(tmp_path, season):
     assert names == sorted(f"{n}.{ext}" for n in ("区发展研究中心", "区信用中心", "区图书馆",
                                                     "_script_alert('unit')_script_中心") for ext in ("docx", "html"))
     text = _docx_text(out / "区发展研究中心.docx")
-    assert "区发展研究中心：（主管部门：区发展和改革委员会）" in text
+    assert "区发展研究中心（主管部门：区发展和改革委员会）：" in text
     assert "2 个项目的绩效目标申报表共有 3 处问题（错误 2 处，警告 1 处，提示 0 处）" in text
     assert "项目：城市更新研究" in text and "项目：产业地图" in text and "营商环境评估" not in text
     assert "依据：CY-2015-88 相应匹配" in text

@@ -32,7 +32,7 @@ BY = ("unit", "competent")
 
 _LABELS = {
     "zh": {
-        "title": "绩效目标申报审核意见", "to": "{name}：",
+        "title": "绩效目标申报审核意见", "to": "{name}{under}：",
         "to_competent": "（主管部门：{name}）",
         "intro": "经审核，贵单位报送的 {projects} 个项目的绩效目标申报表共有 {total} 处问题（错误 {error} 处，"
                  "警告 {warning} 处，提示 {info} 处）。请按以下意见逐项修改；标为“错误”的须修改后重新报送。",
@@ -46,8 +46,8 @@ _LABELS = {
         "generated": "本函由 g60rules 根据规则集 {ruleset} 生成，问题说明与依据逐条对应，可据此复核。",
     },
     "en": {
-        "title": "Performance-target declarations: review findings", "to": "To {name}:",
-        "to_competent": "(competent department: {name})",
+        "title": "Performance-target declarations: review findings", "to": "To {name}{under}:",
+        "to_competent": " (competent department: {name})",
         "intro": "We reviewed the performance-target declarations of your {projects} projects and found {total} "
                  "problems ({error} errors, {warning} warnings, {info} infos). Please correct them as set out below; "
                  "errors must be corrected before you resubmit.",
@@ -129,6 +129,11 @@ def _file_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+def _salutation(letter: Letter, labels: dict) -> str:
+    under = labels["to_competent"].format(name=letter.competent) if letter.competent != letter.recipient else ""
+    return labels["to"].format(name=letter.recipient, under=under)
+
+
 def to_docx(letter: Letter, report: Report, path: Path) -> None:
     """Write one letter as a Word document."""
     labels = _LABELS[report.lang]
@@ -142,8 +147,7 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
     bullet = doc.styles["List Bullet"]
     heading = doc.add_paragraph(labels["title"], style=heading1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(labels["to"].format(name=letter.recipient) + (
-        labels["to_competent"].format(name=letter.competent) if letter.competent != letter.recipient else ""))
+    doc.add_paragraph(_salutation(letter, labels))
     doc.add_paragraph(labels["intro"].format(projects=len(letter.projects), total=sum(letter.counts.values()),
                                              **letter.counts))
     if letter.change:
@@ -190,6 +194,7 @@ def to_html(letter: Letter, report: Report) -> str:
     project_names = {p for p, _, _ in letter.projects}
     return environment().get_template("letter.html.j2").render(
         letter=letter, labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name,
+        salutation=_salutation(letter, _LABELS[report.lang]),
         orphans={name: items for name, items in letter.fixed.items() if name not in project_names})
 
 
