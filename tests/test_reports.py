@@ -9,7 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -298,3 +302,14 @@ def test_control_characters_in_the_workbook(report):
     book = openpyxl.load_workbook(io.BytesIO(render("xlsx", Report(
         ScreenResult([finding], "reference", ["d/p.yaml"], [], 1), RULESET))))
     assert book["问题清单"]["I2"].value == "a\ufffdb\ufffdc\td\ne\ufffd"
+
+
+def test_xlsx_is_refused_on_a_terminal(season, tmp_path):
+    leader, follower = pty.openpty()
+    proc = subprocess.run([sys.executable, "-c", "from g60rules.cli import main; main()", "check", str(season),
+                           "-f", "xlsx", "--engine", "reference"], stdout=follower, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, timeout=120)
+    os.close(follower)
+    os.close(leader)
+    assert proc.returncode == 2
+    assert "-o xlsx=PATH" in proc.stderr.decode("utf-8")
