@@ -134,6 +134,7 @@ class Report:
     lang: str = "zh"
     resolved: list[Finding] = field(default_factory=list)
     compared_with: str | None = None
+    verbose: bool = False  # text: also the engine, its fallbacks and the rules run beside it
 
     @cached_property
     def parts(self) -> dict[str, list[Finding]]:

@@ -27,7 +27,7 @@ __all__ = ["counts", "groups", "where", "render_text", "to_json"]
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
-           "files": "文件 {n} 个，申报 {d} 份", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
+           "files": "文件 {n} 个：项目申报 {p} 份，部门文件 {d} 份，无法读取 {u} 个", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
            "by_rule": "按规则", "ignored": "未检查的文件（非 YAML 或隐藏）{n} 个：{names}", "basis": "依据",
            "clean": "没有计入结果的问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
            "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
@@ -39,7 +39,8 @@ _LABELS = {
            "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
            "resolved": "与上次报告相比已修复：{n} 条"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
-           "files": "{n} files, {d} declarations", "counts": "{error} errors, {warning} warnings, {info} infos",
+           "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
+           "counts": "{error} errors, {warning} warnings, {info} infos",
            "by_rule": "by rule", "ignored": "{n} files not checked (not YAML, or hidden): {names}", "basis": "basis",
            "clean": "no findings that count", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
            "shadow": "shadow rules (trial run, reported only, never fail): {n}",
@@ -88,8 +89,11 @@ def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
 
 
 def render_text(report: Report, console: Console) -> None:
-    """Print counted findings grouped by file; then waived, shadow and fixed ones apart; then the summary."""
-    lang, result, summary = report.lang, report.result, report.summary
+    """Print counted findings grouped by file; then waived, shadow and fixed ones apart; then the summary.
+
+    The engine, its fallbacks and the rules run beside it are shown only when ``report.verbose``.
+    """
+    lang, result, summary, verbose = report.lang, report.result, report.summary, report.verbose
     labels = _LABELS[lang]
     parts = report.parts
     counted = parts["counted"]
@@ -100,8 +104,9 @@ def render_text(report: Report, console: Console) -> None:
             _print_group(findings, lang, console)
     console.print(Text(labels["summary"], style="bold"))
     sep = "; " if lang == "en" else "；"
-    console.print(Text("  " + labels["files"].format(n=summary.files, d=summary.declarations)
-                       + f"{sep}{labels['engine']}: {result.engine}"))
+    console.print(Text("  " + labels["files"].format(n=summary.files, p=result.projects, d=result.departments,
+                                                     u=len(result.unreadable))
+                       + (f"{sep}{labels['engine']}: {result.engine}" if verbose else "")))
     console.print(Text("  " + labels["units"].format(c=summary.competents, u=summary.units)))
     console.print(Text("  " + (labels["counts"].format(**summary.counts) if counted else labels["clean"])))
     if summary.change:
@@ -123,9 +128,9 @@ def render_text(report: Report, console: Console) -> None:
         for unit in worst:
             above = "" if unit.competent == unit.unit else labels["under"].format(name=unit.competent)
             console.print(Text(f"    {unit.counts['error']:>6}  {unit.unit}{above}"))
-    if result.fallbacks:
+    if result.fallbacks and verbose:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
-    if result.reference_rules:
+    if result.reference_rules and verbose:
         console.print(Text("  " + labels["reference_rules"].format(ids=", ".join(result.reference_rules)),
                            style="yellow"))
     if result.ignored:
@@ -154,6 +159,9 @@ def to_json(report: Report) -> str:
         "engine": result.engine,
         "files": result.files,
         "declarations": result.declarations,
+        "projects": result.projects,
+        "departments": result.departments,
+        "unreadable_files": result.unreadable,
         "ignored_files": result.ignored,
         "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
         "rules_on_reference_evaluator": result.reference_rules,
