@@ -113,7 +113,7 @@ def test_report_renders_filters_and_stays_offline(browser, tmp_path, shanghai):
 
     cards = [c.text.split("\n") for c in browser.find_elements(By.CSS_SELECTOR, "#cards .card")]
     assert cards[:7] == [["7", "申报"], ["7", "文件"], ["3", "主管部门"], ["4", "实施单位"], ["4", "错误"],
-                         ["4", "警告"], ["0", "提示"]]
+                         ["2", "警告"], ["0", "提示"]]
     assert browser.find_element(By.CSS_SELECTOR, "#top-units tbody tr td").text == "区发展研究中心"
 
     # Each chart is a Chart.js chart with the hand-counted totals, drawn (pixels painted on the canvas).
@@ -125,10 +125,10 @@ def test_report_renders_filters_and_stays_offline(browser, tmp_path, shanghai):
           var sum = chart.data.datasets.reduce(function (a, d) { return a + d.data.reduce((x, y) => x + y, 0); }, 0);
           return [key, chart.data.labels.length, sum, painted > 2000];
         });""")
-    assert totals == [["rule", 4, 8, True], ["competent", 3, 8, True], ["unit", 4, 8, True]]
+    assert totals == [["rule", 3, 6, True], ["competent", 3, 6, True], ["unit", 4, 6, True]]
 
     # Tables: every counted finding in a row, grouped in four unit sections; markup shows as text.
-    assert _visible_rows(browser) == 8
+    assert _visible_rows(browser) == 6
     headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#units section.unit h3")]
     assert sorted(headings) == sorted(["区发展研究中心", "区信用中心", "区图书馆", HOSTILE_UNIT])
     projects = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#units .project h4")]
@@ -136,16 +136,16 @@ def test_report_renders_filters_and_stays_offline(browser, tmp_path, shanghai):
     assert browser.execute_script("return document.querySelectorAll('img').length") == 0
 
     shown = browser.find_element(By.ID, "shown")
-    assert shown.text == "显示 8 / 8 条"
+    assert shown.text == "显示 6 / 6 条"
     Select(browser.find_element(By.ID, "f-severity")).select_by_value("error")
-    assert _visible_rows(browser) == 4 and shown.text == "显示 4 / 8 条"
+    assert _visible_rows(browser) == 4 and shown.text == "显示 4 / 6 条"
     Select(browser.find_element(By.ID, "f-severity")).select_by_value("")
     Select(browser.find_element(By.ID, "f-unit")).select_by_visible_text("区图书馆")
-    assert _visible_rows(browser) == 2
+    assert _visible_rows(browser) == 1
     assert [s.is_displayed() for s in browser.find_elements(By.CSS_SELECTOR, "#units section.unit")].count(True) == 1
     Select(browser.find_element(By.ID, "f-unit")).select_by_value("")
     Select(browser.find_element(By.ID, "f-competent")).select_by_visible_text("区发展和改革委员会")
-    assert _visible_rows(browser) == 4
+    assert _visible_rows(browser) == 3
     Select(browser.find_element(By.ID, "f-rule")).select_by_value("G60-COMP-002")
     assert _visible_rows(browser) == 1
     Select(browser.find_element(By.ID, "f-competent")).select_by_value("")
@@ -159,7 +159,7 @@ def test_report_renders_filters_and_stays_offline(browser, tmp_path, shanghai):
     assert _rows_become(browser, 1)
     search.clear()
     search.send_keys(" ")
-    assert _rows_become(browser, 8)
+    assert _rows_become(browser, 6)
     _no_errors(browser)
 
     height = browser.execute_script("return document.documentElement.scrollHeight")
@@ -173,7 +173,7 @@ def test_english_report(browser, tmp_path, shanghai):
 
     _open(browser, _page(tmp_path, shanghai, "en"))
     assert browser.find_element(By.ID, "summary").text == "Summary"
-    assert browser.find_element(By.ID, "shown").text == "showing 8 of 8"
+    assert browser.find_element(By.ID, "shown").text == "showing 6 of 6"
     assert browser.execute_script("return document.documentElement.lang") == "en"
     _no_errors(browser)
 
@@ -191,14 +191,14 @@ def test_compared_report_filters_by_change(browser, tmp_path, shanghai):
     path = tmp_path / "compared.html"
     path.write_bytes(render("html", Report(second, shanghai, "zh", resolved=fixed, compared_with="round1.json")))
     _open(browser, path)
-    # a1's two findings are fixed; the other six are still open; none is new
+    # a1's finding is fixed; the other five are still open; none is new
     cards = {c.get_attribute("data-change"): c.text.split("\n")[0]
              for c in browser.find_elements(By.CSS_SELECTOR, "#cards .card[data-change]")}
-    assert cards == {"new": "0", "open": "6", "fixed": "2"}
+    assert cards == {"new": "0", "open": "5", "fixed": "1"}
     Select(browser.find_element(By.ID, "f-change")).select_by_value("open")
-    assert _visible_rows(browser) == 6
+    assert _visible_rows(browser) == 5
     Select(browser.find_element(By.ID, "f-change")).select_by_value("new")
-    assert _visible_rows(browser) == 0 and browser.find_element(By.ID, "shown").text == "显示 0 / 6 条"
+    assert _visible_rows(browser) == 0 and browser.find_element(By.ID, "shown").text == "显示 0 / 5 条"
     fixed_rows = browser.find_elements(By.CSS_SELECTOR, "#apart-resolved tr.finding")
-    assert len(fixed_rows) == 2 and all("已修复" in r.text for r in fixed_rows)
+    assert len(fixed_rows) == 1 and all("已修复" in r.text for r in fixed_rows)
     _no_errors(browser)

@@ -36,11 +36,12 @@ from season import HOSTILE_PROJECT, HOSTILE_UNIT, write_season
 runner = CliRunner()
 
 # (主管部门, 实施单位) → (errors, warnings), from the faults in tests/season.py:
-# cost → G60-APP-001 error + SH-FORM-005 warning; no_level3 → G60-COMP-007 error; no_target → G60-COMP-002 warning.
+# cost → G60-APP-001 error (one defect, one finding: no SH-FORM-005 beside it);
+# no_level3 → G60-COMP-007 error; no_target → G60-COMP-002 warning.
 EXPECTED_UNITS = {
-    ("区发展和改革委员会", "区发展研究中心"): (2, 1),
+    ("区发展和改革委员会", "区发展研究中心"): (2, 0),
     ("区发展和改革委员会", "区信用中心"): (0, 1),
-    ("区文化和旅游局", "区图书馆"): (1, 1),
+    ("区文化和旅游局", "区图书馆"): (1, 0),
     ("区科学技术委员会", HOSTILE_UNIT): (1, 1),
 }
 
@@ -105,25 +106,25 @@ def test_xlsx_reads_back(report, tmp_path):
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}{sheet.max_row}"
     rows = [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
-    assert len(rows) == 8
+    assert len(rows) == 6
     hostile = next(r for r in rows if r["实施单位"] == HOSTILE_UNIT and r["规则"] == "G60-COMP-007")
     assert hostile["项目"] == HOSTILE_PROJECT and hostile["级别"] == "错误" and hostile["指标行"] == 3
-    assert hostile["依据"] == "CY-2015-88 完整性" and hostile["文件"].endswith("c1.yaml") and hostile["行号"] == 15
+    assert hostile["依据"] == "财预〔2015〕88号 完整性" and hostile["文件"].endswith("c1.yaml") and hostile["行号"] == 15
     assert all(c.data_type == "s" for c in sheet[1 + rows.index(hostile) + 1] if isinstance(c.value, str))
     assert 10 <= sheet.column_dimensions["I"].width <= 62  # 问题说明: fitted, capped
     by_rule = {r[0].value: r[4].value for r in book["按规则"].iter_rows(min_row=2)}
-    assert by_rule == {"G60-APP-001": 2, "SH-FORM-005": 2, "G60-COMP-007": 2, "G60-COMP-002": 2}
+    assert by_rule == {"G60-APP-001": 2, "G60-COMP-007": 2, "G60-COMP-002": 2}
     units = [[c.value for c in r] for r in book["按单位"].iter_rows(min_row=2)]
-    assert ["区发展和改革委员会", "合计", 2, 2, 0, 4, 3] in units
+    assert ["区发展和改革委员会", "合计", 2, 1, 0, 3, 3] in units
     overview = {r[0].value: r[1].value for r in book["汇总"].iter_rows(min_row=3, max_row=14)}
-    assert overview["错误"] == 4 and overview["警告"] == 4 and overview["实施单位"] == 4
+    assert overview["错误"] == 4 and overview["警告"] == 2 and overview["实施单位"] == 4
 
 
 def test_csv_has_a_bom_and_defuses_formulas(report):
     data = render("csv", report)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["主管部门", "实施单位"] and len(rows) == 9
+    assert rows[0][:2] == ["主管部门", "实施单位"] and len(rows) == 7
     project = next(r[2] for r in rows if r[1] == HOSTILE_UNIT and r[6] == "G60-COMP-007")
     assert project == HOSTILE_PROJECT  # starts with "<": kept as written
     assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
@@ -133,7 +134,7 @@ def test_english_headers(season, shanghai):
     report = Report(screen([season], shanghai, engine="reference"), shanghai, "en")
     rows = list(csv.reader(io.StringIO(render("csv", report).decode("utf-8-sig"))))
     assert rows[0][:3] == ["Competent department", "Implementing unit", "Project"]
-    assert any(r[5] == "error" and r[8].startswith("cost ceiling") for r in rows[1:])
+    assert any(r[5] == "error" and r[8].startswith("cost indicator") for r in rows[1:])
 
 
 # --- HTML (static checks; the browser test renders it) ------------------------------------------------------
@@ -165,22 +166,22 @@ def test_compare_marks_new_open_and_fixed(tmp_path):
     data = json.loads(result.stdout)
     marks = {(f["project"], f["rule_id"]): f["change"] for f in data["findings"]}
     assert marks == {("产业地图", "G60-COMP-007"): "open", ("营商环境评估", "G60-COMP-002"): "open",
-                     ("图书采购", "G60-APP-001"): "open", ("图书采购", "SH-FORM-005"): "open",
+                     ("图书采购", "G60-APP-001"): "open",
                      ("科技成果转化", "G60-COMP-002"): "open", ("阅读推广", "G60-COMP-002"): "new"}
     assert sorted((f["project"], f["rule_id"]) for f in data["resolved"]) == [
-        (HOSTILE_PROJECT, "G60-COMP-007"), ("城市更新研究", "G60-APP-001"), ("城市更新研究", "SH-FORM-005")]
-    assert data["summary"]["change"] == {"new": 1, "open": 5, "fixed": 3}
+        (HOSTILE_PROJECT, "G60-COMP-007"), ("城市更新研究", "G60-APP-001")]
+    assert data["summary"]["change"] == {"new": 1, "open": 4, "fixed": 2}
     sheet = openpyxl.load_workbook(xlsx)["问题清单"]
     header = [c.value for c in sheet[1]]
     changes = sorted(row[header.index("变化")].value for row in sheet.iter_rows(min_row=2))
-    assert changes == ["仍存在"] * 5 + ["已修复"] * 3 + ["新"]
+    assert changes == ["仍存在"] * 4 + ["已修复"] * 2 + ["新"]
     rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig"))))
     assert sorted(r[-1] for r in rows[1:]) == changes
     page = html.read_text(encoding="utf-8")
     assert 'id="apart-resolved"' in page
     assert len(re.findall(r'<tr class="finding[^>]*data-change="new"', page)) == 1
     text = _check(second, "--compare", previous).stdout
-    assert "与上次报告" in text and "新问题 1 个，仍存在 5 个，已修复 3 个" in text
+    assert "与上次报告" in text and "新问题 1 个，仍存在 4 个，已修复 2 个" in text
     assert "[新] [阅读推广]" in text
 
 
@@ -209,9 +210,9 @@ def test_letters_one_per_unit_read_back(tmp_path, season):
                                                     "_script_alert('unit')_script_中心") for ext in ("docx", "html"))
     text = _docx_text(out / "区发展研究中心.docx")
     assert "区发展研究中心（主管部门：区发展和改革委员会）：" in text
-    assert "2 个项目的绩效目标申报表共有 3 处问题（错误 2 处，警告 1 处，提示 0 处）" in text
+    assert "2 个项目的绩效目标申报表共有 2 处问题（错误 2 处，警告 0 处，提示 0 处）" in text
     assert "项目：城市更新研究" in text and "项目：产业地图" in text and "营商环境评估" not in text
-    assert "依据：CY-2015-88 相应匹配" in text
+    assert "依据：财预〔2015〕88号 相应匹配" in text
     assert "修改要求：错误，须修改后重新报送。需修改的栏目：指标值" in text
     assert "位置：第 15 行，产业地图 › 第3行" in text
     hostile = out / "_script_alert('unit')_script_中心.html"
@@ -234,7 +235,7 @@ def test_check_writes_letters_with_compare_marks(tmp_path):
     out = tmp_path / "letters"
     assert _check(second, "--compare", previous, "--letters", out, "--by", "实施单位").exit_code == 1
     text = _docx_text(out / "区发展研究中心.docx")
-    assert "与上次审核相比：新问题 0 处，仍未修改 1 处，已修改 2 处。" in text
+    assert "与上次审核相比：新问题 0 处，仍未修改 1 处，已修改 1 处。" in text
     assert "（上次已指出，仍未修改）" in text and "已修改，无须再改：" in text
 
 
