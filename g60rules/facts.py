@@ -55,6 +55,8 @@ class Fact:
     project: str | None = None
     indicator: str | None = None
     row: int | None = None
+    competent_department: str | None = None
+    implementing_unit: str | None = None
 
 
 @dataclass
@@ -203,10 +205,12 @@ class FactBuilder:
         department = dept_attrs.get("name")
         extra = {f"department.{k}": (dept_attrs[k], schema.PROJECT[f"department.{k}"])
                  for k in schema.DEPARTMENT if not k.startswith("rollup.") and k in dept_attrs}
-        line_of = _liner(source, attrs, {"budget_gap": "budget_arrangement"})
-        project = self._fact("f0", "project", attrs, extra, problems, line_of,
-                             _placer(source, {"budget_gap": "budget_arrangement"}))
+        prefixes = {"budget_gap": "budget_arrangement", "target.": "annual_target", "plan.": "plan_end"}
+        project = self._fact("f0", "project", attrs, extra, problems, _liner(source, attrs, prefixes),
+                             _placer(source, prefixes))
         project.department, project.project = department, attrs.get("name")
+        units = attrs.get("competent_department"), attrs.get("implementing_unit")
+        project.competent_department, project.implementing_unit = units
         inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
                      if k.startswith("project.") and k[8:] in attrs}
         indicators: list[Fact] = []
@@ -214,10 +218,12 @@ class FactBuilder:
             ind_attrs = g.nodes[ind_node]
             ind_source = self.graph.sources.get(ind_node)
             prefixes = {"value.": "target_value", "level1": "level1", "level2": "level2", "dup.": "level3",
-                        "match.": "target_value"}
+                        "match.": "target_value", "period.": "target_value", "name.": "level3",
+                        "annual.": "target_value"}
             fact = self._fact(f"f{index}", "indicator", ind_attrs, inherited, problems,
                               _liner(ind_source, ind_attrs, prefixes), _placer(ind_source, prefixes))
             fact.department, fact.project = department, attrs.get("name")
+            fact.competent_department, fact.implementing_unit = units
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)
         if self.counts:

@@ -38,6 +38,7 @@ from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: pu
 from g60rules.intake.tables import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table_file
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Location, Project
+from g60rules.progress import SILENT, Progress
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # tables are read by g60rules.intake.tables; refused formats are picked up only to say so
@@ -244,9 +245,11 @@ def _load_table(path: Path, corpus: Corpus, layouts: Layouts | None) -> None:
         corpus.findings.extend(problems)
 
 
-def load_corpus(paths: list[Path], layouts: Layouts | None = None) -> Corpus:
-    """Load every declaration under ``paths``; see the module docstring and :func:`load_file`."""
+def load_corpus(paths: list[Path], layouts: Layouts | None = None, progress: Progress = SILENT) -> Corpus:
+    """Load every declaration under ``paths``; see the module docstring and :func:`load_file`.
+    Reports stage ``read``."""
     files, ignored = expand_paths(paths)
+    progress.start("read", len(files))
     corpus = Corpus(ignored=ignored)
     loaded: dict[Path, Project | Department | None] = {}
 
@@ -265,6 +268,7 @@ def load_corpus(paths: list[Path], layouts: Layouts | None = None) -> Corpus:
 
     for path in files:
         load(path)
+        progress.advance("read")
     claimed: set[Path] = set()
     for path in files:
         dept = loaded[path.resolve()]

@@ -31,6 +31,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from g60rules import schema
+from g60rules.findings import SOURCE_DOCUMENTS
 from g60rules.layouts import Layout, Layouts, Level1, Level2, category_key
 from g60rules.model import DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, LEVEL2_EXTRA, PROJECT_FIELDS
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, fields_of, negate
@@ -50,7 +51,7 @@ def _bundled_dir() -> Path:
 
 
 BUNDLED_DIR = _bundled_dir()
-KNOWN_SOURCES = ("ZF-2018-34", "CY-2015-88", "CY-2020-10", "CY-2021-101", "SH-2019-12", "SH-2023-16", "SH-FORM")
+KNOWN_SOURCES = tuple(SOURCE_DOCUMENTS)
 
 Path_ = tuple[Union[str, int], ...]
 
@@ -81,7 +82,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                  "在 params 下增加 {name}", "add {name} under params"),
     "RS-PATTERN": ("匹配模式“{pattern}”不可用：{detail_zh}", "pattern '{pattern}' cannot be used: {detail}",
                    "只用字面字符、. * + ? | ( ) 和 [...]", "use literals, . * + ? | ( ) and [...] only"),
-    "RS-NEGATE": ("matches 不能放在 not 之下", "'matches' cannot be negated",
+    "RS-NEGATE": ("matches、contains_any 不能放在 not 之下", "'matches' or 'contains_any' cannot be negated",
                   "改写为正向匹配，或用 not_in 列出取值", "write the positive pattern, or list values with not_in"),
     "RS-COUNT": ("{fact} 没有可计数的下级", "a {fact} has no children to count",
                  "count 只用于 project（指标）和 department（项目）", "count works on a project (indicators) or department (projects)"),
@@ -479,6 +480,16 @@ def check_pattern(pattern: str) -> str:
 
 
 _CLASS = re.compile(r"\[\^?((?:[^\\\]]|\\.)+)\]")
+_SPECIAL = set(".(){}?*+|$-")
+_UNLISTABLE = set("\\[]^")
+
+
+def _escape(word: str) -> str:
+    """A word as a literal in the restricted pattern syntax: a special character as a one-character
+    class ("[*]"), because durable-rules does not read a backslash escape such as "\\*" (measured)."""
+    return "".join(f"[{c}]" if c in _SPECIAL else c for c in word)
+
+
 _RANGE = re.compile(r"([^\\])-([^\]])")
 
 
@@ -676,6 +687,8 @@ class _Compiler:
                 raise _type_error(f"'matches' needs a text field; '{name}' is {ftype.name}",
                                   f"matches 只用于文本字段；“{name}”是 {ftype.name}")
             return Match(name, check_pattern(value))
+        if op == "contains_any":
+            return Match(name, self.word_pattern(name, ftype, value, params))
         if op in ("in", "not_in"):
             if isinstance(value, ParamRef):
                 value = self.param(params, value.param)
@@ -687,6 +700,22 @@ class _Compiler:
             raise _type_error(f"'{op}' needs a number, money or date field; '{name}' is {ftype.name}",
                               f"“{op}”只用于数值、金额或日期字段；“{name}”是 {ftype.name}")
         return self.operand(value, params, ftype, name, fact, op)
+
+    def word_pattern(self, name: str, ftype: schema.FieldType, value: Any, params: dict) -> str:
+        """``contains_any`` as a pattern: the text contains one of the words (each taken literally)."""
+        if ftype.name not in ("text", "code"):
+            raise _type_error(f"'contains_any' needs a text field; '{name}' is {ftype.name}",
+                              f"contains_any 只用于文本字段；“{name}”是 {ftype.name}")
+        param = value.param if isinstance(value, ParamRef) else None
+        words = self.param(params, param) if param else value
+        if (not isinstance(words, list) or not words
+                or not all(isinstance(w, str) and w.strip() and not _UNLISTABLE & set(w) for w in words)):
+            error = _type_error("'contains_any' takes a non-empty list of words without \\ [ ] ^",
+                                "contains_any 需要非空的词语列表（词语中不能有 \\ [ ] ^）")
+            error.param = param
+            raise error
+        escaped = sorted({_escape(unicodedata.normalize("NFC", w.strip())) for w in words}, key=lambda w: (-len(w), w))
+        return check_pattern(".*(" + "|".join(escaped) + ").*")
 
     def count(self, cond: Count, fact: str, params: dict, path: Path_) -> Node:
         child = schema.CHILDREN.get(fact)
