@@ -30,7 +30,7 @@ from g60rules.findings import Finding
 from g60rules.graph import DeclarationGraph
 from g60rules.model import Source
 from g60rules.values import format_yuan
-from g60rules.rules.conditions import full_match
+from g60rules.rules.conditions import Match, full_match, match_field
 
 MAX_ABS = 1e15
 MAX_TEXT_BYTES = 60_000
@@ -102,12 +102,16 @@ class FactBuilder:
     """Turns graph nodes into facts for one compiled ruleset, adding its computed fields.
 
     ``counts`` (name → CountField) and ``tables`` (name → TableField) come from the compiled
-    ruleset; ``evaluate`` is the reference evaluator, used to count children.
+    ruleset; ``evaluate`` is the reference evaluator, used to count children. ``matches`` (kind of
+    fact → Match leaves) become computed fields (:func:`g60rules.rules.conditions.match_field`):
+    1.0 when the pattern matches, 0.0 when not, absent when the text field is.
     """
 
     def __init__(self, graph: DeclarationGraph, counts: dict | None = None, evaluate=None,
-                 tables: dict | None = None, used: dict[str, set[str]] | None = None):
+                 tables: dict | None = None, used: dict[str, set[str]] | None = None,
+                 matches: dict[str, list[Match]] | None = None):
         self.graph = graph
+        self.matches = matches or {}
         self.counts = counts or {}
         self.tables = tables or {}
         self._evaluate = evaluate
@@ -132,6 +136,10 @@ class FactBuilder:
                 problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason))
             if value is not None:
                 values[key] = value
+        for match in self.matches.get(ftype, ()):
+            text = values.get(match.field)
+            if isinstance(text, str):
+                values[match_field(match)] = 1.0 if full_match(match.pattern, text) else 0.0
         fact = Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of)
         self._add_tables(fact, problems)
         return fact

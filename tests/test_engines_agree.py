@@ -90,7 +90,10 @@ from g60rules.rules.compiler import RulesetError, ruleset_from_data  # noqa: E40
 from strategies import NAMES, odd_text  # noqa: E402
 
 PATTERNS = [".*成本.*", "[0-9]+", "a|b", ".*(率|度)", "单个.*", ".*", "[^x]*", "相关方满意度", "≥.*%.*",
-            "a.b", "a(.)b", "a[^x]b", ".+", "[一二三]+"]
+            "a.b", "a(.)b", "a[^x]b", ".+", "[一二三]+",
+            # escapes, quotes and backslashes: durable-rules' own matcher read these differently
+            r"a\.b", r".*\*\*.*", r"\(.*\)", r"[\]]+", r"\\", r".*\\.*", '.*".*', r"\-", ".", "..",
+            r"[\\\"]", r"\^a\$", "[一-龥]+"]
 DATES = ["2024-01-01", "2024-12-31", "2025-03-31", "2023-06-30"]
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 
-from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
+from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or, match_field
 from g60rules.rules.compiler import CompiledRuleset
 
 END_RULE = "end"
@@ -34,6 +34,9 @@ _OPS = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": 
 _TRUE = {"$ex": {"id": 1}}
 _FALSE = {"$nex": {"id": 1}}
 MAX_NODES = 15
+# measured on 2.0.28: 511 rules plus the end rule load and run; with 512 ``assert_facts`` never
+# returns (and from 513 ``create_ruleset`` never does). The rest runs on the reference evaluator.
+MAX_RULES = 400
 
 
 class EngineFailure(Exception):
@@ -97,7 +100,8 @@ def to_durable(node: Node) -> dict:
             return _all([_ex(node.field), *(_cmp(node.field, "ne", v) for v in node.values)])
         return _any([_cmp(node.field, "eq", v) for v in node.values])
     if isinstance(node, Match):
-        return {"$mt": {key(node.field): node.pattern}}
+        # evaluated by RE2 when the facts are built; durable-rules' own matcher is never used
+        return {key(match_field(node)): 1.0}
     raise TypeError(f"unknown condition node {node!r}")
 
 
@@ -126,11 +130,14 @@ def split_rules(ruleset: CompiledRuleset) -> tuple[list[int], list[int]]:
     """Indices of the rules durable-rules can take, and of those beyond its limits.
 
     durable-rules 2.0.28 refuses a rule whose pattern has more than MAX_NODES ``$and``/``$or``
-    nodes (error 113, measured); such rules run on the reference evaluator and the run says so.
+    nodes (error 113, measured), and hangs with more than about 511 rules; a rule over the first
+    limit, and every rule after the first MAX_RULES, runs on the reference evaluator, and the run
+    says so.
     """
     durable, reference = [], []
     for index, rule in enumerate(ruleset.rules):
-        (durable if count_nodes(pattern(rule)) <= MAX_NODES else reference).append(index)
+        fits = count_nodes(pattern(rule)) <= MAX_NODES and len(durable) < MAX_RULES
+        (durable if fits else reference).append(index)
     return durable, reference
 
 

@@ -234,7 +234,8 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
 
 def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:
     """Engine sessions for every department and project node of the graph."""
-    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used()).declarations()
+    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used(),
+                       ruleset.match_leaves()).declarations()
 
 
 def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],

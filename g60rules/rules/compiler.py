@@ -25,11 +25,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
 
+import re2
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from g60rules import schema
-from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, fields_of, negate
+from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, compile_regex, fields_of, matches_of, negate
 from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
     Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
@@ -418,6 +419,15 @@ class CompiledRuleset:
             used[table.fact].add(table.key)
         return used
 
+    def match_leaves(self) -> dict[str, list[Match]]:
+        """Per kind of fact, the distinct ``matches`` leaves of the rules (computed fields for durable-rules)."""
+        out: dict[str, list[Match]] = {kind: [] for kind in schema.FACTS}
+        for rule in self.rules:
+            for match in matches_of(rule.condition):
+                if match not in out[rule.applies_to]:
+                    out[rule.applies_to].append(match)
+        return out
+
     def active(self, day: dt.date) -> "CompiledRuleset":
         """The rules whose ``effective`` dates include ``day``."""
         return replace(self, rules=[r for r in self.rules if r.active_on(day)])
@@ -427,9 +437,11 @@ _SAFE_REGEX = re.compile(r"^(?:[^\\\[\](){}?*+|.^$]|\\[\\.()\[\]{}?*+|^$-]|[.*+?
 
 
 def check_pattern(pattern: str) -> str:
-    """Accept a pattern subset both engines read alike: literals, . * + ? | ( ) and [classes].
+    """Accept a pattern subset: literals, backslash-escaped specials, . * + ? | ( ) and [classes].
 
-    Raises _CompileError (RS-PATTERN) otherwise; an empty pattern is refused (durable-rules error 508).
+    Every pattern runs on RE2 (linear time, the same on both engines; see
+    :mod:`g60rules.rules.conditions`). Raises _CompileError (RS-PATTERN) otherwise; an empty pattern
+    is refused (use ``missing``).
     """
     if not pattern:
         raise _CompileError("RS-PATTERN", pattern=pattern, detail="empty pattern; use 'missing: true'",
@@ -437,22 +449,12 @@ def check_pattern(pattern: str) -> str:
     if not _SAFE_REGEX.match(pattern) or "(?" in pattern:
         raise _CompileError("RS-PATTERN", pattern=pattern, detail="syntax outside the supported subset",
                             detail_zh="超出支持的语法子集（不支持 \\d、{n}、锚点、(?…)）")
+    pattern = unicodedata.normalize("NFC", pattern)
     try:
-        re.compile(pattern)
-    except re.error as exc:
+        compile_regex(pattern)
+    except re2.error as exc:
         raise _CompileError("RS-PATTERN", pattern=pattern, detail=str(exc), detail_zh=f"无效：{exc}") from None
-    for body in _CLASS.findall(pattern):
-        for low, high in _RANGE.findall(body):
-            if not (low.isascii() and high.isascii()):
-                # measured: durable-rules dies (SIGSEGV) compiling a class range such as [一-龥]
-                raise _CompileError("RS-PATTERN", pattern=pattern,
-                                    detail=f"the range {low}-{high} is not ASCII; list the characters instead",
-                                    detail_zh=f"[...] 中的范围 {low}-{high} 不是 ASCII；请逐个列出字符")
-    return unicodedata.normalize("NFC", pattern)
-
-
-_CLASS = re.compile(r"\[\^?((?:[^\\\]]|\\.)+)\]")
-_RANGE = re.compile(r"([^\\])-([^\]])")
+    return pattern
 
 
 def _type_error(en: str, zh: str) -> _CompileError:
