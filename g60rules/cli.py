@@ -35,6 +35,7 @@ from g60rules.rules.docs import rules_markdown, show_text
 from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
 from g60rules.rules.examples import run_examples
+from g60rules.safeio import display_path, present
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Screen 财政项目支出绩效目标申报表 against YAML rulesets.")
@@ -93,8 +94,8 @@ def _fail(message: str) -> None:
 
 def _ruleset(path: Optional[Path], lang: Lang = Lang.zh) -> CompiledRuleset:
     target = path or default_ruleset_path()
-    if not target.is_file():
-        _fail(f"ruleset not found: {target}" + ("" if path else " (pass --ruleset)"))
+    if not present(target):
+        _fail(f"ruleset not found: {display_path(target)}" + ("" if path else " (pass --ruleset)"))
     try:
         return load_ruleset(target)
     except RulesetError as exc:
@@ -162,8 +163,8 @@ def check(
     compiled = _ruleset(ruleset, lang).active(today)
     try:
         known = read_baseline(baseline) if baseline else None
-        waiver_file = waivers or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
-        if waivers and not waivers.is_file():
+        waiver_file = waivers or (Path(WAIVERS_FILE) if present(Path(WAIVERS_FILE)) else None)
+        if waivers and not present(waivers):
             raise GateError(f"no such waivers file: {waivers}")
         loaded_waivers = read_waivers(waiver_file) if waiver_file else []
         changed = changed_files(changed_since, Path.cwd()) if changed_since else None
@@ -317,8 +318,8 @@ def ruleset_lint(
     failing = False
     console = Console(highlight=False, soft_wrap=True)
     for file in files:
-        if not file.is_file():
-            _fail(f"no such ruleset: {file}")
+        if not present(file):
+            _fail(f"no such ruleset: {display_path(file)}")
         problems = lint(file)
         for problem in problems:
             console.print(problem.text(lang.value), markup=False)

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from g60rules.findings import FileCheck, Finding, Severity
 from g60rules.rules.compiler import RulesetError, _Sink, read_yaml
+from g60rules.safeio import MAX_BASELINE_BYTES, InputRefused, display_path, read_text
 
 BASELINE_VERSION = 1
 WAIVERS_FILE = ".g60rules-waivers.yaml"
@@ -84,9 +85,13 @@ def baseline_document(findings: list[Finding]) -> dict:
 def read_baseline(path: Path) -> dict[str, dict]:
     """Fingerprint → entry. Raises GateError for a missing or malformed file."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise GateError(f"{path}: cannot read the baseline: {exc}") from None
+        data = json.loads(read_text(path, MAX_BASELINE_BYTES))
+    except InputRefused as exc:
+        raise GateError(f"{display_path(path)}: cannot read the baseline: {exc.en}") from None
+    except ValueError as exc:
+        raise GateError(f"{display_path(path)}:{getattr(exc, 'lineno', 1)}: cannot read the baseline: {exc}") from None
+    except RecursionError:
+        raise GateError(f"{display_path(path)}:1: cannot read the baseline: nested too deeply") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):
         raise GateError(f"{path}: not a g60rules baseline (version {BASELINE_VERSION})")
     entries = data["findings"]
@@ -138,11 +143,11 @@ class LoadedWaiver:
 def read_waivers(path: Path) -> list[LoadedWaiver]:
     """Waivers with their lines. Raises GateError (with file:line) for a file that cannot be used."""
     try:
-        if not path.read_text(encoding="utf-8-sig").strip():
+        if not read_text(path).strip():
             return []  # an empty waivers file waives nothing
         read = read_yaml(path, _Sink(strict=True))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"{path}: cannot read the waivers file: {exc}") from None
+    except InputRefused as exc:
+        raise GateError(f"{display_path(path)}: cannot read the waivers file: {exc.en}") from None
     except RulesetError as exc:
         raise GateError(exc.problem.text("en")) from None
     data, marks = read if read else ({}, {})
@@ -175,8 +180,8 @@ class InlineWaiver:
 def inline_waivers(file: str) -> list[InlineWaiver]:
     """``# g60rules: waive RULE -- reason`` comments in a declaration file (unreadable file: none)."""
     try:
-        lines = Path(file).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_text(file).splitlines()
+    except InputRefused:
         return []
     out = []
     for number, text in enumerate(lines, start=1):

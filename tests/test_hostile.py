@@ -128,3 +128,168 @@ def test_more_rules_than_durable_rules_can_hold_still_run(tmp_path):
     assert result.fallbacks == []
     assert len(result.reference_rules) == count - MAX_RULES
     assert sorted(f.rule_id for f in result.findings) == ["T-3", "T-515"]
+
+
+# --- 14: YAML aliases are refused wherever a file is read ------------------------------------------
+
+@pytest.mark.parametrize(("name", "line"), [("laughs-declaration.yaml", 3), ("one-alias.yaml", 5)])
+def test_aliases_in_a_declaration_are_a_finding(name, line):
+    done = g60("check", DATA / "aliases" / name, "--lang", "en", "-f", "json", timeout=30)
+    import json
+
+    found = [(f["rule_id"], f["line"]) for f in json.loads(done.stdout)["findings"]]
+    assert ("G60-FILE-002", line) in found
+
+
+def test_aliases_in_a_ruleset_stop_with_file_and_line():
+    target = DATA / "aliases" / "laughs-ruleset.yaml"
+    done = g60("ruleset", "lint", target, "--lang", "en", timeout=30)
+    assert done.returncode == 1
+    assert f"{target}:4:1: RS-YAML" in done.stdout and "aliases" in done.stdout
+    done = g60("check", DATA / "escaped-pattern" / "decl", "-r", target, timeout=30)
+    assert done.returncode == 2 and f"{target}:4:1" in done.stderr
+
+
+def test_aliases_in_waivers_stop_with_file_and_line(tmp_path):
+    (tmp_path / ".g60rules-waivers.yaml").write_bytes((DATA / "aliases" / "laughs-waivers.yaml").read_bytes())
+    done = g60("check", DATA / "escaped-pattern" / "decl", cwd=tmp_path, timeout=30)
+    assert done.returncode == 2
+    assert ".g60rules-waivers.yaml:2:1" in done.stderr and "alias" in done.stderr
+
+
+# --- 15: files that are not regular files, or cannot be reached ------------------------------------
+
+def _hostile_tree(root: Path) -> Path:
+    import os
+
+    tree = root / "tree"
+    tree.mkdir()
+    (tree / "ok.yaml").write_bytes((DATA / "escaped-pattern" / "decl" / "p.yaml").read_bytes())
+    os.mkfifo(tree / "fifo.yaml")
+    (tree / "zero.yaml").symlink_to("/dev/zero")
+    (tree / "loop.yaml").symlink_to("loop.yaml")
+    (tree / "dir.yaml").mkdir()
+    with open(os.path.join(os.fsencode(tree), b"bad\xff\xfename.yaml"), "w", encoding="utf-8") as f:
+        f.write("类型: 项目\n项目名称: 坏名\n")
+    (tree / "dept.yaml").write_text(f"类型: 部门\n部门名称: 部\n项目:\n  - {'长' * 90}/p.yaml\n  - ok.yaml\n",
+                                    encoding="utf-8")
+    return tree
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "sarif", "junit", "github", "gitlab"])
+def test_special_files_are_findings_and_every_format_is_written(tmp_path, fmt):
+    tree = _hostile_tree(tmp_path)
+    done = g60("check", tree, "--lang", "en", "-f", fmt, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "internal error" not in done.stderr
+    for name in ("fifo.yaml", "zero.yaml", "loop.yaml", "xfename.yaml", "ok.yaml"):
+        assert name in done.stdout, name
+    if fmt == "text":
+        assert "not a regular file but a FIFO" in done.stdout
+        assert "not a regular file but a device file" in done.stdout
+        assert "symbolic link loop" in done.stdout
+        assert "longer than 255 bytes" in done.stdout
+
+
+@pytest.mark.parametrize("option", ["--baseline", "--waivers", "--ruleset"])
+@pytest.mark.parametrize("kind", ["fifo", "zero", "loop"])
+def test_special_files_as_options_end_with_exit_2(tmp_path, option, kind):
+    import os
+
+    target = tmp_path / f"{kind}.yaml"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "zero":
+        target.symlink_to("/dev/zero")
+    else:
+        target.symlink_to(target.name)
+    done = g60("check", DATA / "escaped-pattern" / "decl", option, target, "--lang", "en", timeout=30)
+    assert done.returncode == 2
+    assert "internal error" not in done.stderr
+    assert target.name in done.stderr
+
+
+def test_an_unlistable_directory_is_a_finding(tmp_path, monkeypatch):
+    import os
+
+    from g60rules.intake.yaml_loader import load_corpus
+
+    tree = _hostile_tree(tmp_path)
+    (tree / "locked").mkdir()
+    (tree / "locked" / "p.yaml").write_text("类型: 项目\n", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    corpus = load_corpus([tree])
+    assert [(f.rule_id, f.file.endswith("locked")) for f in corpus.findings if "locked" in f.file] == [
+        ("G60-FILE-001", True)]
+
+
+# --- 16: size limits are findings --------------------------------------------------------------------
+
+def test_a_file_over_the_size_limit_is_a_finding(tmp_path):
+    from g60rules.safeio import MAX_FILE_BYTES
+
+    big = tmp_path / "big.yaml"
+    big.write_text("类型: 项目\n项目名称: 大\n# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
+    done = g60("check", big, "--lang", "en", timeout=60)
+    assert done.returncode == 1
+    assert "G60-FILE-001" in done.stdout and "larger than the 2 MB limit" in done.stdout
+
+
+def test_a_declaration_over_the_row_limit_is_a_finding(tmp_path):
+    from g60rules.intake.yaml_loader import MAX_ROWS
+
+    rows = "".join(f"  - {{一级指标: 产出指标, 三级指标: 行{i}}}\n" for i in range(MAX_ROWS + 1))
+    (tmp_path / "rows.yaml").write_text(f"类型: 项目\n项目名称: 多行\n绩效指标:\n{rows}", encoding="utf-8")
+    done = g60("check", tmp_path / "rows.yaml", "--lang", "en", timeout=120)
+    assert done.returncode == 1
+    assert f"{MAX_ROWS + 1} indicator rows, over the limit of {MAX_ROWS}" in done.stdout
+    assert "G60-COMP" not in done.stdout  # not screened: no findings about a half-read project
+
+
+# --- 19: department entries stay in the department's folder; no project counted twice -------------
+
+def test_department_entries_outside_the_folder_and_double_listings(tmp_path):
+    from g60rules.intake.yaml_loader import load_corpus
+
+    (tmp_path / "outside.yaml").write_text("类型: 项目\n项目名称: 外部\n", encoding="utf-8")
+    dept = tmp_path / "d"
+    dept.mkdir()
+    (dept / "p.yaml").write_text("类型: 项目\n项目名称: 内部\n", encoding="utf-8")
+    (dept / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    (dept / "a.yaml").write_text("类型: 部门\n部门名称: 甲\n项目:\n  - ../outside.yaml\n  - /etc/passwd\n"
+                                 "  - link.yaml\n  - p.yaml\n  - ./p.yaml\n", encoding="utf-8")
+    (dept / "b.yaml").write_text("类型: 部门\n部门名称: 乙\n项目:\n  - p.yaml\n", encoding="utf-8")
+    corpus = load_corpus([dept / "a.yaml", dept / "b.yaml"])
+    found = sorted((Path(f.file).name, f.line, f.rule_id) for f in corpus.findings if f.rule_id.startswith("G60-PATH"))
+    assert found == [("a.yaml", 4, "G60-PATH-001"), ("a.yaml", 5, "G60-PATH-001"), ("a.yaml", 6, "G60-PATH-001"),
+                     ("a.yaml", 8, "G60-PATH-002"), ("b.yaml", 4, "G60-PATH-002")]
+    assert [len(d.projects) for d in corpus.departments] == [1, 0]
+    assert not any("外部" == p.name for d in corpus.departments for p in d.projects)
+
+
+@pytest.mark.parametrize("extends", ["/etc/passwd", "../outside.yaml", "../outside.txt"])
+def test_ruleset_extends_outside_the_allowed_places_is_refused(tmp_path, extends):
+    (tmp_path / "outside.yaml").write_text("ruleset: outside\nrules: []\n", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("ruleset: outside\nrules: []\n", encoding="utf-8")
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "child.yaml").write_text(f"ruleset: child\nextends: {extends}\nrules: []\n", encoding="utf-8")
+    (tmp_path / "cwd").mkdir()
+    done = g60("ruleset", "lint", tmp_path / "r" / "child.yaml", "--lang", "en", cwd=tmp_path / "cwd", timeout=30)
+    assert done.returncode == 1
+    assert f"child.yaml:2:1: RS-OUTSIDE parent ruleset '{extends}' is outside the allowed places" in done.stdout
+
+
+def test_ruleset_extends_inside_the_working_directory_is_read(tmp_path):
+    (tmp_path / "base.yaml").write_text("ruleset: base\nrules: []\n", encoding="utf-8")
+    (tmp_path / "districts").mkdir()
+    (tmp_path / "districts" / "child.yaml").write_text("ruleset: child\nextends: ../base.yaml\nrules: []\n",
+                                                       encoding="utf-8")
+    done = g60("ruleset", "lint", "districts/child.yaml", "--lang", "en", cwd=tmp_path, timeout=30)
+    assert done.returncode == 0, done.stdout

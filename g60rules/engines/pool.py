@@ -28,6 +28,7 @@ from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import DeclarationGraph, build_graph
 from g60rules.intake.yaml_loader import Corpus, load_corpus
+from g60rules.safeio import resolved
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 
@@ -286,7 +287,7 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
     corpus = load_corpus(paths)
     only = None
     if changed is not None:
-        only = {f for f in corpus.files if Path(f).resolve() in changed}
+        only = {f for f in corpus.files if resolved(Path(f)) in changed}
         for dept in corpus.departments:
             if dept.source.file in only or any(p.source.file in only for p in dept.projects):
                 only.add(dept.source.file)

@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from g60rules import schema
+from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, present, read_text, resolved
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, compile_regex, fields_of, matches_of, negate
 from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
@@ -53,8 +54,8 @@ Path_ = tuple[Union[str, int], ...]
 
 # code: (zh, en, hint zh, hint en); placeholders are filled from the problem's details.
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
-    "RS-READ": ("无法读取规则文件：{detail}", "cannot read the ruleset: {detail}", "", ""),
-    "RS-YAML": ("YAML 语法错误：{detail}", "YAML syntax error: {detail}",
+    "RS-READ": ("无法读取规则文件：{detail_zh}", "cannot read the ruleset: {detail}", "", ""),
+    "RS-YAML": ("YAML 语法错误：{detail_zh}", "YAML syntax error: {detail}",
                 "检查缩进、引号和括号是否成对", "check indentation, quotes and brackets"),
     "RS-EMPTY": ("规则文件为空", "the ruleset file is empty", "至少写出 ruleset: 名称", "write at least 'ruleset: NAME'"),
     "RS-TAG": ("不允许的 YAML 标签：{detail}", "YAML tag not allowed: {detail}",
@@ -87,6 +88,9 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "RS-CYCLE": ("extends 形成循环：{chain}", "'extends' forms a cycle: {chain}", "", ""),
     "RS-PARENT": ("上级规则文件“{name}”不存在", "parent ruleset '{name}' not found",
                   "路径相对于本文件", "the path is relative to this file"),
+    "RS-OUTSIDE": ("上级规则文件“{name}”不在允许的位置", "parent ruleset '{name}' is outside the allowed places",
+                   "extends 只能指向 .yaml 文件，位于自带规则目录、本规则文件所在文件夹或当前目录之下",
+                   "extends names a .yaml file under the bundled rulesets, this ruleset's folder or the working directory"),
     "RS-OVERRIDE": ("覆盖的规则“{rule}”不存在", "override of unknown rule '{rule}'",
                     "检查编号，或用 ruleset show 查看生效的规则", "check the id; 'ruleset show' lists the effective rules"),
     "RS-OVERPARAM": ("规则“{rule}”没有参数 {name}", "rule '{rule}' has no parameter {name}",
@@ -228,14 +232,15 @@ def _to_python(node: yaml.Node, file: str, path: Path_, marks: Marks, sink: _Sin
 
 def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
     """Load a YAML file safely: its data and the position of every key path, or None."""
-    file = str(path)
+    file = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        sink.add(make_problem("RS-READ", file, (1, 1), detail=exc))
+        text = read_text(path)
+    except InputRefused as exc:
+        sink.add(make_problem("RS-READ", file, (exc.line, 1), detail=exc.en, detail_zh=exc.zh))
         return None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        alias = alias_line(root, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         sink.add(make_problem("RS-YAML", file, (mark.line + 1, mark.column + 1) if mark else (1, 1),
@@ -243,6 +248,12 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
         return None
     except yaml.YAMLError as exc:
         sink.add(make_problem("RS-YAML", file, (1, 1), detail=exc))
+        return None
+    except RecursionError:
+        sink.add(make_problem("RS-YAML", file, (1, 1), detail="nested too deeply", detail_zh="嵌套层数过多"))
+        return None
+    if alias is not None:
+        sink.add(make_problem("RS-YAML", file, (alias, 1), detail=ALIAS_REASON[1], detail_zh=ALIAS_REASON[0]))
         return None
     if root is None:
         sink.add(make_problem("RS-EMPTY", file, (1, 1)))
@@ -681,11 +692,25 @@ def _load_file(path: Path, sink: _Sink) -> _Loaded | None:
     return _Loaded(path, head, rules, overrides, marks)
 
 
-def _load_chain(path: Path, seen: tuple[Path, ...], sink: _Sink) -> list[_Loaded]:
-    resolved = path.resolve()
-    if resolved in seen:
-        chain = " → ".join(str(p) for p in (*seen, resolved))
-        sink.add(make_problem("RS-CYCLE", str(path), (1, 1), chain=chain))
+def _extends_roots(top: Path, also: Path | None = None) -> tuple[Path, ...]:
+    """Where an ``extends`` may lead: the bundled rulesets, the first file's folder, the working
+    directory, and ``also`` (impact's copy of a git revision)."""
+    return (resolved(BUNDLED_DIR), resolved(top).parent, resolved(Path.cwd()),
+            *((resolved(also),) if also is not None else ()))
+
+
+def _load_chain(path: Path, seen: tuple[Path, ...], sink: _Sink,
+                roots: tuple[Path, ...] | None = None) -> list[_Loaded]:
+    """The chain of files from the root parent to ``path``.
+
+    ``extends`` is a path relative to the file; it must name a .yaml/.yml file inside one of
+    :func:`_extends_roots` (symbolic links resolved), so a ruleset cannot make the tool read an
+    arbitrary file such as ``/etc/passwd``.
+    """
+    here = resolved(path)
+    if here in seen:
+        chain = " → ".join(str(p) for p in (*seen, here))
+        sink.add(make_problem("RS-CYCLE", display_path(path), (1, 1), chain=chain))
         return []
     loaded = _load_file(path, sink)
     if loaded is None:
@@ -693,10 +718,15 @@ def _load_chain(path: Path, seen: tuple[Path, ...], sink: _Sink) -> list[_Loaded
     chain: list[_Loaded] = []
     if loaded.head.extends:
         parent = Path(os.path.normpath(path.parent / loaded.head.extends))
-        if parent.is_file():
-            chain = _load_chain(parent, (*seen, resolved), sink)
+        where = _mark(loaded.marks, ("extends",))
+        roots = roots or _extends_roots(path)
+        if not (parent.suffix.lower() in (".yaml", ".yml")
+                and any(resolved(parent).is_relative_to(root) for root in roots)):
+            sink.add(make_problem("RS-OUTSIDE", display_path(path), where, name=loaded.head.extends))
+        elif present(parent):
+            chain = _load_chain(parent, (*seen, here), sink, roots)
         else:
-            sink.add(make_problem("RS-PARENT", str(path), _mark(loaded.marks, ("extends",)), name=loaded.head.extends))
+            sink.add(make_problem("RS-PARENT", display_path(path), where, name=loaded.head.extends))
     return [*chain, loaded]
 
 
@@ -812,10 +842,13 @@ def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
     return compiled
 
 
-def load_ruleset(path: Path) -> CompiledRuleset:
-    """Load a ruleset and its ``extends`` chain and compile every rule. Raises RulesetError."""
+def load_ruleset(path: Path, also: Path | None = None) -> CompiledRuleset:
+    """Load a ruleset and its ``extends`` chain and compile every rule. Raises RulesetError.
+
+    ``also``: one more folder an ``extends`` may lead into (see :func:`_load_chain`).
+    """
     sink = _Sink(strict=True)
-    chain = _load_chain(Path(path), (), sink)
+    chain = _load_chain(Path(path), (), sink, _extends_roots(Path(path), also))
     return _compile_chain(chain, sink)
 
 

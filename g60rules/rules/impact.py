@@ -23,6 +23,7 @@ from g60rules.engines.pool import screen_corpus
 from g60rules.findings import Finding
 from g60rules.intake.yaml_loader import load_corpus
 from g60rules.rules.compiler import CompiledRuleset, load_ruleset
+from g60rules.safeio import alias_line
 
 
 class ImpactError(Exception):
@@ -53,11 +54,15 @@ def _materialise(ref: str, path: str, into: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            if alias_line(root, text) is not None or not isinstance(root, yaml.MappingNode):
+                continue  # loading reports the refused alias, or the shape, with its line
+        except (yaml.YAMLError, RecursionError):
             continue  # loading reports the syntax error with its line
-        if isinstance(data, dict) and isinstance(data.get("extends"), str):
-            todo.append(PurePosixPath(posixpath.normpath(current.parent / data["extends"])))
+        parent = next((v.value for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "extends"
+                       and isinstance(v, yaml.ScalarNode)), None)
+        if parent:
+            todo.append(PurePosixPath(posixpath.normpath(current.parent / parent)))
     return first
 
 
@@ -70,7 +75,8 @@ def resolve(spec: str, workdir: Path) -> CompiledRuleset:
         _, ref, path = spec.split(":", 2) if spec.count(":") >= 2 else (None, None, None)
         if not ref or not path:
             raise ImpactError(f"'{spec}': write git:REF:PATH")
-        return load_ruleset(_materialise(ref, path, workdir / ref.replace("/", "_")))
+        into = workdir / ref.replace("/", "_")
+        return load_ruleset(_materialise(ref, path, into), also=into)
     if not Path(spec).is_file():
         raise ImpactError(f"ruleset not found: {spec}")
     return load_ruleset(Path(spec))
