@@ -36,6 +36,7 @@ from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
 from g60rules.rules.examples import run_examples
 from g60rules.safeio import display_path, present
+from g60rules.sanitize import multiline, plain
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Screen 财政项目支出绩效目标申报表 against YAML rulesets.")
@@ -88,7 +89,7 @@ RULESET_HELP = "Ruleset file (default: rulesets/shanghai.yaml)."
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"g60rules: {message}", markup=False, highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"g60rules: {plain(message)}", markup=False, highlight=False)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -112,6 +113,8 @@ def _today(value: Optional[str]) -> dt.date:
 
 
 def _out(text: str) -> None:
+    """Human output: no raw control character, no line that starts a CI workflow command."""
+    text = multiline(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -322,7 +325,7 @@ def ruleset_lint(
             _fail(f"no such ruleset: {display_path(file)}")
         problems = lint(file)
         for problem in problems:
-            console.print(problem.text(lang.value), markup=False)
+            console.print(plain(problem.text(lang.value)), markup=False)
         failing |= any(p.level == "error" or strict for p in problems)
         if not problems:
             console.print(f"{file}: " + ("ok" if lang is Lang.en else "没有问题"), markup=False)
@@ -349,7 +352,7 @@ def ruleset_test(
                 failed += 1
                 file, line, _ = outcome.rule.example_at[outcome.index]
                 text = outcome.problem[1] if lang is Lang.en else outcome.problem[0]
-                console.print(f"FAIL {file}:{line}: {outcome.label}: {text}", markup=False)
+                console.print(plain(f"FAIL {file}:{line}: {outcome.label}: {text}"), markup=False)
         for rule in compiled.rules:
             if {e.expect for e in rule.examples} != {"pass", "fail"}:
                 uncovered.append(rule.id)

@@ -293,3 +293,72 @@ def test_ruleset_extends_inside_the_working_directory_is_read(tmp_path):
                                                        encoding="utf-8")
     done = g60("ruleset", "lint", "districts/child.yaml", "--lang", "en", cwd=tmp_path, timeout=30)
     assert done.returncode == 0, done.stdout
+
+
+# --- 18: declaration and ruleset text cannot inject into human outputs -----------------------------
+
+ESC = "\x1b"
+
+
+def _injection_repo(tmp_path: Path) -> Path:
+    import shutil
+
+    repo = tmp_path / "inj"
+    shutil.copytree(DATA / "injection", repo)
+    # a file NAME with a line break, a workflow command and an ANSI sequence (git can commit one)
+    (repo / "repo" / f"x\n::error file=f2::FORGED-BY-FILENAME,%,{ESC}[32mG.yaml").write_text(
+        "类型: 项目\n项目名称: fn\n", encoding="utf-8")
+    return repo
+
+
+def _no_injection(text: str, commands: bool = False) -> None:
+    """No raw control; no line starts a workflow command (``commands``: only our own, on real files)."""
+    assert ESC not in text and "\a" not in text and "\r" not in text
+    for line in text.splitlines():
+        if commands and line.startswith(("::error file=repo/", "::warning file=repo/", "::notice file=repo/")):
+            continue
+        assert not line.lstrip().startswith("::"), line
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "repo", "--lang", "en"),
+    ("check", "repo", "--lang", "zh"),
+    ("check", "repo", "--lang", "en", "-f", "github"),
+    ("impact", "old.yaml", "new.yaml", "repo", "--lang", "en"),
+    ("impact", "old.yaml", "new.yaml", "repo", "-f", "md", "--lang", "en"),
+    ("explain", "T-INJ-001", "repo", "-r", "new.yaml", "--lang", "en"),
+    ("ruleset", "lint", "lint-ruleset.yaml", "--lang", "en"),
+])
+def test_no_control_character_or_workflow_command_reaches_a_human_output(tmp_path, args):
+    repo = _injection_repo(tmp_path)
+    done = g60(*args, cwd=repo, timeout=60)
+    assert "internal error" not in done.stderr
+    assert "FORGED" in done.stdout  # the text is shown, neutralised
+    _no_injection(done.stdout, commands="github" in args)
+    _no_injection(done.stderr)
+
+
+def test_text_output_file_is_neutralised_too(tmp_path):
+    repo = _injection_repo(tmp_path)
+    g60("check", "repo", "--lang", "en", "-o", f"text={tmp_path / 'r.txt'}", cwd=repo, timeout=60)
+    _no_injection((tmp_path / "r.txt").read_text(encoding="utf-8"))
+
+
+def test_markdown_impact_has_no_live_markup(tmp_path):
+    repo = _injection_repo(tmp_path)
+    done = g60("impact", "old.yaml", "new.yaml", "repo", "-f", "md", "--lang", "en", cwd=repo, timeout=60)
+    body = done.stdout
+    assert "<script>" not in body and "<b>" not in body
+    assert "](https://" not in body.replace("\\](", "")  # links and images are escaped
+    rows = [line for line in body.splitlines() if line.startswith("|")]
+    assert all(line.count("|") - line.count("\\|") == 5 for line in rows)  # no injected table cells
+
+
+def test_sanitiser_units():
+    from g60rules.sanitize import html, markdown, multiline, plain
+
+    assert plain("a\nb\r\x1b[31m\x07\x85\u202e\u2028") == "a\\nb\\r\\x1b[31m\\x07\\x85\\u202e\\u2028"
+    assert plain("中文 ≥90% [2024]") == "中文 ≥90% [2024]"
+    assert multiline("ok\n::error::x\n  ::y\x1b") == "ok\n\\::error::x\n  \\::y\\x1b"
+    assert markdown("<i>[a](b)|*x*") == "&lt;i&gt;\\[a\\]\\(b\\)\\|\\*x\\*"
+    assert html('<a href="x">\n') == "&lt;a href=&quot;x&quot;&gt;\\n"

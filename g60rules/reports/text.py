@@ -6,7 +6,8 @@ or ``warn``, not waived, not in the baseline), waived ones (with the waiver's re
 found are listed as fixed.
 
 Text goes through rich with markup off: declaration content such as ``[2024]`` is printed as
-written, never read as styling. Labels are Chinese by default, English with ``lang="en"``.
+written, never read as styling; every text from a declaration or ruleset goes through
+:func:`g60rules.sanitize.plain` (no control character, no line break: nothing can start a line). Labels are Chinese by default, English with ``lang="en"``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rich.text import Text
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
 from g60rules.findings import Finding
+from g60rules.sanitize import plain
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
@@ -63,24 +65,24 @@ def where(f: Finding, lang: str) -> str:
     if f.row is not None:
         row = _LABELS[lang]["row"].format(row=f.row)
         parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
-    return " › ".join(parts)
+    return plain(" › ".join(parts))
 
 
 def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
     labels = _LABELS[lang]
     for file, group in groupby(findings, key=lambda f: f.file):
-        console.print(Text(file, style="bold underline"))
+        console.print(Text(plain(file), style="bold underline"))
         for f in group:
             line = Text(f"  {f.line:>4}  ")
             line.append(f"{labels[f.severity.value]:<7}", style=_STYLE[f.severity.value])
-            line.append(f" {f.rule_id:<13} ", style="magenta")
+            line.append(f" {plain(f.rule_id):<13} ", style="magenta")
             context = where(f, lang)
             if context:
                 line.append(f"[{context}] ", style="dim")
-            line.append(f.message(lang))
-            line.append(f"  ({labels['basis']}: {f.basis})", style="dim")
+            line.append(plain(f.message(lang)))
+            line.append(f"  ({labels['basis']}: {plain(f.basis)})", style="dim")
             if f.waiver:
-                line.append(f"  [{labels['reason']}: {f.waiver}]", style="green")
+                line.append(f"  [{labels['reason']}: {plain(f.waiver)}]", style="green")
             console.print(line)
         console.print()
 
@@ -107,15 +109,15 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
         console.print(Text("  " + labels["fixed"].format(n=len(result.fixed))))
     if counted:
         by_rule = Counter(f.rule_id for f in counted)
-        text = ", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items()))
+        text = plain(", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items())))
         console.print(Text(f"  {labels['by_rule']}: {text}"))
     if result.fallbacks:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
     if result.reference_rules:
-        console.print(Text("  " + labels["reference_rules"].format(ids=", ".join(result.reference_rules)),
+        console.print(Text("  " + labels["reference_rules"].format(ids=plain(", ".join(result.reference_rules))),
                            style="yellow"))
     if result.ignored:
-        names = ", ".join(result.ignored[:10]) + (" …" if len(result.ignored) > 10 else "")
+        names = plain(", ".join(result.ignored[:10])) + (" …" if len(result.ignored) > 10 else "")
         console.print(Text("  " + labels["ignored"].format(n=len(result.ignored), names=names), style="dim"))
 
 

@@ -17,6 +17,7 @@ from g60rules.intake.yaml_loader import load_corpus
 from g60rules.engines.reference import evaluate
 from g60rules.rules.docs import rule_section
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
+from g60rules.sanitize import plain
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 _WORDS = {"zh": {"true": "成立", "false": "不成立", "missing": "（缺失）", "fires": "触发", "silent": "不触发",
@@ -30,7 +31,7 @@ _WORDS = {"zh": {"true": "成立", "false": "不成立", "missing": "（缺失�
 def _value(fact: Fact, name: str, words: dict) -> str:
     if name not in fact.values:
         return words["missing"]
-    return fact.display.get(name, str(fact.values[name]))
+    return plain(fact.display.get(name, str(fact.values[name])))
 
 
 def trace(node: Node, fact: Fact, lang: str, depth: int = 0) -> list[str]:
@@ -48,7 +49,7 @@ def trace(node: Node, fact: Fact, lang: str, depth: int = 0) -> list[str]:
         return [f"{pad}{node.field} {what}  [{_value(fact, node.field, words)}] → {result}"]
     left = f"{node.field} [{_value(fact, node.field, words)}]"
     if isinstance(node, Cmp):
-        right = str(node.value)
+        right = plain(node.value)
         if isinstance(node.value, float) and node.value.is_integer():
             right = str(int(node.value))
         return [f"{pad}{left} {_SYMBOL[node.op]} {right} → {result}"]
@@ -78,10 +79,10 @@ def explain_on(ruleset: CompiledRuleset, rule: CompiledRule, paths: list[Path], 
                 continue
             fired = evaluate(rule.condition, fact.values)
             locate = locate_field(rule, fact) if fired else rule.locate
-            where = f"{fact.file}:{fact.line_of(locate) if locate else fact.line}"
-            subject = " › ".join(p for p in (fact.project or fact.department,
-                                              words["row"].format(row=fact.row) if fact.row else None,
-                                              fact.indicator) if p)
+            where = f"{plain(fact.file)}:{fact.line_of(locate) if locate else fact.line}"
+            subject = plain(" › ".join(p for p in (fact.project or fact.department,
+                                                    words["row"].format(row=fact.row) if fact.row else None,
+                                                    fact.indicator) if p))
             out.append(f"{where}  {subject}  → {words['fires'] if fired else words['silent']}")
             for name, row in fact.table_rows.items():
                 if name.startswith(f"table.{rule.id}."):
