@@ -24,7 +24,7 @@ from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
 from g60rules.reports.machine import render
-from g60rules.gate import WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline, read_waivers
+from g60rules.gate import WAIVER_HORIZON_DAYS, WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline, read_waivers
 from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
@@ -35,7 +35,7 @@ from g60rules.rules.docs import rules_markdown, show_text
 from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
 from g60rules.rules.examples import run_examples
-from g60rules.safeio import display_path, present
+from g60rules.safeio import display_path, os_reason, present
 from g60rules.sanitize import multiline, plain
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -157,8 +157,14 @@ def check(
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
+    waiver_horizon: int = typer.Option(WAIVER_HORIZON_DAYS, "--waiver-horizon", min=0, metavar="DAYS",
+                                       help="Warn on waivers that expire more than DAYS ahead."),
 ) -> None:
-    """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
+    """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error.
+
+    An --output file that cannot be written does not lose the report: the other outputs and
+    standard output are written, then the run ends with exit 2 naming the file.
+    """
     outputs = _outputs(output)
     if strict and fail_on is FailOn.never:
         raise typer.BadParameter("--strict and --fail-on never contradict each other", param_hint="--strict")
@@ -176,16 +182,22 @@ def check(
         _fail(f"no such file or directory: {exc}")
     except GateError as exc:
         _fail(str(exc))
-    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files)
+    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, waiver_horizon)
     result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,
                      baseline_used=outcome.baseline_used)
+    unwritten = []
     for out_fmt, path in outputs:
-        path.write_text(_render(out_fmt, result, compiled, lang), encoding="utf-8")
+        try:
+            path.write_text(_render(out_fmt, result, compiled, lang), encoding="utf-8")
+        except OSError as exc:
+            unwritten.append(f"{display_path(path)} ({os_reason(exc)[1]})")
     if fmt is Format.text:
         render_text(result, lang.value, Console(highlight=False, soft_wrap=True))
     else:
         sys.stdout.buffer.write(_render(fmt.value, result, compiled, lang).encode("utf-8"))
         sys.stdout.flush()
+    if unwritten:
+        _fail(f"cannot write the report to {', '.join(unwritten)}")
     floor = Severity.WARNING.rank if strict else (None if fail_on is FailOn.never else Severity(fail_on.value).rank)
     if floor is not None and any(f.gating and f.severity.rank >= floor for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)
@@ -203,7 +215,10 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
     except FileNotFoundError as exc:
         _fail(f"no such file or directory: {exc}")
     document = baseline_document([f for f in result.findings if f.state != "shadow"])
-    target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write the baseline to {display_path(target)} ({os_reason(exc)[1]})")
     return document
 
 
@@ -306,7 +321,10 @@ def rules(
         text = "\n".join(f"{r.id:<14} {r.severity:<8} {r.state:<8} {r.title.en if lang is Lang.en else r.title.zh}"
                          for r in compiled.rules) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {display_path(output)} ({os_reason(exc)[1]})")
     else:
         _out(text)
 

@@ -29,9 +29,9 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from g60rules.findings import FileCheck, Finding, Severity
 from g60rules.rules.compiler import RulesetError, _Sink, read_yaml
@@ -82,6 +82,9 @@ def baseline_document(findings: list[Finding]) -> dict:
     return {"tool": "g60rules", "version": BASELINE_VERSION, "findings": entries}
 
 
+_BASELINE_TEXT = ("rule_id", "file", "project", "indicator", "field", "value", "message")
+
+
 def read_baseline(path: Path) -> dict[str, dict]:
     """Fingerprint → entry. Raises GateError for a missing or malformed file."""
     try:
@@ -97,25 +100,40 @@ def read_baseline(path: Path) -> dict[str, dict]:
     entries = data["findings"]
     bad = next((i for i, e in enumerate(entries) if not (isinstance(e, dict) and isinstance(e.get("fingerprint"), str))), None)
     if bad is not None:
-        raise GateError(f"{path}: findings[{bad}] has no fingerprint")
+        raise GateError(f"{display_path(path)}: findings[{bad}] has no fingerprint")
+    for index, entry in enumerate(entries):
+        wrong = next((k for k in _BASELINE_TEXT if not isinstance(entry.get(k), (str, type(None)))), None)
+        if wrong is not None:
+            raise GateError(f"{display_path(path)}: findings[{index}].{wrong} must be text, not {type(entry[wrong]).__name__}")
     return {e["fingerprint"]: e for e in entries}
 
 
 # --- waivers ------------------------------------------------------------------------------------------
+
+# text that must say something: surrounding spaces are dropped before the check
+_Filled = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_ANY_PATHS = ("a.yaml", "x/y/z.yaml", "d/p.yaml")
+WAIVER_HORIZON_DAYS = 365
+
 
 class Waiver(BaseModel):
     """One entry of ``.g60rules-waivers.yaml``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    rule: str
-    files: str = Field(description="path glob, e.g. declarations/g60-2024/02-*.yaml")
+    rule: _Filled
+    files: _Filled = Field(description="path glob, e.g. declarations/g60-2024/02-*.yaml")
     project: Optional[str] = None
     indicator: Optional[str] = None
     field: Optional[str] = None
-    reason: str = Field(min_length=1)
-    approved_by: str = Field(min_length=1)
+    reason: _Filled
+    approved_by: _Filled
     expires: dt.date
+
+    def waives_everything(self) -> bool:
+        """Whether this waiver matches every finding of its rule in every file (``files: "**"``)."""
+        return (self.project is None and self.indicator is None and self.field is None
+                and all(fnmatch.fnmatchcase(p, self.files.removeprefix("./")) for p in _ANY_PATHS))
 
 
 class WaiverFile(BaseModel):
@@ -200,6 +218,14 @@ EXPIRED = FileCheck("G60-WAIVER-001", Severity.WARNING, "豁免已过期", "Waiv
 UNUSED = FileCheck("G60-WAIVER-002", Severity.WARNING, "豁免未匹配任何结果", "Unused waiver",
                    "规则 {rule} 的豁免（{files}）没有匹配任何结果，可以删除",
                    "the waiver of {rule} ({files}) matched no finding and can be removed")
+EVERYTHING = FileCheck("G60-WAIVER-011", Severity.WARNING, "豁免范围过宽", "Waiver covers everything",
+                       "规则 {rule} 的豁免（{files}）未限定项目、指标或字段，匹配所有文件：该规则实际上被停用",
+                       "the waiver of {rule} ({files}) names no project, indicator or field and matches every file: "
+                       "the rule is in effect switched off")
+FAR_EXPIRY = FileCheck("G60-WAIVER-012", Severity.WARNING, "豁免期限过长", "Waiver expires too far ahead",
+                       "规则 {rule} 对“{files}”的豁免到 {expires} 才过期，超过 {days} 天；请缩短期限，到期再审",
+                       "the waiver of {rule} for '{files}' runs until {expires}, more than {days} days ahead; "
+                       "shorten it and review it then")
 NO_REASON = FileCheck("G60-WAIVER-003", Severity.ERROR, "行内豁免缺少理由", "Inline waiver without a reason",
                       "行内豁免 {rules} 没有写明理由（格式：# g60rules: waive 规则编号 -- 理由），未生效",
                       "the inline waiver of {rules} gives no reason (write: # g60rules: waive RULE -- reason); it waives nothing")
@@ -218,11 +244,20 @@ class GateOutcome:
 
 
 def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], waivers: list[LoadedWaiver],
-               today: dt.date, files: list[str]) -> GateOutcome:
-    """Mark each finding ``waived``, ``baselined`` or ``new``; report expired/unused waivers and fixed entries."""
+               today: dt.date, files: list[str], horizon_days: int = WAIVER_HORIZON_DAYS) -> GateOutcome:
+    """Mark each finding ``waived``, ``baselined`` or ``new``; report expired/unused waivers and fixed entries.
+
+    Also warned about (they still apply): a waiver that matches every file with no narrower key,
+    and one that expires more than ``horizon_days`` after ``today``.
+    """
     notes: list[Finding] = []
     active = []
     for w in waivers:
+        if w.waiver.waives_everything():
+            notes.append(EVERYTHING.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files))
+        if (w.waiver.expires - today).days > horizon_days:
+            notes.append(FAR_EXPIRY.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files,
+                                            expires=w.waiver.expires.isoformat(), days=horizon_days))
         if w.waiver.expires < today:
             notes.append(EXPIRED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files,
                                          expires=w.waiver.expires.isoformat(), by=w.waiver.approved_by))

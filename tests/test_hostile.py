@@ -362,3 +362,72 @@ def test_sanitiser_units():
     assert multiline("ok\n::error::x\n  ::y\x1b") == "ok\n\\::error::x\n  \\::y\\x1b"
     assert markdown("<i>[a](b)|*x*") == "&lt;i&gt;\\[a\\]\\(b\\)\\|\\*x\\*"
     assert html('<a href="x">\n') == "&lt;a href=&quot;x&quot;&gt;\\n"
+
+
+# --- 20: unusable rulesets, waivers, baselines and outputs end in file:line and exit 2 --------------
+
+@pytest.mark.parametrize(("name", "where"), [
+    ("deep.yaml", "deep.yaml:8:5: RS-VALUE"), ("listid.yaml", "listid.yaml:3:5: RS-VALUE"),
+    ("listmatch.yaml", "listmatch.yaml:8:29: RS-VALUE"),
+])
+def test_unusable_rulesets_name_file_and_line(name, where):
+    done = g60("check", DATA / "escaped-pattern" / "decl", "-r", DATA / "unusable" / name, "--lang", "en")
+    assert done.returncode == 2
+    assert "internal error" not in done.stderr and where in done.stderr
+
+
+@pytest.mark.parametrize(("name", "says"), [("b1.json", "findings[0].file must be text"),
+                                            ("b2.json", "b2.json:1: cannot read the baseline: nested too deeply")])
+def test_unusable_baselines_end_with_exit_2(name, says):
+    done = g60("check", DATA / "escaped-pattern" / "decl", "--baseline", DATA / "unusable" / name, "--lang", "en")
+    assert done.returncode == 2
+    assert "internal error" not in done.stderr and says in done.stderr
+
+
+@pytest.mark.parametrize("field", ["reason", "approved_by", "rule", "files"])
+def test_blank_waiver_texts_are_refused_after_stripping(tmp_path, field):
+    entry = {"rule": "T-ESC-001", "files": "x.yaml", "reason": "因为", "approved_by": "张三", "expires": "2030-01-01"}
+    entry[field] = "  \u3000 "
+    import yaml
+
+    text = yaml.safe_dump({"waivers": [entry]}, allow_unicode=True)
+    (tmp_path / "w.yaml").write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.lstrip(" -").startswith(f"{field}:"))
+    done = g60("check", DATA / "escaped-pattern" / "decl", "--waivers", tmp_path / "w.yaml", "--lang", "en")
+    assert done.returncode == 2
+    assert f"w.yaml:{line}: waivers.0.{field}: String should have at least 1 character" in done.stderr
+
+
+@pytest.mark.parametrize(("files", "expires", "extra", "warned"), [
+    ("**", "2026-12-01", {}, ["G60-WAIVER-011"]),
+    ("*.yaml", "2026-12-01", {}, ["G60-WAIVER-011"]),
+    ("*", "9999-12-31", {}, ["G60-WAIVER-011", "G60-WAIVER-012"]),
+    ("**", "2026-12-01", {"project": "占位符项目"}, []),
+    ("tests/data/hostile/escaped-pattern/decl/p.yaml", "2027-12-01", {}, ["G60-WAIVER-012"]),
+    ("tests/data/hostile/escaped-pattern/decl/p.yaml", "2026-12-01", {}, []),
+])
+def test_waive_everything_and_far_expiry_are_warned(files, expires, extra, warned):
+    import datetime as dt
+
+    from g60rules.gate import LoadedWaiver, Waiver, apply_gate
+
+    waiver = LoadedWaiver(Waiver(rule="T-1", files=files, reason="r", approved_by="b",
+                                 expires=dt.date.fromisoformat(expires), **extra), "w.yaml", 3)
+    outcome = apply_gate([], None, [waiver], dt.date(2026, 1, 1), [])
+    assert sorted(n.rule_id for n in outcome.notes if n.rule_id != "G60-WAIVER-002") == warned
+    outcome = apply_gate([], None, [waiver], dt.date(2026, 1, 1), [], horizon_days=10_000_000)
+    assert "G60-WAIVER-012" not in [n.rule_id for n in outcome.notes]
+
+
+def test_an_unwritable_output_keeps_the_finished_report(tmp_path):
+    done = g60("check", DATA / "escaped-pattern" / "decl", "--lang", "en",
+               "-o", f"json={tmp_path / 'missing' / 'r.json'}", "-o", f"sarif={tmp_path / 'r.sarif'}")
+    assert done.returncode == 2
+    assert f"cannot write the report to {tmp_path / 'missing' / 'r.json'}" in done.stderr
+    assert (tmp_path / "r.sarif").stat().st_size > 0  # the other output is written
+    assert "Summary" in done.stdout  # and so is standard output
+
+
+def test_an_unwritable_baseline_is_exit_2(tmp_path):
+    done = g60("baseline", "create", DATA / "escaped-pattern" / "decl", "--baseline", tmp_path / "no" / "b.json")
+    assert done.returncode == 2 and "cannot write the baseline" in done.stderr
