@@ -3,7 +3,8 @@
 One :class:`Declaration` is one unit of screening (one engine session): a project with its indicator
 rows, or a department. Each :class:`Fact` holds only the fields of :mod:`g60rules.schema`, with
 
-* numbers (money in 元, counts) as finite floats with ``|x| < 10^15``; dates as ``YYYYMMDD`` floats;
+* numbers (counts, percentages) as finite floats with ``|x| < 10^15``; money as whole 厘 (an int,
+  元 × 1000, exact: :func:`g60rules.schema.money_units`) below 10^15 元; dates as ``YYYYMMDD`` floats;
 * text NFC-normalised, control characters (line breaks included) as spaces, at most 60,000 UTF-8
   bytes, without lone surrogates;
 * absent and null fields left out.
@@ -80,6 +81,14 @@ def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None,
     if isinstance(value, dt.date):
         return float(value.year * 10000 + value.month * 100 + value.day), None
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        if ftype.name == "money":
+            try:
+                units = schema.money_units(value)
+            except ValueError as exc:
+                return None, f"金额无法精确比较 / amount cannot be compared exactly: {value} ({exc})"
+            if abs(units) >= MAX_ABS * schema.MONEY_SCALE:
+                return None, f"|x| ≥ 10^15 元 / |x| ≥ 10^15 yuan: {value}"
+            return units, None
         number = float(value)
         if not math.isfinite(number) or abs(number) >= MAX_ABS:
             return None, f"|x| ≥ 10^15 或非有限数 / |x| ≥ 10^15 or not finite: {value}"

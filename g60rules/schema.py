@@ -6,13 +6,14 @@ facts carry their department's fields under ``department.``. Only these fields e
 engine (durable-rules crashes on facts with ~300 properties; DURABLE-RULES.md).
 
 Types: ``text`` (compared as strings, eq/ne/in/matches only), ``number``, ``money`` (元; written in a
-ruleset as a number of 元 or as text such as ``20万元``), ``date`` (written ``YYYY-MM-DD``), and
+ruleset as a number of 元 or as text such as ``20万元``; held by facts as whole 厘, :func:`money_units`), ``date`` (written ``YYYY-MM-DD``), and
 ``code`` (a closed set of English codes, listed, so a typo in a rule is caught when it loads).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from g60rules.graph import LEVEL1, LEVEL2
 from g60rules.values import Operator, UnitKind, ValueKind
@@ -34,6 +35,22 @@ TEXT = FieldType("text")
 NUMBER = FieldType("number")
 MONEY = FieldType("money")
 DATE = FieldType("date")
+
+
+# Money reaches both engines as a whole number of 厘 (0.001 元), never as a float: a float loses
+# cents above ≈ 9·10^13 元, an int64 holds every amount below 10^15 元 exactly.
+MONEY_SCALE = 1000
+
+
+def money_units(amount: Decimal | int | float | str) -> int:
+    """An amount in 元 as a whole number of 厘 (元 × 1000). Raises ValueError below 1 厘 or not finite."""
+    exact = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
+    if not exact.is_finite():
+        raise ValueError("not a finite amount")
+    units = exact * MONEY_SCALE
+    if units != units.to_integral_value():
+        raise ValueError("finer than 0.001 元")
+    return int(units)
 
 
 def code(*values: str) -> FieldType:

@@ -166,7 +166,10 @@ def _dumps(value) -> str:
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, int):
-        return _number(float(value)) if abs(value) > 2**53 else str(value)
+        # money in 厘 (g60rules.schema.money_units): exact as an int64, never through float
+        if abs(value) >= 2**63:
+            raise TypeError("an integer beyond int64 never reaches the engine")
+        return str(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
@@ -185,7 +188,7 @@ def facts_json(facts: list[tuple[str, str, dict]], sid: str) -> str:
         for k, v in values.items():
             record[key(k)] = v
             # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
-            plain = plain and (type(v) is str or (type(v) is float and "e" not in repr(v)))
+            plain = plain and (type(v) in (str, int) or (type(v) is float and "e" not in repr(v)))
         records.append(record)
     records.append({"sid": sid, "id": "end", "t": END_TYPE})
     return json.dumps(records, ensure_ascii=False, allow_nan=False) if plain else _dumps(records)

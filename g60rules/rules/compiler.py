@@ -272,10 +272,17 @@ _MEMBER_NAMES = {"str", "int", "float", "bool", "date", "ParamRef", "FieldRef", 
                  "none", "function-after", "lax-or-strict"}
 
 
-def _clean_loc(loc: tuple) -> Path_:
-    """Drop pydantic's union-member names from an error location so it maps onto YAML keys."""
+def _clean_loc(loc: tuple, marks: Marks | None = None, base: Path_ = ()) -> Path_:
+    """Drop pydantic's union-member names from an error location so it maps onto YAML keys.
+
+    A part that is a key written in the file at that place is kept, even when it looks like a
+    member name (a key such as ``a[1]``).
+    """
     out: list = []
     for i, part in enumerate(loc):
+        if isinstance(part, str) and marks is not None and (*base, *out, part) in marks:
+            out.append(part)
+            continue
         if isinstance(part, str):
             prev = loc[i - 1] if i else None
             if part in CONDITION_TAGS and (prev in ("when", "where", "not") or isinstance(prev, int)):
@@ -291,7 +298,7 @@ def _validation_problems(exc: ValidationError, file: str, marks: Marks, base: Pa
     """One problem per pydantic error, positioned on the offending key."""
     seen: set[tuple] = set()
     for err in exc.errors():
-        loc = (*base, *_clean_loc(err["loc"]))
+        loc = (*base, *_clean_loc(err["loc"], marks, base))
         if (loc, err["type"]) in seen:
             continue
         seen.add((loc, err["type"]))
@@ -484,18 +491,18 @@ class _Compiler:
         if isinstance(value, bool):
             raise _type_error(f"'{name}' compared with true/false; use exists / missing",
                               f"“{name}”不能与 true/false 比较；请用 exists / missing")
+        if ftype.name == "money" and isinstance(value, (int, float, str)):
+            try:
+                amount = parse_money(value) if isinstance(value, str) else value
+                if amount is None:
+                    raise ValueError("empty")
+                return schema.money_units(amount)  # exact, as facts hold money
+            except ValueError as exc:
+                raise _type_error(f"'{value}' is not an amount of money ({exc})",
+                                  f"“{value}”不是金额（{exc}）") from None
         if ftype.name in ("number", "money"):
             if isinstance(value, (int, float)):
                 return float(value)
-            if ftype.name == "money" and isinstance(value, str):
-                try:
-                    amount = parse_money(value)
-                    if amount is None:
-                        raise ValueError("empty")
-                    return float(amount)
-                except ValueError as exc:
-                    raise _type_error(f"'{value}' is not an amount of money ({exc})",
-                                      f"“{value}”不是金额（{exc}）") from None
             raise _type_error(f"'{name}' is a {ftype.name}; '{value}' is not a number",
                               f"“{name}”是数值，“{value}”不是数值")
         if ftype.name == "date":

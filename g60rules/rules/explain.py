@@ -7,6 +7,7 @@ was compared with, and the result — enough to answer a department that dispute
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
@@ -18,6 +19,8 @@ from g60rules.engines.reference import evaluate
 from g60rules.rules.docs import rule_section
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 from g60rules.sanitize import plain
+from g60rules.schema import MONEY_SCALE
+from g60rules.values import format_yuan
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 _WORDS = {"zh": {"true": "成立", "false": "不成立", "missing": "（缺失）", "fires": "触发", "silent": "不触发",
@@ -32,6 +35,15 @@ def _value(fact: Fact, name: str, words: dict) -> str:
     if name not in fact.values:
         return words["missing"]
     return plain(fact.display.get(name, str(fact.values[name])))
+
+
+def _constant(value: float | int | str) -> str:
+    """A compiled constant as written: money (whole 厘, an int) in 元, 90.0 as 90."""
+    if isinstance(value, int):
+        return format_yuan(Decimal(value) / MONEY_SCALE)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return plain(value)
 
 
 def trace(node: Node, fact: Fact, lang: str, depth: int = 0) -> list[str]:
@@ -49,14 +61,11 @@ def trace(node: Node, fact: Fact, lang: str, depth: int = 0) -> list[str]:
         return [f"{pad}{node.field} {what}  [{_value(fact, node.field, words)}] → {result}"]
     left = f"{node.field} [{_value(fact, node.field, words)}]"
     if isinstance(node, Cmp):
-        right = plain(node.value)
-        if isinstance(node.value, float) and node.value.is_integer():
-            right = str(int(node.value))
-        return [f"{pad}{left} {_SYMBOL[node.op]} {right} → {result}"]
+        return [f"{pad}{left} {_SYMBOL[node.op]} {_constant(node.value)} → {result}"]
     if isinstance(node, CmpField):
         return [f"{pad}{left} {_SYMBOL[node.op]} {node.other} [{_value(fact, node.other, words)}] → {result}"]
     if isinstance(node, InSet):
-        return [f"{pad}{left} {'∉' if node.negate else '∈'} {list(node.values)} → {result}"]
+        return [f"{pad}{left} {'∉' if node.negate else '∈'} [{', '.join(_constant(v) for v in node.values)}] → {result}"]
     if isinstance(node, Match):
         return [f"{pad}{left} matches {node.pattern!r} → {result}"]
     raise TypeError(node)
