@@ -36,6 +36,22 @@ from typing import Any, Iterable
 import networkx as nx
 
 from g60rules.model import Department, Indicator, Project, Source, level2_parent
+
+# Each derived gap is its first amount minus the others (module docstring): the first amount, so a
+# report can compare the two sides (the other side is the first minus the gap).
+GAP_FIRST: dict[str, str] = {
+    "rollup.total_gap": "declared_total",
+    "budget_gap": "budget_arrangement",
+    "funds.project_gap": "funds.total",
+    "funds.annual_gap": "funds.annual_request",
+}
+
+
+def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:
+    """Whether two amounts of 元 differ about 10,000-fold (9,000–11,000×): one was likely written in
+    万元 where 元 was meant, or the reverse (1 万元 = 10,000 元)."""
+    small, large = sorted((abs(a), abs(b)))
+    return small > 0 and 9_000 * small <= large <= 11_000 * small
 from g60rules.values import Operator, UnitKind, ValueKind
 
 LEVEL1 = ("cost", "output", "benefit", "satisfaction")
