@@ -264,9 +264,10 @@ def _mixed_units(node: Node, values: dict, types: dict) -> bool:
         for gap, first in GAP_FIRST.items():
             if node.field.endswith(gap):
                 amount, difference = values.get(node.field.removesuffix(gap) + first), values.get(node.field)
-                if isinstance(amount, float) and isinstance(difference, float):
+                if isinstance(amount, (int, float)) and isinstance(difference, (int, float)):
                     pairs.append((amount, amount - difference))
-    return any(isinstance(a, float) and isinstance(b, float) and wan_yuan_mixup(a, b) for a, b in pairs)
+    # money is held in whole 厘 (ints): the ratio is the same in 厘 as in 元
+    return any(isinstance(a, (int, float)) and isinstance(b, (int, float)) and wan_yuan_mixup(a, b) for a, b in pairs)
 
 
 def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:

@@ -490,7 +490,7 @@ def junit(result: ScreenResult, ruleset: CompiledRuleset, lang: str = "zh") -> s
 def _gh_data(text: str) -> str:
     # As the Actions toolkit escapes command data (actions/toolkit, packages/core/src/command.ts);
     # other control characters (ESC, BEL…) are shown as escapes, never sent to the log raw.
-    text = "\n".join(plain(part) for part in text.replace("\r\n", "\n").split("\n"))
+    text = "".join(part if part in ("\r", "\n") else plain(part) for part in re.split(r"(\r|\n)", text))
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -150,7 +150,8 @@ def render(impacts: list[RuleImpact], fmt: str, lang: str, limit: int = 5) -> st
     out: list[str] = []
     if fmt == "md":
         out += [f"| {'rule' if not zh else '规则'} | " + " | ".join(labels) + " |", "|---|---|---|---|"]
-        out += [f"| {esc(i.rule_id)} | {len(i.newly_fail)} | {len(i.newly_pass)} | {len(i.changed)} |" for i in impacts]
+        out += [f"| `{plain(i.rule_id).replace('`', '')}` | {len(i.newly_fail)} | {len(i.newly_pass)} | {len(i.changed)} |"
+                for i in impacts]
         out.append("")
     for i in impacts:
         out.append(f"### {esc(i.rule_id)}" if fmt == "md" else esc(i.rule_id))
