@@ -16,6 +16,7 @@ from __future__ import annotations
 import faulthandler
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,7 @@ from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus, load_corpus
+from g60rules.progress import SILENT, Progress
 from g60rules.safeio import resolved
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
@@ -59,6 +61,8 @@ class ScreenResult:
     projects: int = 0
     departments: int = 0
     unreadable: list[str] = field(default_factory=list)
+    units: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """Each screened project file's (主管部门, 实施单位), for reports that count units."""
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -68,6 +72,9 @@ def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
 def _worker(conn, definition: str) -> None:
     """Worker process: load the ruleset into the C engine once, then screen chunks until told to stop."""
     faulthandler.disable()  # a crash here is reported by the parent; no traceback dump on stderr
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by _Pool._start until now
     try:
         session = DurableSession(definition)
     except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
@@ -102,16 +109,35 @@ class _Pool:
         self.ctx = _context()
         self.definition = definition
         self.size = size
+        self.started: list = []
 
     def _start(self):
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker, args=(child, self.definition), daemon=True)
-        proc.start()
+        # SIGINT stays blocked from the fork until the worker ignores it: a Ctrl-C in between would
+        # otherwise print a traceback from the new process. The parent gets it as soon as it unblocks.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            proc.start()
+        finally:
+            if blocked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
+        self.started.append(proc)
         return proc, parent
 
-    def run(self, chunks: list[list]) -> list[list | str]:
-        """For each chunk, the per-declaration results, or a string saying why the chunk failed."""
+    def stop(self) -> None:
+        """Kill every worker still running: after an interrupted run (Ctrl-C), none is left behind."""
+        for proc in self.started:
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1)
+
+    def run(self, chunks: list[list], progress: Progress = SILENT) -> list[list | str]:
+        """For each chunk, the per-declaration results, or a string saying why the chunk failed.
+
+        Reports each finished chunk's size (stage ``screened``).
+        """
         results: list[list | str] = [""] * len(chunks)
         pending = list(range(len(chunks)))[::-1]
         idle = [self._start() for _ in range(min(self.size, len(chunks)))]
@@ -132,6 +158,7 @@ class _Pool:
                 try:
                     results[index] = conn.recv()
                     idle.append((proc, conn))
+                    progress.advance("screened", len(chunks[index]))
                 except (EOFError, OSError):
                     proc.join(1)
                     results[index] = f"worker died (exit code {proc.exitcode})"
@@ -166,15 +193,17 @@ def _send_quietly(conn, message) -> None:
 
 
 def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine: str,
-               jobs: int | None = None) -> tuple[list[set[tuple[int, str]]], list[tuple[int, str]]]:
+               jobs: int | None = None, progress: Progress = SILENT,
+               ) -> tuple[list[set[tuple[int, str]]], list[tuple[int, str]]]:
     """Hits per declaration, and (declaration index, reason) for each reference fallback.
 
     Rules beyond durable-rules' limits (:func:`split_rules`) run on the reference evaluator for
     every declaration; :func:`rules_on_reference` names them for the report. Raises
     EngineUnavailable when ``engine="durable"`` and durable-rules is not installed.
     """
+    progress.start("screened", len(declarations))
     if engine == "reference":
-        return [run_reference(ruleset, d) for d in declarations], []
+        return [_counted(run_reference(ruleset, d), progress) for d in declarations], []
     if engine != "durable":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     check_available()
@@ -182,10 +211,14 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
     hits = [run_reference(ruleset, d, on_reference) for d in declarations]
     fallbacks: list[tuple[int, str]] = []
     if not declarations or not on_durable:
+        progress.advance("screened", len(declarations))
         return hits, fallbacks
     chunks = [list(range(i, min(i + CHUNK, len(declarations)))) for i in range(0, len(declarations), CHUNK)]
     pool = _Pool(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1)
-    outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks])
+    try:
+        outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks], progress)
+    finally:
+        pool.stop()
     for chunk, outcome in zip(chunks, outcomes, strict=True):
         for position, index in enumerate(chunk):
             if isinstance(outcome, str):
@@ -198,6 +231,11 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
             hits[index] |= run_reference(ruleset, declarations[index], on_durable)
             fallbacks.append((index, reason))
     return hits, fallbacks
+
+
+def _counted(hits: set[tuple[int, str]], progress: Progress) -> set[tuple[int, str]]:
+    progress.advance("screened")
+    return hits
 
 
 def rules_on_reference(ruleset: CompiledRuleset, engine: str) -> list[str]:
@@ -213,6 +251,8 @@ def locate_field(rule: CompiledRule, fact: Fact) -> str | None:
     if rule.source is not None and rule.source.field:
         return rule.locate  # the rule's field, as compiled (category names read as codes)
     found = first_true_field(rule.condition, fact.values)
+    if found and found.startswith("cell."):
+        return found.removeprefix("cell.")  # the state of a cell points at the cell's field
     return found if found and not found.startswith(("count.q", "table.")) else rule.locate
 
 
@@ -242,6 +282,8 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         title_en=rule.title.en,
         state=rule.state,
         value=fact.display.get(locate) if locate else None,
+        competent_department=fact.competent_department,
+        implementing_unit=fact.implementing_unit,
     )
 
 
@@ -288,45 +330,63 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
     return out
 
 
+def units_of(corpus: Corpus) -> dict[str, tuple[str | None, str | None]]:
+    """Project file → (主管部门, 实施单位) as declared."""
+    return {p.source.file: (p.competent_department, p.implementing_unit)
+            for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]}
+
+
+def with_units(findings: list[Finding], units: dict[str, tuple[str | None, str | None]]) -> list[Finding]:
+    """Findings of a project file that lack its 主管部门/实施单位 (file and data checks) get them."""
+    return [replace(f, competent_department=units[f.file][0], implementing_unit=units[f.file][1])
+            if f.file in units and f.competent_department is None and f.implementing_unit is None else f
+            for f in findings]
+
+
 def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",
-                  jobs: int | None = None, only: set[str] | None = None) -> ScreenResult:
+                  jobs: int | None = None, only: set[str] | None = None,
+                  progress: Progress = SILENT) -> ScreenResult:
     """Screen an already loaded corpus; see the module docstring.
 
     ``only``: screen just these files (as displayed) — the whole corpus is still loaded, so a
     department's roll-ups see all its projects.
     """
-    graph = build_graph(corpus.departments, corpus.projects)
+    graph = build_graph(corpus.departments, corpus.projects, ruleset.layouts)
     declarations = declarations_for(graph, ruleset)
     file_findings = list(corpus.findings)
     if only is not None:
         declarations = [d for d in declarations if d.file in only]
         file_findings = [f for f in file_findings if f.file in only]
         corpus = replace(corpus, files=[f for f in corpus.files if f in only])
-    hits, fallbacks = run_engine(ruleset, declarations, engine, jobs)
+    hits, fallbacks = run_engine(ruleset, declarations, engine, jobs, progress)
     findings = file_findings + findings_for(ruleset, declarations, hits)
     notes = []
     for index, reason in fallbacks:
         file = declarations[index].file
         findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
         notes.append((file, reason))
+    screened = set(corpus.files)
+    units = {file: unit for file, unit in units_of(corpus).items() if file in screened}
+    findings = with_units(findings, units)
     findings.sort(key=Finding.sort_key)
     read = {d.source.file for d in corpus.departments} | {p.source.file for p in corpus.projects}
     read |= {p.source.file for d in corpus.departments for p in d.projects}
     departments = sum(1 for d in declarations if d.facts and d.facts[0].type == "department")
     return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
                         rules_on_reference(ruleset, engine), projects=len(declarations) - departments,
-                        departments=departments, unreadable=[f for f in corpus.files if f not in read])
+                        departments=departments, unreadable=[f for f in corpus.files if f not in read], units=units)
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
-           jobs: int | None = None, changed: set[Path] | None = None) -> ScreenResult:
+           jobs: int | None = None, changed: set[Path] | None = None,
+           progress: Progress = SILENT) -> ScreenResult:
     """Load and screen every declaration under ``paths``. Raises FileNotFoundError for a missing path.
 
     ``changed`` (resolved paths, deleted and renamed ones included): screen only those declarations,
     plus the department files that list one of them (their roll-ups change with it, and a listed
     file that was deleted or renamed away breaks the department).
     """
-    corpus = load_corpus(paths)
+    corpus = load_corpus(paths, ruleset.layouts, progress)
     only = None
     if changed is not None:
         only = {f for f in corpus.files if resolved(Path(f)) in changed}
@@ -335,4 +395,4 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
             if (dept.source.file in only or any(p.source.file in only for p in dept.projects)
                     or any(path.resolve() in changed for path in listed)):
                 only.add(dept.source.file)
-    return screen_corpus(corpus, ruleset, engine, jobs, only)
+    return screen_corpus(corpus, ruleset, engine, jobs, only, progress)
