@@ -7,6 +7,8 @@ the suite.
 
 from __future__ import annotations
 
+import re
+
 import subprocess
 import sys
 from pathlib import Path
@@ -107,10 +109,11 @@ def test_backtracking_patterns_are_linear_on_both_engines(tmp_path, pattern):
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "p.yaml").write_text(
         f"类型: 项目\n项目名称: p\n绩效指标:\n  - {{三级指标: {'a' * 5000}}}\n  - {{三级指标: aab}}\n", encoding="utf-8")
-    expected = "T-1 ×1" if pattern in ("(a+)+b", "(a|a)*b", "((a*)*)*b") else "no findings that count"
+    hit = pattern in ("(a+)+b", "(a|a)*b", "((a*)*)*b")
     for engine in ("durable", "reference"):
         done = g60("check", tmp_path / "d", "-r", tmp_path / "r.yaml", "--engine", engine, "--lang", "en", timeout=60)
-        assert expected in done.stdout, (engine, done.stdout, done.stderr)
+        found = re.search(r"^\s+1\s+T-1\s", done.stdout, re.M) is not None  # the summary's by-rule table
+        assert found == hit and ("no findings that count" in done.stdout) != hit, (engine, done.stdout, done.stderr)
         assert "G60-ENGINE" not in done.stdout
 
 
