@@ -8,7 +8,6 @@ the suite.
 from __future__ import annotations
 
 import re
-
 import subprocess
 import sys
 from pathlib import Path
