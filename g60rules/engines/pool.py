@@ -26,6 +26,7 @@ from g60rules.graph import GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mi
 from g60rules.intake.yaml_loader import Corpus, load_corpus
 from g60rules.progress import SILENT, Progress
 from g60rules.engines.workers import WorkerPool
+from g60rules.safeio import resolved
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
@@ -210,14 +211,16 @@ def _mixed_units(node: Node, values: dict, types: dict) -> bool:
         for gap, first in GAP_FIRST.items():
             if node.field.endswith(gap):
                 amount, difference = values.get(node.field.removesuffix(gap) + first), values.get(node.field)
-                if isinstance(amount, float) and isinstance(difference, float):
+                if isinstance(amount, (int, float)) and isinstance(difference, (int, float)):
                     pairs.append((amount, amount - difference))
-    return any(isinstance(a, float) and isinstance(b, float) and wan_yuan_mixup(a, b) for a, b in pairs)
+    # money is held in whole 厘 (ints): the ratio is the same in 厘 as in 元
+    return any(isinstance(a, (int, float)) and isinstance(b, (int, float)) and wan_yuan_mixup(a, b) for a, b in pairs)
 
 
 def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:
     """Engine sessions for every department and project node of the graph."""
-    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used()).declarations()
+    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used(),
+                       ruleset.match_leaves()).declarations()
 
 
 def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
@@ -291,7 +294,7 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
     corpus = load_corpus(paths, ruleset.layouts, progress)
     only = None
     if changed is not None:
-        only = {f for f in corpus.files if Path(f).resolve() in changed}
+        only = {f for f in corpus.files if resolved(Path(f)) in changed}
         for dept in corpus.departments:
             listed = (Path(dept.source.file).parent / rel for rel in dept.project_files)
             if (dept.source.file in only or any(p.source.file in only for p in dept.projects)
