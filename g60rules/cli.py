@@ -33,8 +33,8 @@ from g60rules.engines.durable import EngineUnavailable
 from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
-from g60rules.gate import (WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline,
-                           read_waivers, tree_files)
+from g60rules.gate import (WAIVER_HORIZON_DAYS, WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files,
+                           read_baseline, read_waivers, tree_files)
 from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
@@ -53,6 +53,8 @@ from g60rules.rules.docs import rules_markdown, show_text
 from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
 from g60rules.rules.examples import run_examples
+from g60rules.safeio import display_path, os_reason, present
+from g60rules.sanitize import multiline, plain
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _ACTIVE = {"lang": "zh"}  # the language of this invocation (g60rules.cli_text.cli_lang)
@@ -159,15 +161,15 @@ def _fail(message: str | tuple[str, str]) -> None:
     """Print a usage error (a (Chinese, English) pair is printed in this invocation's language); exit 2."""
     if isinstance(message, tuple):
         message = message[1] if _ACTIVE["lang"] == "en" else message[0]
-    Console(stderr=True, soft_wrap=True).print(f"g60rules: {message}", markup=False, highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"g60rules: {plain(message)}", markup=False, highlight=False)
     raise typer.Exit(EXIT_ERROR)
 
 
 def _ruleset(path: Optional[Path], lang: Lang = Lang.zh) -> CompiledRuleset:
     target = path or default_ruleset_path()
-    if not target.is_file():
-        _fail((f"找不到规则集：{target}" + ("" if path else "（请用 --ruleset 指定）"),
-               f"ruleset not found: {target}" + ("" if path else " (pass --ruleset)")))
+    if not present(target):
+        _fail((f"找不到规则集：{display_path(target)}" + ("" if path else "（请用 --ruleset 指定）"),
+               f"ruleset not found: {display_path(target)}" + ("" if path else " (pass --ruleset)")))
     try:
         return load_ruleset(target)
     except RulesetError as exc:
@@ -184,14 +186,16 @@ def _today(value: Optional[str]) -> dt.date:
 
 
 def _out(text: str) -> None:
+    """Human output: no raw control character, no line that starts a CI workflow command."""
+    text = multiline(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def _waivers(path: Optional[Path]):
     """The waivers of ``path``, else of WAIVERS_FILE when present. Raises GateError."""
-    if path is not None and not path.is_file():
-        raise GateError(f"no such waivers file: {path}", f"豁免文件不存在：{path}")
-    found = path or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
+    if path is not None and not present(path):
+        raise GateError(f"no such waivers file: {display_path(path)}", f"豁免文件不存在：{display_path(path)}")
+    found = path or (Path(WAIVERS_FILE) if present(Path(WAIVERS_FILE)) else None)
     return read_waivers(found) if found else []
 
 
@@ -214,7 +218,7 @@ BY_HELP = "One letter per 实施单位 (default) or per 主管部门."
 def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.date, progress: Progress, *,
             engine: Engine = Engine.durable, jobs: Optional[int] = None, baseline: Optional[Path] = None,
             waivers: Optional[Path] = None, changed_since: Optional[str] = None,
-            previous: Optional[Path] = None) -> Report:
+            previous: Optional[Path] = None, horizon_days: int = WAIVER_HORIZON_DAYS) -> Report:
     """Screen, apply baseline and waivers, compare with a previous report; exits 2 on a usage problem."""
     try:
         known = read_baseline(baseline) if baseline else None
@@ -234,7 +238,8 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
         _fail(str(exc))
     except EngineUnavailable as exc:
         _fail(exc.text(lang.value))
-    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths))
+    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths),
+                         horizon_days=horizon_days)
     findings = sorted(outcome.findings, key=lambda f: f.sort_key())
     resolved = []
     if earlier is not None:
@@ -273,11 +278,17 @@ def check(
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
+    waiver_horizon: int = typer.Option(WAIVER_HORIZON_DAYS, "--waiver-horizon", min=0, metavar="DAYS",
+                                       help="Warn on waivers that expire more than DAYS ahead."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also show the engine, its fallbacks and the rules run beside it."),
 ) -> None:
-    """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
+    """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error.
+
+    An --output file that cannot be written does not lose the report: the other outputs and
+    standard output are written, then the run ends with exit 2 naming the file.
+    """
     outputs = _outputs(output)
     if strict and fail_on is FailOn.never:
         raise typer.BadParameter("--strict and --fail-on never contradict each other", param_hint="--strict")
@@ -286,10 +297,15 @@ def check(
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
     report = _report(paths, compiled, lang, today, progress_for(quiet, lang.value), engine=engine, jobs=jobs,
-                     baseline=baseline, waivers=waivers, changed_since=changed_since, previous=compare_with)
+                     baseline=baseline, waivers=waivers, changed_since=changed_since, previous=compare_with,
+                     horizon_days=waiver_horizon)
     report.verbose = verbose
+    unwritten = []
     for out_fmt, path in outputs:
-        path.write_bytes(render(out_fmt, report))
+        try:
+            path.write_bytes(render(out_fmt, report))
+        except OSError as exc:
+            unwritten.append((display_path(path), os_reason(exc)))
     if letters_dir is not None:
         _write_letters(report, letters_dir, by, progress_for(quiet, lang.value))
     if fmt is Format.text:
@@ -297,6 +313,9 @@ def check(
     else:
         sys.stdout.buffer.write(render(fmt.value, report))
         sys.stdout.flush()
+    if unwritten:
+        _fail(("无法写入报告：" + "、".join(f"{p}（{why[0]}）" for p, why in unwritten),
+               "cannot write the report to " + ", ".join(f"{p} ({why[1]})" for p, why in unwritten)))
     nothing = nothing_screened(report.result, lang.value)
     if nothing and changed_since is None:  # with --changed-since, nothing changed is a normal outcome
         if fmt is not Format.text:
@@ -322,11 +341,13 @@ def import_command(
     Exit 0 when at least one declaration was written, 2 when none was (it says why).
     """
     try:
-        files, ignored = expand_paths(paths)
+        files, ignored, unlisted = expand_paths(paths)
     except FileNotFoundError as exc:
-        _fail(f"no such file or directory: {exc}")
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     out.mkdir(parents=True, exist_ok=True)
     console = Console(highlight=False, soft_wrap=True)
+    for f in unlisted:
+        console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
     written = 0
     for path in files:
         if path.suffix.lower() in YAML_SUFFIXES:
@@ -334,7 +355,7 @@ def import_command(
             continue
         reading = read_table_file(path, _display(path))
         for f in reading.findings:
-            console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {f.message(lang.value)}", markup=False)
+            console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
         for number, raw in enumerate(reading.declarations, start=1):
             tail = "" if len(reading.declarations) == 1 else f"-{number:02d}-{raw.sheet or 'table'}"
             target = out / (_UNSAFE_NAME.sub("_", f"{path.stem}{tail}") + ".yaml")
@@ -395,7 +416,11 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
     notes = set(map(id, outcome.notes))
     kept = [f for f in outcome.findings if id(f) not in notes and f.state != "shadow"]
     document = baseline_document([f for f in kept if f.status != "waived"])
-    target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        _fail((f"无法写入基线文件 {display_path(target)}（{os_reason(exc)[0]}）",
+               f"cannot write the baseline to {display_path(target)} ({os_reason(exc)[1]})"))
     return document, sum(f.status == "waived" for f in kept)
 
 
@@ -526,7 +551,11 @@ def rules(
         text = "\n".join(f"{r.id:<14} {r.severity:<8} {r.state:<8} {r.title.en if lang is Lang.en else r.title.zh}"
                          for r in compiled.rules) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail((f"无法写入 {display_path(output)}（{os_reason(exc)[0]}）",
+                   f"cannot write {display_path(output)} ({os_reason(exc)[1]})"))
     else:
         _out(text)
 
@@ -541,11 +570,11 @@ def ruleset_lint(
     failing = False
     console = Console(highlight=False, soft_wrap=True)
     for file in files:
-        if not file.is_file():
-            _fail((f"规则集文件不存在：{file}", f"no such ruleset: {file}"))
+        if not present(file):
+            _fail((f"规则集文件不存在：{display_path(file)}", f"no such ruleset: {display_path(file)}"))
         problems = lint(file)
         for problem in problems:
-            console.print(problem.text(lang.value), markup=False)
+            console.print(plain(problem.text(lang.value)), markup=False)
         failing |= any(p.level == "error" or strict for p in problems)
         if not problems:
             console.print(f"{file}: " + ("ok" if lang is Lang.en else "没有问题"), markup=False)
@@ -575,7 +604,7 @@ def ruleset_test(
                 failed += 1
                 file, line, _ = outcome.rule.example_at[outcome.index]
                 text = outcome.problem[1] if lang is Lang.en else outcome.problem[0]
-                console.print(f"{'FAIL' if lang is Lang.en else '不符'} {file}:{line}: {outcome.label}: {text}",
+                console.print(plain(f"{'FAIL' if lang is Lang.en else '不符'} {file}:{line}: {outcome.label}: {text}"),
                               markup=False)
         for rule in compiled.rules:
             if {e.expect for e in rule.examples} != {"pass", "fail"}:

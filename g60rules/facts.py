@@ -3,7 +3,8 @@
 One :class:`Declaration` is one unit of screening (one engine session): a project with its indicator
 rows, or a department. Each :class:`Fact` holds only the fields of :mod:`g60rules.schema`, with
 
-* numbers (money in 元, counts) as finite floats with ``|x| < 10^15``; dates as ``YYYYMMDD`` floats;
+* numbers (counts, percentages) as finite floats with ``|x| < 10^15``; money as whole 厘 (an int,
+  元 × 1000, exact: :func:`g60rules.schema.money_units`) below 10^15 元; dates as ``YYYYMMDD`` floats;
 * text NFC-normalised, control characters (line breaks included) as spaces, at most 60,000 UTF-8
   bytes, without lone surrogates;
 * absent and null fields left out.
@@ -31,7 +32,7 @@ from g60rules.findings import Finding
 from g60rules.graph import DeclarationGraph
 from g60rules.model import Source, place
 from g60rules.values import format_yuan
-from g60rules.rules.conditions import full_match
+from g60rules.rules.conditions import Match, full_match, match_field
 
 MAX_ABS = 1e15
 MAX_TEXT_BYTES = 60_000
@@ -86,6 +87,14 @@ def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None,
     if isinstance(value, dt.date):
         return float(value.year * 10000 + value.month * 100 + value.day), None
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        if ftype.name == "money":
+            try:
+                units = schema.money_units(value)
+            except ValueError as exc:
+                return None, f"金额无法精确比较 / amount cannot be compared exactly: {value} ({exc})"
+            if abs(units) >= MAX_ABS * schema.MONEY_SCALE:
+                return None, f"|x| ≥ 10^15 元 / |x| ≥ 10^15 yuan: {value}"
+            return units, None
         number = float(value)
         if not math.isfinite(number) or abs(number) >= MAX_ABS:
             return None, f"|x| ≥ 10^15 或非有限数 / |x| ≥ 10^15 or not finite: {value}"
@@ -108,12 +117,16 @@ class FactBuilder:
     """Turns graph nodes into facts for one compiled ruleset, adding its computed fields.
 
     ``counts`` (name → CountField) and ``tables`` (name → TableField) come from the compiled
-    ruleset; ``evaluate`` is the reference evaluator, used to count children.
+    ruleset; ``evaluate`` is the reference evaluator, used to count children. ``matches`` (kind of
+    fact → Match leaves) become computed fields (:func:`g60rules.rules.conditions.match_field`):
+    1.0 when the pattern matches, 0.0 when not, absent when the text field is.
     """
 
     def __init__(self, graph: DeclarationGraph, counts: dict | None = None, evaluate=None,
-                 tables: dict | None = None, used: dict[str, set[str]] | None = None):
+                 tables: dict | None = None, used: dict[str, set[str]] | None = None,
+                 matches: dict[str, list[Match]] | None = None):
         self.graph = graph
+        self.matches = matches or {}
         self.counts = counts or {}
         self.tables = tables or {}
         self._evaluate = evaluate
@@ -139,6 +152,10 @@ class FactBuilder:
                                                          cell=cell_of(key) if cell_of else None))
             if value is not None:
                 values[key] = value
+        for match in self.matches.get(ftype, ()):
+            text = values.get(match.field)
+            if isinstance(text, str):
+                values[match_field(match)] = 1.0 if full_match(match.pattern, text) else 0.0
         fact = Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of, cell_of)
         self._add_tables(fact, problems)
         return fact

@@ -203,9 +203,24 @@ DUPLICATE_LABEL = _check(
     "标签“{key}”在同一张表中出现两次（首次在 {first}）；只读取第一个，请删除其一",
     "label '{key}' appears twice in one form (first at {first}); only the first is read",
 )
+OUTSIDE_TREE = _check(
+    "G60-PATH-001", "error", "项目文件在部门文件夹之外", "Project file outside the department's folder",
+    "部门文件列出的“{path}”不在部门文件所在的文件夹内，未读取",
+    "'{path}' listed by the department is outside the department file's folder; not read",
+)
+LISTED_TWICE = _check(
+    "G60-PATH-002", "error", "项目被重复列出", "Project listed twice",
+    "项目文件“{path}”已在 {first} 列出，此处重复列出，不重复计入",
+    "project file '{path}' is already listed at {first}; not counted again",
+)
+TOO_MANY_ROWS = _check(
+    "G60-LIMIT-001", "error", "申报超出处理上限", "Declaration over the size limit",
+    "本申报有 {rows} 行指标，超过每份 {limit} 行的上限，未筛查",
+    "this declaration has {rows} indicator rows, over the limit of {limit} per declaration; not screened",
+)
 
 FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
-    MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK,
-    SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL,
+    MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK, OUTSIDE_TREE, LISTED_TWICE,
+    TOO_MANY_ROWS, SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL,
 )

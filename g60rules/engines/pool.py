@@ -13,14 +13,8 @@ reported (G60-ENGINE-001, info): nothing is lost and nothing is hidden.
 
 from __future__ import annotations
 
-import faulthandler
-import multiprocessing
 import os
-import signal
-import threading
-import time
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import wait
 from pathlib import Path
 
 from g60rules import findings as fc
@@ -31,6 +25,8 @@ from g60rules.findings import Finding, Severity
 from g60rules.graph import GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus, load_corpus
 from g60rules.progress import SILENT, Progress
+from g60rules.engines.workers import WorkerPool
+from g60rules.safeio import resolved
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
@@ -69,127 +65,40 @@ def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
     return [(f.id, f.type, f.values) for f in declaration.facts]
 
 
-def _worker(conn, definition: str) -> None:
-    """Worker process: load the ruleset into the C engine once, then screen chunks until told to stop."""
-    faulthandler.disable()  # a crash here is reported by the parent; no traceback dump on stderr
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by _Pool._start until now
-    try:
-        session = DurableSession(definition)
-    except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
-        session, refused = None, f"durable-rules refused the ruleset: {exc}"
-    while True:
-        chunk = conn.recv()
-        if chunk is None:
-            return
-        if session is None:
-            conn.send([("failed", refused)] * len(chunk))
-            continue
+class _DurableWork:
+    """A worker's state: the ruleset loaded into the C engine once; each message is a chunk of batches."""
+
+    def __init__(self, definition: str):
+        try:
+            self.session, self.refused = DurableSession(definition), None
+        except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
+            self.session, self.refused = None, f"durable-rules refused the ruleset: {exc}"
+
+    def __call__(self, chunk: list) -> list:
+        if self.session is None:
+            return [("failed", self.refused)] * len(chunk)
         out = []
         for batch in chunk:
             try:
-                out.append(("ok", sorted(session.run(batch))))
+                out.append(("ok", sorted(self.session.run(batch))))
             except EngineFailure as exc:
                 out.append(("failed", str(exc)))
             except Exception as exc:  # the C extension raises bare Exceptions with an error code
                 out.append(("failed", f"{type(exc).__name__}: {exc}"))
-        conn.send(out)
+        return out
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _run_chunks(definition: str, size: int, chunks: list[list], progress: Progress) -> list[list | str]:
+    """For each chunk, the per-declaration results, or a string saying why the chunk failed.
 
-
-class _Pool:
-    """Worker processes that each run one chunk at a time, with a deadline per chunk."""
-
-    def __init__(self, definition: str, size: int):
-        self.ctx = _context()
-        self.definition = definition
-        self.size = size
-        self.started: list = []
-
-    def _start(self):
-        parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, self.definition), daemon=True)
-        # SIGINT stays blocked from the fork until the worker ignores it: a Ctrl-C in between would
-        # otherwise print a traceback from the new process. The parent gets it as soon as it unblocks.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
-        try:
-            proc.start()
-        finally:
-            if blocked is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        child.close()
-        self.started.append(proc)
-        return proc, parent
-
-    def stop(self) -> None:
-        """Kill every worker still running: after an interrupted run (Ctrl-C), none is left behind."""
-        for proc in self.started:
-            if proc.is_alive():
-                proc.kill()
-                proc.join(1)
-
-    def run(self, chunks: list[list], progress: Progress = SILENT) -> list[list | str]:
-        """For each chunk, the per-declaration results, or a string saying why the chunk failed.
-
-        Reports each finished chunk's size (stage ``screened``).
-        """
-        results: list[list | str] = [""] * len(chunks)
-        pending = list(range(len(chunks)))[::-1]
-        idle = [self._start() for _ in range(min(self.size, len(chunks)))]
-        busy: dict = {}
-        while pending or busy:
-            while pending and idle:
-                proc, conn = idle.pop()
-                index = pending.pop()
-                # The deadline starts before sending, and the send runs on its own thread: a chunk
-                # larger than the pipe buffer blocks until the worker reads, and a worker stuck in
-                # start-up never does. Killing the worker ends a blocked send (EPIPE).
-                busy[conn] = (proc, index, time.monotonic() + SECONDS_PER_CHUNK)
-                threading.Thread(target=_send_quietly, args=(conn, chunks[index]), daemon=True).start()
-            timeout = max(0.0, min(deadline for _, _, deadline in busy.values()) - time.monotonic())
-            ready = wait(list(busy), timeout=timeout)
-            for conn in ready:
-                proc, index, _ = busy.pop(conn)
-                try:
-                    results[index] = conn.recv()
-                    idle.append((proc, conn))
-                    progress.advance("screened", len(chunks[index]))
-                except (EOFError, OSError):
-                    proc.join(1)
-                    results[index] = f"worker died (exit code {proc.exitcode})"
-                    conn.close()
-                    if pending:
-                        idle.append(self._start())
-            now = time.monotonic()
-            for conn, (proc, index, deadline) in list(busy.items()):
-                if deadline <= now:
-                    proc.kill()
-                    proc.join(1)
-                    conn.close()
-                    del busy[conn]
-                    results[index] = f"worker timed out after {SECONDS_PER_CHUNK:.0f} s"
-                    if pending:
-                        idle.append(self._start())
-        for proc, conn in idle:
-            _send_quietly(conn, None)
-            conn.close()
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
-        return results
-
-
-def _send_quietly(conn, message) -> None:
-    """Send to a worker; a worker that died is noticed by the reader (EOF), not here."""
-    try:
-        conn.send(message)
-    except (OSError, ValueError):  # broken pipe, or the connection was closed after a kill
-        pass
+    Reports each finished chunk's size (stage ``screened``). Workers end with this process, however
+    it ends, and an interrupted run (Ctrl-C) leaves none behind (:mod:`g60rules.engines.workers`).
+    """
+    results: list[list | str] = [""] * len(chunks)
+    for index, reply in WorkerPool(_DurableWork, (definition,), size, SECONDS_PER_CHUNK).imap(chunks):
+        results[index] = reply
+        progress.advance("screened", len(chunks[index]))  # a failed chunk is re-run on the reference evaluator
+    return results
 
 
 def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine: str,
@@ -214,11 +123,8 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
         progress.advance("screened", len(declarations))
         return hits, fallbacks
     chunks = [list(range(i, min(i + CHUNK, len(declarations)))) for i in range(0, len(declarations), CHUNK)]
-    pool = _Pool(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1)
-    try:
-        outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks], progress)
-    finally:
-        pool.stop()
+    outcomes = _run_chunks(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1,
+                           [[_batch(declarations[i]) for i in chunk] for chunk in chunks], progress)
     for chunk, outcome in zip(chunks, outcomes, strict=True):
         for position, index in enumerate(chunk):
             if isinstance(outcome, str):
@@ -307,14 +213,16 @@ def _mixed_units(node: Node, values: dict, types: dict) -> bool:
         for gap, first in GAP_FIRST.items():
             if node.field.endswith(gap):
                 amount, difference = values.get(node.field.removesuffix(gap) + first), values.get(node.field)
-                if isinstance(amount, float) and isinstance(difference, float):
+                if isinstance(amount, (int, float)) and isinstance(difference, (int, float)):
                     pairs.append((amount, amount - difference))
-    return any(isinstance(a, float) and isinstance(b, float) and wan_yuan_mixup(a, b) for a, b in pairs)
+    # money is held in whole 厘 (ints): the ratio is the same in 厘 as in 元
+    return any(isinstance(a, (int, float)) and isinstance(b, (int, float)) and wan_yuan_mixup(a, b) for a, b in pairs)
 
 
 def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:
     """Engine sessions for every department and project node of the graph."""
-    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used()).declarations()
+    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used(),
+                       ruleset.match_leaves()).declarations()
 
 
 def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
@@ -389,7 +297,7 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
     corpus = load_corpus(paths, ruleset.layouts, progress)
     only = None
     if changed is not None:
-        only = {f for f in corpus.files if Path(f).resolve() in changed}
+        only = {f for f in corpus.files if resolved(Path(f)) in changed}
         for dept in corpus.departments:
             listed = (Path(dept.source.file).parent / rel for rel in dept.project_files)
             if (dept.source.file in only or any(p.source.file in only for p in dept.projects)

@@ -74,6 +74,7 @@ from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
+from g60rules.sanitize import plain
 from g60rules.findings import FILE_CHECKS, FileCheck, Finding, Severity
 from g60rules.reports.summary import counts, groups
 from g60rules.reports.text import where
@@ -497,7 +498,9 @@ def junit(result: ScreenResult, ruleset: CompiledRuleset, lang: str = "zh") -> s
 # --- GitHub Actions ---------------------------------------------------------------------------------------
 
 def _gh_data(text: str) -> str:
-    # As the Actions toolkit escapes command data (actions/toolkit, packages/core/src/command.ts).
+    # As the Actions toolkit escapes command data (actions/toolkit, packages/core/src/command.ts);
+    # other control characters (ESC, BEL…) are shown as escapes, never sent to the log raw.
+    text = "".join(part if part in ("\r", "\n") else plain(part) for part in re.split(r"(\r|\n)", text))
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

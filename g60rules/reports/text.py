@@ -8,7 +8,8 @@ baseline), waived ones (with the waiver's reason), baselined ones (counted), and
 previous report are listed apart.
 
 Text goes through rich with markup off: declaration content such as ``[2024]`` is printed as
-written, never read as styling. Labels are Chinese by default, English with ``lang="en"``.
+written, never read as styling; every text from a declaration or ruleset goes through
+:func:`g60rules.sanitize.plain` (no control character, no line break: nothing can start a line). Labels are Chinese by default, English with ``lang="en"``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
 from g60rules.findings import Finding, basis_document
 from g60rules.reports.summary import Report, UnitCount, counts, groups
+from g60rules.sanitize import plain
 
 __all__ = ["counts", "groups", "where", "render_text", "to_json"]
 
@@ -78,7 +80,7 @@ def where(f: Finding, lang: str, cell: bool = True) -> str:
     if f.row is not None:
         row = _LABELS[lang]["row"].format(row=f.row)
         parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
-    return " › ".join(parts)
+    return plain(" › ".join(parts))
 
 
 def nothing_screened(result: ScreenResult, lang: str) -> str | None:
@@ -104,20 +106,20 @@ def nothing_screened(result: ScreenResult, lang: str) -> str | None:
 def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
     labels = _LABELS[lang]
     for file, group in groupby(findings, key=lambda f: f.file):
-        console.print(Text(file, style="bold underline"))
+        console.print(Text(plain(file), style="bold underline"))
         for f in group:
             line = Text(f"  {location(f)}  " if f.cell else f"  {f.line:>4}  ")
             line.append(f"{labels[f.severity.value]:<7}", style=_STYLE[f.severity.value])
-            line.append(f" {f.rule_id:<13} ", style="magenta")
+            line.append(f" {plain(f.rule_id):<13} ", style="magenta")
             if f.change:
                 line.append(f"[{labels['change_' + f.change]}] ", style="bold" if f.change == "new" else "dim")
             context = where(f, lang, cell=False)
             if context:
                 line.append(f"[{context}] ", style="dim")
-            line.append(f.message(lang))
-            line.append(f"  ({labels['basis']}: {basis_document(f.basis, lang)})", style="dim")
+            line.append(plain(f.message(lang)))
+            line.append(f"  ({labels['basis']}: {plain(basis_document(f.basis, lang))})", style="dim")
             if f.waiver:
-                line.append(f"  [{labels['reason']}: {f.waiver}]", style="green")
+                line.append(f"  [{labels['reason']}: {plain(f.waiver)}]", style="green")
             console.print(line)
         console.print()
 
@@ -157,22 +159,22 @@ def render_text(report: Report, console: Console) -> None:
     if summary.by_rule:
         console.print(Text(f"  {labels['by_rule']}:"))
         for rule in summary.by_rule[:TOP]:
-            console.print(Text(f"    {rule.count:>6}  {rule.rule_id:<13} {rule.title}"))
+            console.print(Text(f"    {rule.count:>6}  {plain(rule.rule_id):<13} {plain(rule.title)}"))
         if len(summary.by_rule) > TOP:
             console.print(Text(f"    … ({len(summary.by_rule) - TOP})", style="dim"))
     worst = [u for u in summary.by_unit if u.counts["error"]][:TOP]
     if worst:
         console.print(Text(f"  {labels['top_units']}:"))
         for unit in worst:
-            above = "" if unit.competent == unit.unit else labels["under"].format(name=unit.competent)
-            console.print(Text(f"    {unit.counts['error']:>6}  {unit.unit}{above}"))
+            above = "" if unit.competent == unit.unit else labels["under"].format(name=plain(unit.competent))
+            console.print(Text(f"    {unit.counts['error']:>6}  {plain(unit.unit)}{above}"))
     if result.fallbacks and verbose:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
     if result.reference_rules and verbose:
-        console.print(Text("  " + labels["reference_rules"].format(ids=", ".join(result.reference_rules)),
+        console.print(Text("  " + labels["reference_rules"].format(ids=plain(", ".join(result.reference_rules))),
                            style="yellow"))
     if result.ignored:
-        names = ", ".join(result.ignored[:10]) + (" …" if len(result.ignored) > 10 else "")
+        names = plain(", ".join(result.ignored[:10])) + (" …" if len(result.ignored) > 10 else "")
         console.print(Text("  " + labels["ignored"].format(n=len(result.ignored), names=names), style="dim"))
 
 
