@@ -229,6 +229,11 @@ def check(
         _fail((exc.zh, str(exc)))
     except EngineUnavailable as exc:
         _fail(exc.text(lang.value))
+    if changed is None and not result.files:  # a mistyped or empty directory screened nothing: no pass
+        where = "、".join(map(str, paths))
+        _fail((f"{where} 下没有找到申报文件（*.yaml、*.yml）；没有审核任何内容，不算通过",
+               f"no declaration file (*.yaml, *.yml) under {', '.join(map(str, paths))}; "
+               "a run that screened nothing is not a pass"))
     outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths))
     result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,
                      baseline_used=outcome.baseline_used)
