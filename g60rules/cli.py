@@ -30,8 +30,8 @@ from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
 from g60rules.reports.machine import render
-from g60rules.gate import (WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline,
-                           read_waivers, tree_files)
+from g60rules.gate import (UNSCREENED, WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files,
+                           read_baseline, read_waivers, tree_files)
 from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
@@ -255,10 +255,11 @@ app.add_typer(baseline_app, name="baseline")
 
 
 def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, lang: Lang,
-                    waivers: Optional[Path]) -> tuple[dict, int]:
-    """Write the baseline; returns it and how many waived findings were left out of it.
+                    waivers: Optional[Path]) -> tuple[dict, int, int]:
+    """Write the baseline; returns it, how many waived and how many unscreened-file findings it left out.
 
     A waived finding never enters a baseline: when its waiver expires, it must fail the run again.
+    Nor does a file that could not be screened (gate.UNSCREENED): it must fail until it is fixed.
     """
     compiled = _ruleset(ruleset, lang)
     try:
@@ -271,9 +272,10 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
     outcome = apply_gate(result.findings, None, loaded_waivers, dt.date.today(), result.files)
     notes = set(map(id, outcome.notes))
     kept = [f for f in outcome.findings if id(f) not in notes and f.state != "shadow"]
-    document = baseline_document([f for f in kept if f.status != "waived"])
+    unscreened = [f for f in kept if f.status != "waived" and f.rule_id in UNSCREENED]
+    document = baseline_document([f for f in kept if f.status != "waived" and f.rule_id not in UNSCREENED])
     target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return document, sum(f.status == "waived" for f in kept)
+    return document, sum(f.status == "waived" for f in kept), len(unscreened)
 
 
 def _baseline_lines(entries: list[dict]) -> str:
@@ -296,8 +298,8 @@ def baseline_create(
     if baseline.exists() and not force:
         _fail((f"{baseline} 已存在；请用 baseline update，或加 --force 覆盖",
                f"{baseline} exists; use 'baseline update' or --force"))
-    document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
-    _out(_baseline_summary(baseline, len(document["findings"]), None, None, waived, lang))
+    document, waived, unscreened = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    _out(_baseline_summary(baseline, len(document["findings"]), None, None, waived, unscreened, lang))
 
 
 @baseline_app.command("update")
@@ -314,14 +316,14 @@ def baseline_update(
         before = set(read_baseline(baseline))
     except GateError as exc:
         _fail((exc.zh, str(exc)))
-    document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    document, waived, unscreened = _write_baseline(paths, ruleset, baseline, lang, waivers)
     added = [e for e in document["findings"] if e["fingerprint"] not in before]
     dropped = len(before - {e["fingerprint"] for e in document["findings"]})
-    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, waived, lang))
+    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, waived, unscreened, lang))
 
 
 def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dropped: Optional[int], waived: int,
-                      lang: Lang) -> str:
+                      unscreened: int, lang: Lang) -> str:
     en = lang is Lang.en
     text = f"{target}: " + (f"{total} findings" if en else f"{total} 条结果")
     if added is not None:
@@ -329,6 +331,9 @@ def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dro
     if waived:
         text += (f"; {waived} waived findings left out (they return when the waiver expires)" if en
                  else f"；{waived} 条已豁免的结果未写入（豁免过期后会重新报告）")
+    if unscreened:
+        text += (f"; {unscreened} findings of files that could not be screened left out (they fail until fixed)"
+                 if en else f"；{unscreened} 条文件无法审核的结果未写入（改正前每次都会报告）")
     return text + ("\n" + _baseline_lines(added).rstrip("\n") if added else "")
 
 

@@ -15,7 +15,9 @@
   ``# g60rules: waive RULE-ID -- reason`` on the finding's line or the line above it; an inline
   waiver without a reason is a finding (G60-WAIVER-003) and waives nothing.
   Waived findings never enter a baseline, and a finding matched by an expired waiver is new even
-  when an older baseline holds it: an expired waiver brings its finding back.
+  when an older baseline holds it: an expired waiver brings its finding back. Nor does a finding
+  that a file was not screened at all (unreadable, not a declaration, listed but missing): it is
+  left out of a baseline and new even when an older baseline holds it.
 * **Changed files**: :func:`changed_files` lists the declarations changed since a git ref (deleted
   and renamed ones included); the caller screens those plus the department files that list them.
 """
@@ -241,6 +243,12 @@ class GateOutcome:
     baseline_used: bool = False
 
 
+# A file that could not be read, is not a declaration, or is listed by its department but missing was
+# not screened at all: baselined, it would stay unscreened in silence, and so would every later
+# breakage of that file (the fingerprint does not hold the message).
+UNSCREENED = frozenset({"G60-FILE-001", "G60-FILE-002", "G60-FILE-006", "G60-FILE-007"})
+
+
 def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], waivers: list[LoadedWaiver],
                today: dt.date, files: list[str], tree: Optional[list[str]] = None) -> GateOutcome:
     """Mark each finding ``waived``, ``baselined`` or ``new``; report expired/unused waivers and fixed entries.
@@ -281,7 +289,8 @@ def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], wai
                     status, waiver, source = "waived", f"{w.waiver.reason} — {w.waiver.approved_by}, {w.file}:{w.line}", "file"
                     break
         # a finding under an expired waiver fails again, even if an older baseline absorbed it
-        if status == "new" and baseline is not None and fp in baseline and not any(w.matches(f) for w in expired):
+        if (status == "new" and baseline is not None and fp in baseline and f.rule_id not in UNSCREENED
+                and not any(w.matches(f) for w in expired)):
             status = "baselined"
         seen_prints.add(fp)
         out.append(replace(f, status=status, waiver=waiver, waiver_source=source))

@@ -43,3 +43,39 @@ def test_changed_since_with_nothing_changed_is_clean(tmp_path, monkeypatch):
     subprocess.run([*git, "commit", "-qm", "x"], cwd=tmp_path, check=True)
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(app, ["check", ".", "--changed-since", "HEAD"]).exit_code == 0
+
+
+def test_baseline_never_absorbs_a_file_that_could_not_be_screened(tmp_path, monkeypatch):
+    """A broken file or a missing listed project in the baseline would never be screened again."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "ok.yaml").write_text(PROJECT, encoding="utf-8")
+    (tmp_path / "d" / "bad.yaml").write_text("kind: project\nname: [未闭合\n", encoding="utf-8")
+    (tmp_path / "d" / "dept.yaml").write_text("kind: department\nname: 某部门\nprojects: [ok.yaml, gone.yaml]\n",
+                                              encoding="utf-8")
+    made = runner.invoke(app, ["baseline", "create", "d"])
+    assert made.exit_code == 0, made.output
+    assert "2 条" in made.output and "无法审核" in made.output
+    held = (tmp_path / ".g60rules-baseline.json").read_text(encoding="utf-8")
+    assert "G60-FILE-002" not in held and "G60-FILE-007" not in held
+    run = runner.invoke(app, ["check", "d", "--baseline", ".g60rules-baseline.json"])
+    assert run.exit_code == 1 and "G60-FILE-002" in run.output and "G60-FILE-007" in run.output
+
+
+def test_an_old_baseline_holding_a_broken_file_does_not_hide_it(tmp_path, monkeypatch):
+    import json
+
+    from g60rules.gate import baseline_fingerprints
+    from g60rules.findings import Finding
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text("kind: project\nname: [未闭合\n", encoding="utf-8")
+    out = runner.invoke(app, ["check", "bad.yaml", "--format", "json"])
+    found = [f for f in json.loads(out.stdout)["findings"] if f["rule_id"] == "G60-FILE-002"]
+    assert found
+    fields = {k: v for k, v in found[0].items() if k in Finding.__dataclass_fields__}
+    fp = baseline_fingerprints([Finding(**fields)])[0]
+    (tmp_path / "old.json").write_text(json.dumps({"tool": "g60rules", "version": 1, "findings": [
+        {"fingerprint": fp, "rule_id": "G60-FILE-002", "file": "bad.yaml", "message": "x"}]}), encoding="utf-8")
+    run = runner.invoke(app, ["check", "bad.yaml", "--baseline", "old.json"])
+    assert run.exit_code == 1, run.output
