@@ -79,3 +79,36 @@ def test_an_old_baseline_holding_a_broken_file_does_not_hide_it(tmp_path, monkey
         {"fingerprint": fp, "rule_id": "G60-FILE-002", "file": "bad.yaml", "message": "x"}]}), encoding="utf-8")
     run = runner.invoke(app, ["check", "bad.yaml", "--baseline", "old.json"])
     assert run.exit_code == 1, run.output
+
+
+def _mistyped_category(tmp_path, word: str):
+    import pytest
+
+    from g60rules.rules.compiler import RulesetError, load_ruleset
+
+    path = tmp_path / "r.yaml"
+    path.write_text(f"""\
+ruleset: t
+rules:
+  - id: T-009
+    title: {{zh: 测试, en: test}}
+    severity: warning
+    basis: {{source: SH-FORM, clause: 测试}}
+    applies_to: indicator
+    when: {{field: level2_code, eq: {word}}}
+    message: {{zh: 有, en: found}}
+    examples:
+      - {{expect: fail, declaration: {{indicators: [{{level1: 产出指标, level2: 时效指标, target_value: 1}}]}}}}
+      - {{expect: pass, declaration: {{indicators: [{{level1: 效益指标, target_value: 1}}]}}}}
+""", encoding="utf-8")
+    with pytest.raises(RulesetError) as err:
+        load_ruleset(path)
+    return err.value.problem
+
+
+def test_a_mistyped_category_name_gets_a_suggestion(tmp_path):
+    """'时效指数' for '时效指标' (or 'timelines' for 'timeliness') names the value meant, not only a list."""
+    problem = _mistyped_category(tmp_path, "时效指数")
+    assert "是否想写“时效指标”" in problem.zh and "did you mean '时效指标'" in str(problem.en)
+    assert "是否想写“timeliness”" in _mistyped_category(tmp_path, "timelines").zh
+    assert "是否想写" not in _mistyped_category(tmp_path, "完全不相干的词").zh

@@ -37,7 +37,7 @@ from g60rules.rules.format import (
 )
 from g60rules.graph import GAP_FIRST
 from g60rules.intake import yaml_errors
-from g60rules.model import level1_code, level2_code
+from g60rules.model import LEVEL1_CODES, LEVEL2_CODES, level1_code, level2_code
 from g60rules.values import parse_money
 
 def _bundled_dir() -> Path:
@@ -556,11 +556,18 @@ class _Compiler:
         if ftype.codes and value not in ftype.codes:
             value = category_code(value, ftype.codes) or value
         if ftype.codes and value not in ftype.codes:
-            names = "timeliness" in ftype.codes or {"cost", "output"} <= set(ftype.codes)
-            raise _type_error(f"'{value}' is not a value of '{name}'; allowed: {', '.join(ftype.codes)}"
-                              + (" or the form's category names (时效指标 …)" if names else ""),
-                              f"“{value}”不是“{name}”的取值；可用：{', '.join(ftype.codes)}"
-                              + ("，或表中的指标类别名称（如 时效指标）" if names else ""))
+            labels = (tuple(LEVEL2_CODES) if "timeliness" in ftype.codes
+                      else tuple(LEVEL1_CODES) if {"cost", "output"} <= set(ftype.codes) else ())
+            # a typo in a name or code ('时效指数') should name the value meant, not only list them all
+            close = difflib.get_close_matches(value, [c for c in ftype.codes if c != "unknown"] + list(labels),
+                                              n=1, cutoff=0.6)
+            raise _type_error(f"'{value}' is not a value of '{name}'"
+                              + (f" (did you mean '{close[0]}'?)" if close else "")
+                              + f"; allowed: {', '.join(ftype.codes)}"
+                              + (" or the form's category names (时效指标 …)" if labels else ""),
+                              f"“{value}”不是“{name}”的取值" + (f"（是否想写“{close[0]}”？）" if close else "")
+                              + f"；可用：{', '.join(ftype.codes)}"
+                              + ("，或表中的指标类别名称（如 时效指标）" if labels else ""))
         return value
 
     def field_type(self, fact: str, name: str) -> schema.FieldType:
