@@ -112,3 +112,22 @@ def test_a_mistyped_category_name_gets_a_suggestion(tmp_path):
     assert "是否想写“时效指标”" in problem.zh and "did you mean '时效指标'" in str(problem.en)
     assert "是否想写“timeliness”" in _mistyped_category(tmp_path, "timelines").zh
     assert "是否想写" not in _mistyped_category(tmp_path, "完全不相干的词").zh
+
+
+def test_baseline_leaves_out_findings_under_an_expired_waiver(tmp_path, monkeypatch):
+    """check never counts them as baselined, so the baseline must not claim to hold them."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "p.yaml").write_text(PROJECT, encoding="utf-8")
+    (tmp_path / ".g60rules-waivers.yaml").write_text(
+        "waivers:\n  - {rule: G60-COMP-005, files: d/p.yaml, reason: 旧豁免, approved_by: 某科, expires: 2020-01-01}\n",
+        encoding="utf-8")
+    made = runner.invoke(app, ["baseline", "create", "d"])
+    held = (tmp_path / ".g60rules-baseline.json").read_text(encoding="utf-8")
+    assert "G60-COMP-005" not in held and "豁免已过期的结果未写入" in made.output
+    run = runner.invoke(app, ["check", "d", "--baseline", ".g60rules-baseline.json", "--format", "json"])
+    import json
+
+    counted = json.loads(run.stdout)["findings"]
+    assert [f["status"] for f in counted if f["rule_id"] == "G60-COMP-005"] == ["new"]
+    assert run.exit_code == 1
