@@ -104,6 +104,9 @@ def read_baseline(path: Path) -> dict[str, dict]:
         raise GateError(f"{path}:{exc.lineno}:{exc.colno}: the baseline is not valid JSON: {exc.msg}",
                         f"{path}:{exc.lineno}:{exc.colno}: 基线文件不是有效的 JSON（{exc.msg}），"
                         "可用 g60rules baseline create --force 重新生成") from None
+    except FileNotFoundError:
+        raise GateError(f"{path}: no such baseline; write one with 'g60rules baseline create PATH…'",
+                        f"{path}: 基线文件不存在；请先用 g60rules baseline create PATH… 生成") from None
     except (OSError, ValueError) as exc:
         raise GateError(f"{path}: cannot read the baseline: {exc}", f"{path}: 无法读取基线文件：{exc}") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):

@@ -131,3 +131,15 @@ def test_baseline_leaves_out_findings_under_an_expired_waiver(tmp_path, monkeypa
     counted = json.loads(run.stdout)["findings"]
     assert [f["status"] for f in counted if f["rule_id"] == "G60-COMP-005"] == ["new"]
     assert run.exit_code == 1
+
+
+def test_a_missing_baseline_says_how_to_make_one(tmp_path, monkeypatch):
+    """'baseline update' or 'check --baseline' on a file not there yet: no raw errno text, the next step."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.yaml").write_text(PROJECT, encoding="utf-8")
+    for args in (["baseline", "update", "p.yaml", "--baseline", "b.json"], ["check", "p.yaml", "--baseline", "b.json"]):
+        zh = runner.invoke(app, args)
+        en = runner.invoke(app, [*args, "--lang", "en"])
+        assert zh.exit_code == en.exit_code == 2
+        assert "b.json: 基线文件不存在" in zh.output and "baseline create" in zh.output and "Errno" not in zh.output
+        assert "b.json: no such baseline" in en.output and "baseline create" in en.output
