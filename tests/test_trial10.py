@@ -143,3 +143,26 @@ def test_a_missing_baseline_says_how_to_make_one(tmp_path, monkeypatch):
         assert zh.exit_code == en.exit_code == 2
         assert "b.json: 基线文件不存在" in zh.output and "baseline create" in zh.output and "Errno" not in zh.output
         assert "b.json: no such baseline" in en.output and "baseline create" in en.output
+
+
+def test_an_unknown_table_value_is_reported_on_its_row(tmp_path):
+    """Lint names the line of the threshold-table row with the typo, in an override as in a rule."""
+    base = Path(__file__).resolve().parent.parent / "rulesets" / "shanghai.yaml"
+    path = tmp_path / "d.yaml"
+    path.write_text(f"""\
+ruleset: d
+extends: {base}
+overrides:
+  G60-APP-008:
+    params:
+      floor:
+        table:
+          key: project.category
+          rows:
+            - {{when: 特定目标类, value: 90}}
+            - {{when: 其它运转类, value: 95}}
+            - {{value: 88}}
+""", encoding="utf-8")
+    out = runner.invoke(app, ["ruleset", "lint", str(path)])
+    (line,) = [x for x in out.output.splitlines() if "RS-UNKNOWN-VALUE" in x]
+    assert line.startswith(f"{path}:11:"), line

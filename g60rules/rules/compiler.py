@@ -261,6 +261,13 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
     return _to_python(root, file, (), marks, sink), marks
 
 
+def _row_origins(marks: Marks, param: Path_, name: str, file: str) -> dict[str, str]:
+    """``params.NAME.rows.I`` → "file:line" of each threshold-table row, so lint names the row's line."""
+    head = (*param, "table", "rows")
+    return {f"params.{name}.rows.{key[-1]}": f"{file}:{line}" for key, (line, _) in marks.items()
+            if len(key) == len(head) + 1 and key[:len(head)] == head}
+
+
 def _mark(marks: Marks, path: Path_) -> tuple[int, int]:
     while path and path not in marks:
         path = path[:-1]
@@ -796,6 +803,8 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
             origins = {"rule": where, "severity": where, "state": where, "effective": where, "examples": where}
             origins.update({f"params.{p}": f"{file}:{_mark(loaded.marks, ('rules', index, 'params', p))[0]}"
                             for p in rule.params})
+            for p in rule.params:
+                origins.update(_row_origins(loaded.marks, ("rules", index, "params", p), p, file))
             entry = _Entry(loaded, index, rule, origins, [
                 (file, *_mark(loaded.marks, ("rules", index, "examples", j))) for j in range(len(rule.examples))])
             entries.append(entry)
@@ -822,6 +831,9 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
             for p in override.params:
                 pos_p = _mark(loaded.marks, ("overrides", rule_id, "params", p))
                 entry.origins[f"params.{p}"] = f"{file}:{pos_p[0]}"
+                for stale in [k for k in entry.origins if k.startswith(f"params.{p}.rows.")]:
+                    del entry.origins[stale]  # the parent's rows are replaced, not merged
+                entry.origins.update(_row_origins(loaded.marks, ("overrides", rule_id, "params", p), p, file))
                 entry.param_at[p] = (file, pos_p)
             for attr in ("severity", "state", "effective", "examples"):
                 if getattr(override, attr) is not None:
