@@ -862,6 +862,12 @@ def _parse(raw: str) -> TargetValue:
         noted = _split_note(raw, s)
         if noted is not None:
             return noted
+    elif value.kind in (ValueKind.RANGE, ValueKind.QUANTITATIVE) and value.unit and _known_unit(value.unit) is None:
+        # "2023.07-2024.01(新增)": a word that is no unit after what reads as a date is a note, not
+        # the unit of a number range
+        noted = _split_note(raw, s)
+        if noted is not None and noted.kind in (ValueKind.DATE, ValueKind.DATE_RANGE):
+            return noted
     return value
 
 

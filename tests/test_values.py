@@ -1256,3 +1256,14 @@ def test_format_yuan(amount: Decimal, text: str) -> None:
 def test_format_yuan_rejects(bad: object) -> None:
     with pytest.raises(ValueError):
         format_yuan(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "start", "end", "note"), [
+    ("2000.01-2000.01(新增)", datetime.date(2000, 1, 1), datetime.date(2000, 1, 31), "新增"),
+    ("2023.07-2024.01（分期实施）", datetime.date(2023, 7, 1), datetime.date(2024, 1, 31), "分期实施"),
+])
+def test_a_dot_month_range_with_a_note_is_a_date_range(text: str, start: datetime.date,
+                                                       end: datetime.date, note: str) -> None:
+    # found by hypothesis: the word in parentheses was taken as the unit of a number range
+    v = parse_target_value(text)
+    assert (v.kind, v.date, v.date_end, v.note, v.unit) == (DR, start, end, note, None)
