@@ -351,6 +351,12 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
     if not ref or ref.startswith("-"):
         raise GateError(f"--changed-since: '{ref}' is not a git revision", f"--changed-since：“{ref}”不是 git 版本")
     top = Path(git("rev-parse", "--show-toplevel").strip())
+    if subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=top,
+                      capture_output=True, check=False).returncode != 0:
+        raise GateError(f"--changed-since: '{ref}' is not a revision of this repository "
+                        "(in CI, fetch the history: actions/checkout with fetch-depth: 0)",
+                        f"--changed-since：“{ref}”不是本仓库的 git 版本"
+                        "（CI 中请取得完整历史：actions/checkout 设 fetch-depth: 0）")
     # -z: names as they are (no quoting of non-ASCII); --no-renames: a rename is its deletion and addition
     names = git("diff", "-z", "--name-only", "--no-renames", "--diff-filter=ACDMR", ref, "--", where=top).split("\0")
     names += git("ls-files", "-z", "--others", "--exclude-standard", where=top).split("\0")

@@ -166,3 +166,18 @@ overrides:
     out = runner.invoke(app, ["ruleset", "lint", str(path)])
     (line,) = [x for x in out.output.splitlines() if "RS-UNKNOWN-VALUE" in x]
     assert line.startswith(f"{path}:11:"), line
+
+
+def test_changed_since_an_unknown_ref_says_what_to_do(tmp_path, monkeypatch):
+    """Not git's raw 'fatal: bad revision': which ref, and the usual cause in CI (a shallow clone)."""
+    (tmp_path / "p.yaml").write_text(PROJECT, encoding="utf-8")
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    zh = runner.invoke(app, ["check", ".", "--changed-since", "origin/nope"])
+    en = runner.invoke(app, ["check", ".", "--changed-since", "origin/nope", "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 2
+    assert "“origin/nope”不是本仓库的 git 版本" in zh.output and "fetch-depth: 0" in zh.output
+    assert "'origin/nope' is not a revision of this repository" in en.output and "fatal" not in en.output
