@@ -212,6 +212,8 @@ def locate_field(rule: CompiledRule, fact: Fact) -> str | None:
     if rule.source is not None and rule.source.field:
         return rule.locate  # the rule's field, as compiled (category names read as codes)
     found = first_true_field(rule.condition, fact.values)
+    if found and found.startswith("cell."):
+        return found.removeprefix("cell.")  # the state of a cell points at the cell's field
     return found if found and not found.startswith(("count.q", "table.")) else rule.locate
 
 
@@ -292,7 +294,7 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
     ``only``: screen just these files (as displayed) — the whole corpus is still loaded, so a
     department's roll-ups see all its projects.
     """
-    graph = build_graph(corpus.departments, corpus.projects)
+    graph = build_graph(corpus.departments, corpus.projects, ruleset.layouts)
     declarations = declarations_for(graph, ruleset)
     file_findings = list(corpus.findings)
     if only is not None:
@@ -323,7 +325,7 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
     plus the department files that list one of them (their roll-ups change with it, and a listed
     file that was deleted or renamed away breaks the department).
     """
-    corpus = load_corpus(paths)
+    corpus = load_corpus(paths, ruleset.layouts)
     only = None
     if changed is not None:
         only = {f for f in corpus.files if Path(f).resolve() in changed}
