@@ -1,15 +1,17 @@
-"""Command line: ``check``, ``graph``, ``explain``, ``impact``, ``rules`` and ``ruleset …``.
+"""Command line: ``check``, ``letters``, ``graph``, ``explain``, ``impact``, ``rules`` and ``ruleset …``.
 
 Exit codes, the same for every command and format:
 0 — nothing at or above ``--fail-on`` (lint: no problem); 1 — findings at or above it (lint: problems;
 ``ruleset test``: an example that does not behave); 2 — usage error, unusable ruleset, missing path,
-or internal error. Findings of rules in state ``warn`` or ``shadow`` never fail a run.
+or internal error; 130 — interrupted (Ctrl-C; no worker is left behind). Findings of rules in state
+``warn`` or ``shadow`` never fail a run.
+
+Every report is rendered by :mod:`g60rules.reports` from one :class:`~g60rules.reports.summary.Report`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import sys
 from dataclasses import replace
@@ -29,7 +31,6 @@ from g60rules.engines.durable import EngineUnavailable
 from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
-from g60rules.reports.machine import render
 from g60rules.gate import (UNSCREENED, WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files,
                            read_baseline, read_waivers, tree_files)
 from g60rules.graph import build_graph, export
@@ -37,7 +38,12 @@ from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
 from g60rules.rules.lint import lint
 from g60rules.intake.yaml_loader import load_corpus
-from g60rules.reports.text import render_text, to_json
+from g60rules.progress import Progress, progress_for
+from g60rules.reports.compare import CompareError, compare, read_previous
+from g60rules.reports.formats import FORMATS, render
+from g60rules.reports.letters import write_letters
+from g60rules.reports.summary import Report
+from g60rules.reports.text import render_text
 from g60rules.rules.docs import rules_markdown, show_text
 from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
@@ -72,6 +78,8 @@ app = typer.Typer(cls=_LocalisedGroup, add_completion=False, no_args_is_help=Tru
 ruleset_app = typer.Typer(no_args_is_help=True, help="Work on ruleset files: lint, test, show, schema.")
 app.add_typer(ruleset_app, name="ruleset")
 
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2  # and 130 on Ctrl-C (typer's own, silent)
+
 
 def _show_version(value: bool) -> None:
     if value:
@@ -98,6 +106,20 @@ class Format(str, Enum):
     github = "github"
     gitlab = "gitlab"
     jsonl = "jsonl"
+    html = "html"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class By(str, Enum):
+    unit = "实施单位"
+    competent = "主管部门"
+    unit_en = "unit"
+    competent_en = "competent"
+
+    @property
+    def key(self) -> str:
+        return "competent" if self in (By.competent, By.competent_en) else "unit"
 
 
 class FailOn(str, Enum):
@@ -123,6 +145,7 @@ class DocFormat(str, Enum):
 
 
 assert {e.value for e in Engine} == set(ENGINES)
+assert {f.value for f in Format} == set(FORMATS)
 
 RULESET_HELP = "Ruleset file (default: rulesets/shanghai.yaml)."
 
@@ -159,16 +182,6 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _render(fmt: str, result, compiled: CompiledRuleset, lang: Lang, verbose: bool = False) -> str:
-    if fmt == "json":
-        return to_json(result, lang.value, compiled.name) + "\n"
-    if fmt == "text":
-        console = Console(record=True, file=io.StringIO(), highlight=False, soft_wrap=True, color_system=None)
-        render_text(result, lang.value, console, verbose)
-        return console.export_text()
-    return render(fmt, result, compiled, lang.value)
-
-
 def _waivers(path: Optional[Path]):
     """The waivers of ``path``, else of WAIVERS_FILE when present. Raises GateError."""
     if path is not None and not path.is_file():
@@ -188,11 +201,55 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
     return out
 
 
+QUIET_HELP = "No progress display (it shows only when standard error is a terminal)."
+COMPARE_HELP = "A previous JSON report: mark each finding new, still open or fixed since."
+BY_HELP = "One letter per 实施单位 (default) or per 主管部门."
+
+
+def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.date, progress: Progress, *,
+            engine: Engine = Engine.durable, jobs: Optional[int] = None, baseline: Optional[Path] = None,
+            waivers: Optional[Path] = None, changed_since: Optional[str] = None,
+            previous: Optional[Path] = None) -> Report:
+    """Screen, apply baseline and waivers, compare with a previous report; exits 2 on a usage problem."""
+    try:
+        known = read_baseline(baseline) if baseline else None
+        loaded_waivers = _waivers(waivers)
+        earlier = read_previous(previous) if previous else None
+        changed = changed_files(changed_since, Path.cwd()) if changed_since else None
+        with progress:
+            result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, progress=progress)
+    except FileNotFoundError as exc:
+        if str(exc).lower() in ("true", "false", "yes", "no"):  # "--strict true": a flag takes no value
+            _fail((f"文件或目录不存在：{exc}（开关选项不带值：写 --strict，而不是 --strict {exc}）",
+                   f"no such file or directory: {exc} (flags take no value: write --strict, not --strict {exc})"))
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
+    except GateError as exc:
+        _fail((exc.zh, str(exc)))
+    except CompareError as exc:
+        _fail(str(exc))
+    except EngineUnavailable as exc:
+        _fail(exc.text(lang.value))
+    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths))
+    findings = sorted(outcome.findings, key=lambda f: f.sort_key())
+    resolved = []
+    if earlier is not None:
+        findings, resolved = compare(findings, earlier)
+    result = replace(result, findings=findings, fixed=outcome.fixed, baseline_used=outcome.baseline_used)
+    return Report(result, compiled, lang.value, resolved=resolved,
+                  compared_with=str(previous) if previous is not None else None)
+
+
+def _write_letters(report: Report, directory: Path, by: By, progress: Progress) -> list[Path]:
+    with progress:
+        return write_letters(report, directory, by.key, progress)
+
+
 @app.command()
 def check(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help="Declaration files or directories (*.yaml, *.yml)."),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format on standard output."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f",
+                               help="Report format on standard output (xlsx: only when it is not a terminal)."),
     output: List[str] = typer.Option([], "--output", "-o", metavar="FORMAT=PATH",
                                      help="Also write a report to a file; repeatable."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages."),
@@ -203,9 +260,14 @@ def check(
                                            help=f"Waivers file (default: {WAIVERS_FILE} if present)."),
     changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF",
                                                 help="Screen only declarations changed since this git ref."),
+    compare_with: Optional[Path] = typer.Option(None, "--compare", metavar="PREVIOUS.json", help=COMPARE_HELP),
+    letters_dir: Optional[Path] = typer.Option(None, "--letters", metavar="DIR",
+                                               help="Also write return letters (.docx and .html) into DIR."),
+    by: By = typer.Option(By.unit, "--by", help=BY_HELP),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also show the engine, its fallbacks and the rules run beside it."),
 ) -> None:
@@ -213,40 +275,53 @@ def check(
     outputs = _outputs(output)
     if strict and fail_on is FailOn.never:
         raise typer.BadParameter("--strict and --fail-on never contradict each other", param_hint="--strict")
+    if fmt is Format.xlsx and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: use -o xlsx=PATH, or redirect standard output to a file")
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
-    try:
-        known = read_baseline(baseline) if baseline else None
-        loaded_waivers = _waivers(waivers)
-        changed = changed_files(changed_since, Path.cwd()) if changed_since else None
-        result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed)
-    except FileNotFoundError as exc:
-        if str(exc).lower() in ("true", "false", "yes", "no"):  # "--strict true": a flag takes no value
-            _fail((f"文件或目录不存在：{exc}（开关选项不带值：写 --strict，而不是 --strict {exc}）",
-                   f"no such file or directory: {exc} (flags take no value: write --strict, not --strict {exc})"))
-        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
-    except GateError as exc:
-        _fail((exc.zh, str(exc)))
-    except EngineUnavailable as exc:
-        _fail(exc.text(lang.value))
-    if changed is None and not result.files:  # a mistyped or empty directory screened nothing: no pass
-        where = "、".join(map(str, paths))
-        _fail((f"{where} 下没有找到申报文件（*.yaml、*.yml）；没有审核任何内容，不算通过",
-               f"no declaration file (*.yaml, *.yml) under {', '.join(map(str, paths))}; "
-               "a run that screened nothing is not a pass"))
-    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths))
-    result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,
-                     baseline_used=outcome.baseline_used)
+    report = _report(paths, compiled, lang, today, progress_for(quiet, lang.value), engine=engine, jobs=jobs,
+                     baseline=baseline, waivers=waivers, changed_since=changed_since, previous=compare_with)
+    report.verbose = verbose
     for out_fmt, path in outputs:
-        path.write_text(_render(out_fmt, result, compiled, lang, verbose), encoding="utf-8")
+        path.write_bytes(render(out_fmt, report))
+    if letters_dir is not None:
+        _write_letters(report, letters_dir, by, progress_for(quiet, lang.value))
     if fmt is Format.text:
-        render_text(result, lang.value, Console(highlight=False, soft_wrap=True), verbose)
+        render_text(report, Console(highlight=False, soft_wrap=True))
     else:
-        sys.stdout.buffer.write(_render(fmt.value, result, compiled, lang).encode("utf-8"))
+        sys.stdout.buffer.write(render(fmt.value, report))
         sys.stdout.flush()
     floor = Severity.WARNING.rank if strict else (None if fail_on is FailOn.never else Severity(fail_on.value).rank)
-    if floor is not None and any(f.gating and f.severity.rank >= floor for f in result.findings):
+    if floor is not None and any(f.gating and f.severity.rank >= floor for f in report.result.findings):
         raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_CLEAN)
+
+
+@app.command("letters")
+def letters_command(
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Declaration files or directories."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder to write the letters into (created)."),
+    by: By = typer.Option(By.unit, "--by", help=BY_HELP),
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of the letters."),
+    compare_with: Optional[Path] = typer.Option(None, "--compare", metavar="PREVIOUS.json", help=COMPARE_HELP),
+    waivers: Optional[Path] = typer.Option(None, "--waivers",
+                                           help=f"Waivers file (default: {WAIVERS_FILE} if present)."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
+) -> None:
+    """Write one return letter (.docx and .html) per unit with findings; exit 0, or 2 on error."""
+    today = _today(as_of)
+    compiled = _ruleset(ruleset, lang).active(today)
+    progress = progress_for(quiet, lang.value)
+    report = _report(paths, compiled, lang, today, progress, engine=engine, jobs=jobs, waivers=waivers,
+                     previous=compare_with)
+    written = _write_letters(report, out, by, progress)
+    letters_count = len(written) // 2
+    _out(f"{out}: {letters_count} letters ({letters_count} .docx, {letters_count} .html)" if lang is Lang.en
+         else f"{out}：回函 {letters_count} 份（.docx 与 .html 各 {letters_count} 份）")
     raise typer.Exit(EXIT_CLEAN)
 
 
@@ -396,10 +471,12 @@ def impact_command(
     fmt: DocFormat = typer.Option(DocFormat.text, "--format", "-f", help="text, or md to paste into a review."),
     examples: int = typer.Option(5, "--examples", "-n", min=0, help="Examples shown per list."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Preview a ruleset change: per rule, what newly fails, newly passes, or changes."""
     try:
-        impacts = impact(old, new, paths)
+        with progress_for(quiet, lang.value) as progress:
+            impacts = impact(old, new, paths, progress)
     except (ImpactError, FileNotFoundError) as exc:
         _fail(str(exc))
     except RulesetError as exc:

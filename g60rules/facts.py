@@ -54,6 +54,8 @@ class Fact:
     project: str | None = None
     indicator: str | None = None
     row: int | None = None
+    competent_department: str | None = None
+    implementing_unit: str | None = None
 
 
 @dataclass
@@ -204,6 +206,8 @@ class FactBuilder:
                                           "plan.": "plan_end"})
         project = self._fact("f0", "project", attrs, extra, problems, line_of)
         project.department, project.project = department, attrs.get("name")
+        units = attrs.get("competent_department"), attrs.get("implementing_unit")
+        project.competent_department, project.implementing_unit = units
         inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
                      if k.startswith("project.") and k[8:] in attrs}
         indicators: list[Fact] = []
@@ -218,6 +222,7 @@ class FactBuilder:
                                                              "period.": "target_value", "name.": "level3",
                                                              "annual.": "target_value"}))
             fact.department, fact.project = department, attrs.get("name")
+            fact.competent_department, fact.implementing_unit = units
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)
         if self.counts:

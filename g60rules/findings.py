@@ -1,6 +1,8 @@
 """Findings: what a check reports, and the built-in checks on the files themselves.
 
 A :class:`Finding` carries the rule id, severity, file and 1-based line, department and project,
+the project's 主管部门 (``competent_department``) and 实施单位 (``implementing_unit``) as written
+in its declaration (``None`` when it has none, e.g. a department file or an unparsable file),
 indicator (三级 name and row), the message in Chinese and English, and the basis (catalogue source
 key + clause). Rules from rulesets and the built-in file checks below produce the same shape.
 """
@@ -69,6 +71,9 @@ class Finding:
     status: str = "new"
     waiver: str | None = None
     waiver_source: str | None = None  # "inline" (a comment in the declaration) or "file" (waivers file)
+    competent_department: str | None = None
+    implementing_unit: str | None = None
+    change: str | None = None  # with check --compare: "new", "open" (still there) or "fixed" (gone since)
 
     @property
     def gating(self) -> bool:

@@ -13,13 +13,8 @@ reported (G60-ENGINE-001, info): nothing is lost and nothing is hidden.
 
 from __future__ import annotations
 
-import faulthandler
-import multiprocessing
 import os
-import threading
-import time
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import wait
 from pathlib import Path
 
 from g60rules import findings as fc
@@ -29,6 +24,8 @@ from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus, load_corpus
+from g60rules.progress import SILENT, Progress
+from g60rules.engines.workers import WorkerPool
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
@@ -58,122 +55,62 @@ class ScreenResult:
     projects: int = 0
     departments: int = 0
     unreadable: list[str] = field(default_factory=list)
+    units: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """Each screened project file's (主管部门, 实施单位), for reports that count units."""
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
     return [(f.id, f.type, f.values) for f in declaration.facts]
 
 
-def _worker(conn, definition: str) -> None:
-    """Worker process: load the ruleset into the C engine once, then screen chunks until told to stop."""
-    faulthandler.disable()  # a crash here is reported by the parent; no traceback dump on stderr
-    try:
-        session = DurableSession(definition)
-    except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
-        session, refused = None, f"durable-rules refused the ruleset: {exc}"
-    while True:
-        chunk = conn.recv()
-        if chunk is None:
-            return
-        if session is None:
-            conn.send([("failed", refused)] * len(chunk))
-            continue
+class _DurableWork:
+    """A worker's state: the ruleset loaded into the C engine once; each message is a chunk of batches."""
+
+    def __init__(self, definition: str):
+        try:
+            self.session, self.refused = DurableSession(definition), None
+        except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
+            self.session, self.refused = None, f"durable-rules refused the ruleset: {exc}"
+
+    def __call__(self, chunk: list) -> list:
+        if self.session is None:
+            return [("failed", self.refused)] * len(chunk)
         out = []
         for batch in chunk:
             try:
-                out.append(("ok", sorted(session.run(batch))))
+                out.append(("ok", sorted(self.session.run(batch))))
             except EngineFailure as exc:
                 out.append(("failed", str(exc)))
             except Exception as exc:  # the C extension raises bare Exceptions with an error code
                 out.append(("failed", f"{type(exc).__name__}: {exc}"))
-        conn.send(out)
+        return out
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _run_chunks(definition: str, size: int, chunks: list[list], progress: Progress) -> list[list | str]:
+    """For each chunk, the per-declaration results, or a string saying why the chunk failed.
 
-
-class _Pool:
-    """Worker processes that each run one chunk at a time, with a deadline per chunk."""
-
-    def __init__(self, definition: str, size: int):
-        self.ctx = _context()
-        self.definition = definition
-        self.size = size
-
-    def _start(self):
-        parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, self.definition), daemon=True)
-        proc.start()
-        child.close()
-        return proc, parent
-
-    def run(self, chunks: list[list]) -> list[list | str]:
-        """For each chunk, the per-declaration results, or a string saying why the chunk failed."""
-        results: list[list | str] = [""] * len(chunks)
-        pending = list(range(len(chunks)))[::-1]
-        idle = [self._start() for _ in range(min(self.size, len(chunks)))]
-        busy: dict = {}
-        while pending or busy:
-            while pending and idle:
-                proc, conn = idle.pop()
-                index = pending.pop()
-                # The deadline starts before sending, and the send runs on its own thread: a chunk
-                # larger than the pipe buffer blocks until the worker reads, and a worker stuck in
-                # start-up never does. Killing the worker ends a blocked send (EPIPE).
-                busy[conn] = (proc, index, time.monotonic() + SECONDS_PER_CHUNK)
-                threading.Thread(target=_send_quietly, args=(conn, chunks[index]), daemon=True).start()
-            timeout = max(0.0, min(deadline for _, _, deadline in busy.values()) - time.monotonic())
-            ready = wait(list(busy), timeout=timeout)
-            for conn in ready:
-                proc, index, _ = busy.pop(conn)
-                try:
-                    results[index] = conn.recv()
-                    idle.append((proc, conn))
-                except (EOFError, OSError):
-                    proc.join(1)
-                    results[index] = f"worker died (exit code {proc.exitcode})"
-                    conn.close()
-                    if pending:
-                        idle.append(self._start())
-            now = time.monotonic()
-            for conn, (proc, index, deadline) in list(busy.items()):
-                if deadline <= now:
-                    proc.kill()
-                    proc.join(1)
-                    conn.close()
-                    del busy[conn]
-                    results[index] = f"worker timed out after {SECONDS_PER_CHUNK:.0f} s"
-                    if pending:
-                        idle.append(self._start())
-        for proc, conn in idle:
-            _send_quietly(conn, None)
-            conn.close()
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
-        return results
-
-
-def _send_quietly(conn, message) -> None:
-    """Send to a worker; a worker that died is noticed by the reader (EOF), not here."""
-    try:
-        conn.send(message)
-    except (OSError, ValueError):  # broken pipe, or the connection was closed after a kill
-        pass
+    Reports each finished chunk's size (stage ``screened``). Workers end with this process, however
+    it ends, and an interrupted run (Ctrl-C) leaves none behind (:mod:`g60rules.engines.workers`).
+    """
+    results: list[list | str] = [""] * len(chunks)
+    for index, reply in WorkerPool(_DurableWork, (definition,), size, SECONDS_PER_CHUNK).imap(chunks):
+        results[index] = reply
+        progress.advance("screened", len(chunks[index]))  # a failed chunk is re-run on the reference evaluator
+    return results
 
 
 def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine: str,
-               jobs: int | None = None) -> tuple[list[set[tuple[int, str]]], list[tuple[int, str]]]:
+               jobs: int | None = None, progress: Progress = SILENT,
+               ) -> tuple[list[set[tuple[int, str]]], list[tuple[int, str]]]:
     """Hits per declaration, and (declaration index, reason) for each reference fallback.
 
     Rules beyond durable-rules' limits (:func:`split_rules`) run on the reference evaluator for
     every declaration; :func:`rules_on_reference` names them for the report. Raises
     EngineUnavailable when ``engine="durable"`` and durable-rules is not installed.
     """
+    progress.start("screened", len(declarations))
     if engine == "reference":
-        return [run_reference(ruleset, d) for d in declarations], []
+        return [_counted(run_reference(ruleset, d), progress) for d in declarations], []
     if engine != "durable":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     check_available()
@@ -181,10 +118,11 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
     hits = [run_reference(ruleset, d, on_reference) for d in declarations]
     fallbacks: list[tuple[int, str]] = []
     if not declarations or not on_durable:
+        progress.advance("screened", len(declarations))
         return hits, fallbacks
     chunks = [list(range(i, min(i + CHUNK, len(declarations)))) for i in range(0, len(declarations), CHUNK)]
-    pool = _Pool(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1)
-    outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks])
+    outcomes = _run_chunks(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1,
+                           [[_batch(declarations[i]) for i in chunk] for chunk in chunks], progress)
     for chunk, outcome in zip(chunks, outcomes, strict=True):
         for position, index in enumerate(chunk):
             if isinstance(outcome, str):
@@ -197,6 +135,11 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
             hits[index] |= run_reference(ruleset, declarations[index], on_durable)
             fallbacks.append((index, reason))
     return hits, fallbacks
+
+
+def _counted(hits: set[tuple[int, str]], progress: Progress) -> set[tuple[int, str]]:
+    progress.advance("screened")
+    return hits
 
 
 def rules_on_reference(ruleset: CompiledRuleset, engine: str) -> list[str]:
@@ -243,6 +186,8 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         title_en=rule.title.en,
         state=rule.state,
         value=fact.display.get(locate) if locate else None,
+        competent_department=fact.competent_department,
+        implementing_unit=fact.implementing_unit,
     )
 
 
@@ -287,8 +232,22 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
     return out
 
 
+def units_of(corpus: Corpus) -> dict[str, tuple[str | None, str | None]]:
+    """Project file → (主管部门, 实施单位) as declared."""
+    return {p.source.file: (p.competent_department, p.implementing_unit)
+            for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]}
+
+
+def with_units(findings: list[Finding], units: dict[str, tuple[str | None, str | None]]) -> list[Finding]:
+    """Findings of a project file that lack its 主管部门/实施单位 (file and data checks) get them."""
+    return [replace(f, competent_department=units[f.file][0], implementing_unit=units[f.file][1])
+            if f.file in units and f.competent_department is None and f.implementing_unit is None else f
+            for f in findings]
+
+
 def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",
-                  jobs: int | None = None, only: set[str] | None = None) -> ScreenResult:
+                  jobs: int | None = None, only: set[str] | None = None,
+                  progress: Progress = SILENT) -> ScreenResult:
     """Screen an already loaded corpus; see the module docstring.
 
     ``only``: screen just these files (as displayed) — the whole corpus is still loaded, so a
@@ -301,31 +260,35 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
         declarations = [d for d in declarations if d.file in only]
         file_findings = [f for f in file_findings if f.file in only]
         corpus = replace(corpus, files=[f for f in corpus.files if f in only])
-    hits, fallbacks = run_engine(ruleset, declarations, engine, jobs)
+    hits, fallbacks = run_engine(ruleset, declarations, engine, jobs, progress)
     findings = file_findings + findings_for(ruleset, declarations, hits)
     notes = []
     for index, reason in fallbacks:
         file = declarations[index].file
         findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
         notes.append((file, reason))
+    screened = set(corpus.files)
+    units = {file: unit for file, unit in units_of(corpus).items() if file in screened}
+    findings = with_units(findings, units)
     findings.sort(key=Finding.sort_key)
     read = {d.source.file for d in corpus.departments} | {p.source.file for p in corpus.projects}
     read |= {p.source.file for d in corpus.departments for p in d.projects}
     departments = sum(1 for d in declarations if d.facts and d.facts[0].type == "department")
     return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
                         rules_on_reference(ruleset, engine), projects=len(declarations) - departments,
-                        departments=departments, unreadable=[f for f in corpus.files if f not in read])
+                        departments=departments, unreadable=[f for f in corpus.files if f not in read], units=units)
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
-           jobs: int | None = None, changed: set[Path] | None = None) -> ScreenResult:
+           jobs: int | None = None, changed: set[Path] | None = None,
+           progress: Progress = SILENT) -> ScreenResult:
     """Load and screen every declaration under ``paths``. Raises FileNotFoundError for a missing path.
 
     ``changed`` (resolved paths, deleted and renamed ones included): screen only those declarations,
     plus the department files that list one of them (their roll-ups change with it, and a listed
     file that was deleted or renamed away breaks the department).
     """
-    corpus = load_corpus(paths, ruleset.layouts)
+    corpus = load_corpus(paths, ruleset.layouts, progress)
     only = None
     if changed is not None:
         only = {f for f in corpus.files if Path(f).resolve() in changed}
@@ -334,4 +297,4 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
             if (dept.source.file in only or any(p.source.file in only for p in dept.projects)
                     or any(path.resolve() in changed for path in listed)):
                 only.add(dept.source.file)
-    return screen_corpus(corpus, ruleset, engine, jobs, only)
+    return screen_corpus(corpus, ruleset, engine, jobs, only, progress)

@@ -37,6 +37,7 @@ from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: pu
 )
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Location, Project
+from g60rules.progress import SILENT, Progress
 
 DECLARATION_SUFFIXES = (".yaml", ".yml")
 # libyaml's loader keeps the same line marks and reads ~13× faster than the pure-Python one
@@ -228,9 +229,11 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, ignored
 
 
-def load_corpus(paths: list[Path], layouts: Layouts | None = None) -> Corpus:
-    """Load every declaration under ``paths``; see the module docstring and :func:`load_file`."""
+def load_corpus(paths: list[Path], layouts: Layouts | None = None, progress: Progress = SILENT) -> Corpus:
+    """Load every declaration under ``paths``; see the module docstring and :func:`load_file`.
+    Reports stage ``read``."""
     files, ignored = expand_paths(paths)
+    progress.start("read", len(files))
     corpus = Corpus(ignored=ignored)
     loaded: dict[Path, Project | Department | None] = {}
 
@@ -245,6 +248,7 @@ def load_corpus(paths: list[Path], layouts: Layouts | None = None) -> Corpus:
 
     for path in files:
         load(path)
+        progress.advance("read")
     claimed: set[Path] = set()
     for path in files:
         dept = loaded[path.resolve()]

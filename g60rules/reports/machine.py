@@ -75,7 +75,8 @@ from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
 from g60rules.findings import FILE_CHECKS, FileCheck, Finding, Severity
-from g60rules.reports.text import counts, groups, where
+from g60rules.reports.summary import counts, groups
+from g60rules.reports.text import where
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 FORMATS = ("sarif", "junit", "github", "gitlab", "jsonl")

@@ -1,9 +1,11 @@
 """Reports of a screening run: text (grouped by file, then a summary) and JSON.
 
-Findings fall in four groups, each shown apart and none hidden: those that count (state ``enforce``
-or ``warn``, not waived, not in the baseline), waived ones (with the waiver's reason), baselined ones
-(counted), and those of rules in ``shadow`` state (a trial run). Entries of the baseline no longer
-found are listed as fixed.
+Both render a :class:`~g60rules.reports.summary.Report`. Findings fall in four groups, each shown
+apart and none hidden: those that count (state ``enforce`` or ``warn``, not waived, not in the
+baseline), waived ones (with the waiver's reason), baselined ones (counted), and those of rules in
+``shadow`` state (a trial run). Entries of the baseline no longer found are listed as fixed. After
+``check --compare`` each counted finding is marked new or still open, and the findings fixed since the
+previous report are listed apart.
 
 Text goes through rich with markup off: declaration content such as ``[2024]`` is printed as
 written, never read as styling. Labels are Chinese by default, English with ``lang="en"``.
@@ -12,15 +14,16 @@ written, never read as styling. Labels are Chinese by default, English with ``la
 from __future__ import annotations
 
 import json
-from collections import Counter
 from itertools import groupby
 
 from rich.console import Console
 from rich.text import Text
 
 from g60rules import __version__
-from g60rules.engines.pool import ScreenResult
 from g60rules.findings import Finding, basis_document
+from g60rules.reports.summary import Report, UnitCount, counts, groups
+
+__all__ = ["counts", "groups", "where", "render_text", "to_json"]
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
@@ -30,7 +33,11 @@ _LABELS = {
            "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
            "waived": "已豁免（仍列出，不影响结果）：{n} 条", "reason": "理由",
            "baselined": "已在基线中（不影响结果）：{n} 条", "fixed": "基线中已修复：{n} 条",
-           "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}"},
+           "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}",
+           "units": "主管部门 {c} 个，实施单位 {u} 个", "top_units": "错误最多的实施单位", "under": "（主管部门：{name}）",
+           "change_new": "新", "change_open": "仍存在", "change_fixed": "已修复",
+           "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
+           "resolved": "与上次报告相比已修复：{n} 条"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
            "counts": "{error} errors, {warning} warnings, {info} infos",
@@ -39,23 +46,16 @@ _LABELS = {
            "shadow": "shadow rules (trial run, reported only, never fail): {n}",
            "waived": "waived (listed, never fail): {n}", "reason": "reason",
            "baselined": "in the baseline (never fail): {n}", "fixed": "fixed since the baseline: {n}",
-           "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}"},
+           "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}",
+           "units": "{c} competent departments, {u} implementing units", "top_units": "units with most errors", "under": " (competent department: {name})",
+           "change_new": "new", "change_open": "still open", "change_fixed": "fixed",
+           "compared": "against the previous report {path}: {new} new, {open} still open, {fixed} fixed",
+           "resolved": "fixed since the previous report: {n}"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def counts(findings: list[Finding]) -> dict[str, int]:
-    found = Counter(f.severity.value for f in findings)
-    return {s: found.get(s, 0) for s in ("error", "warning", "info")}
-
-
-def groups(findings: list[Finding]) -> dict[str, list[Finding]]:
-    """``counted``, ``waived``, ``baselined`` and ``shadow`` findings (module docstring)."""
-    out: dict[str, list[Finding]] = {"counted": [], "waived": [], "baselined": [], "shadow": []}
-    for f in findings:
-        key = "shadow" if f.state == "shadow" else ("counted" if f.status == "new" else f.status)
-        out[key].append(f)
-    return out
+TOP = 10  # rules and units listed in the text summary
 
 
 def where(f: Finding, lang: str) -> str:
@@ -75,6 +75,8 @@ def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
             line = Text(f"  {f.line:>4}  ")
             line.append(f"{labels[f.severity.value]:<7}", style=_STYLE[f.severity.value])
             line.append(f" {f.rule_id:<13} ", style="magenta")
+            if f.change:
+                line.append(f"[{labels['change_' + f.change]}] ", style="bold" if f.change == "new" else "dim")
             context = where(f, lang)
             if context:
                 line.append(f"[{context}] ", style="dim")
@@ -86,34 +88,46 @@ def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
         console.print()
 
 
-def render_text(result: ScreenResult, lang: str, console: Console, verbose: bool = False) -> None:
-    """Print counted findings grouped by file; then waived, baselined and shadow ones apart; then the summary.
+def render_text(report: Report, console: Console) -> None:
+    """Print counted findings grouped by file; then waived, shadow and fixed ones apart; then the summary.
 
-    The engine, its fallbacks and the rules run beside it are shown only when ``verbose``.
+    The engine, its fallbacks and the rules run beside it are shown only when ``report.verbose``.
     """
+    lang, result, summary, verbose = report.lang, report.result, report.summary, report.verbose
     labels = _LABELS[lang]
-    parts = groups(result.findings)
+    parts = report.parts
     counted = parts["counted"]
     _print_group(counted, lang, console)
-    for key in ("waived", "shadow"):
-        if parts[key]:
-            console.print(Text(labels[key].format(n=len(parts[key])), style="bold dim"))
-            _print_group(parts[key], lang, console)
+    for key, findings in (("waived", parts["waived"]), ("shadow", parts["shadow"]), ("resolved", report.resolved)):
+        if findings:
+            console.print(Text(labels[key].format(n=len(findings)), style="bold dim"))
+            _print_group(findings, lang, console)
     console.print(Text(labels["summary"], style="bold"))
     sep = "; " if lang == "en" else "；"
-    console.print(Text("  " + labels["files"].format(n=len(result.files), p=result.projects, d=result.departments,
+    console.print(Text("  " + labels["files"].format(n=summary.files, p=result.projects, d=result.departments,
                                                      u=len(result.unreadable))
                        + (f"{sep}{labels['engine']}: {result.engine}" if verbose else "")))
-    console.print(Text("  " + (labels["counts"].format(**counts(counted)) if counted else labels["clean"])))
+    console.print(Text("  " + labels["units"].format(c=summary.competents, u=summary.units)))
+    console.print(Text("  " + (labels["counts"].format(**summary.counts) if counted else labels["clean"])))
+    if summary.change:
+        console.print(Text("  " + labels["compared"].format(path=report.compared_with, **summary.change)))
     for key in ("waived", "baselined", "shadow"):
-        if parts[key]:
-            console.print(Text("  " + labels[key].format(n=len(parts[key]))))
+        if summary.apart[key]:
+            console.print(Text("  " + labels[key].format(n=summary.apart[key])))
     if result.fixed:
         console.print(Text("  " + labels["fixed"].format(n=len(result.fixed))))
-    if counted:
-        by_rule = Counter(f.rule_id for f in counted)
-        text = ", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items()))
-        console.print(Text(f"  {labels['by_rule']}: {text}"))
+    if summary.by_rule:
+        console.print(Text(f"  {labels['by_rule']}:"))
+        for rule in summary.by_rule[:TOP]:
+            console.print(Text(f"    {rule.count:>6}  {rule.rule_id:<13} {rule.title}"))
+        if len(summary.by_rule) > TOP:
+            console.print(Text(f"    … ({len(summary.by_rule) - TOP})", style="dim"))
+    worst = [u for u in summary.by_unit if u.counts["error"]][:TOP]
+    if worst:
+        console.print(Text(f"  {labels['top_units']}:"))
+        for unit in worst:
+            above = "" if unit.competent == unit.unit else labels["under"].format(name=unit.competent)
+            console.print(Text(f"    {unit.counts['error']:>6}  {unit.unit}{above}"))
     if result.fallbacks and verbose:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
     if result.reference_rules and verbose:
@@ -124,14 +138,24 @@ def render_text(result: ScreenResult, lang: str, console: Console, verbose: bool
         console.print(Text("  " + labels["ignored"].format(n=len(result.ignored), names=names), style="dim"))
 
 
-def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
-    """The whole result as JSON (UTF-8, Chinese kept readable); every finding carries its status."""
-    parts = groups(result.findings)
-    by_rule = Counter(f.rule_id for f in parts["counted"])
+def _unit_dict(unit: UnitCount) -> dict:
+    names = {"competent_department": unit.competent, **({"implementing_unit": unit.unit} if unit.unit else {})}
+    return {**names, **unit.counts, "projects": unit.projects}
+
+
+def to_json(report: Report) -> str:
+    """The whole result as JSON (UTF-8, Chinese kept readable); every finding carries its status.
+
+    ``summary.by_rule`` maps rule id → count (as before); ``summary.by_unit`` and
+    ``summary.by_competent_department`` list counts per unit, most errors first. With ``--compare``,
+    ``compared_with`` names the previous report, each finding has ``change`` and ``resolved`` lists
+    the findings fixed since.
+    """
+    result, summary, lang = report.result, report.summary, report.lang
     data = {
         "tool": "g60rules",
         "version": __version__,
-        "ruleset": ruleset,
+        "ruleset": report.ruleset.name,
         "engine": result.engine,
         "files": result.files,
         "declarations": result.declarations,
@@ -141,10 +165,16 @@ def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
         "ignored_files": result.ignored,
         "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
         "rules_on_reference_evaluator": result.reference_rules,
-        "summary": {**counts(parts["counted"]), "waived": len(parts["waived"]), "baselined": len(parts["baselined"]),
-                    "shadow": len(parts["shadow"]), "fixed": len(result.fixed),
-                    "by_rule": dict(sorted(by_rule.items()))},
+        "summary": {**summary.counts, **summary.apart,
+                    "by_rule": {r.rule_id: r.count for r in sorted(summary.by_rule, key=lambda r: r.rule_id)},
+                    "units": summary.units, "competent_departments": summary.competents,
+                    "by_unit": [_unit_dict(u) for u in summary.by_unit],
+                    "by_competent_department": [_unit_dict(u) for u in summary.by_competent],
+                    **({"change": summary.change} if summary.change else {})},
         "findings": [f.to_dict(lang) for f in result.findings],
         "fixed": result.fixed,
     }
+    if report.compared_with is not None:
+        data["compared_with"] = report.compared_with
+        data["resolved"] = [f.to_dict(lang) for f in report.resolved]
     return json.dumps(data, ensure_ascii=False, indent=2)

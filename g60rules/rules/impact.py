@@ -22,6 +22,7 @@ import yaml
 from g60rules.engines.pool import screen_corpus
 from g60rules.findings import Finding
 from g60rules.intake.yaml_loader import load_corpus
+from g60rules.progress import SILENT, Progress
 from g60rules.rules.compiler import CompiledRuleset, load_ruleset
 
 
@@ -113,14 +114,17 @@ def compare(old: list[Finding], new: list[Finding]) -> list[RuleImpact]:
     return [i for _, i in sorted(impacts.items()) if i.newly_fail or i.newly_pass or i.changed]
 
 
-def impact(old_spec: str, new_spec: str, paths: list[Path]) -> list[RuleImpact]:
-    """Run both rulesets over ``paths`` and compare. Raises ImpactError, RulesetError, FileNotFoundError."""
-    corpus = load_corpus(paths)
+def impact(old_spec: str, new_spec: str, paths: list[Path], progress: Progress = SILENT) -> list[RuleImpact]:
+    """Run both rulesets over ``paths`` and compare. Raises ImpactError, RulesetError, FileNotFoundError.
+
+    ``progress`` sees the files read, then the declarations screened twice (old, then new ruleset).
+    """
+    corpus = load_corpus(paths, progress=progress)
     with tempfile.TemporaryDirectory() as tmp:
         old = resolve(old_spec, Path(tmp) / "old")
         new = resolve(new_spec, Path(tmp) / "new")
-    old_findings = screen_corpus(corpus, old, engine="reference").findings
-    new_findings = screen_corpus(corpus, new, engine="reference").findings
+    old_findings = screen_corpus(corpus, old, engine="reference", progress=progress).findings
+    new_findings = screen_corpus(corpus, new, engine="reference", progress=progress).findings
     return compare(old_findings, new_findings)
 
 
