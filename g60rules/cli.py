@@ -33,8 +33,8 @@ from g60rules.engines.durable import EngineUnavailable
 from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
-from g60rules.gate import (WAIVER_HORIZON_DAYS, WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files,
-                           read_baseline, read_waivers, tree_files)
+from g60rules.gate import (UNSCREENED, WAIVER_HORIZON_DAYS, WAIVERS_FILE, GateError, apply_gate, baseline_document,
+                           changed_files, read_baseline, read_waivers, tree_files)
 from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
@@ -399,10 +399,12 @@ app.add_typer(baseline_app, name="baseline")
 
 
 def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, lang: Lang,
-                    waivers: Optional[Path]) -> tuple[dict, int]:
-    """Write the baseline; returns it and how many waived findings were left out of it.
+                    waivers: Optional[Path]) -> tuple[dict, dict[str, int]]:
+    """Write the baseline; returns it and how many findings it left out, by why (waived, unscreened, expired).
 
     A waived finding never enters a baseline: when its waiver expires, it must fail the run again.
+    Nor does a file that could not be screened (gate.UNSCREENED): it must fail until it is fixed; nor
+    a finding under an expired waiver, which check never counts as baselined (counted with the waived).
     """
     compiled = _ruleset(ruleset, lang)
     try:
@@ -412,16 +414,28 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
         _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except GateError as exc:
         _fail((exc.zh, str(exc)))
-    outcome = apply_gate(result.findings, None, loaded_waivers, dt.date.today(), result.files)
+    today = dt.date.today()
+    outcome = apply_gate(result.findings, None, loaded_waivers, today, result.files)
     notes = set(map(id, outcome.notes))
-    kept = [f for f in outcome.findings if id(f) not in notes and f.state != "shadow"]
-    document = baseline_document([f for f in kept if f.status != "waived"])
+    expired_waivers = [w for w in loaded_waivers if w.waiver.expires < today]
+    left = {"waived": 0, "unscreened": 0, "expired": 0}
+    entries = []
+    for f in outcome.findings:
+        if id(f) in notes or f.state == "shadow":
+            continue
+        why = ("waived" if f.status == "waived" else "unscreened" if f.rule_id in UNSCREENED
+               else "expired" if any(w.matches(f) for w in expired_waivers) else None)
+        if why:
+            left[why] += 1
+        else:
+            entries.append(f)
+    document = baseline_document(entries)
     try:
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         _fail((f"无法写入基线文件 {display_path(target)}（{os_reason(exc)[0]}）",
                f"cannot write the baseline to {display_path(target)} ({os_reason(exc)[1]})"))
-    return document, sum(f.status == "waived" for f in kept)
+    return document, left
 
 
 def _baseline_lines(entries: list[dict]) -> str:
@@ -444,8 +458,8 @@ def baseline_create(
     if baseline.exists() and not force:
         _fail((f"{baseline} 已存在；请用 baseline update，或加 --force 覆盖",
                f"{baseline} exists; use 'baseline update' or --force"))
-    document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
-    _out(_baseline_summary(baseline, len(document["findings"]), None, None, waived, lang))
+    document, left = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    _out(_baseline_summary(baseline, len(document["findings"]), None, None, left, lang))
 
 
 @baseline_app.command("update")
@@ -462,21 +476,28 @@ def baseline_update(
         before = set(read_baseline(baseline))
     except GateError as exc:
         _fail((exc.zh, str(exc)))
-    document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    document, left = _write_baseline(paths, ruleset, baseline, lang, waivers)
     added = [e for e in document["findings"] if e["fingerprint"] not in before]
     dropped = len(before - {e["fingerprint"] for e in document["findings"]})
-    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, waived, lang))
+    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, left, lang))
 
 
-def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dropped: Optional[int], waived: int,
-                      lang: Lang) -> str:
+def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dropped: Optional[int],
+                      left: dict[str, int], lang: Lang) -> str:
     en = lang is Lang.en
+    waived, unscreened, expired = left["waived"], left["unscreened"], left["expired"]
     text = f"{target}: " + (f"{total} findings" if en else f"{total} 条结果")
     if added is not None:
         text += (f" ({len(added)} added, {dropped} dropped)" if en else f"（新增 {len(added)} 条，移除 {dropped} 条）")
     if waived:
         text += (f"; {waived} waived findings left out (they return when the waiver expires)" if en
                  else f"；{waived} 条已豁免的结果未写入（豁免过期后会重新报告）")
+    if expired:
+        text += (f"; {expired} findings under an expired waiver left out (they fail until fixed or waived anew)"
+                 if en else f"；{expired} 条豁免已过期的结果未写入（改正或重新豁免前每次都会报告）")
+    if unscreened:
+        text += (f"; {unscreened} findings of files that could not be screened left out (they fail until fixed)"
+                 if en else f"；{unscreened} 条文件无法审核的结果未写入（改正前每次都会报告）")
     return text + ("\n" + _baseline_lines(added).rstrip("\n") if added else "")
 
 

@@ -15,7 +15,9 @@
   ``# g60rules: waive RULE-ID -- reason`` on the finding's line or the line above it; an inline
   waiver without a reason is a finding (G60-WAIVER-003) and waives nothing.
   Waived findings never enter a baseline, and a finding matched by an expired waiver is new even
-  when an older baseline holds it: an expired waiver brings its finding back.
+  when an older baseline holds it: an expired waiver brings its finding back. Nor does a finding
+  that a file was not screened at all (unreadable, not a declaration, listed but missing): it is
+  left out of a baseline and new even when an older baseline holds it.
 * **Changed files**: :func:`changed_files` lists the declarations changed since a git ref (deleted
   and renamed ones included); the caller screens those plus the department files that list them.
 """
@@ -41,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from g60rules.findings import FileCheck, Finding, Severity
 from g60rules.intake.yaml_loader import expand_paths
 from g60rules.rules.compiler import RulesetError, _Sink, read_yaml
-from g60rules.safeio import MAX_BASELINE_BYTES, InputRefused, display_path, read_text
+from g60rules.safeio import MAX_BASELINE_BYTES, InputRefused, display_path, present, read_text
 
 BASELINE_VERSION = 1
 WAIVERS_FILE = ".g60rules-waivers.yaml"
@@ -100,6 +102,9 @@ _BASELINE_TEXT = ("rule_id", "file", "project", "indicator", "field", "value", "
 
 def read_baseline(path: Path) -> dict[str, dict]:
     """Fingerprint → entry. Raises GateError for a missing or malformed file."""
+    if not present(path):
+        raise GateError(f"{display_path(path)}: no such baseline; write one with 'g60rules baseline create PATH…'",
+                        f"{display_path(path)}: 基线文件不存在；请先用 g60rules baseline create PATH… 生成")
     try:
         data = json.loads(read_text(path, MAX_BASELINE_BYTES))
     except InputRefused as exc:
@@ -275,6 +280,12 @@ class GateOutcome:
     baseline_used: bool = False
 
 
+# A file that could not be read, is not a declaration, or is listed by its department but missing was
+# not screened at all: baselined, it would stay unscreened in silence, and so would every later
+# breakage of that file (the fingerprint does not hold the message).
+UNSCREENED = frozenset({"G60-FILE-001", "G60-FILE-002", "G60-FILE-006", "G60-FILE-007"})
+
+
 def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], waivers: list[LoadedWaiver],
                today: dt.date, files: list[str], tree: Optional[list[str]] = None,
                horizon_days: int = WAIVER_HORIZON_DAYS) -> GateOutcome:
@@ -323,7 +334,8 @@ def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], wai
                     status, waiver, source = "waived", f"{w.waiver.reason} — {w.waiver.approved_by}, {w.file}:{w.line}", "file"
                     break
         # a finding under an expired waiver fails again, even if an older baseline absorbed it
-        if status == "new" and baseline is not None and fp in baseline and not any(w.matches(f) for w in expired):
+        if (status == "new" and baseline is not None and fp in baseline and f.rule_id not in UNSCREENED
+                and not any(w.matches(f) for w in expired)):
             status = "baselined"
         seen_prints.add(fp)
         out.append(replace(f, status=status, waiver=waiver, waiver_source=source))
@@ -381,6 +393,12 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
     if not ref or ref.startswith("-"):
         raise GateError(f"--changed-since: '{ref}' is not a git revision", f"--changed-since：“{ref}”不是 git 版本")
     top = Path(git("rev-parse", "--show-toplevel").strip())
+    if subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=top,
+                      capture_output=True, check=False).returncode != 0:
+        raise GateError(f"--changed-since: '{ref}' is not a revision of this repository "
+                        "(in CI, fetch the history: actions/checkout with fetch-depth: 0)",
+                        f"--changed-since：“{ref}”不是本仓库的 git 版本"
+                        "（CI 中请取得完整历史：actions/checkout 设 fetch-depth: 0）")
     # -z: names as they are (no quoting of non-ASCII); --no-renames: a rename is its deletion and addition
     names = git("diff", "-z", "--name-only", "--no-renames", "--diff-filter=ACDMR", ref, "--", where=top).split("\0")
     names += git("ls-files", "-z", "--others", "--exclude-standard", where=top).split("\0")

@@ -279,6 +279,13 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
     return _to_python(root, file, (), marks, sink), marks
 
 
+def _row_origins(marks: Marks, param: Path_, name: str, file: str) -> dict[str, str]:
+    """``params.NAME.rows.I`` → "file:line" of each threshold-table row, so lint names the row's line."""
+    head = (*param, "table", "rows")
+    return {f"params.{name}.rows.{key[-1]}": f"{file}:{line}" for key, (line, _) in marks.items()
+            if len(key) == len(head) + 1 and key[:len(head)] == head}
+
+
 def _mark(marks: Marks, path: Path_) -> tuple[int, int]:
     while path and path not in marks:
         path = path[:-1]
@@ -608,11 +615,18 @@ class _Compiler:
         if ftype.codes and value not in ftype.codes:
             value = category_code(value, ftype.codes) or value
         if ftype.codes and value not in ftype.codes:
-            names = "timeliness" in ftype.codes or {"cost", "output"} <= set(ftype.codes)
-            raise _type_error(f"'{value}' is not a value of '{name}'; allowed: {', '.join(ftype.codes)}"
-                              + (" or the form's category names (时效指标 …)" if names else ""),
-                              f"“{value}”不是“{name}”的取值；可用：{', '.join(ftype.codes)}"
-                              + ("，或表中的指标类别名称（如 时效指标）" if names else ""))
+            labels = (tuple(bundled_layouts().level2) if "timeliness" in ftype.codes
+                      else tuple(bundled_layouts().level1) if {"cost", "output"} <= set(ftype.codes) else ())
+            # a typo in a name or code ('时效指数') should name the value meant, not only list them all
+            close = difflib.get_close_matches(value, [c for c in ftype.codes if c != "unknown"] + list(labels),
+                                              n=1, cutoff=0.6)
+            raise _type_error(f"'{value}' is not a value of '{name}'"
+                              + (f" (did you mean '{close[0]}'?)" if close else "")
+                              + f"; allowed: {', '.join(ftype.codes)}"
+                              + (" or the form's category names (时效指标 …)" if labels else ""),
+                              f"“{value}”不是“{name}”的取值" + (f"（是否想写“{close[0]}”？）" if close else "")
+                              + f"；可用：{', '.join(ftype.codes)}"
+                              + ("，或表中的指标类别名称（如 时效指标）" if labels else ""))
         return value
 
     def field_type(self, fact: str, name: str) -> schema.FieldType:
@@ -878,6 +892,8 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
             origins = {"rule": where, "severity": where, "state": where, "effective": where, "examples": where}
             origins.update({f"params.{p}": f"{file}:{_mark(loaded.marks, ('rules', index, 'params', p))[0]}"
                             for p in rule.params})
+            for p in rule.params:
+                origins.update(_row_origins(loaded.marks, ("rules", index, "params", p), p, file))
             entry = _Entry(loaded, index, rule, origins, [
                 (file, *_mark(loaded.marks, ("rules", index, "examples", j))) for j in range(len(rule.examples))])
             entries.append(entry)
@@ -904,6 +920,9 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
             for p in override.params:
                 pos_p = _mark(loaded.marks, ("overrides", rule_id, "params", p))
                 entry.origins[f"params.{p}"] = f"{file}:{pos_p[0]}"
+                for stale in [k for k in entry.origins if k.startswith(f"params.{p}.rows.")]:
+                    del entry.origins[stale]  # the parent's rows are replaced, not merged
+                entry.origins.update(_row_origins(loaded.marks, ("overrides", rule_id, "params", p), p, file))
                 entry.param_at[p] = (file, pos_p)
             for attr in ("severity", "state", "effective", "examples"):
                 if getattr(override, attr) is not None:

@@ -128,10 +128,12 @@ def value_problems(ruleset: CompiledRuleset) -> list[Problem]:
         known = known_values_of(ruleset, table.fact, table.key)
         rule = ruleset.rule(table.name.split(".")[1])
         file, pos = _at(rule.origins.get(f"params.{table.name.split('.', 2)[2]}", f"{rule.origin}:{rule.line}"))
+        param = table.name.split(".", 2)[2]
         for number, (kind, matcher, _) in enumerate(table.rows, start=1):
+            row_file, row_pos = _at(rule.origins.get(f"params.{param}.rows.{number - 1}", f"{file}:{pos[0]}"))
             for value in sorted(_row_values(kind, matcher) or (), key=str):
                 found = _unknown_value(value, known, table.key, (f"阈值表第 {number} 行", f"threshold table row {number}"),
-                                       file, pos)
+                                       row_file, row_pos)
                 if found:
                     problems.append(found)
     for rule in ruleset.rules:
