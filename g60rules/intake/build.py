@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
@@ -460,7 +460,12 @@ def build_project(data: Record | Mapping[str, Any], location: Location | None = 
     the ruleset's (default: the bundled core ruleset's) — the form's layout gives the funds unit."""
     builder = _Builder(layouts)
     record = data if isinstance(data, Record) else to_record(data, _need(location), locations)
-    return builder.project(record), builder.findings
+    project = builder.project(record)
+    # a file may hold several projects (one per sheet): each cell finding names its own project and
+    # units, so it is never counted under another project of the same file
+    return project, [replace(f, project=f.project or project.name,
+                             competent_department=project.competent_department,
+                             implementing_unit=project.implementing_unit) for f in builder.findings]
 
 
 def build_department(data: Record | Mapping[str, Any], location: Location | None = None,

@@ -1,0 +1,35 @@
+"""Regressions found by a bureau reviewer screening a folder of mixed submissions (trial 79)."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from typer.testing import CliRunner
+
+from g60rules.cli import app
+
+runner = CliRunner()
+
+
+def _sheet(book: openpyxl.Workbook, title: str, name: str, unit: str, start: str) -> None:
+    sheet = book.create_sheet(title)
+    for row in (["项目名称", name, "主管部门", "某区教育局"], ["实施单位", unit, "计划开始日期", start],
+                ["计划完成日期", "2026-12-31", "年度资金申请总额", "90000"],
+                ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "培训人次", "≥30(人次)"]):
+        sheet.append(row)
+
+
+def test_a_cell_finding_belongs_to_the_project_and_unit_of_its_sheet(tmp_path):
+    """A bad value on the first of two sheets is that project's, not the file's last project's unit."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, "甲", "教师培训", "第一中学", "2026年14月")
+    _sheet(book, "乙", "学生竞赛", "第二中学", "2026-02-01")
+    book.save(tmp_path / "两校.xlsx")
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["check", str(tmp_path), "-o", f"json={out}", "--engine", "reference"])
+    assert result.exit_code == 1, result.output
+    bad = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule_id"] == "G60-FILE-005"]
+    assert len(bad) == 1
+    assert (bad[0]["project"], bad[0]["implementing_unit"]) == ("教师培训", "第一中学")
