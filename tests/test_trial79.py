@@ -33,3 +33,18 @@ def test_a_cell_finding_belongs_to_the_project_and_unit_of_its_sheet(tmp_path):
     bad = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule_id"] == "G60-FILE-005"]
     assert len(bad) == 1
     assert (bad[0]["project"], bad[0]["implementing_unit"]) == ("教师培训", "第一中学")
+
+
+def test_the_letter_for_files_without_a_unit_counts_files_not_projects(tmp_path):
+    """Unreadable files have no unit: their letter says so and counts files, never "贵单位报送的 N 个项目"."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "扫描件.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "in" / "旧表.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    out = tmp_path / "letters"
+    for lang, unknown, wrong, right in (("zh", "（未注明）", "贵单位报送的 2 个项目", "2 个文件"),
+                                        ("en", "(not stated)", "your 2 projects", "2 files")):
+        result = runner.invoke(app, ["letters", str(tmp_path / "in"), "--out", str(out / lang), "--lang", lang,
+                                     "--engine", "reference"])
+        assert result.exit_code == 0, result.output
+        page = (out / lang / f"{unknown}.html").read_text(encoding="utf-8")
+        assert wrong not in page and right in page

@@ -36,6 +36,8 @@ _LABELS = {
         "to_competent": "（主管部门：{name}）",
         "intro": "经审核，贵单位报送的 {projects} 个项目的绩效目标申报表共有 {total} 处问题（错误 {error} 处，"
                  "警告 {warning} 处，提示 {info} 处）。请按以下意见逐项修改；标为“错误”的须修改后重新报送。",
+        "intro_unattributed": "以下 {projects} 个文件未注明主管部门和实施单位（无法读取，或不是申报表），共有 {total} 处问题"
+                              "（错误 {error} 处，警告 {warning} 处，提示 {info} 处）。请核实报送单位，由其按以下意见修改后重新报送。",
         "intro_compared": "与上次审核相比：新问题 {new} 处，仍未修改 {open} 处，已修改 {fixed} 处。",
         "project": "项目：{name}", "file": "申报文件：{file}",
         "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "basis": "依据", "todo": "修改要求", "why": "说明",
@@ -51,6 +53,9 @@ _LABELS = {
         "intro": "We reviewed the performance-target declarations of your {projects} projects and found {total} "
                  "problems ({error} errors, {warning} warnings, {info} infos). Please correct them as set out below; "
                  "errors must be corrected before you resubmit.",
+        "intro_unattributed": "The {projects} files below name no competent department or implementing unit (they could "
+                              "not be read, or are not declarations); they have {total} problems ({error} errors, {warning} "
+                              "warnings, {info} infos). Find out who sent them and have them corrected and resubmitted.",
         "intro_compared": "Since the previous review: {new} new, {open} still open, {fixed} fixed.",
         "project": "Project: {name}", "file": "Declaration file: {file}",
         "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "basis": "Basis", "todo": "To do", "why": "Why",
@@ -86,6 +91,12 @@ class Letter:
     fixed: dict[str, list[Item]] = field(default_factory=dict)  # project → fixed items
     counts: dict[str, int] = field(default_factory=dict)
     change: dict[str, int] = field(default_factory=dict)
+    unattributed: bool = False  # files without 主管部门 or 实施单位 (unreadable, not a declaration)
+
+    def intro(self, labels: dict) -> str:
+        """The opening sentence: projects of a unit, or files no unit could be named for."""
+        text = labels["intro_unattributed" if self.unattributed else "intro"]
+        return text.format(projects=len(self.projects), total=sum(self.counts.values()), **self.counts)
 
 
 def _item(f: Finding, report: Report) -> Item:
@@ -107,6 +118,7 @@ def letters(report: Report, by: str = "unit") -> list[Letter]:
     for (competent, unit), projects in by_unit(report.counted, report.lang, by).items():
         letter = Letter(recipient=unit or competent, competent=competent)
         found = [f for fs in projects.values() for f in fs]
+        letter.unattributed = not any(f.competent_department or f.department or f.implementing_unit for f in found)
         for name, fs in projects.items():
             letter.projects.append((name, fs[0].file, [_item(f, report) for f in fs]))
         for name, fs in resolved.get((competent, unit), {}).items():
@@ -148,8 +160,7 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
     heading = doc.add_paragraph(labels["title"], style=heading1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(_salutation(letter, labels))
-    doc.add_paragraph(labels["intro"].format(projects=len(letter.projects), total=sum(letter.counts.values()),
-                                             **letter.counts))
+    doc.add_paragraph(letter.intro(labels))
     if letter.change:
         doc.add_paragraph(labels["intro_compared"].format(**letter.change))
     for name, file, items in letter.projects:
