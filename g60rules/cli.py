@@ -44,7 +44,7 @@ from g60rules.intake.yaml_loader import YAML_SUFFIXES, _display, expand_paths, l
 from g60rules.intake.yaml_writer import declaration_yaml
 from g60rules.model import render_location
 from g60rules.progress import Progress, progress_for
-from g60rules.reports.compare import CompareError, compare, read_previous
+from g60rules.reports.compare import CompareError, compare, read_previous_run
 from g60rules.reports.formats import FORMATS, render
 from g60rules.reports.letters import write_letters
 from g60rules.reports.summary import Report
@@ -223,7 +223,7 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
     try:
         known = read_baseline(baseline) if baseline else None
         loaded_waivers = _waivers(waivers)
-        earlier = read_previous(previous) if previous else None
+        earlier, earlier_files = read_previous_run(previous) if previous else (None, None)
         changed = changed_files(changed_since, Path.cwd()) if changed_since else None
         with progress:
             result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, progress=progress)
@@ -243,7 +243,7 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
     findings = sorted(outcome.findings, key=lambda f: f.sort_key())
     resolved = []
     if earlier is not None:
-        findings, resolved = compare(findings, earlier)
+        findings, resolved = compare(findings, earlier, list(result.files), earlier_files)
     result = replace(result, findings=findings, fixed=outcome.fixed, baseline_used=outcome.baseline_used)
     return Report(result, compiled, lang.value, resolved=resolved,
                   compared_with=str(previous) if previous is not None else None)

@@ -48,3 +48,18 @@ def test_the_letter_for_files_without_a_unit_counts_files_not_projects(tmp_path)
         assert result.exit_code == 0, result.output
         page = (out / lang / f"{unknown}.html").read_text(encoding="utf-8")
         assert wrong not in page and right in page
+
+
+def test_an_unreadable_file_resubmitted_in_a_new_folder_is_still_open_not_fixed(tmp_path):
+    """Units resubmit into a new folder: the same refused file is 仍存在, never 新 plus a false 已修复."""
+    for folder in ("第一轮", "第二轮"):
+        (tmp_path / folder / "甲单位").mkdir(parents=True)
+        (tmp_path / folder / "甲单位" / "申报表.pdf").write_bytes(b"%PDF-1.4\n")
+        (tmp_path / folder / "乙单位.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    first, second = tmp_path / "1.json", tmp_path / "2.json"
+    runner.invoke(app, ["check", str(tmp_path / "第一轮"), "-o", f"json={first}", "--engine", "reference"])
+    runner.invoke(app, ["check", str(tmp_path / "第二轮"), "--compare", str(first), "-o", f"json={second}",
+                        "--engine", "reference"])
+    report = json.loads(second.read_text(encoding="utf-8"))
+    assert sorted(f["change"] for f in report["findings"]) == ["open", "open"]
+    assert report["fixed"] == []
