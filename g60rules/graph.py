@@ -280,10 +280,18 @@ def _with_name_unit(value: TargetValue, name: str | None) -> TargetValue:
 
 
 def _name_number(name: str) -> tuple[Decimal, str] | None:
-    """The one number-with-unit a 三级 name states ("质量达标率100%" → 100, %); None if none or several."""
+    """The one number-with-unit a 三级 name states ("质量达标率100%" → 100, %); None if none or several.
+
+    An ordinal ("第2期") or a sub-task number before a count noun ("分项3次数": 次 begins 次数) states
+    no amount.
+    """
     found = []
     for m in _NAME_NUMBER.finditer(name):
+        if name[:m.start()].rstrip().endswith("第"):
+            continue
         for size in range(len(m.group(2)), 0, -1):  # "100人以上": the longest known unit, 人
+            if name[m.start(2) + size:m.start(2) + size + 1] == "数":
+                continue
             parsed = parse_target_value(f"={m.group(1)}{m.group(2)[:size]}")
             if parsed.kind is ValueKind.QUANTITATIVE and parsed.unit and parsed.unit_kind not in (
                     UnitKind.OTHER, UnitKind.DURATION):

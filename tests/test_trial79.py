@@ -63,3 +63,23 @@ def test_an_unreadable_file_resubmitted_in_a_new_folder_is_still_open_not_fixed(
     report = json.loads(second.read_text(encoding="utf-8"))
     assert sorted(f["change"] for f in report["findings"]) == ["open", "open"]
     assert report["fixed"] == []
+
+
+def _con003(tmp_path, rows: list[tuple[str, str]]) -> list[str]:
+    lines = ["kind: project", "name: 调研项目", "funds: {total: 900000, annual_request: 900000}", "indicators:"]
+    lines += [f'  - {{level1: 产出指标, level2: 数量指标, level3: "{name}", target_value: "{value}"}}' for name, value in rows]
+    (tmp_path / "p.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    runner.invoke(app, ["check", str(tmp_path / "p.yaml"), "-o", f"json={out}", "--engine", "reference"])
+    return [f["indicator"] for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule_id"] == "G60-CON-003"]
+
+
+def test_an_ordinal_or_sub_task_number_in_a_name_is_not_a_stated_amount(tmp_path):
+    """"第2期数", "分项3次数", "子课题4人数": the number names a sub-task, the 次/人/期 begins a count noun."""
+    rows = [("走访企业分项3次数", "≥33(次)"), ("课题研究第2期数", "≥12(期)"), ("培训子课题4人数", "≥150人"),
+            ("举办第5届论坛场次", "=1(场)")]
+    assert _con003(tmp_path, rows) == []
+
+
+def test_an_amount_stated_in_a_name_is_still_compared(tmp_path):
+    assert _con003(tmp_path, [("走访企业12家", "≥30(家)"), ("完成调研4次", "≥4次")]) == ["走访企业12家"]
