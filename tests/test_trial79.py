@@ -83,3 +83,13 @@ def test_an_ordinal_or_sub_task_number_in_a_name_is_not_a_stated_amount(tmp_path
 
 def test_an_amount_stated_in_a_name_is_still_compared(tmp_path):
     assert _con003(tmp_path, [("走访企业12家", "≥30(家)"), ("完成调研4次", "≥4次")]) == ["走访企业12家"]
+
+
+def test_files_not_checked_are_not_called_non_yaml(tmp_path):
+    """Workbooks are read too: an Office lock file or a .txt is not checked, but not for being "非 YAML"."""
+    (tmp_path / "p.yaml").write_text("kind: project\nname: 小项目\n", encoding="utf-8")
+    (tmp_path / "~$表.xlsx").write_bytes(b"lock")
+    (tmp_path / "说明.txt").write_text("见附件", encoding="utf-8")
+    for lang, stale, now in (("zh", "非 YAML", "锁定文件"), ("en", "not YAML", "lock file")):
+        output = runner.invoke(app, ["check", str(tmp_path), "--lang", lang, "--engine", "reference"]).output
+        assert "~$表.xlsx" in output and stale not in output and now in output

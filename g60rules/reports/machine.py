@@ -113,8 +113,8 @@ _LABELS = {
                      "（错误 {error}、警告 {warning}、提示 {info}）；完整结果请用 --format json 或 jsonl",
         "limit_results": "每次运行最多 {n:,} 条结果",
         "limit_size": "gzip 压缩后最多 {n:,} 字节",
-        "ignored": "未检查的非 YAML 文件 {n} 个：{names}",
-        "not_checked": "不是 .yaml/.yml 文件，未检查",
+        "ignored": "未检查的文件（不是可读取的格式、隐藏文件或 Office 锁定文件）{n} 个：{names}",
+        "not_checked": "不是可读取的格式、隐藏文件或 Office 锁定文件，未检查",
         "srcroot": "运行 g60rules 时的工作目录（通常为仓库根目录）",
     },
     "en": {
@@ -132,8 +132,8 @@ _LABELS = {
                      "({error} errors, {warning} warnings, {info} infos); use --format json or jsonl for all of them",
         "limit_results": "at most {n:,} results per run",
         "limit_size": "at most {n:,} bytes gzip-compressed",
-        "ignored": "{n} non-YAML files not checked: {names}",
-        "not_checked": "not a .yaml/.yml file, not checked",
+        "ignored": "{n} files not checked (not a format read, hidden, or an Office lock file): {names}",
+        "not_checked": "not a format read, hidden, or an Office lock file; not checked",
         "srcroot": "the directory g60rules ran in (normally the repository root)",
     },
 }
