@@ -93,3 +93,15 @@ def test_files_not_checked_are_not_called_non_yaml(tmp_path):
     for lang, stale, now in (("zh", "非 YAML", "锁定文件"), ("en", "not YAML", "lock file")):
         output = runner.invoke(app, ["check", str(tmp_path), "--lang", lang, "--engine", "reference"]).output
         assert "~$表.xlsx" in output and stale not in output and now in output
+
+
+def test_the_rules_left_out_of_the_text_summary_say_what_they_are(tmp_path):
+    """"… (3)" under 按规则 told a reviewer nothing: it names the rules left out and where to see them."""
+    (tmp_path / "p.yaml").write_text(
+        "kind: project\nname: 小项目\nindicators:\n"
+        '  - {level1: 产出指标, level2: 数量指标, level3: 活动, target_value: "良好"}\n'
+        '  - {level1: 效益指标, level2: 乱写, level3: "", target_value: ""}\n', encoding="utf-8")
+    zh = runner.invoke(app, ["check", str(tmp_path), "--engine", "reference"]).output
+    en = runner.invoke(app, ["check", str(tmp_path), "--engine", "reference", "--lang", "en"]).output
+    assert "… (" not in zh and "另有 3 条规则" in zh
+    assert "… (" not in en and "3 more rules" in en
