@@ -105,3 +105,21 @@ def test_the_rules_left_out_of_the_text_summary_say_what_they_are(tmp_path):
     en = runner.invoke(app, ["check", str(tmp_path), "--engine", "reference", "--lang", "en"]).output
     assert "… (" not in zh and "另有 3 条规则" in zh
     assert "… (" not in en and "3 more rules" in en
+
+
+def test_every_command_and_option_has_chinese_help():
+    """`letters --help` showed "Rule engine." in the Chinese help: every text needs its Chinese one."""
+    import typer.main
+
+    from g60rules.cli_text import COMMON_ZH, HELP_ZH
+
+    def walk(command, path):
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, f"{path} {name}".strip())
+
+    missing = [f"{path} {param.name}" for path, command in walk(typer.main.get_command(app), "")
+               for param in command.params
+               if getattr(param, "help", None) and (path, param.name) not in HELP_ZH and param.name not in COMMON_ZH]
+    missing += [path for path, command in walk(typer.main.get_command(app), "") if command.help and (path, "") not in HELP_ZH]
+    assert missing == []
