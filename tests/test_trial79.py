@@ -123,3 +123,17 @@ def test_every_command_and_option_has_chinese_help():
                if getattr(param, "help", None) and (path, param.name) not in HELP_ZH and param.name not in COMMON_ZH]
     missing += [path for path, command in walk(typer.main.get_command(app), "") if command.help and (path, "") not in HELP_ZH]
     assert missing == []
+
+
+def test_a_message_never_quotes_an_empty_name(tmp_path):
+    """The quantity row a unit cost is multiplied by had no 三级 name: the message said 数量指标“”."""
+    (tmp_path / "p.yaml").write_text(
+        "kind: project\nname: 体检\nfunds: {total: 50000, annual_request: 50000}\nindicators:\n"
+        '  - {level1: 成本指标, level2: 经济成本指标, level3: 单人体检成本, target_value: "≤400(元/人)"}\n'
+        '  - {level1: 产出指标, level2: 数量指标, level3: "", target_value: "≥300(人)"}\n', encoding="utf-8")
+    out = tmp_path / "r.json"
+    runner.invoke(app, ["check", str(tmp_path / "p.yaml"), "-o", f"json={out}", "--engine", "reference"])
+    app003 = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule_id"] == "G60-APP-003"]
+    assert len(app003) == 1
+    assert "“”" not in app003[0]["message_zh"] and "''" not in app003[0]["message_en"]
+    assert "第 2 行" in app003[0]["message_zh"]

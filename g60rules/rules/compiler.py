@@ -780,7 +780,7 @@ def placeholders(template: str) -> list[str]:
 
 def render_message(template: str, values: dict[str, str]) -> str:
     """Fill ``{name}`` placeholders by plain substitution (no format spec, no attribute access)."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), "—"), template)
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or "—", template)
 
 
 # --- loading a chain ------------------------------------------------------------------------------
