@@ -137,3 +137,19 @@ def test_a_message_never_quotes_an_empty_name(tmp_path):
     assert len(app003) == 1
     assert "“”" not in app003[0]["message_zh"] and "''" not in app003[0]["message_en"]
     assert "第 2 行" in app003[0]["message_zh"]
+
+
+def test_letters_place_a_cell_by_its_cell_and_an_unreadable_file_as_a_whole(tmp_path):
+    """"位置：第 1 行" for a PDF and "第 4 行，甲 › D2 …" for a cell told the unit nothing / twice."""
+    (tmp_path / "in").mkdir()
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, "甲", "教师培训", "第一中学", "2026年14月")
+    book.save(tmp_path / "in" / "培训.xlsx")
+    (tmp_path / "in" / "扫描件.pdf").write_bytes(b"%PDF-1.4\n")
+    result = runner.invoke(app, ["letters", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--engine", "reference"])
+    assert result.exit_code == 0, result.output
+    unit = (tmp_path / "out" / "第一中学.html").read_text(encoding="utf-8")
+    assert "位置：甲 › D2" in unit and "第 2 行" not in unit
+    unknown = (tmp_path / "out" / "（未注明）.html").read_text(encoding="utf-8")
+    assert "位置：整个文件" in unknown and "第 1 行" not in unknown

@@ -22,7 +22,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
-from g60rules.findings import Finding, basis_document
+from g60rules.findings import UNREADABLE, Finding, basis_document
 from g60rules.progress import SILENT, Progress
 from g60rules.reports.html import environment
 from g60rules.reports.summary import Report, by_unit, counts, field_label
@@ -40,7 +40,7 @@ _LABELS = {
                               "（错误 {error} 处，警告 {warning} 处，提示 {info} 处）。请核实报送单位，由其按以下意见修改后重新报送。",
         "intro_compared": "与上次审核相比：新问题 {new} 处，仍未修改 {open} 处，已修改 {fixed} 处。",
         "project": "项目：{name}", "file": "申报文件：{file}",
-        "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "basis": "依据", "todo": "修改要求", "why": "说明",
+        "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求", "why": "说明",
         "field": "需修改的栏目：{label}",
         "action": {"error": "错误，须修改后重新报送。", "warning": "警告，请核实并完善。", "info": "提示，供参考。"},
         "change": {"new": "（新问题）", "open": "（上次已指出，仍未修改）"},
@@ -58,7 +58,7 @@ _LABELS = {
                               "warnings, {info} infos). Find out who sent them and have them corrected and resubmitted.",
         "intro_compared": "Since the previous review: {new} new, {open} still open, {fixed} fixed.",
         "project": "Project: {name}", "file": "Declaration file: {file}",
-        "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "basis": "Basis", "todo": "To do", "why": "Why",
+        "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do", "why": "Why",
         "field": " Field to change: {label}.",
         "action": {"error": "error: correct it before resubmitting.", "warning": "warning: check and complete it.",
                    "info": "info: for reference."},
@@ -76,6 +76,7 @@ class Item:
 
     finding: Finding
     context: str
+    place: str  # where, as the letter says it: the cell of a table file, else the line; plus the context
     action: str
     field: str | None
     why: str | None
@@ -106,7 +107,14 @@ def _item(f: Finding, report: Report) -> Item:
     except KeyError:  # a built-in file check
         rule = None
     why = (rule.why.en if report.lang == "en" else rule.why.zh) if rule is not None and rule.why else None
-    return Item(f, where(f, report.lang), labels["action"][f.severity.value], field_label(f.field, report.lang), why)
+    context = where(f, report.lang)
+    if f.cell:  # the cell names the row already
+        place = context
+    elif f.rule_id == UNREADABLE.rule_id:  # a file that could not be read has no line to point at
+        place = labels["whole_file"]
+    else:
+        place = labels["line"].format(line=f.line) + (labels["comma"] + context if context else "")
+    return Item(f, context, place, labels["action"][f.severity.value], field_label(f.field, report.lang), why)
 
 
 def letters(report: Report, by: str = "unit") -> list[Letter]:
@@ -173,8 +181,7 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
             if f.change in labels["change"]:
                 paragraph.add_run(labels["change"][f.change])
             colon = labels["colon"]
-            where_text = labels["line"].format(line=f.line) + (labels["comma"] + item.context if item.context else "")
-            detail = [f"{labels['where']}{colon}{where_text}", f"{labels['basis']}{colon}{basis_document(f.basis, report.lang)}",
+            detail = [f"{labels['where']}{colon}{item.place}", f"{labels['basis']}{colon}{basis_document(f.basis, report.lang)}",
                       f"{labels['todo']}{colon}{item.action}" + (labels["field"].format(label=item.field)
                                                                  if item.field else "")]
             if item.why:
