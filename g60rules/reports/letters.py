@@ -1,7 +1,7 @@
 """Return letters: one document per 实施单位 (or per 主管部门) saying, project by project, what to fix.
 
 Each letter lists the counted findings of its unit's projects (waived, baselined and shadow-rule
-findings are not sent) in plain language: what is wrong (the finding's message), where (file, line,
+findings are not sent) in plain language: what is wrong (the finding's message), where (file, sheet › cell or line,
 indicator row), the basis document, and what to do — by severity (error: must be corrected before
 resubmission; warning: check and complete; info: for reference), the form's field to change (its
 Chinese label from the form's field tables) and the rule's reason when it has one. After
