@@ -153,3 +153,12 @@ def test_letters_place_a_cell_by_its_cell_and_an_unreadable_file_as_a_whole(tmp_
     assert "位置：甲 › D2" in unit and "第 2 行" not in unit
     unknown = (tmp_path / "out" / "（未注明）.html").read_text(encoding="utf-8")
     assert "位置：整个文件" in unknown and "第 1 行" not in unknown
+
+
+
+def test_a_pdf_renamed_docx_is_a_finding_not_a_crash(tmp_path):
+    """python-docx's PackageNotFoundError ended the whole run as "internal error" (exit 2)."""
+    (tmp_path / "扫描.docx").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "p.yaml").write_text("kind: project\nname: 小项目\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(tmp_path), "--engine", "reference"])
+    assert result.exit_code == 1 and "扫描.docx" in result.output and "G60-FILE-001" in result.output

@@ -16,10 +16,15 @@ from g60rules.model import Location
 
 
 def read_document(path: Path, display: str) -> Grid:
-    """All tables of the document as one grid (see the module docstring)."""
+    """All tables of the document as one grid (see the module docstring). Raises ValueError when the
+    file is not a Word package (python-docx's OpcError: a PDF or .doc renamed)."""
     import docx  # imported here: YAML-only runs never pay for it
+    from docx.opc.exceptions import OpcError
 
-    document = docx.Document(str(path))
+    try:
+        document = docx.Document(str(path))
+    except OpcError as exc:
+        raise ValueError(str(exc)) from exc
     grid = Grid(display, "")
     for number, table in enumerate(document.tables, start=1):
         above: list = []  # the _tc elements of the previous row, to tell vertical merges
