@@ -162,3 +162,19 @@ def test_a_pdf_renamed_docx_is_a_finding_not_a_crash(tmp_path):
     (tmp_path / "p.yaml").write_text("kind: project\nname: 小项目\n", encoding="utf-8")
     result = runner.invoke(app, ["check", str(tmp_path), "--engine", "reference"])
     assert result.exit_code == 1 and "扫描.docx" in result.output and "G60-FILE-001" in result.output
+
+
+def test_a_renamed_old_workbook_is_named_for_what_it_is(tmp_path):
+    """"不是有效的 xlsx 文件…：BadZipFile" named a Python exception; the reviewer needs what the file is."""
+    (tmp_path / "旧表.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200))
+    (tmp_path / "扫描.docx").write_bytes(b"%PDF-1.7\n" + bytes(50))
+    (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04broken")
+    (tmp_path / "p.yaml").write_text("kind: project\nname: 小项目\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    runner.invoke(app, ["check", str(tmp_path), "-o", f"json={out}", "--engine", "reference"])
+    messages = {f["file"].rsplit("/", 1)[-1]: f["message_zh"] for f in json.loads(out.read_text(encoding="utf-8"))["findings"]
+                if f["rule_id"] == "G60-FILE-001"}
+    assert "旧版 Office 文件" in messages["旧表.xlsx"] and "另存为 xlsx" in messages["旧表.xlsx"]
+    assert "PDF" in messages["扫描.docx"] and "另存为 docx" in messages["扫描.docx"]
+    assert "已损坏" in messages["坏.xlsx"]
+    assert not any("Error" in m or "BadZip" in m for m in messages.values())

@@ -27,6 +27,27 @@ def _unsupported(suffix: str) -> tuple[str, str]:
     return (f"不支持的格式（{suffix}）：请另存为 {target}", f"unsupported format ({suffix}): save it as {target}")
 
 
+# what a file that does not open as its suffix says really is, from its first bytes
+_MAGIC = ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Office 文件（.xls/.doc）或已加密的文件",
+           "an old Office file (.xls/.doc) or an encrypted one"),
+          (b"%PDF", "PDF 文件", "a PDF file"), (b"{\\rtf", "RTF 文件", "an RTF file"))
+
+
+def _not_valid(path: Path, kind: str) -> tuple[str, str]:
+    """Why a file is not a valid ``kind`` file, naming what it is when its first bytes say so."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        head = b""
+    for magic, zh, en in _MAGIC:
+        if head.startswith(magic):
+            save = "docx" if kind == "docx" else "xlsx"
+            return (f"不是有效的 {kind} 文件：实为{zh}，请用 Office 打开后另存为 {save}",
+                    f"not a valid {kind} file: it is {en}; open it in Office and save it as {save}")
+    return (f"不是有效的 {kind} 文件（已损坏，或实为其他格式）", f"not a valid {kind} file (damaged, or another format)")
+
+
 def read_table_file(path: Path, display: str) -> Reading:
     """Read one .xlsx/.xlsm/.docx/.csv file (or refuse another format) — see the module docstring."""
     suffix = path.suffix.lower()
@@ -43,11 +64,8 @@ def read_table_file(path: Path, display: str) -> Reading:
         reading.findings.append(fc.UNREADABLE.finding(
             display, 1, reason=("既不是 UTF-8 也不是 GBK/GB18030 编码", f"neither UTF-8 nor GBK/GB18030 (byte {exc.start})")))
         return reading
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        kind = suffix.lstrip(".")
-        reading.findings.append(fc.UNREADABLE.finding(
-            display, 1, reason=(f"不是有效的 {kind} 文件（可能已加密，或实为旧格式）：{type(exc).__name__}",
-                                f"not a valid {kind} file (encrypted, or an old format renamed): {type(exc).__name__}")))
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        reading.findings.append(fc.UNREADABLE.finding(display, 1, reason=_not_valid(path, suffix.lstrip("."))))
         return reading
     for sheet, reason in skipped:
         reading.findings.append(fc.SHEET_SKIPPED.finding(display, 1, sheet=sheet, reason=reason, cell=sheet))
