@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import docx
 import openpyxl
 from typer.testing import CliRunner
 
@@ -178,3 +179,20 @@ def test_a_renamed_old_workbook_is_named_for_what_it_is(tmp_path):
     assert "PDF" in messages["扫描.docx"] and "另存为 docx" in messages["扫描.docx"]
     assert "已损坏" in messages["坏.xlsx"]
     assert not any("Error" in m or "BadZip" in m for m in messages.values())
+
+
+def test_a_workbook_and_a_document_under_each_others_suffix_are_named(tmp_path):
+    """A .docx saved as .xlsx said "文件无法读取：OSError"; the reviewer needs "rename it"."""
+    document = docx.Document()
+    document.add_paragraph("项目名称")
+    document.save(tmp_path / "申报.xlsx")
+    book = openpyxl.Workbook()
+    book.active["A1"] = "项目名称"
+    book.save(tmp_path / "申报表.docx")
+    (tmp_path / "p.yaml").write_text("kind: project\nname: 小项目\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    runner.invoke(app, ["check", str(tmp_path), "-o", f"json={out}", "--engine", "reference", "--lang", "en"])
+    messages = {f["file"].rsplit("/", 1)[-1]: f["message_en"] for f in json.loads(out.read_text(encoding="utf-8"))["findings"]
+                if f["rule_id"] == "G60-FILE-001"}
+    assert "Word document" in messages["申报.xlsx"] and "rename it to .docx" in messages["申报.xlsx"]
+    assert "Excel workbook" in messages["申报表.docx"] and "rename it to .xlsx" in messages["申报表.docx"]

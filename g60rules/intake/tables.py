@@ -34,18 +34,36 @@ _MAGIC = ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Office 文件（.xls/.do
 
 
 def _not_valid(path: Path, kind: str) -> tuple[str, str]:
-    """Why a file is not a valid ``kind`` file, naming what it is when its first bytes say so."""
+    """Why a file is not a valid ``kind`` file, naming what it is when its first bytes (or, for a zip,
+    its parts) say so: another Office format is to be saved again, a workbook or document under the
+    other suffix only renamed."""
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError:
         head = b""
+    save = "docx" if kind == "docx" else "xlsx"
     for magic, zh, en in _MAGIC:
         if head.startswith(magic):
-            save = "docx" if kind == "docx" else "xlsx"
             return (f"不是有效的 {kind} 文件：实为{zh}，请用 Office 打开后另存为 {save}",
                     f"not a valid {kind} file: it is {en}; open it in Office and save it as {save}")
+    for part, suffix, zh, en in _PARTS:
+        if head.startswith(b"PK") and suffix != save and _has_part(path, part):
+            return (f"不是有效的 {kind} 文件：实为{zh}，请将扩展名改为 .{suffix}",
+                    f"not a valid {kind} file: it is {en}; rename it to .{suffix}")
     return (f"不是有效的 {kind} 文件（已损坏，或实为其他格式）", f"not a valid {kind} file (damaged, or another format)")
+
+
+_PARTS = (("word/document.xml", "docx", "Word 文档", "a Word document"),
+          ("xl/workbook.xml", "xlsx", "Excel 工作簿", "an Excel workbook"))
+
+
+def _has_part(path: Path, part: str) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return part in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def read_table_file(path: Path, display: str) -> Reading:
@@ -58,7 +76,9 @@ def read_table_file(path: Path, display: str) -> Reading:
     try:
         grids, skipped = _grids(path, display, suffix)
     except OSError as exc:
-        reading.findings.append(fc.UNREADABLE.finding(display, 1, reason=exc.strerror or type(exc).__name__))
+        # openpyxl raises a bare OSError (no errno) for a zip that holds no workbook
+        reason = exc.strerror if exc.errno is not None else _not_valid(path, suffix.lstrip("."))
+        reading.findings.append(fc.UNREADABLE.finding(display, 1, reason=reason or type(exc).__name__))
         return reading
     except UnicodeDecodeError as exc:
         reading.findings.append(fc.UNREADABLE.finding(
