@@ -33,7 +33,7 @@ __all__ = ["counts", "groups", "where", "render_text", "to_json"]
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
            "files": "文件 {n} 个：项目申报 {p} 份，部门文件 {d} 份，无法读取 {u} 个", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
-           "by_rule": "按规则", "ignored": "未检查的文件（非 YAML 或隐藏）{n} 个：{names}", "basis": "依据",
+           "by_rule": "按规则", "ignored": "未检查的文件（不是申报文件类型，或为隐藏文件）{n} 个：{names}", "basis": "依据",
            "clean": "没有计入结果的问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
            "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
            "waived": "已豁免（仍列出，不影响结果）：{n} 条", "reason": "理由",
@@ -48,7 +48,7 @@ _LABELS = {
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
            "counts": "{error} errors, {warning} warnings, {info} infos",
-           "by_rule": "by rule", "ignored": "{n} files not checked (not YAML, or hidden): {names}", "basis": "basis",
+           "by_rule": "by rule", "ignored": "{n} files not checked (not a declaration file type, or hidden): {names}", "basis": "basis",
            "clean": "no findings that count", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
            "shadow": "shadow rules (trial run, reported only, never fail): {n}",
            "waived": "waived (listed, never fail): {n}", "reason": "reason",
