@@ -240,7 +240,7 @@ def test_a_file_over_the_size_limit_is_a_finding(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_text("类型: 项目\n项目名称: 大\n# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
     done = g60("check", big, "--lang", "en", timeout=60)
-    assert done.returncode == 1
+    assert done.returncode == 2  # the only file could not be screened: nothing screened is no pass
     assert "G60-FILE-001" in done.stdout and "larger than the 2 MB limit" in done.stdout
 
 
@@ -250,7 +250,7 @@ def test_a_declaration_over_the_row_limit_is_a_finding(tmp_path):
     rows = "".join(f"  - {{一级指标: 产出指标, 三级指标: 行{i}}}\n" for i in range(MAX_ROWS + 1))
     (tmp_path / "rows.yaml").write_text(f"类型: 项目\n项目名称: 多行\n绩效指标:\n{rows}", encoding="utf-8")
     done = g60("check", tmp_path / "rows.yaml", "--lang", "en", timeout=120)
-    assert done.returncode == 1
+    assert done.returncode == 2  # the only declaration was not screened: nothing screened is no pass
     assert f"{MAX_ROWS + 1} indicator rows, over the limit of {MAX_ROWS}" in done.stdout
     assert "G60-COMP" not in done.stdout  # not screened: no findings about a half-read project
 

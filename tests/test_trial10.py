@@ -25,8 +25,8 @@ def test_a_directory_without_declarations_is_not_a_pass(tmp_path):
     (tmp_path / "notes.txt").write_text("不是申报表", encoding="utf-8")
     zh = runner.invoke(app, ["check", str(tmp_path)])
     en = runner.invoke(app, ["check", str(tmp_path), "--lang", "en"])
-    assert zh.exit_code == 2 and "没有找到申报文件" in zh.output
-    assert en.exit_code == 2 and "no declaration file" in en.output
+    assert zh.exit_code == 2 and "1 个 .txt 文件，0 份申报表" in zh.output
+    assert en.exit_code == 2 and "1 .txt files, 0 declarations: nothing was screened" in en.output
 
 
 def test_a_directory_with_a_declaration_still_runs(tmp_path):
@@ -77,8 +77,11 @@ def test_an_old_baseline_holding_a_broken_file_does_not_hide_it(tmp_path, monkey
     fp = baseline_fingerprints([Finding(**fields)])[0]
     (tmp_path / "old.json").write_text(json.dumps({"tool": "g60rules", "version": 1, "findings": [
         {"fingerprint": fp, "rule_id": "G60-FILE-002", "file": "bad.yaml", "message": "x"}]}), encoding="utf-8")
-    run = runner.invoke(app, ["check", "bad.yaml", "--baseline", "old.json"])
-    assert run.exit_code == 1, run.output
+    # beside a declaration that screens (alone, the broken file would be "nothing screened": exit 2)
+    (tmp_path / "p.yaml").write_text(PROJECT, encoding="utf-8")
+    run = runner.invoke(app, ["check", "bad.yaml", "p.yaml", "--baseline", "old.json", "--format", "json"])
+    broken = [f for f in json.loads(run.stdout)["findings"] if f["rule_id"] == "G60-FILE-002"]
+    assert run.exit_code == 1 and [f["status"] for f in broken] == ["new"], run.output
 
 
 def _mistyped_category(tmp_path, word: str):
