@@ -196,3 +196,13 @@ def test_a_workbook_and_a_document_under_each_others_suffix_are_named(tmp_path):
                 if f["rule_id"] == "G60-FILE-001"}
     assert "Word document" in messages["申报.xlsx"] and "rename it to .docx" in messages["申报.xlsx"]
     assert "Excel workbook" in messages["申报表.docx"] and "rename it to .xlsx" in messages["申报表.docx"]
+
+
+def test_a_project_without_units_is_not_counted_as_a_unit(tmp_path):
+    """"主管部门 1 个，实施单位 1 个" for a project that names neither: （未注明） is not a unit."""
+    (tmp_path / "p.yaml").write_text("kind: project\nname: 小项目\n", encoding="utf-8")
+    (tmp_path / "q.yaml").write_text("kind: project\nname: 大项目\n主管部门: 某局\n实施单位: 某中心\n", encoding="utf-8")
+    out = runner.invoke(app, ["check", str(tmp_path), "--engine", "reference"]).output
+    assert "主管部门 1 个，实施单位 1 个" in out, out
+    (tmp_path / "q.yaml").unlink()
+    assert "主管部门 0 个，实施单位 0 个" in runner.invoke(app, ["check", str(tmp_path), "--engine", "reference"]).output

@@ -111,7 +111,7 @@ class Summary:
 
     files: int
     declarations: int
-    units: int                 # distinct 实施单位 among screened project files and findings
+    units: int                 # distinct named 实施单位 among screened project files and findings
     competents: int            # distinct 主管部门 likewise
     counts: dict[str, int]
     apart: dict[str, int]      # waived, baselined, shadow, fixed (baseline entries gone)
@@ -180,7 +180,8 @@ def summarise(report: Report) -> Summary:
         change = {"new": marks.get("new", 0), "open": marks.get("open", 0), "fixed": len(report.resolved)}
     return Summary(
         files=len(result.files), declarations=result.declarations,
-        units=len({u for _, u in all_units}), competents=len({c for c, _ in all_units}),
+        # （未注明） collects what names no unit: it is not one
+        units=len({u for _, u in all_units} - {UNKNOWN[lang]}), competents=len({c for c, _ in all_units} - {UNKNOWN[lang]}),
         counts=counts(counted),
         apart={"waived": len(report.parts["waived"]), "baselined": len(report.parts["baselined"]),
                "shadow": len(report.parts["shadow"]), "fixed": len(result.fixed)},
