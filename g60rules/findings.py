@@ -219,6 +219,9 @@ TOO_MANY_ROWS = _check(
     "this declaration has {rows} indicator rows, over the limit of {limit} per declaration; not screened",
 )
 
+# A file that could not be read at all: nothing in it was screened.
+NOT_READ = frozenset({UNREADABLE.rule_id, YAML_SYNTAX.rule_id, NOT_A_DECLARATION.rule_id})
+
 FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
     MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK, OUTSIDE_TREE, LISTED_TWICE,

@@ -40,7 +40,7 @@ from typing import Annotated, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from g60rules.findings import FileCheck, Finding, Severity
+from g60rules.findings import MISSING_PROJECT_FILE, NOT_READ, FileCheck, Finding, Severity
 from g60rules.intake.yaml_loader import expand_paths
 from g60rules.rules.compiler import RulesetError, _Sink, read_yaml
 from g60rules.safeio import MAX_BASELINE_BYTES, InputRefused, display_path, present, read_text
@@ -283,7 +283,7 @@ class GateOutcome:
 # A file that could not be read, is not a declaration, or is listed by its department but missing was
 # not screened at all: baselined, it would stay unscreened in silence, and so would every later
 # breakage of that file (the fingerprint does not hold the message).
-UNSCREENED = frozenset({"G60-FILE-001", "G60-FILE-002", "G60-FILE-006", "G60-FILE-007"})
+UNSCREENED = NOT_READ | {MISSING_PROJECT_FILE.rule_id}
 
 
 def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], waivers: list[LoadedWaiver],

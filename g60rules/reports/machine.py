@@ -75,7 +75,7 @@ from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
 from g60rules.sanitize import plain
-from g60rules.findings import FILE_CHECKS, FileCheck, Finding, Severity
+from g60rules.findings import FILE_CHECKS, NOT_READ, FileCheck, Finding, Severity
 from g60rules.reports.summary import counts, groups
 from g60rules.reports.text import where
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
@@ -93,7 +93,6 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 _GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 _GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
-_UNSCREENED = {"G60-FILE-001", "G60-FILE-002", "G60-FILE-006"}  # the file could not be screened at all
 _CATEGORY = {"COMP": "completeness", "REL": "relevance", "APP": "appropriateness", "FEA": "feasibility",
              "FORM": "form", "FILE": "file", "DATA": "data", "ENGINE": "engine"}
 
@@ -530,7 +529,7 @@ def github(result: ScreenResult, lang: str = "zh") -> str:
 
 def gitlab_severity(f: Finding) -> str:
     """GitLab severity of a finding (mapping in the module docstring)."""
-    if f.severity is Severity.ERROR and f.rule_id in _UNSCREENED:
+    if f.severity is Severity.ERROR and f.rule_id in NOT_READ:
         return "critical"
     return _GITLAB_SEVERITY[f.severity.value]
 

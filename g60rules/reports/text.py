@@ -24,7 +24,7 @@ from rich.text import Text
 
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
-from g60rules.findings import Finding, basis_document
+from g60rules.findings import NOT_READ, Finding, basis_document
 from g60rules.reports.summary import Report, UnitCount, counts, groups
 from g60rules.sanitize import plain
 
@@ -62,7 +62,6 @@ _LABELS = {
            "resolved": "fixed since the previous report: {n}"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_UNSCREENED = ("G60-FILE-001", "G60-FILE-002", "G60-FILE-006")  # the file could not be screened
 
 
 TOP = 10  # rules and units listed in the text summary
@@ -96,7 +95,7 @@ def nothing_screened(result: ScreenResult, lang: str) -> str | None:
     lines = [labels["nothing"].format(files=files)]
     if result.self_evaluations:
         lines.append("  " + labels["self_evaluations"].format(n=result.self_evaluations))
-    stopped = [f for f in result.findings if f.rule_id in _UNSCREENED]
+    stopped = [f for f in result.findings if f.rule_id in NOT_READ]
     lines += [f"  {location(f)}: {f.message(lang)}" for f in stopped[:10]]
     if len(stopped) > 10:
         lines.append(f"  … (+{len(stopped) - 10})")
