@@ -34,14 +34,19 @@ def test_a_directory_with_a_declaration_still_runs(tmp_path):
     assert runner.invoke(app, ["check", str(tmp_path), "--fail-on", "never"]).exit_code == 0
 
 
-def test_changed_since_with_nothing_changed_is_clean(tmp_path, monkeypatch):
-    """With --changed-since, an empty selection is a pass: the change touched no declaration."""
+def _committed_repo(tmp_path, monkeypatch) -> None:
+    """A git repository holding one committed declaration, as the working directory."""
     (tmp_path / "p.yaml").write_text(PROJECT, encoding="utf-8")
     git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
     subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
     subprocess.run([*git, "commit", "-qm", "x"], cwd=tmp_path, check=True)
     monkeypatch.chdir(tmp_path)
+
+
+def test_changed_since_with_nothing_changed_is_clean(tmp_path, monkeypatch):
+    """With --changed-since, an empty selection is a pass: the change touched no declaration."""
+    _committed_repo(tmp_path, monkeypatch)
     assert runner.invoke(app, ["check", ".", "--changed-since", "HEAD"]).exit_code == 0
 
 
@@ -173,12 +178,7 @@ overrides:
 
 def test_changed_since_an_unknown_ref_says_what_to_do(tmp_path, monkeypatch):
     """Not git's raw 'fatal: bad revision': which ref, and the usual cause in CI (a shallow clone)."""
-    (tmp_path / "p.yaml").write_text(PROJECT, encoding="utf-8")
-    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
-    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
-    subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
-    subprocess.run([*git, "commit", "-qm", "x"], cwd=tmp_path, check=True)
-    monkeypatch.chdir(tmp_path)
+    _committed_repo(tmp_path, monkeypatch)
     zh = runner.invoke(app, ["check", ".", "--changed-since", "origin/nope"])
     en = runner.invoke(app, ["check", ".", "--changed-since", "origin/nope", "--lang", "en"])
     assert zh.exit_code == en.exit_code == 2
