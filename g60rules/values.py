@@ -22,8 +22,12 @@ Parsing rules (``parse_target_value`` never raises):
    opening 《 or 〈 closed later in the text is a title mark ("《规划》编制完成" is a word).  Word
    operators are read too: 不低于 不少于 不小于 不得低于 不得少于 不应低于 大于等于 至少 → GE;
    不高于 不超过 不超出 不得高于 不得超过 不多于 不大于 小于等于 至多 最多 控制在 → LE; 等于 → EQ;
-   大于 高于 超过 → GT; 小于 低于 → LT; and the suffixes 以上/及以上 → GE, 以下/及以下/以内/之内
-   → LE, and 内 right after a known unit ("3个工作日内") → LE.  A number without any operator is
+   大于 高于 超过 → GT; 小于 低于 → LT; a verb of change with 到/至 names the level to reach —
+   提高 提升 增长 增加 上升 升 增 扩大 + 到/至 → GE ("提高到95%" is ≥95%), 降低 下降 减少 压缩
+   缩短 缩减 压减 降 减 控制 + 到/至 → LE ("降至3%") — when a number, sign, masked digit or
+   placeholder follows ("提升到位" stays a word); and the suffixes 以上/及以上 → GE,
+   以下/及以下/以内/之内 → LE, and 内 right after a known unit ("3个工作日内") → LE.  Word
+   operators are written operators (``op_implied`` False).  A number without any operator is
    EQ with ``op_implied`` True (a rule can report the missing operator).  Two operators in a row
    ("≥≤5") or a prefix and a suffix that disagree are UNPARSEABLE.
 3. **Numbers** are plain decimals: optional sign, digits, optional ``,``-thousands groups of three,
@@ -49,7 +53,10 @@ Parsing rules (``parse_target_value`` never raises):
    → 3300 元/生/年).  A note in parentheses after the value ("≥95%(上年90%)", "≥60%(新增)"), a
    note after a comma ("≥95%，上年90%") and a word after the unit that says the target is met
    ("100%达标", "5个工作日完成", and any word after %) are kept in ``note``; the target is the
-   part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit: UNPARSEABLE.
+   part before it.  A note in parentheses *before* the value ("(新增)≥60%", "（上年90%）≥95%") is
+   kept the same way when it holds a CJK letter; a value with a note on both sides is
+   UNPARSEABLE (one note per value).  A "note" that is itself a unit ("≥5(%)(元)", "(元)500") is
+   a unit: UNPARSEABLE.
    A number after a word of change — 增长 增加 提高 提升 上升 (``change`` "up") or 下降 降低 减少
    压缩 缩短 ("down"), after 同比 环比 较上年 比上年 较去年 较基期 年均 平均 — is a CHANGE, not a
    level: "同比增长10%" is never read as a rate of 10 %.
@@ -65,7 +72,8 @@ Parsing rules (``parse_target_value`` never raises):
    → HALF_YEAR; each is the last day of its period, op LE.  截至/截止 before a date make it a
    deadline (LE, written); 于/在 before a date are read past.  A trailing 完成 到位 完工
    竣工 办结 结束 验收 is allowed.  **Date ranges** "2020年1月--2020年11月", "2021年1月-12月",
-   "2023.07-2024.01" (two month digits), "2022年1月1日至2022年6月30日", "2024年1-12月",
+   "2023.07-2024.01", "2024.1-2024.12", "2023.7～2024.1" (a dotted month with a year 1900–2199
+   and a month 1–12; "2024.10" is October), "2022年1月1日至2022年6月30日", "2024年1-12月",
    "2019年—2021年", "2024-2025年", "2021年全年" and "2021年度" → DATE_RANGE: ``date`` is the
    first day of the start, ``date_end`` the last day of the end, each with its precision.
    Dates without a year ("12月底前", "12月底到位", "12月31日", "年底前") → YEARLESS_DATE with
@@ -503,6 +511,8 @@ _GLYPH_OPS: tuple[tuple[str, Operator], ...] = (
 )
 # An opening bracket that is closed later is a title mark ("《规划》编制完成"), not an operator.
 _TITLE_CLOSE = {"《": "》", "〈": "〉"}
+_REACH_UP = ("提高", "提升", "增长", "增加", "上升", "升", "增", "扩大")
+_REACH_DOWN = ("降低", "下降", "减少", "压缩", "缩短", "缩减", "压减", "降", "减", "控制")
 _WORD_OPS: tuple[tuple[str, Operator], ...] = tuple(sorted(
     [
         ("不低于", Operator.GE), ("不少于", Operator.GE), ("不小于", Operator.GE),
@@ -516,9 +526,16 @@ _WORD_OPS: tuple[tuple[str, Operator], ...] = tuple(sorted(
         ("等于", Operator.EQ),
         ("大于", Operator.GT), ("高于", Operator.GT), ("超过", Operator.GT),
         ("小于", Operator.LT), ("低于", Operator.LT),
+        # A verb of change with 到/至 names the level to reach, not a change: "提高到95%" is ≥95%,
+        # "降低至5%" ≤5% (a change is "提高5%", see _CHANGE_RE).
+        *((verb + to, Operator.GE) for verb in _REACH_UP for to in ("到", "至")),
+        *((verb + to, Operator.LE) for verb in _REACH_DOWN for to in ("到", "至")),
     ],
     key=lambda p: -len(p[0]),
 ))
+_REACH_OPS = frozenset(verb + to for verb in (*_REACH_UP, *_REACH_DOWN) for to in ("到", "至"))
+# A level to reach starts with a number, a sign, a masked digit or a placeholder.
+_REACH_NEXT_RE = re.compile(r"[0-9+\-.*Xx×?(]")
 _SUFFIX_OPS: tuple[tuple[str, Operator], ...] = (
     ("及以上", Operator.GE), ("以上", Operator.GE),
     ("及以下", Operator.LE), ("以下", Operator.LE), ("以内", Operator.LE), ("之内", Operator.LE),
@@ -615,7 +632,10 @@ def _take_operator(s: str) -> tuple[Operator | None, str]:
                 closing = _TITLE_CLOSE.get(glyph[0])
                 if closing is not None and closing in s:
                     return None, s
-                return op, s[len(glyph):]
+                rest = s[len(glyph):]
+                if glyph in _REACH_OPS and not _REACH_NEXT_RE.match(rest):
+                    return None, s  # "提升到位", "落实到户" are words, not "≥ 位"
+                return op, rest
     return None, s
 
 
@@ -882,8 +902,16 @@ _COMMA_NOTE_RE = re.compile(rf"(?P<head>.+?)[,;:](?P<note>[{_CJK}].*)")
 
 def _split_note(raw: str, s: str) -> TargetValue | None:
     """A value followed by a note in parentheses or after a comma ("≥95%(上年90%)", "≥60%(新增)",
-    "≥95%，上年90%"): the value with ``note`` set; None when the text is not of that shape.  A
-    note that is only a unit ("≥5(%)(元)") is a second unit, not a note."""
+    "≥95%，上年90%"), or preceded by a note in parentheses ("(新增)≥60%", "(上年90%)≥95%"): the
+    value with ``note`` set; None when the text is not of that shape.  A note that is only a unit
+    ("≥5(%)(元)", "(元)500") is a unit, not a note; a leading note holds a CJK letter ("(1)≥60%"
+    is no note) and a value with a note on both sides is not read."""
+    if s.startswith("("):
+        close = _closing(s)
+        if close is not None and close < len(s) - 1:
+            note, head = s[1:close], s[close + 1:]
+            if any(_is_cjk(ch) for ch in note):
+                return _noted(raw, head, note, leading=True)
     comma = _COMMA_NOTE_RE.fullmatch(s)
     if comma is not None:
         head, note = comma["head"], comma["note"]
@@ -898,9 +926,28 @@ def _split_note(raw: str, s: str) -> TargetValue | None:
         head, note = s[:i], s[i + 1:-1]
     else:
         return None
+    return _noted(raw, head, note)
+
+
+def _closing(s: str) -> int | None:
+    """Index of the parenthesis that closes the one at ``s[0]``; None when it is never closed."""
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return i
+    return None
+
+
+def _noted(raw: str, head: str, note: str, leading: bool = False) -> TargetValue | None:
+    """``head`` read as a value that carries ``note``; None when it is no value.  With ``leading``
+    (the note stood before ``head``), a ``head`` that ends in a note of its own is no value: one
+    note per value."""
     if not head or not note or len(note) > _MAX_NOTE or _known_unit(note) is not None:
         return None
     value = _parse_text(raw, head)
+    if leading and value.kind is ValueKind.UNPARSEABLE and head.endswith(")"):
+        return None
     if value.kind not in _NOTED_KINDS or value.note is not None:
         return None
     return value.model_copy(update={"note": note})
@@ -1031,8 +1078,12 @@ def _parse_date_range(raw: str, s: str) -> TargetValue | None:
     if m is None:
         return None
     for p in ("s", "e"):
-        # "2023.07" is a month only in a range and only with two month digits (2023.7 is a number)
-        if m[f"{p}sep"] == "." and m[f"{p}d"] is None and len(m[f"{p}m"]) != 2:
+        # A dotted month ("2023.07", "2024.1") is a month only as one end of a range, and only with
+        # a plausible year and month; else the text is a range of numbers ("1000.5-1000.9").
+        # Within a range "2024.1" is January and "2024.10" October: the month is read as written
+        # text, never as the number 2024.1.
+        if m[f"{p}sep"] == "." and m[f"{p}d"] is None and len(m[f"{p}m"]) == 1 and not (
+                _MIN_YEAR <= int(m[f"{p}y"]) <= _MAX_YEAR and 1 <= int(m[f"{p}m"]) <= 12):
             return None
     if m["sy"] is not None and m["ssep"] is None and m["sm2"] is None and m["ey"] is None:
         return None  # "2021年-12月" is not a range
