@@ -91,8 +91,17 @@ Parsing rules (``parse_target_value`` never raises):
    and parentheses), at most 40 characters → QUALITATIVE with ``word`` = the normalised text.
    Typical words: 完成 达成 达标 合理 可控 及时 提高 降低 提升 有效 良好 显著 逐步提高 稳步提升
    按时完成 是 否 优 良 中 差 符合 满足.  Whether a word is too vague is for the rules.
-10. Anything else — letters, mixed garbage, "≥abc", "≥1.2.3(%)", Chinese numerals after an
-    operator, text over 200 characters — is UNPARSEABLE with a short English ``problem``.
+10. **Chinese numerals.**  Text that reads as a word or not at all is read once more with its
+    Chinese numerals in digits: positional numerals (一 … 九, 两, 零, 十 百 千 万 亿, decimals
+    after 点: "≥三次", "两个", "十二个月", "一百零五人", "三点五天", "三至五年") and 百分之X /
+    百分之百 / 百分百 as X % ("百分之九十", "百分之95").  A 万/亿 at the end of the numeral scales
+    the unit as after digits ("五十万元" is 50 万元).  That reading is kept only when it is a
+    number, range or change with a known unit (not OTHER) that is no month or quarter name, or
+    with a written operator and no unit; so "一般", "统一", "一流", "第三方", "一年一次", "零投诉",
+    "十四五期间", "二〇二四年", "十二月" (December), "一季度" (the first quarter) and a bare "三"
+    stay what they were.  ``raw`` keeps the numerals as written.
+11. Anything else — letters, mixed garbage, "≥abc", "≥1.2.3(%)", "≥十四五场", text over 200
+    characters — is UNPARSEABLE with a short English ``problem``.
 
 **The row decides** what the text alone cannot (:func:`for_row`, called by the graph with the
 row's canonical level codes): on a cost row a bare 万/亿 is 万元/亿元 (``unit_from_row``); on a
@@ -877,6 +886,19 @@ def _parse(raw: str) -> TargetValue:
     s = _unwrap(s)
     if not s or s == "()":
         return TargetValue(raw=raw, kind=ValueKind.EMPTY)
+    value = _read(raw, s)
+    if value.kind in (ValueKind.QUALITATIVE, ValueKind.UNPARSEABLE):
+        for run_re in _CN_RUN_RES:
+            arabic = _arabic_numerals(s, run_re)
+            if arabic is not None:
+                numeric = _read(raw, arabic)
+                if _numeral_reading(numeric):
+                    return numeric
+    return value
+
+
+def _read(raw: str, s: str) -> TargetValue:
+    """``s`` (normalised, unwrapped) read as a value, with a note split off where one is written."""
     value = _parse_text(raw, s)
     if value.kind is ValueKind.UNPARSEABLE:
         noted = _split_note(raw, s)
@@ -889,6 +911,67 @@ def _parse(raw: str) -> TargetValue:
         if noted is not None and noted.kind in (ValueKind.DATE, ValueKind.DATE_RANGE):
             return noted
     return value
+
+
+# Chinese numerals ("≥三次", "两个", "十二个月", "百分之九十"): a run of numeral characters,
+# optionally with 点 and decimal digits, is written in Arabic digits; cn2an reads the whole part in
+# its strict mode (positional numerals only: "二〇二四", "十四五" and "三万五" are not numbers).
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_DIGIT_VALUES = dict(zip(_CN_DIGITS, "001223456789"))
+# A 万/亿 that ends the run is first left to scale the unit, as after digits ("五十万元" →
+# "50万元"), then read as part of the number ("一百二十五万天" → "1250000天").
+_CN_RUN_RES = (
+    re.compile(rf"[{_CN_DIGITS}十百千万亿]*[{_CN_DIGITS}十百千](?:点[{_CN_DIGITS}]+)?"),
+    re.compile(rf"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"),
+)
+_CN_PERCENT_RE = re.compile(rf"百分之(?P<n>{_NUM}|[{_CN_DIGITS}十百千点]+)")
+# A numeral before these is a name, not an amount: "十二月" is December, "一季度" the first quarter.
+_CN_NOT_AMOUNT_UNITS = frozenset({"月", "季度"})
+_NUMERAL_KINDS = (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.CHANGE)
+
+
+def _cn_number(run: str) -> str | None:
+    """Arabic digits for one run of Chinese numerals ("一百零五" → "105", "三点五" → "3.5",
+    "两千" → "2000"); None when the run is not a number on its own ("十四五", "二〇二四", "百")."""
+    import cn2an  # imported on first use: only Chinese numerals need it
+
+    whole, _, fraction = run.partition("点")
+    try:
+        # strict mode refuses 两, which is 2 before a unit or a power of ten ("两个", "两千")
+        number = cn2an.cn2an(whole.replace("两", "二"), "strict")
+    except ValueError:
+        return None
+    if not isinstance(number, int):
+        return None
+    # the decimals are read digit by digit, so no float is involved
+    return f"{number}.{''.join(_CN_DIGIT_VALUES[ch] for ch in fraction)}" if fraction else str(number)
+
+
+def _arabic_numerals(s: str, run_re: re.Pattern[str]) -> str | None:
+    """``s`` with Chinese numerals (runs of ``run_re``) written in Arabic digits ("百分之九十" →
+    "90%", "≥三次" → "≥3次"); None when nothing changed."""
+    text = "100%" + s[4:] if s.startswith("百分之百") else s
+    text = "100%" + text[3:] if text.startswith("百分百") else text
+
+    def percent(m: re.Match[str]) -> str:
+        number = m["n"] if m["n"][0].isdigit() else _cn_number(m["n"])
+        return m[0] if number is None else number + "%"
+
+    text = _CN_PERCENT_RE.sub(percent, text)
+    text = run_re.sub(lambda m: _cn_number(m[0]) or m[0], text)
+    return None if text == s else text
+
+
+def _numeral_reading(value: TargetValue) -> bool:
+    """Whether a value read after writing Chinese numerals in digits is an amount: a number, range
+    or change with a known unit that is no month or quarter name, or with a written operator and no
+    unit.  "一般", "统一", "一流", "十二月", "一季度", "零投诉" stay words."""
+    if value.kind not in _NUMERAL_KINDS:
+        return False
+    if value.unit is None:
+        return value.op is not None and not value.op_implied
+    written = value.unit_written or value.unit
+    return value.unit_kind is not UnitKind.OTHER and written not in _CN_NOT_AMOUNT_UNITS
 
 
 _NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.CHANGE, ValueKind.RANGE, ValueKind.DATE, ValueKind.DATE_RANGE,

@@ -311,7 +311,7 @@ UNPARSEABLE_CASES = [
     ("≥2024年12月31日前", "contradicts"),
     ("≥80-90%", "operator before a range"),
     ("80元-90%", "different units"),
-    ("≥三场", "not a number"),
+    ("≥十四五场", "not a number"),  # not a positional numeral; "≥三场" is 3 场 (test_values_forms)
     ("abc", "not a number"),
     ("1,00", "malformed number"),
     ("≥9X%", "unrecognised unit"),

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from g60rules.values import (
-    DatePrecision, Operator, RenderStyle, RowFamily, ValueKind, parse_target_value, render_target_value,
+    DatePrecision, Operator, RenderStyle, RowFamily, UnitKind, ValueKind, parse_target_value,
+    render_target_value,
 )
 
 D = Decimal
@@ -181,3 +182,109 @@ def test_property_reach_up_is_ge_and_down_is_le(up, down, to, amount, unit):
     assert (higher.op, higher.amount, higher.unit) == (GE, amount, unit)
     assert (lower.op, lower.amount, lower.unit) == (LE, amount, unit)
     assert not higher.op_implied and not lower.op_implied
+
+
+# --- 3. Chinese numerals ------------------------------------------------------------------------
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """0 … 99,999,999 written in Chinese numerals, the test's own writer (not the library's)."""
+    if n == 0:
+        return "零"
+
+    def below_10000(k: int) -> str:
+        out, zero = "", False
+        for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            digit = k // value % 10
+            if digit == 0:
+                zero = bool(out)
+                continue
+            out += ("零" if zero else "") + _DIGITS[digit] + name
+            zero = False
+        return out
+
+    high, low = divmod(n, 10_000)
+    text = (below_10000(high) + "万") if high else ""
+    if low:
+        text += ("零" if high and low < 1000 else "") + below_10000(low)
+    return text
+
+
+@pytest.mark.parametrize(("text", "op", "implied", "amount", "unit"), [
+    ("≥四次", GE, False, "4", "次"),
+    ("两场", EQ, True, "2", "场"),
+    ("十八个月", EQ, True, "18", "个月"),
+    ("三百户", EQ, True, "300", "户"),
+    ("一千零五十人次", EQ, True, "1050", "人次"),
+    ("百分之八十", EQ, True, "80", "%"),
+    ("≥百分之97", GE, False, "97", "%"),
+    ("百分之九十九点五", EQ, True, "99.5", "%"),
+    ("百分之百", EQ, True, "100", "%"),
+    ("不少于五篇", GE, False, "5", "篇"),
+    ("七个工作日内", LE, False, "7", "个工作日"),
+    ("六家以上", GE, False, "6", "家"),
+    ("两千五百元", EQ, True, "2500", "元"),
+    ("三万人", EQ, True, "30000", "人"),
+    ("降低到百分之三", LE, False, "3", "%"),
+    ("(新增)≥两个", GE, False, "2", "个"),
+])
+def test_chinese_numerals_are_read_as_numbers(text, op, implied, amount, unit):
+    v = parse_target_value(text)
+    assert v.kind is ValueKind.QUANTITATIVE, v.problem
+    assert (v.op, v.op_implied, v.amount, v.unit, v.raw) == (op, implied, D(amount), unit, text)
+
+
+def test_chinese_wan_scales_the_unit_or_the_number():
+    v = parse_target_value("≤一百二十五万元")
+    assert (v.amount, v.unit, v.amount_yuan) == (D(125), "万元", D(1_250_000))
+    v = parse_target_value("一百二十五万天")  # 万 scales no duration: part of the number
+    assert (v.amount, v.unit) == (D(1_250_000), "天")
+
+
+def test_chinese_numerals_in_ranges_and_changes():
+    v = parse_target_value("二至四周")
+    assert (v.kind, v.amount, v.upper, v.unit) == (ValueKind.RANGE, D(2), D(4), "周")
+    v = parse_target_value("较上年提高百分之五")
+    assert (v.kind, v.change, v.amount, v.unit) == (ValueKind.CHANGE, "up", D(5), "%")
+
+
+@pytest.mark.parametrize("word", [
+    "一般", "统一", "一流", "一致", "进一步提高", "第三方", "十四五期间", "一年一次", "一户一档",
+    "四个一", "两学一做", "三公经费", "零投诉", "十分满意", "一次性", "二期工程", "千家万户",
+    "十二月", "三月底", "一季度", "三", "百姓满意", "一站式服务", "万无一失", "五星级",
+])
+def test_words_holding_numeral_characters_stay_words(word):
+    v = parse_target_value(word)
+    assert v.kind is not ValueKind.QUANTITATIVE and v.amount is None, (word, v)
+
+
+@SMALL
+@given(st.integers(0, 99_999_999), st.sampled_from(["≥", "≤", "", "不少于", "不超过"]),
+       st.sampled_from(["个", "人次", "天", "篇", "元", "%", "小时"]))
+def test_property_chinese_numeral_reads_as_its_arabic_twin(n, op, unit):
+    chinese = parse_target_value(f"{op}{_chinese(n)}{unit}")
+    arabic = parse_target_value(f"{op}{n}{unit}")
+    assert chinese.kind is ValueKind.QUANTITATIVE, (_chinese(n), chinese.problem)
+    # "五万个" keeps 万个 as written, like "5万个", and "五万元" is 5 万元: the amount (in 元 for
+    # money) and the kind of unit are those of "50000个" and "50000元"
+    def reading(v):
+        amount = v.amount_yuan if v.unit_kind is UnitKind.MONEY else v.amount
+        return v.kind, v.op, v.op_implied, amount, v.unit_kind, v.note, v.qualifier
+
+    assert reading(chinese) == reading(arabic)
+
+
+@SMALL
+@given(st.integers(1, 9_999), st.sampled_from(["万元", "亿元", "万人", "万亩"]))
+def test_property_a_final_wan_scales_the_unit_as_after_digits(n, unit):
+    chinese = parse_target_value(f"≤{_chinese(n)}{unit}")
+    arabic = parse_target_value(f"≤{n}{unit}")
+    assert chinese.kind is ValueKind.QUANTITATIVE, (_chinese(n), chinese.problem)
+    assert chinese.model_dump(exclude={"raw"}) == arabic.model_dump(exclude={"raw"})
+
+
+def test_the_test_writer_of_numerals():
+    assert [_chinese(n) for n in (0, 10, 105, 1010, 20_000, 30_005, 12_345_678)] == [
+        "零", "一十", "一百零五", "一千零一十", "二万", "三万零五", "一千二百三十四万五千六百七十八"]
