@@ -936,6 +936,8 @@ def _cn_number(run: str) -> str | None:
     import cn2an  # imported on first use: only Chinese numerals need it
 
     whole, _, fraction = run.partition("点")
+    if any(ch not in _CN_DIGIT_VALUES for ch in fraction):
+        return None
     try:
         # strict mode refuses 两, which is 2 before a unit or a power of ten ("两个", "两千")
         number = cn2an.cn2an(whole.replace("两", "二"), "strict")

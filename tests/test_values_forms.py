@@ -288,3 +288,16 @@ def test_property_a_final_wan_scales_the_unit_as_after_digits(n, unit):
 def test_the_test_writer_of_numerals():
     assert [_chinese(n) for n in (0, 10, 105, 1010, 20_000, 30_005, 12_345_678)] == [
         "零", "一十", "一百零五", "一千零一十", "二万", "三万零五", "一千二百三十四万五千六百七十八"]
+
+
+@SMALL
+@given(st.text(alphabet="零〇一二两三四五六七八九十百千万亿点百分之≥个人元%", min_size=1, max_size=12))
+def test_property_numeral_soup_never_breaks_the_parser(text):
+    v = parse_target_value(text)
+    assert not (v.problem or "").startswith("internal error"), (text, v.problem)
+
+
+def test_regression_percent_numeral_with_two_points():
+    # the smallest input that broke the decimal reading: a second 点 inside 百分之…
+    assert parse_target_value("百分之二点五点").kind is not ValueKind.QUANTITATIVE
+    assert parse_target_value("百分之二点五").amount == D("2.5")
