@@ -14,6 +14,7 @@ reported (G60-ENGINE-001, info): nothing is lost and nothing is hidden.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus, load_corpus
+from g60rules.model import FUNDS_FIELDS
 from g60rules.progress import SILENT, Progress
 from g60rules.engines.workers import WorkerPool
 from g60rules.safeio import resolved
@@ -171,13 +173,14 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
     locate = locate_field(rule, fact)
     line = fact.line_of(locate) if locate else fact.line
     mixup = _mixed_units(rule.condition, fact.values, schema.FACTS[rule.applies_to])
+    notes = _amount_notes(rule, fact, locate)
     return Finding(
         rule_id=rule.id,
         severity=Severity(rule.severity),
         file=fact.file,
         line=line,
-        message_zh=render_message(rule.message.zh, values) + (MIXUP[0] if mixup else ""),
-        message_en=render_message(rule.message.en, values) + (MIXUP[1] if mixup else ""),
+        message_zh=render_message(rule.message.zh, values) + notes[0] + (MIXUP[0] if mixup else ""),
+        message_en=render_message(rule.message.en, values) + notes[1] + (MIXUP[1] if mixup else ""),
         basis=rule.basis_text,
         department=fact.department,
         project=fact.project,
@@ -192,6 +195,34 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         competent_department=fact.competent_department,
         implementing_unit=fact.implementing_unit,
     )
+
+
+_FIELD_NAME = re.compile(r"\{([^{}]+)\}")
+
+
+def _amount_notes(rule: CompiledRule, fact: Fact, locate: str | None) -> tuple[str, str]:
+    """(zh, en) text naming the note written beside each funds amount the finding is about — the
+    field it points at and the amounts its message shows ("500万元(其中上级资金220万元)"); empty
+    when there is none or the message shows the note itself."""
+    names = dict.fromkeys([*([locate] if locate else []), *_FIELD_NAME.findall(rule.message.zh)])
+    notes = [(name, fact.display[f"{name}.note"]) for name in names
+             if f"{name}.note" in fact.display and f"{{{name}.note}}" not in rule.message.zh]
+    if not notes:
+        return "", ""
+    zh = "；".join(f"{_amount_label(name, fact)}注明“{note}”" for name, note in notes)
+    en = "; ".join(f"{_amount_label(name, fact, 'en')} notes '{note}'" for name, note in notes)
+    return f"（{zh}）", f" ({en})"
+
+
+def _amount_label(name: str, fact: Fact, lang: str = "zh") -> str:
+    key = name.removeprefix("project.").removeprefix("funds.")
+    if key == "budget":
+        key = fact.display.get(name + "_label", "")
+        key = next((s.key for s in FUNDS_FIELDS if s.label == key), key)
+    spec = next((s for s in FUNDS_FIELDS if s.key == key), None)
+    if spec is None:
+        return key
+    return spec.label if lang == "zh" else spec.description.removeprefix("of which ")
 
 
 MIXUP = ("（两个金额相差约 1 万倍，疑似万元与元混用）",
