@@ -918,6 +918,7 @@ def _read(raw: str, s: str) -> TargetValue:
 # its strict mode (positional numerals only: "二〇二四", "十四五" and "三万五" are not numbers).
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_DIGIT_VALUES = dict(zip(_CN_DIGITS, "001223456789"))
+_CN_LEADS = frozenset(_CN_DIGITS + "十百千")
 # A 万/亿 that ends the run is first left to scale the unit, as after digits ("五十万元" →
 # "50万元"), then read as part of the number ("一百二十五万天" → "1250000天").
 _CN_RUN_RES = (
@@ -1715,6 +1716,21 @@ def _column_operator(operator: str) -> Operator | None:
     return parse_target_value(f"{''.join(operator.split())}1").op
 
 
+def _compose_numerals(alone: TargetValue, cell: str | None, operator: str | None, unit: str | None
+                      ) -> Composition:
+    """A cell of Chinese numerals alone ("三", "十五") with its columns ("≥", "次"): the number they
+    compose ("≥三(次)" is ≥3 次); ``alone`` for anything else (a word takes no column)."""
+    text = _normalise(cell) if cell is not None else ""
+    if alone.kind is not ValueKind.QUALITATIVE or not text or not _CN_RUN_RES[1].fullmatch(text):
+        return Composition(alone, None, None)
+    column_unit = _column_unit(unit) if unit and unit.strip() else None
+    composed = ("".join(operator.split()) if operator else "") + text + (f"({column_unit})" if column_unit else "")
+    value = parse_target_value(composed)
+    if value.kind is ValueKind.QUANTITATIVE:
+        return Composition(value, None, None)
+    return Composition(alone, None, None)
+
+
 def compose_target_value(cell: str | None, operator: str | None = None, unit: str | None = None) -> Composition:
     """One target value from the 指标值 cell and, when the form has them, its operator column
     (≥ ≤ = > < or a word operator) and unit column, with the conflicts between them.
@@ -1722,7 +1738,8 @@ def compose_target_value(cell: str | None, operator: str | None = None, unit: st
     The cell decides what it states itself: an operator or unit written in the cell is kept, and
     one that differs from its column is returned as a conflict (the rules report it). The columns
     fill what the cell leaves out — the unit only for a number or a range, the operator only for a
-    cell that starts with a number or a date (a word such as 完成 or a placeholder takes neither).
+    cell that starts with a number (digits or Chinese numerals: "三" with "≥" and "次" is ≥3 次)
+    or a date (a word such as 完成 or 一般, or a placeholder, takes neither).
     ``raw`` of the result is the composed text ("≥90(%)"), so messages show what was read; the
     caller keeps the cells as written.
     """
@@ -1731,11 +1748,12 @@ def compose_target_value(cell: str | None, operator: str | None = None, unit: st
         return Composition(parse_target_value(cell), None, None)
     alone = parse_target_value(cell)
     if cell is None or alone.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE):
-        return Composition(alone, None, None)
+        return _compose_numerals(alone, cell, operator, unit)
     text = _normalise(cell)
     column_unit = _column_unit(unit) if unit and unit.strip() else None
     unit_conflict = alone.unit if column_unit and alone.unit and alone.unit != column_unit else None
-    written_op = not (text[0].isdigit() or text[0] in "+-.")
+    # a cell that starts with a number (digits or a Chinese numeral, "百分之九十") wrote no operator
+    written_op = not (text[0].isdigit() or text[0] in "+-." or (alone.op_implied and text[0] in _CN_LEADS))
     column_op = _column_operator(operator) if has_operator else None
     op_conflict = None
     if written_op and column_op is not None and alone.op is not None and alone.op is not column_op:

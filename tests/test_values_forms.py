@@ -302,3 +302,28 @@ def test_regression_percent_numeral_with_two_points():
     # (it was an internal error; now the first reading, a word, is kept)
     assert parse_target_value("百分之二点五点").kind is ValueKind.QUALITATIVE
     assert parse_target_value("百分之二点五").amount == D("2.5")
+
+
+@pytest.mark.parametrize(("cell", "operator", "unit", "op", "amount", "unit_read"), [
+    ("四", "≥", "次", GE, "4", "次"),  # national form: 指标值 | 指标性质 | 计量单位
+    ("二十", "", "天", EQ, "20", "天"),
+    ("两", "≤", "个", LE, "2", "个"),
+    ("九十五", "≥", "%", GE, "95", "%"),
+    ("百分之八十", "≥", None, GE, "80", "%"),
+])
+def test_chinese_numeral_cells_compose_with_their_columns(cell, operator, unit, op, amount, unit_read):
+    from g60rules.values import compose_target_value
+
+    composed = compose_target_value(cell, operator, unit)
+    v = composed.value
+    assert (v.kind, v.op, v.amount, v.unit) == (ValueKind.QUANTITATIVE, op, D(amount), unit_read)
+    assert composed.operator_conflict is None and composed.unit_conflict is None
+
+
+def test_words_take_no_column_even_with_numeral_characters():
+    from g60rules.values import compose_target_value
+
+    for cell in ("一般", "统一", "三"):
+        v = compose_target_value(cell, "", None).value
+        assert v.kind is ValueKind.QUALITATIVE, cell
+    assert compose_target_value("一流", "≥", "个").value.kind is ValueKind.QUALITATIVE
