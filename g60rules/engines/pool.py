@@ -14,7 +14,6 @@ reported (G60-ENGINE-001, info): nothing is lost and nothing is hidden.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from g60rules.progress import SILENT, Progress
 from g60rules.engines.workers import WorkerPool
 from g60rules.safeio import resolved
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
-from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
+from g60rules.rules.compiler import CompiledRule, CompiledRuleset, placeholders, render_message
 from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
 
 ENGINES = ("durable", "reference")
@@ -197,14 +196,11 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
     )
 
 
-_FIELD_NAME = re.compile(r"\{([^{}]+)\}")
-
-
 def _amount_notes(rule: CompiledRule, fact: Fact, locate: str | None) -> tuple[str, str]:
     """(zh, en) text naming the note written beside each funds amount the finding is about — the
     field it points at and the amounts its message shows ("500万元(其中上级资金220万元)"); empty
     when there is none or the message shows the note itself."""
-    names = dict.fromkeys([*([locate] if locate else []), *_FIELD_NAME.findall(rule.message.zh)])
+    names = dict.fromkeys([*([locate] if locate else []), *placeholders(rule.message.zh)])
     notes = [(name, fact.display[f"{name}.note"]) for name in names
              if f"{name}.note" in fact.display and f"{{{name}.note}}" not in rule.message.zh]
     if not notes:
