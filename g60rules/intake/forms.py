@@ -30,7 +30,7 @@ from typing import Any
 
 from g60rules.intake.build import UNREADABLE, _key_text, convert
 from g60rules.rules.compiler import bundled_layouts
-from g60rules.model import FUNDS_FIELDS, PROJECT_FIELDS, FieldKind
+from g60rules.model import FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, FieldKind
 
 _FUND_KINDS = {s.key: s.kind for s in FUNDS_FIELDS}
 WAN = Decimal(10000)
@@ -65,8 +65,8 @@ class Sheet:
 def _wan(key: str, value: Any, form: str) -> Any:
     """An amount as the declaration holds it (a bare number in ``form``'s funds unit) as the number of
     万元 a 万元 form prints."""
-    if value is None:
-        return None
+    if value is None or value is UNREADABLE:
+        return value
     layout = bundled_layouts().layout(form)
     yuan = convert(value, _FUND_KINDS.get(key, FieldKind.MONEY_YUAN), layout.funds_unit if layout else "元")
     return None if yuan is None else (yuan / WAN).normalize() if yuan % WAN else (yuan / WAN).quantize(Decimal(1))
@@ -102,7 +102,9 @@ def _indicator_table(sheet: Sheet, columns: list[tuple[str, str]], rows: list[di
         for col in (0, 1):
             top = first
             for r in range(first + 1, len(sheet.rows) + 1):
-                if r == len(sheet.rows) or sheet.rows[r][col] != sheet.rows[top][col] or sheet.rows[top][col] is None:
+                # unreadable cells are each their own error cell, never merged
+                if r == len(sheet.rows) or sheet.rows[r][col] != sheet.rows[top][col] or \
+                        sheet.rows[top][col] is None or sheet.rows[top][col] is UNREADABLE:
                     if sheet.rows[top][col] is not None and r - 1 > top and (
                             col == 0 or all(sheet.rows[x][0] == sheet.rows[top][0] for x in range(top, r))):
                         sheet.merge_down(col, top, r - 1)
@@ -159,15 +161,24 @@ def form_sheet(values: dict[str, Any], form: str, name: str = "申报表", merge
 
 
 def _unreadable_cells(values: dict[str, Any]) -> dict[str, Any]:
-    """The project fields named in ``unreadable`` (keys or labels) as :data:`UNREADABLE` cells, which
-    an .xlsx holds as an error cell (#REF!); the list itself is then printed by those cells."""
+    """The fields named in ``unreadable`` (keys or labels) of the project, its funds and each row as
+    :data:`UNREADABLE` cells, which an .xlsx holds as an error cell (#REF!); the lists themselves
+    are then printed by those cells."""
+    out = _marked(values, PROJECT_FIELDS)
+    if isinstance(out.get("funds"), dict):
+        out["funds"] = _marked(out["funds"], FUNDS_FIELDS)
+    if out.get("indicators"):
+        out["indicators"] = [_marked(row, INDICATOR_FIELDS) for row in out["indicators"]]
+    return out
+
+
+def _marked(values: dict[str, Any], specs: tuple) -> dict[str, Any]:
     named = values.get("unreadable")
     if not named:
         return values
-    by_label = {_key_text(label): spec.key for spec in PROJECT_FIELDS for label in (spec.key, *spec.labels)}
-    keys = [by_label.get(_key_text(str(item)), str(item)) for item in named]
+    by_label = {_key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)}
     out = {k: v for k, v in values.items() if k != "unreadable"}
-    for key in keys:
+    for key in (by_label.get(_key_text(str(item)), str(item)) for item in named):
         if out.get(key) is not None:
             raise ValueError(f"{key} is both filled and unreadable")
         out[key] = UNREADABLE
