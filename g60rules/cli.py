@@ -157,10 +157,15 @@ assert {f.value for f in Format} == set(FORMATS)
 RULESET_HELP = "Ruleset file (default: rulesets/shanghai.yaml)."
 
 
+def _in_lang(pair: tuple[str, str]) -> str:
+    """The (Chinese, English) pair's text in this invocation's language."""
+    return pair[1] if _ACTIVE["lang"] == "en" else pair[0]
+
+
 def _fail(message: str | tuple[str, str]) -> None:
     """Print a usage error (a (Chinese, English) pair is printed in this invocation's language); exit 2."""
     if isinstance(message, tuple):
-        message = message[1] if _ACTIVE["lang"] == "en" else message[0]
+        message = _in_lang(message)
     Console(stderr=True, soft_wrap=True).print(f"g60rules: {plain(message)}", markup=False, highlight=False)
     raise typer.Exit(EXIT_ERROR)
 
@@ -204,8 +209,10 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
     for spec in specs:
         fmt, sep, path = spec.partition("=")
         if not sep or fmt not in {f.value for f in Format} or not path:
-            raise typer.BadParameter(f"'{spec}': write FORMAT=PATH with FORMAT one of "
-                                     f"{', '.join(f.value for f in Format)}", param_hint="--output")
+            formats = ", ".join(f.value for f in Format)
+            raise typer.BadParameter(_in_lang((f"“{spec}”：请写 格式=路径，格式可选 {formats}",
+                                               f"'{spec}': write FORMAT=PATH with FORMAT one of {formats}")),
+                                     param_hint="--output")
         out.append((fmt, Path(path)))
     return out
 
@@ -291,9 +298,11 @@ def check(
     """
     outputs = _outputs(output)
     if strict and fail_on is FailOn.never:
-        raise typer.BadParameter("--strict and --fail-on never contradict each other", param_hint="--strict")
+        raise typer.BadParameter(_in_lang(("--strict 与 --fail-on never 相互矛盾",
+                                           "--strict and --fail-on never contradict each other")), param_hint="--strict")
     if fmt is Format.xlsx and sys.stdout.isatty():
-        _fail("--format xlsx writes a binary workbook: use -o xlsx=PATH, or redirect standard output to a file")
+        _fail(("--format xlsx 写出二进制工作簿：请用 -o xlsx=路径，或把标准输出重定向到文件",
+               "--format xlsx writes a binary workbook: use -o xlsx=PATH, or redirect standard output to a file"))
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
     report = _report(paths, compiled, lang, today, progress_for(quiet, lang.value), engine=engine, jobs=jobs,
@@ -550,8 +559,10 @@ def impact_command(
     try:
         with progress_for(quiet, lang.value) as progress:
             impacts = impact(old, new, paths, progress)
-    except (ImpactError, FileNotFoundError) as exc:
-        _fail(str(exc))
+    except ImpactError as exc:
+        _fail(exc.text(lang.value))
+    except FileNotFoundError as exc:
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except RulesetError as exc:
         _fail(exc.problem.text(lang.value))
     _out(render_impact(impacts, fmt.value, lang.value, examples))
