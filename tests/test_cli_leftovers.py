@@ -10,9 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from g60rules.cli import app
+from g60rules.intake.yaml_loader import load_text
+from g60rules.rules.lint import lint
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "rulesets" / "core.yaml"
@@ -90,3 +94,58 @@ def test_impact_outside_a_repository_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     result = runner.invoke(app, ["impact", "git:HEAD:r.yaml", str(CORE), str(ROOT / "declarations")])
     assert result.exit_code == 2 and "不是可读取的 git 仓库" in result.output and "fatal" in result.output
+
+
+# --- 3. YAML syntax errors in Chinese ------------------------------------------------------------
+
+DECLARATION = "类型: 项目\n项目名称: 乙\n实施单位: 某中心\n项目资金:\n  项目资金总额: 8\n"
+
+
+@pytest.mark.parametrize("value,line,column,zh", [
+    ("@某中心", 3, 7, "YAML 保留的字符"),
+    ("`某中心`", 3, 7, "YAML 保留的字符"),
+    ("*重点*中心", 3, 8, "锚点或别名"),
+    ('"D:\\q目录"', 3, None, "未知的转义"),  # libyaml and PyYAML point at the backslash or the letter
+    ('"某"中心', 3, 10, "引号只括住了值的一部分"),
+    ("'某''s' 中心", 3, 14, "引号只括住了值的一部分"),
+    ("|某中心", 3, 7, "以“|”开头的值要加引号"),
+    (">某中心", 3, 7, "以“>”开头的值要加引号"),
+    ("某\x0b中心", 3, 8, "不可见的控制字符 #x000b"),
+])
+def test_common_yaml_mistakes_are_told_in_chinese_with_line_and_column(value, line, column, zh):
+    text = DECLARATION.replace("某中心", value, 1)
+    _, findings = load_text(text, "d.yaml")
+    (finding,) = findings
+    assert finding.rule_id == "G60-FILE-002" and finding.line == line
+    where = f"第 {line} 行第 {column} 列" if column else f"第 {line} 行第 "
+    assert where in finding.message_zh and zh in finding.message_zh
+    assert not any(word in finding.message_zh.split("（解析器")[0] for word in ("found", "expected", "character"))
+    assert f"line {line}, column {column or ''}" in finding.message_en
+
+
+def test_the_parser_text_is_kept_as_detail():
+    _, (finding,) = load_text(DECLARATION.replace("某中心", "%某中心"), "d.yaml")
+    assert "解析器：found character" in finding.message_zh and "cannot start any token" in finding.message_zh
+    assert "(parser: found character" in finding.message_en
+
+
+def test_a_ruleset_yaml_mistake_is_chinese_with_file_line_column(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("ruleset: t\ndescription: `新规则`\nrules: []\n", encoding="utf-8")
+    (problem,) = lint(path)
+    assert (problem.code, problem.line, problem.column) == ("RS-YAML", 2, 14)
+    assert "YAML 保留的字符" in problem.zh and "found character" in problem.zh
+    result = runner.invoke(app, ["ruleset", "lint", str(path)])
+    assert f"{path}:2:14" in result.output.replace("\n", "") and "YAML 保留的字符" in result.output
+
+
+@settings(max_examples=40, deadline=None)
+# Chinese after the character: "&abc" is a valid anchor on an empty value, not a mistake
+@given(st.sampled_from("@`%&*|>"), st.text("甲乙丙一二", min_size=1, max_size=6), st.integers(0, 2))
+def test_a_value_starting_with_a_reserved_character_is_named_on_its_line(first, rest, at):
+    lines = DECLARATION.splitlines()
+    lines.insert(at + 1, f"项目概述: {first}{rest}")
+    _, findings = load_text("\n".join(lines) + "\n", "d.yaml")
+    (finding,) = findings
+    assert finding.rule_id == "G60-FILE-002" and finding.line == at + 2
+    assert "无法解析" not in finding.message_zh and "加引号" in finding.message_zh
