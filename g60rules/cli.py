@@ -1,7 +1,8 @@
 """Command line: ``check``, ``letters``, ``graph``, ``explain``, ``impact``, ``rules`` and ``ruleset …``.
 
 Exit codes, the same for every command and format:
-0 — nothing at or above ``--fail-on`` (lint: no problem); 1 — findings at or above it (lint: problems;
+0 — nothing at or above ``--fail-on`` (lint: no error, or with ``--strict`` no problem); 1 — findings at or
+above it (lint: an error, or with ``--strict`` any problem;
 ``ruleset test``: an example that does not behave); 2 — usage error, unusable ruleset, missing path,
 a ``check`` that screened no declaration at all (it says what it found instead), or internal error; 130 —
 interrupted (Ctrl-C; no worker is left behind). Findings of rules in state ``warn`` or ``shadow`` never
@@ -598,7 +599,7 @@ def ruleset_lint(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of problems and hints."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
 ) -> None:
-    """Every problem of the rulesets with file:line:column and a fix hint; exit 1 if any."""
+    """Every problem of the rulesets with file:line:column and a fix hint; exit 1 on an error (on a warning too with --strict), else 0."""
     failing = False
     console = Console(highlight=False, soft_wrap=True)
     for file in files:

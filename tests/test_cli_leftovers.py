@@ -149,3 +149,33 @@ def test_a_value_starting_with_a_reserved_character_is_named_on_its_line(first, 
     (finding,) = findings
     assert finding.rule_id == "G60-FILE-002" and finding.line == at + 2
     assert "无法解析" not in finding.message_zh and "加引号" in finding.message_zh
+
+
+# --- 4. ruleset lint: warnings exit 0 unless --strict, as its help says ------------------------------
+
+def _overlay(tmp_path: Path, when: str) -> Path:
+    """The Songjiang overlay with one more table row, keyed ``when``."""
+    text = (ROOT / "rulesets" / "districts" / "songjiang.yaml").read_text(encoding="utf-8")
+    text = text.replace("extends: ../shanghai.yaml", f"extends: {ROOT / 'rulesets' / 'shanghai.yaml'}")
+    assert "{when: 特定目标类, value: 90}" in text
+    path = tmp_path / "overlay.yaml"
+    extra = f"{{when: 特定目标类, value: 90}}\n            - {{when: {when}, value: 92}}"
+    path.write_text(text.replace("{when: 特定目标类, value: 90}", extra), encoding="utf-8")
+    return path
+
+
+def test_lint_warnings_exit_0_and_fail_only_with_strict(tmp_path):
+    path = _overlay(tmp_path, "专项业务")  # a category value no declaration takes: a warning
+    plain = runner.invoke(app, ["ruleset", "lint", str(path)])
+    assert "RS-UNKNOWN-VALUE" in plain.output and plain.exit_code == 0
+    assert runner.invoke(app, ["ruleset", "lint", "--strict", str(path)]).exit_code == 1
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("ruleset: b\nrules:\n  - id: X-1\n", encoding="utf-8")
+    assert runner.invoke(app, ["ruleset", "lint", str(broken)]).exit_code == 1
+
+
+def test_lint_help_says_what_the_exit_codes_are():
+    zh = runner.invoke(app, ["ruleset", "lint", "-h"]).output
+    assert "有错误时退出码 1" in zh and "--strict" in zh
+    en = " ".join(runner.invoke(app, ["ruleset", "lint", "-h", "--lang", "en"]).output.split())
+    assert "exit 1 on an error" in en and "warning too with" in en
