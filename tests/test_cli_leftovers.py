@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from g60rules.cli import app
+from g60rules.engines.pool import screen
 from g60rules.intake.yaml_loader import load_text
+from g60rules.rules.compiler import load_ruleset
 from g60rules.rules.lint import lint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,3 +181,22 @@ def test_lint_help_says_what_the_exit_codes_are():
     assert "有错误时退出码 1" in zh and "--strict" in zh
     en = " ".join(runner.invoke(app, ["ruleset", "lint", "-h", "--lang", "en"]).output.split())
     assert "exit 1 on an error" in en and "warning too with" in en
+
+
+# --- 5. G60-COMP-015 names only the header fields that are empty ------------------------------------
+
+HEADER = {"项目性质": "其他经常性项目", "项目类别": "其他运转类", "主管部门": "某委", "实施单位": "某所"}
+
+
+@pytest.mark.parametrize("engine", ["reference", "durable"])
+@pytest.mark.parametrize("empty", [["实施单位"], ["项目类别"], ["主管部门", "项目性质"]])
+def test_a_header_finding_names_only_the_empty_header_fields(tmp_path, engine, empty):
+    # no dates, targets or budget either: those have rules of their own and are not header fields
+    lines = ["类型: 项目", "项目名称: 丙"] + [f"{k}: {'' if k in empty else v}" for k, v in HEADER.items()]
+    path = tmp_path / "p.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    findings = screen([path], load_ruleset(ROOT / "rulesets" / "shanghai.yaml"), engine=engine).findings
+    (finding,) = [f for f in findings if f.rule_id == "G60-COMP-015"]
+    named = finding.message_zh.split("未填写：")[1]
+    assert sorted(named.split("、")) == sorted(empty)
+    assert finding.message_en.endswith("not filled: " + named)
