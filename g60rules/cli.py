@@ -35,7 +35,7 @@ from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
 from g60rules.gate import (UNSCREENED, WAIVER_HORIZON_DAYS, WAIVERS_FILE, GateError, apply_gate, baseline_document,
-                           changed_files, read_baseline, read_waivers, tree_files)
+                           baseline_fingerprints, changed_files, read_baseline, read_waivers, tree_files)
 from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
@@ -409,8 +409,9 @@ app.add_typer(baseline_app, name="baseline")
 
 
 def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, lang: Lang,
-                    waivers: Optional[Path]) -> tuple[dict, dict[str, int]]:
-    """Write the baseline; returns it and how many findings it left out, by why (waived, unscreened, expired).
+                    waivers: Optional[Path]) -> tuple[dict, dict[str, int], dict[str, str]]:
+    """Write the baseline; returns it, how many findings it left out, by why (waived, unscreened, expired),
+    and each entry's message in ``lang`` by fingerprint (the file keeps the Chinese message).
 
     A waived finding never enters a baseline: when its waiver expires, it must fail the run again.
     Nor does a file that could not be screened (gate.UNSCREENED): it must fail until it is fixed; nor
@@ -445,12 +446,14 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
     except OSError as exc:
         _fail((f"无法写入基线文件 {display_path(target)}（{os_reason(exc)[0]}）",
                f"cannot write the baseline to {display_path(target)} ({os_reason(exc)[1]})"))
-    return document, left
+    messages = {fp: f.message(lang.value) for f, fp in zip(entries, baseline_fingerprints(entries), strict=True)}
+    return document, left, messages
 
 
-def _baseline_lines(entries: list[dict]) -> str:
+def _baseline_lines(entries: list[dict], messages: dict[str, str]) -> str:
     return "".join(f"  + {e['rule_id']} {e['file']}" + (f" [{e['project']}]" if e.get("project") else "")
-                   + (f"「{e['indicator']}」" if e.get("indicator") else "") + f": {e['message']}\n"
+                   + (f"「{e['indicator']}」" if e.get("indicator") else "")
+                   + f": {messages.get(e['fingerprint'], e['message'])}\n"
                    for e in entries)
 
 
@@ -468,7 +471,7 @@ def baseline_create(
     if baseline.exists() and not force:
         _fail((f"{baseline} 已存在；请用 baseline update，或加 --force 覆盖",
                f"{baseline} exists; use 'baseline update' or --force"))
-    document, left = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    document, left, _ = _write_baseline(paths, ruleset, baseline, lang, waivers)
     _out(_baseline_summary(baseline, len(document["findings"]), None, None, left, lang))
 
 
@@ -486,14 +489,14 @@ def baseline_update(
         before = set(read_baseline(baseline))
     except GateError as exc:
         _fail((exc.zh, str(exc)))
-    document, left = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    document, left, messages = _write_baseline(paths, ruleset, baseline, lang, waivers)
     added = [e for e in document["findings"] if e["fingerprint"] not in before]
     dropped = len(before - {e["fingerprint"] for e in document["findings"]})
-    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, left, lang))
+    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, left, lang, messages))
 
 
 def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dropped: Optional[int],
-                      left: dict[str, int], lang: Lang) -> str:
+                      left: dict[str, int], lang: Lang, messages: Optional[dict[str, str]] = None) -> str:
     en = lang is Lang.en
     waived, unscreened, expired = left["waived"], left["unscreened"], left["expired"]
     text = f"{target}: " + (f"{total} findings" if en else f"{total} 条结果")
@@ -508,7 +511,7 @@ def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dro
     if unscreened:
         text += (f"; {unscreened} findings of files that could not be screened left out (they fail until fixed)"
                  if en else f"；{unscreened} 条文件无法审核的结果未写入（改正前每次都会报告）")
-    return text + ("\n" + _baseline_lines(added).rstrip("\n") if added else "")
+    return text + ("\n" + _baseline_lines(added, messages or {}).rstrip("\n") if added else "")
 
 
 @app.command()

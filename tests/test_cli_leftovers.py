@@ -200,3 +200,22 @@ def test_a_header_finding_names_only_the_empty_header_fields(tmp_path, engine, e
     named = finding.message_zh.split("未填写：")[1]
     assert sorted(named.split("、")) == sorted(empty)
     assert finding.message_en.endswith("not filled: " + named)
+
+
+# --- 6. baseline update lists what it adds in the language asked for ---------------------------------
+
+def test_baseline_update_lists_added_entries_in_the_language_asked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("d.yaml").write_text("类型: 项目\n项目名称: 丁\n", encoding="utf-8")
+    Path("b.json").write_text('{"tool": "g60rules", "version": 1, "findings": []}\n', encoding="utf-8")
+    en = runner.invoke(app, ["baseline", "update", "d.yaml", "--baseline", "b.json", "--lang", "en"])
+    added = [line for line in en.output.splitlines() if line.startswith("  + ")]
+    assert en.exit_code == 0 and added and "added" in en.output
+    assert all("project '丁'" in line for line in added), added
+    zh = runner.invoke(app, ["baseline", "update", "d.yaml", "--baseline", "b.json"])
+    assert zh.exit_code == 0 and "新增 0 条" in zh.output  # nothing new the second time
+    Path("b.json").write_text('{"tool": "g60rules", "version": 1, "findings": []}\n', encoding="utf-8")
+    zh = runner.invoke(app, ["baseline", "update", "d.yaml", "--baseline", "b.json"])
+    added = [line for line in zh.output.splitlines() if line.startswith("  + ")]
+    assert added and all("项目“丁”" in line for line in added), added
+    assert "“丁”" in Path("b.json").read_text(encoding="utf-8")  # the file keeps the Chinese message
