@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from g60rules.cli import app
 from g60rules.engines.pool import screen
-from g60rules.intake.yaml_loader import load_text
+from g60rules.intake.yaml_loader import load_corpus, load_text
 from g60rules.rules.compiler import load_ruleset
 from g60rules.rules.lint import lint
 
@@ -219,3 +219,80 @@ def test_baseline_update_lists_added_entries_in_the_language_asked(tmp_path, mon
     added = [line for line in zh.output.splitlines() if line.startswith("  + ")]
     assert added and all("项目“丁”" in line for line in added), added
     assert "“丁”" in Path("b.json").read_text(encoding="utf-8")  # the file keeps the Chinese message
+
+
+# --- 7. the file-size and row limits hold for every input kind -------------------------------------
+
+EXAMPLE = ROOT / "declarations" / "examples" / "shanghai-2024.yaml"
+
+
+def _written(folder: Path, kind: str) -> Path:
+    """The Shanghai example written as a .xlsx, .docx or .csv file (or copied as YAML)."""
+    from g60rules.intake.examples import written_values
+    from g60rules.intake.forms import form_sheet, write_csv, write_docx, write_xlsx
+
+    path = folder / f"d.{kind}"
+    if kind == "yaml":
+        shutil.copy(EXAMPLE, path)
+        return path
+    values, form = written_values(EXAMPLE)
+    sheet = form_sheet(values, form, "申报表", merge_levels=kind != "csv")
+    {"xlsx": lambda: write_xlsx([sheet], path), "docx": lambda: write_docx(sheet, path),
+     "csv": lambda: write_csv(sheet, path)}[kind]()
+    return path
+
+
+def _rows(path: Path) -> int:
+    (project,) = load_corpus([path]).projects
+    return len(project.indicators)
+
+
+@pytest.mark.parametrize("kind", ["yaml", "xlsx", "docx", "csv"])
+def test_a_file_over_the_size_limit_is_a_finding_naming_file_and_limit(tmp_path, monkeypatch, kind):
+    path = _written(tmp_path, kind)
+    assert load_corpus([path]).projects  # under the real limit it is read
+    monkeypatch.setattr("g60rules.safeio.MAX_FILE_BYTES", path.stat().st_size - 1)
+    corpus = load_corpus([path])
+    assert not corpus.projects
+    (finding,) = [f for f in corpus.findings if f.rule_id == "G60-FILE-001"]
+    assert finding.file.endswith(f"d.{kind}")
+    assert f"上限（{path.stat().st_size} 字节）" in finding.message_zh
+    assert f"the {path.stat().st_size - 1} bytes limit" in finding.message_en
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_zip_that_unpacks_over_the_limit_is_not_opened(tmp_path, monkeypatch, kind):
+    path = _written(tmp_path, kind)
+    monkeypatch.setattr("g60rules.safeio.MAX_UNPACKED_BYTES", 4096)
+    corpus = load_corpus([path])
+    (finding,) = [f for f in corpus.findings if f.rule_id == "G60-FILE-001"]
+    assert not corpus.projects and "解压后大于 4096 bytes 的上限" in finding.message_zh
+
+
+@pytest.mark.parametrize("kind", ["yaml", "xlsx", "docx", "csv"])
+def test_a_project_over_the_row_limit_is_a_finding_in_every_kind_of_file(tmp_path, monkeypatch, kind):
+    path = _written(tmp_path, kind)
+    rows = _rows(path)
+    monkeypatch.setattr("g60rules.intake.build.MAX_ROWS", rows - 1)
+    corpus = load_corpus([path])
+    assert not corpus.projects
+    (finding,) = [f for f in corpus.findings if f.rule_id == "G60-LIMIT-001"]
+    assert finding.file.endswith(f"d.{kind}") and f"超过每份 {rows - 1} 行的上限" in finding.message_zh
+    if kind == "xlsx":
+        assert finding.cell  # the sheet and cell of the rows
+    monkeypatch.setattr("g60rules.intake.build.MAX_ROWS", rows)
+    assert len(load_corpus([path]).projects) == 1  # at the limit it is read
+
+
+def test_a_project_inline_in_a_department_file_has_the_row_limit_too(tmp_path, monkeypatch):
+    rows = "".join(f"      - {{一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 项{i}, 指标值: ≥{i}个}}\n" for i in range(4))
+    path = tmp_path / "dept.yaml"
+    path.write_text("类型: 部门\n部门名称: 某委\n项目:\n  - 类型: 项目\n    项目名称: 戊\n    绩效指标:\n" + rows
+                    + "  - 类型: 项目\n    项目名称: 己\n", encoding="utf-8")
+    monkeypatch.setattr("g60rules.intake.build.MAX_ROWS", 3)
+    corpus = load_corpus([path])
+    (finding,) = [f for f in corpus.findings if f.rule_id == "G60-LIMIT-001"]
+    assert finding.file == "dept.yaml" or finding.file.endswith("dept.yaml")
+    assert finding.line == 7 and "4 行指标，超过每份 3 行的上限" in finding.message_zh
+    (department,) = corpus.departments
+    assert [p.name for p in department.projects] == ["己"]
