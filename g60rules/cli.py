@@ -302,7 +302,7 @@ def check(
         raise typer.BadParameter(_in_lang(("--strict 与 --fail-on never 相互矛盾",
                                            "--strict and --fail-on never contradict each other")), param_hint="--strict")
     if fmt is Format.xlsx and sys.stdout.isatty():
-        _fail(("--format xlsx 写出二进制工作簿：请用 -o xlsx=路径，或把标准输出重定向到文件",
+        _fail(("--format xlsx 写出二进制工作簿：请用 -o xlsx=PATH 写入文件，或把标准输出重定向到文件",
                "--format xlsx writes a binary workbook: use -o xlsx=PATH, or redirect standard output to a file"))
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
