@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -44,7 +45,7 @@ from g60rules.model import (
     FieldSpec, Funds, Indicator, Location, Project, Source, place,
 )
 from g60rules.rules.compiler import bundled_layouts
-from g60rules.values import compose_target_value, parse_money, parse_target_value
+from g60rules.values import MEMO_SIZE, compose_target_value, memo_text, parse_money, parse_target_value
 
 
 class _Unreadable:
@@ -115,6 +116,7 @@ QUALITATIVE = {"定性": True, "定性指标": True, "定量": False, "定量指
                "qualitative": True, "quantitative": False}
 
 
+_ROW_SCALARS = tuple(s for s in INDICATOR_FIELDS if s.kind in _SCALAR_KINDS)
 SURE_MATCH = 0.75  # a key this close to one field only (difflib ratio) is read as that field
 
 
@@ -142,7 +144,15 @@ def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool
 
 
 def _key_text(text: str) -> str:
+    """A key or code word as compared: NFC, no whitespace (a short text is read once)."""
+    return _key_memo(text) if memo_text(text) else _compare_text(text)
+
+
+def _compare_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFC", text).split())
+
+
+_key_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_compare_text)
 
 
 _BY_LABEL: dict[tuple[int, bool], dict[str, str]] = {}
@@ -303,7 +313,8 @@ class _Builder:
                      reason=_not_a_mapping(row.value if isinstance(row, Cell) else row, loc))
             entries, source = {}, Source(loc.file, loc.line_or_row, location=loc)
         unreadable = self.keys(entries, INDICATOR_FIELDS)
-        cells = {s.key: self.scalar(entries, s, unreadable) for s in INDICATOR_FIELDS if s.kind in _SCALAR_KINDS}
+        # a row fills a few of its columns: an absent one is None without a call
+        cells = {s.key: self.scalar(entries, s, unreadable) if s.key in entries else None for s in _ROW_SCALARS}
         direction = _code(cells["direction"], DIRECTIONS)
         qualitative = _code(cells["qualitative"], QUALITATIVE)
         operator = cells["operator"]

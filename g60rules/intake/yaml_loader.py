@@ -89,21 +89,23 @@ class _FileLoader:
         if isinstance(node, yaml.SequenceNode):
             return [Cell(self.value(item), self.where(item)) if isinstance(item, yaml.ScalarNode)
                     else self.value(item) for item in node.value]
-        if node.tag == "tag:yaml.org,2002:null":
-            return None
-        return _nfc(str(node.value))
+        return None if node.tag == _NULL_TAG else _nfc(str(node.value))
 
     def record(self, node: yaml.MappingNode) -> Record:
         """The mapping's entries in file order; a key that is not plain text is a finding."""
-        record = Record(self.where(node))
+        where, value = self.where, self.value
+        record = Record(where(node))
+        append = record.entries.append
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.add(fc.UNKNOWN_KEY, key_node.start_mark.line + 1, key=_preview(key_node),
                          where=("映射", "mapping"), hint=("字段名应为文本", "keys are text"))
                 continue
-            record.entries.append(Entry(_nfc(str(key_node.value)).strip(), self.value(value_node),
-                                        self.where(value_node), self.where(key_node)))
+            append(Entry(_nfc(str(key_node.value)).strip(), value(value_node), where(value_node), where(key_node)))
         return record
+
+
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def _nfc(text: str) -> str:
@@ -136,7 +138,8 @@ def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
     """Compose one YAML document; a syntax error becomes a finding and returns None."""
     try:
         root = yaml.compose(text, Loader=_SAFE_LOADER)
-        alias = alias_line(root, text)
+        # an alias is written "*name": without a "*" the walk for one has nothing to find
+        alias = alias_line(root, text) if "*" in text else None
     except RecursionError:
         loader.add(fc.YAML_SYNTAX, 1, reason=("嵌套层数过多", "nested too deeply"))
         return None
