@@ -66,6 +66,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from g60rules.dates import DateBound
+from g60rules.heap import young_collections_only
 from g60rules.layouts import Layout, Layouts, Reading
 from g60rules.model import (
     DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, PROJECT_FIELDS, Department, Indicator, Project, Source,
@@ -606,16 +607,18 @@ def build_graph(departments: Iterable[Department], projects: Iterable[Project],
     """Graph of every department (with its projects) and every standalone project.
 
     ``layouts``: the ruleset's layouts and category table (default: the bundled core ruleset's).
+    Full garbage collections wait until it is built (:mod:`g60rules.heap`).
     """
     if layouts is None:
         from g60rules.rules.compiler import bundled_layouts  # the compiler imports this module
 
         layouts = bundled_layouts()
     graph = DeclarationGraph(layouts)
-    for department in departments:
-        graph.add_department(department)
-    for project in projects:
-        graph.add_project(project)
+    with young_collections_only():
+        for department in departments:
+            graph.add_department(department)
+        for project in projects:
+            graph.add_project(project)
     return graph
 
 

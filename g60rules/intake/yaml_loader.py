@@ -31,6 +31,7 @@ import yaml
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
+from g60rules.heap import young_collections_only
 from g60rules.intake import yaml_errors
 from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: public here too)
     SURE_MATCH, Cell, Entry, Record, build_department, build_project, suggest_keys,
@@ -182,7 +183,8 @@ def load_file(path: Path, layouts: Layouts | None = None) -> tuple[Project | Dep
     text = _read(path, loader)
     if text is None:
         return None, loader.findings
-    return load_text(text, loader.display, loader, layouts)
+    with young_collections_only():
+        return load_text(text, loader.display, loader, layouts)
 
 
 def load_text(text: str, display: str, loader: _FileLoader | None = None, layouts: Layouts | None = None
@@ -286,7 +288,13 @@ def load_corpus(paths: list[Path], layouts: Layouts | None = None, progress: Pro
     inside its folder (symbolic links resolved): an entry outside it is a finding (G60-PATH-001)
     and is not read. A project file listed twice — by one department or by two — belongs to the
     first listing; every further listing is a finding (G60-PATH-002), so it is never counted twice.
+    Full garbage collections wait until the corpus is read (:mod:`g60rules.heap`).
     """
+    with young_collections_only():
+        return _load_corpus(paths, layouts, progress)
+
+
+def _load_corpus(paths: list[Path], layouts: Layouts | None, progress: Progress) -> Corpus:
     files, ignored, problems = expand_paths(paths)
     progress.start("read", len(files))
     corpus = Corpus(ignored=ignored, findings=problems)
