@@ -21,8 +21,10 @@ not exist (a usage error).
 
 from __future__ import annotations
 
+import functools
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,13 +43,36 @@ from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, PROJECT_FIELDS, Department, Location, Project
 from g60rules.progress import SILENT, Progress
 from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, os_reason, present, read_text, resolved
+from g60rules.values import MEMO_SIZE, memo_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # tables are read by g60rules.intake.tables; refused formats are picked up only to say so
 DECLARATION_SUFFIXES = YAML_SUFFIXES + TABLE_SUFFIXES + UNSUPPORTED_SUFFIXES
 # libyaml's loader keeps the same line marks and reads ~13× faster than the pure-Python one
 # (bench/: parsing was 87% of screening time); the pure-Python loader is the fallback.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# (plain scalar text, implicit flags) → its tag: the resolver tries a list of patterns for each
+# scalar, and a season repeats the same keys and words; bounded like the value memos
+_TAGS: dict[tuple[str, Any], str] = {}
+
+
+class _SafeLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader; a scalar's implicit tag (null, int, str …) is resolved once per distinct short text."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers or not memo_text(value):
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_TAGS) >= MEMO_SIZE:
+                del _TAGS[next(iter(_TAGS))]
+            _TAGS[key] = tag
+        return tag
+
+
+_SAFE_LOADER = _SafeLoader
 # documented in docs/limits.md; a real declaration has tens of rows
 MAX_ROWS = 2_000
 _ROW_KEYS = {label for spec in PROJECT_FIELDS if spec.key == "indicators" for label in (spec.key, *spec.labels)}
@@ -265,8 +290,8 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding
     return unique, ignored, problems
 
 
-def _inside(target: Path, folder: Path) -> bool:
-    return resolved(target).is_relative_to(resolved(folder))
+def _inside(target: Path, folder: Path, resolve: Callable[[Path], Path] = resolved) -> bool:
+    return resolve(target).is_relative_to(resolve(folder))
 
 
 def _load_table(path: Path, corpus: Corpus, layouts: Layouts | None) -> None:
@@ -296,12 +321,14 @@ def load_corpus(paths: list[Path], layouts: Layouts | None = None, progress: Pro
 
 def _load_corpus(paths: list[Path], layouts: Layouts | None, progress: Progress) -> Corpus:
     files, ignored, problems = expand_paths(paths)
+    # each path resolved once: a listed project is met by the walk, its department and the lookup
+    resolve = functools.lru_cache(maxsize=None)(resolved)
     progress.start("read", len(files))
     corpus = Corpus(ignored=ignored, findings=problems)
     loaded: dict[Path, Project | Department | None] = {}
 
     def load(path: Path) -> Project | Department | None:
-        key = resolved(path)
+        key = resolve(path)
         if key not in loaded and path.suffix.lower() not in YAML_SUFFIXES:
             loaded[key] = None
             corpus.files.append(_display(path))
@@ -318,19 +345,19 @@ def _load_corpus(paths: list[Path], layouts: Layouts | None, progress: Progress)
         progress.advance("read")
     claimed: dict[Path, tuple[str, int]] = {}
     for path in files:
-        dept = loaded[resolved(path)]
+        dept = loaded[resolve(path)]
         if not isinstance(dept, Department):
             continue
         for index, rel in enumerate(dept.project_files):
             target = (path.parent / rel)
             line = dept.source.line_of(f"projects[{index}]")
-            if not _inside(target, path.parent):
+            if not _inside(target, path.parent, resolve):
                 corpus.findings.append(fc.OUTSIDE_TREE.finding(dept.source.file, line, path=rel))
                 continue
             if not present(target):
                 corpus.findings.append(fc.MISSING_PROJECT_FILE.finding(dept.source.file, line, path=rel))
                 continue
-            key = resolved(target)
+            key = resolve(target)
             if key in claimed:
                 first = claimed[key]
                 corpus.findings.append(fc.LISTED_TWICE.finding(dept.source.file, line, path=rel,
