@@ -240,9 +240,9 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout,
 # (id of the TargetValue, name unit, row family) → (the TargetValue, its ``value.*`` attributes). Keyed
 # by identity, not equality: Decimal("90") == Decimal("90.00") but the two read differently. The
 # entry holds its TargetValue, so the id cannot be reused while the entry lives; the parse memo
-# hands out one object per distinct text, so repeated values hit. Oldest entries go first past the cap.
+# hands out one object per distinct text, so repeated values hit. Emptied when full (clear() is one
+# step, safe with threads building graphs at once).
 _VALUE_ATTRS: dict[tuple[int, str | None, RowFamily | None], tuple[TargetValue, dict[str, Any]]] = {}
-
 
 
 def _value_attrs(target: TargetValue, name_unit: str | None, family: RowFamily | None) -> dict[str, Any]:
@@ -256,7 +256,7 @@ def _value_attrs(target: TargetValue, name_unit: str | None, family: RowFamily |
     if not memo_text(target.raw):
         return attrs
     if len(_VALUE_ATTRS) >= MEMO_SIZE:
-        del _VALUE_ATTRS[next(iter(_VALUE_ATTRS))]
+        _VALUE_ATTRS.clear()
     _VALUE_ATTRS[key] = (target, attrs)
     return attrs
 

@@ -204,3 +204,27 @@ def test_a_file_read_in_the_block_gives_the_findings_it_gives_outside_it():
     with young_collections_only():
         inside = load_text(text, "p.yaml")
     assert repr(inside) == repr(outside) and outside[1]
+
+
+def _graph_text(graph) -> list[str]:
+    return sorted(repr((node, sorted((k, repr(v)) for k, v in attrs.items()))) for node, attrs in graph.g.nodes(data=True))
+
+
+def test_threads_reading_at_once_through_tiny_memos_read_what_one_reads_alone(tmp_path: Path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from g60rules.intake import yaml_loader
+
+    for number, value in enumerate(["≥37(篇)", "≤20万元/个", "完成", "≥95%(上年90%)", "2024年12月", "≥37(篇)"]):
+        (tmp_path / f"p{number}.yaml").write_text(_project(f"项目{number}", value), encoding="utf-8")
+    alone = _graph_text(build_graph([], load_corpus([tmp_path]).projects))
+    # memos of two entries are emptied again and again while four threads read
+    monkeypatch.setattr(yaml_loader, "MEMO_SIZE", 2)
+    monkeypatch.setattr(graph_module, "MEMO_SIZE", 2)
+
+    def read(_: int) -> list[str]:
+        return _graph_text(build_graph([], load_corpus([tmp_path]).projects))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(read, range(12)))
+    assert all(result == alone for result in results)

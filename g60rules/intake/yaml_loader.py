@@ -52,7 +52,8 @@ DECLARATION_SUFFIXES = YAML_SUFFIXES + TABLE_SUFFIXES + UNSUPPORTED_SUFFIXES
 # (bench/: parsing was 87% of screening time); the pure-Python loader is the fallback.
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # (plain scalar text, implicit flags) → its tag: the resolver tries a list of patterns for each
-# scalar, and a season repeats the same keys and words; bounded like the value memos
+# scalar, and a season repeats the same keys and words; bounded like the value memos (emptied when
+# full: clear() is one step, so threads reading files at once never see it half changed)
 _TAGS: dict[tuple[str, Any], str] = {}
 
 
@@ -67,7 +68,7 @@ class _SafeLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
         if tag is None:
             tag = super().resolve(kind, value, implicit)
             if len(_TAGS) >= MEMO_SIZE:
-                del _TAGS[next(iter(_TAGS))]
+                _TAGS.clear()
             _TAGS[key] = tag
         return tag
 
