@@ -191,7 +191,9 @@ class _Builder:
         unknown: list[Entry] = []
         for entry in record.entries:
             key_loc = entry.key_location or entry.location
-            key = by_label.get(_key_text(str(entry.key)))
+            raw = str(entry.key)
+            # most keys are written as compared (no space, NFC): those need no normalising
+            key = by_label.get(raw) or by_label.get(_key_text(raw))
             if key is None:
                 unknown.append(entry)
                 continue
@@ -234,16 +236,15 @@ class _Builder:
             if spec.key not in unreadable:
                 unreadable.append(spec.key)
             return None
-        label = (_LABELS.get(spec.key, spec.key), spec.key)
         if isinstance(value, (Record, list, tuple, Cell)):
-            self.add(fc.BAD_VALUE, entry.location, key=label, value=_preview(value),
+            self.add(fc.BAD_VALUE, entry.location, key=_field_label(spec), value=_preview(value),
                      reason=("应为单个值", "expected a single value"))
             return None
         try:
             return convert(value, spec.kind, self.funds_unit)
         except ValueError as exc:
             reason = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else str(exc)
-            self.add(fc.BAD_VALUE, entry.location, key=label, value=str(value)[:80], reason=reason)
+            self.add(fc.BAD_VALUE, entry.location, key=_field_label(spec), value=str(value)[:80], reason=reason)
             return None
 
     def keys(self, entries: dict[str, Entry], specs: tuple[FieldSpec, ...]) -> list[str]:
@@ -369,6 +370,10 @@ class _Builder:
             self.add(fc.BAD_VALUE, listed.location, key="projects", value=_preview(listed.value),
                      reason=("应为项目文件路径列表", "expected a list of file paths"))
         return Department(**values, project_files=files, projects=inline, source=source)
+
+
+def _field_label(spec: FieldSpec) -> tuple[str, str]:
+    return _LABELS.get(spec.key, spec.key), spec.key
 
 
 def _not_a_mapping(value: Any, at: Location) -> tuple[str, str]:
