@@ -152,3 +152,30 @@ def test_chinese_keys_are_read(tmp_path):
                     encoding="utf-8")
     (project,) = load_corpus([path]).projects
     assert (project.midterm_target, project.longterm_target) == ("三年完成", "五年完成")
+
+
+def test_a_form_that_prints_only_a_long_term_target(tmp_path):
+    # a provincial form with 长期目标 / 年度目标 and no 中期指标值 column, added by a child ruleset
+    from g60rules.rules.compiler import BUNDLED_DIR, collect_problems
+
+    path = tmp_path / "province.yaml"
+    path.write_text(f"""ruleset: province
+extends: {BUNDLED_DIR / "shanghai.yaml"}
+layouts:
+  province-2022:
+    title: {{zh: 某省项目绩效目标表, en: A provincial form}}
+    project: [name, competent_department, implementing_unit, period, longterm_target, annual_target]
+    funds: [total]
+    funds_unit: 万元
+    indicators: [level1, level2, level3, target_value]
+    amount: total
+""", encoding="utf-8")
+    ruleset, problems = collect_problems(path)
+    assert problems == []
+    document = {"kind": "project", "form": "province-2022", "name": "河道保洁", "competent_department": "某县水利局",
+                "implementing_unit": "某县河道所", "period": "2026-2029", "annual_target": "保洁河道40公里",
+                "funds": {"total": 160}, "indicators": [dict(r) for r in ROWS]}
+    found = con005(ruleset, document)
+    assert len(found) == 1 and "跨 4 个年度" in found[0]
+    assert con005(ruleset, {**document, "longterm_target": "四年内河道水质稳定达到III类"}) == []
+    assert con005(ruleset, {**document, "period": "1年"}) == []
