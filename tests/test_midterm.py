@@ -101,7 +101,8 @@ def test_reported_exactly_when_a_multi_year_project_states_no_mid_term_target(
 
 # --- intake: the label as forms print it, in a workbook and as a declaration key --------------------
 
-def _national_book(path, target_label: str, target: str | None):
+def _national_book(path, target_label: str, target: str | None, column: str = "中期指标值",
+                   values: tuple = (None, None)):
     rows = [
         ["项目支出绩效目标申报表"],
         ["项目名称", "农村公路养护", "主管部门", "某县交通局"],
@@ -112,10 +113,12 @@ def _national_book(path, target_label: str, target: str | None):
         ["总体目标", "全县农村公路优良路率稳步提高"],
         [target_label, target],
         ["年度目标", "完成80公里养护"],
-        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位", "中期指标值"],
-        ["产出指标", "数量指标", "养护农村公路里程", "≥", "80", "公里", None],
-        ["满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥", "85", "%", None],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位", column],
+        ["产出指标", "数量指标", "养护农村公路里程", "≥", "80", "公里", values[0]],
+        ["满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥", "85", "%", values[1]],
     ]
+    if target_label is None:
+        del rows[7]
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "目标表"
@@ -144,6 +147,22 @@ def test_an_empty_mid_term_target_in_a_workbook_is_reported_and_imported_as_empt
     assert result.exit_code == 0, result.output
     (written,) = (tmp_path / "out").glob("*.yaml")
     assert "midterm_target: ~" in written.read_text(encoding="utf-8")
+
+
+def test_a_mid_term_column_headed_like_the_header_field_holds_each_rows_value(shanghai, tmp_path):
+    # no 中期目标 line in the header; the table's column is headed 中期目标 (with its years, or 长期目标)
+    for column, key in (("中期目标", "midterm_target"), ("中期目标（2026-2028年）", "midterm_target"),
+                        ("长期目标", "longterm_target")):
+        path = _national_book(tmp_path / "d.xlsx", None, None, column=column, values=("240", None))
+        corpus = load_corpus([path])
+        (project,) = corpus.projects
+        assert project.midterm_target is None and project.longterm_target is None, column
+        first, second = (getattr(row, key) for row in project.indicators)
+        assert (first.raw, second) == ("≥240(公里)", None), column
+        assert corpus.findings == [], column  # the 240 is placed, not reported as unread
+    findings = screen_corpus(load_corpus([_national_book(tmp_path / "e.xlsx", None, None, column="中期目标",
+                                                         values=("240", None))]), shanghai, engine="reference")
+    assert "G60-CON-005" not in [f.rule_id for f in findings.findings]
 
 
 def test_chinese_keys_are_read(tmp_path):
