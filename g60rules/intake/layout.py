@@ -12,8 +12,9 @@ model's labels (:mod:`g60rules.model` field tables) or of the form wordings in t
 label's value is the first cell right of it (past the label's merged range); when that cell is itself
 a label or there is none, the cell below. "项目名称：某项目" in one cell is a label and its value.
 Each "项目名称" starts a declaration, so one sheet may hold several stacked forms. The indicator table
-is the row holding 一级指标, 二级指标 and 三级指标 and the rows under it; a merged cell (一级 spanning
-rows) gives its value to every row it covers, a blank cell stays blank.
+is the row holding 一级指标, 二级指标 and 三级指标 and the rows under it (a 中期目标 / 长期目标 header
+there is the rows' mid-term / long-term column); a merged cell (一级 spanning rows) gives its value to
+every row it covers, a blank cell stays blank.
 
 Money: a typed number is exact (Decimal). When the label, the block label ("项目资金（万元）") or a
 "单位：万元" cell states the unit, a bare amount is handed over with it ("N万元" / "N元") for the
