@@ -87,6 +87,10 @@ def test_an_unreadable_mid_term_target_is_not_called_empty(shanghai):
     found = run(shanghai, national("2026-2028", unreadable=["midterm_target"]))
     assert "G60-CON-005" not in [r for r, _, _ in found]
     assert any("中期目标" in m for _, _, m in found)  # the unreadable cell is reported as such
+    rows = [dict(ROWS[0]), {**ROWS[1], "unreadable": ["midterm_target"]}, dict(ROWS[2])]
+    found = run(shanghai, national("2026-2028", rows))
+    assert "G60-CON-005" not in [r for r, _, _ in found]
+    assert any("中期指标值" in m for _, _, m in found)
 
 
 @settings(max_examples=25, deadline=None)
