@@ -22,8 +22,9 @@ Roll-ups are computed on the graph and stored on the nodes:
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
-  with their row); ``unfilled`` (labels of the form's empty header cells, 中期/长期目标 aside);
-  ``funds.project_gap`` = 项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
+  with their row); ``unfilled`` (labels of the form's empty header cells, 中期/长期目标 aside; in a
+  finding's message, only the empty cells whose ``cell.*`` test made that rule fire); ``funds.project_gap`` =
+  项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
   上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
   the layout's amount (元);
   ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元; a range counts its upper bound)
@@ -121,6 +122,7 @@ INDICATOR_CELLS = tuple(s.key for s in INDICATOR_FIELDS if s.key != "unreadable"
 _PERIOD_TARGETS = ("midterm_target", "longterm_target")
 _LABEL = {**{s.key: s.label for s in PROJECT_FIELDS}, **{f"funds.{s.key}": s.label for s in FUNDS_FIELDS},
           **{f"indicator.{s.key}": s.label for s in INDICATOR_FIELDS}}
+CELL_LABELS = {key: _LABEL[key] for key in (*PROJECT_CELLS, *(f"funds.{k}" for k in FUNDS_CELLS))}
 
 
 def _cell(value: Any, key: str, unreadable: list[str], on_form: tuple[str, ...]) -> str:
