@@ -28,8 +28,8 @@ from g60rules.engines.pool import ScreenResult, screen
 from g60rules.findings import Finding, Severity
 from g60rules.reports.compare import CompareError, read_previous
 from g60rules.reports.formats import render
-from g60rules.reports.letters import field_label, letters
-from g60rules.reports.summary import Report
+from g60rules.reports.letters import letters
+from g60rules.reports.summary import Report, field_label
 from g60rules.rules.compiler import load_ruleset
 from season import HOSTILE_PROJECT, HOSTILE_UNIT, write_season
 
@@ -243,8 +243,12 @@ def test_field_labels():
     assert field_label("value.amount_yuan", "zh") == "指标值"
     assert field_label("project.funds.annual_request", "zh") == "年度资金申请总额"
     assert field_label("level3", "zh") == "三级指标"
-    assert field_label("value.op", "en") == "target_value (指标值)"
-    assert field_label("count.level2.timeliness", "zh") is None and field_label(None, "zh") is None
+    assert field_label("value.op", "en") == "target value (指标值)"
+    # counts of a category are named by the category's label on the form (the ruleset's categories table)
+    assert field_label("count.level2.timeliness", "zh") == "二级指标“时效指标”个数"
+    assert field_label("project.count.level1.benefit", "zh") == "一级指标“效益指标”个数"
+    assert field_label("count.level2.none", "zh") is None and field_label(None, "zh") is None
+    assert field_label("rollup.total_gap", "zh") is None
 
 
 # --- command line contract ----------------------------------------------------------------------------------
@@ -276,7 +280,7 @@ def test_any_declaration_text_survives_every_table_and_is_escaped_in_html(unit, 
     finding = Finding(rule_id="G60-COMP-002", severity=Severity.WARNING, file="d/p.yaml", line=3,
                       message_zh=message, message_en=message, basis="CY-2015-88 完整性", project=project,
                       competent_department="局", implementing_unit=unit)
-    result = ScreenResult([finding], "reference", ["d/p.yaml"], [], 1, units={"d/p.yaml": ("局", unit)})
+    result = ScreenResult([finding], "reference", ["d/p.yaml"], [], 1, units={"d/p.yaml": (("局", unit),)})
     report = Report(result, RULESET, "zh")
     rows = list(csv.reader(io.StringIO(render("csv", report).decode("utf-8-sig"), newline="")))
     row = dict(zip(rows[0], rows[1]))

@@ -25,7 +25,7 @@ from docx.shared import Pt, RGBColor
 from g60rules.findings import UNREADABLE, Finding, basis_document
 from g60rules.progress import SILENT, Progress
 from g60rules.reports.html import environment
-from g60rules.reports.summary import Report, by_unit, counts, field_label
+from g60rules.reports.summary import Report, by_unit, counts, shown
 from g60rules.reports.text import where
 
 BY = ("unit", "competent")
@@ -41,7 +41,7 @@ _LABELS = {
         "intro_compared": "与上次审核相比：新问题 {new} 处，仍未修改 {open} 处，已修改 {fixed} 处。",
         "project": "项目：{name}", "file": "申报文件：{file}",
         "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求", "why": "说明",
-        "field": "需修改的栏目：{label}",
+        "field": "需修改的栏目：{label}", "value": "填报值：{value}", "fires": "（触发条件：{condition}）",
         "action": {"error": "错误，须修改后重新报送。", "warning": "警告，请核实并完善。", "info": "提示，供参考。"},
         "change": {"new": "（新问题）", "open": "（上次已指出，仍未修改）"},
         "fixed": "已修改，无须再改：", "closing": "特此函告。", "sign": "（审核单位）",
@@ -59,7 +59,7 @@ _LABELS = {
         "intro_compared": "Since the previous review: {new} new, {open} still open, {fixed} fixed.",
         "project": "Project: {name}", "file": "Declaration file: {file}",
         "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do", "why": "Why",
-        "field": " Field to change: {label}.",
+        "field": " Field to change: {label}.", "value": "Value as written: {value}", "fires": " (flagged when {condition})",
         "action": {"error": "error: correct it before resubmitting.", "warning": "warning: check and complete it.",
                    "info": "info: for reference."},
         "change": {"new": " (new)", "open": " (pointed out before, still open)"},
@@ -78,8 +78,17 @@ class Item:
     context: str
     place: str  # where, as the letter says it: the cell of a table file, else the line; plus the context
     action: str
-    field: str | None
+    field: str | None      # the form's label of the field to change
+    value: str | None      # the value as written
+    condition: str | None  # what it was compared with (summary.condition_text)
     why: str | None
+
+    def shown(self, labels: dict) -> str | None:
+        """``填报值：≥80(%)（触发条件：指标值 < 85）``, or None when there is no value to show."""
+        if not self.value:
+            return None
+        text = labels["value"].format(value=self.value)
+        return text + labels["fires"].format(condition=self.condition) if self.condition else text
 
 
 @dataclass
@@ -114,7 +123,8 @@ def _item(f: Finding, report: Report) -> Item:
         place = labels["whole_file"]
     else:
         place = labels["line"].format(line=f.line) + (labels["comma"] + context if context else "")
-    return Item(f, context, place, labels["action"][f.severity.value], field_label(f.field, report.lang), why)
+    human = shown(f, report)
+    return Item(f, context, place, labels["action"][f.severity.value], human.label, human.value, human.condition, why)
 
 
 def letters(report: Report, by: str = "unit") -> list[Letter]:
@@ -184,6 +194,8 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
             detail = [f"{labels['where']}{colon}{item.place}", f"{labels['basis']}{colon}{basis_document(f.basis, report.lang)}",
                       f"{labels['todo']}{colon}{item.action}" + (labels["field"].format(label=item.field)
                                                                  if item.field else "")]
+            if item.shown(labels):
+                detail.insert(1, item.shown(labels))
             if item.why:
                 detail.append(f"{labels['why']}{colon}{item.why}")
             for text in detail:
