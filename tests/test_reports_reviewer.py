@@ -1,0 +1,143 @@
+"""What a bureau reviewer tripped on in the reports for people (issue 9, second pass).
+
+Each test starts from the smallest input that showed the problem; expected texts are written by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from g60rules.cli import app
+from g60rules.engines.pool import screen
+from g60rules.reports.formats import render
+from g60rules.reports.letters import write_letters
+from g60rules.reports.summary import Report
+from season import CLEAN
+
+runner = CliRunner()
+
+# no 时效指标 row (G60-COMP-018 on count.level2.timeliness) and a satisfaction target below 85 % (G60-APP-008)
+NO_TIMELINESS = CLEAN.format(name="档案整理", competent="区档案局", unit="区档案馆", cost="≤20000(元/篇)",
+                             level3="评审合格率").replace(
+    '  - {level1: 产出指标, level2: 时效指标, level3: 完成时间, target_value: "≤2024-12-31"}\n', "").replace(
+    'level3: 相关方满意度, target_value: "≥90(%)"', 'level3: 读者满意度, target_value: "≥75(%)"')
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("reviewer") / "d"
+    d.mkdir()
+    (d / "p.yaml").write_text(NO_TIMELINESS, encoding="utf-8")
+    return d
+
+
+def _report(folder: Path, ruleset, lang: str) -> Report:
+    return Report(screen([folder], ruleset, engine="reference"), ruleset, lang)
+
+
+def _human_texts(report: Report, tmp_path: Path) -> dict[str, str]:
+    """Every human format of ``report`` as text."""
+    texts = {fmt: render(fmt, report).decode("utf-8-sig") for fmt in ("text", "html", "csv")}
+    texts["html"] = html.unescape(texts["html"])
+    book = tmp_path / "r.xlsx"
+    book.write_bytes(render("xlsx", report))
+    texts["xlsx"] = "\n".join(str(c.value) for sheet in openpyxl.load_workbook(book) for row in sheet.iter_rows()
+                              for c in row if c.value is not None)
+    for path in write_letters(report, tmp_path / f"letters-{report.lang}"):
+        texts[path.name] = (html.unescape(path.read_text(encoding="utf-8")) if path.suffix == ".html"
+                            else "\n".join(p.text for p in Document(str(path)).paragraphs))
+    return texts
+
+
+def test_human_formats_name_fields_by_the_form_and_not_by_internal_path(folder, shanghai, tmp_path):
+    report = _report(folder, shanghai, "zh")
+    assert {f.rule_id for f in report.counted} >= {"G60-COMP-018", "G60-APP-008"}
+    texts = _human_texts(report, tmp_path)
+    assert len(texts) == 6  # text, html, csv, xlsx, one letter as .docx and .html
+    for name, text in texts.items():
+        assert "count.level" not in text and "value.amount" not in text, name
+        assert "durable" not in text and "引擎" not in text, name
+    for name in ("html", "csv", "xlsx", "区档案馆.docx", "区档案馆.html"):
+        assert "二级指标“时效指标”个数" in texts[name], name
+        assert "指标值 < 85" in texts[name], name  # what ≥75(%) was compared with
+    # machine formats keep the paths
+    data = json.loads(render("json", report))
+    assert {f["field"] for f in data["findings"]} >= {"count.level2.timeliness", "value.amount"}
+
+
+def test_english_reports_name_the_fields_in_english_with_the_form_label(folder, shanghai, tmp_path):
+    report = _report(folder, shanghai, "en")
+    texts = _human_texts(report, tmp_path)
+    for name, text in texts.items():
+        assert "count.level" not in text and "Engine" not in text, name
+    rows = list(csv.DictReader(io.StringIO(texts["csv"])))
+    row = next(r for r in rows if r["Rule"] == "G60-APP-008")
+    assert row["Field"] == "target value (指标值)" and row["Value"] == "75"
+    assert row["Flagged when"] == "target value (指标值) < 85"
+    assert "number of 时效指标 rows (二级指标, timeliness)" in texts["html"]
+
+
+def test_csv_columns_say_label_value_and_condition(folder, shanghai):
+    rows = list(csv.DictReader(io.StringIO(render("csv", _report(folder, shanghai, "zh")).decode("utf-8-sig"))))
+    row = next(r for r in rows if r["规则"] == "G60-COMP-018")
+    assert (row["栏目"], row["填报值"], row["触发条件"]) == ("二级指标“时效指标”个数", "0", "二级指标“时效指标”个数 = 0")
+
+
+def test_a_file_checks_fingerprint_is_no_value_for_people(tmp_path, shanghai):
+    # G60-FILE-005 keeps "plan_start|2024-02-30" as what it is about (baselines); people read the message
+    (tmp_path / "p.yaml").write_text(NO_TIMELINESS.replace("plan_start: 2024-01-01", "plan_start: 2024-02-30"),
+                                     encoding="utf-8")
+    report = _report(tmp_path, shanghai, "zh")
+    assert any(f.rule_id == "G60-FILE-005" and "|" in (f.value or "") for f in report.counted)
+    rows = list(csv.DictReader(io.StringIO(render("csv", report).decode("utf-8-sig"))))
+    assert next(r for r in rows if r["规则"] == "G60-FILE-005")["填报值"] == ""
+    assert "plan_start|" not in render("html", report).decode("utf-8")
+
+
+# --- units: one per project, not per file -------------------------------------------------------------------
+
+def _sheet(book: openpyxl.Workbook, title: str, name: str, competent: str, unit: str) -> None:
+    sheet = book.create_sheet(title)
+    rows = [["项目名称", name, "项目性质", "其他经常性项目", "项目类别", "其他运转类"],
+            ["主管部门", competent, "实施单位", unit],
+            ["计划开始日期", "2025-01-01", "计划完成日期", "2025-12-31"],
+            ["项目资金总额", 300000, "财政资金", 300000],
+            ["年度资金申请总额", 300000, "当年财政拨款", 300000],
+            ["项目总目标", "完成培训", "年度总体目标", "完成 4 期培训"],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["成本指标", "经济成本指标", "单期成本", "≤70000(元/期)"],
+            ["产出指标", "数量指标", "培训期数", "≥4(期)"],
+            ["产出指标", "质量指标", "考核合格率", "≥95(%)"],
+            ["产出指标", "时效指标", "完成时间", "≤2025-12-31"],
+            ["效益指标", "社会效益指标", "技能提升", "≥80(%)"],
+            ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90(%)"]]
+    for row in rows:
+        sheet.append(row)
+
+
+def test_a_workbook_of_several_units_counts_each_unit(tmp_path, shanghai):
+    """Two projects of two units in one workbook, neither with a counted finding: two units, not one."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, "一", "教师培训", "区教育局", "第三中学")
+    _sheet(book, "二", "社区讲座", "区民政局", "街道社区中心")
+    book.save(tmp_path / "两单位.xlsx")
+    report = _report(tmp_path, shanghai, "zh")
+    assert report.summary.declarations == 2
+    assert (report.summary.units, report.summary.competents) == (2, 2), report.result.findings
+    out = tmp_path / "s.xlsx"
+    out.write_bytes(render("xlsx", report))
+    overview = {r[0].value: r[1].value for r in openpyxl.load_workbook(out)["汇总"].iter_rows(min_row=3, max_row=12)
+                if r[0].value}
+    assert overview["实施单位"] == 2 and overview["主管部门"] == 2
+    assert json.loads(render("json", report))["summary"]["units"] == 2
+    assert "主管部门 2 个，实施单位 2 个" in render("text", report).decode("utf-8")
