@@ -46,7 +46,7 @@ from g60rules.model import render_location
 from g60rules.progress import Progress, progress_for
 from g60rules.reports.compare import CompareError, compare, read_previous_run
 from g60rules.reports.formats import FORMATS, render
-from g60rules.reports.letters import write_letters
+from g60rules.reports.letters import INDEX as LETTERS_INDEX, not_read, write_letters
 from g60rules.reports.summary import Report
 from g60rules.reports.text import location, nothing_screened, render_text
 from g60rules.rules.docs import rules_markdown, show_text
@@ -381,7 +381,7 @@ def letters_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
-    """Write one return letter (.docx and .html) per unit with findings; exit 0, or 2 on error."""
+    """Write one return letter (.docx and .html) per unit with findings, and an index; exit as check does."""
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
     progress = progress_for(quiet, lang.value)
@@ -389,9 +389,30 @@ def letters_command(
                      previous=compare_with)
     written = _write_letters(report, out, by, progress)
     letters_count = len(written) // 2
-    _out(f"{out}: {letters_count} letters ({letters_count} .docx, {letters_count} .html)" if lang is Lang.en
-         else f"{out}：回函 {letters_count} 份（.docx 与 .html 各 {letters_count} 份）")
-    raise typer.Exit(EXIT_CLEAN)
+    _out(f"{out}: {letters_count} letters ({letters_count} .docx, {letters_count} .html), index {LETTERS_INDEX}"
+         if lang is Lang.en else f"{out}：回函 {letters_count} 份（.docx 与 .html 各 {letters_count} 份），目录 {LETTERS_INDEX}")
+    raise typer.Exit(_letters_exit(report, lang))
+
+
+def _letters_exit(report: Report, lang: Lang) -> int:
+    """``check``'s exit code for the run behind the letters (docs/ci.md), after naming on standard
+    error each file that was not read: a letter never hides that part of the season was not screened."""
+    skipped = not_read(report)
+    if skipped:
+        head = (f"{len(skipped)} files not read (listed in {LETTERS_INDEX}):" if lang is Lang.en
+                else f"未读取的文件 {len(skipped)} 个（见 {LETTERS_INDEX}）：")
+        lines = [f"  {f.file}: {f.message(lang.value)}" for f in skipped[:10]]
+        if len(skipped) > 10:
+            lines.append(f"  … +{len(skipped) - 10}")
+        Console(stderr=True, soft_wrap=True).print(plain(head) + "\n" + "\n".join(map(plain, lines)),
+                                                   markup=False, highlight=False)
+    nothing = nothing_screened(report.result, lang.value)
+    if nothing:
+        Console(stderr=True, soft_wrap=True).print(f"g60rules: {nothing}", markup=False, highlight=False)
+        return EXIT_ERROR
+    if any(f.gating and f.severity.rank >= Severity.ERROR.rank for f in report.result.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
 
 
 baseline_app = typer.Typer(no_args_is_help=True, help="Record today's findings so that CI fails only on new ones.")

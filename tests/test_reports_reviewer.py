@@ -25,8 +25,9 @@ from season import CLEAN
 
 runner = CliRunner()
 
-# no 时效指标 row (G60-COMP-018 on count.level2.timeliness) and a satisfaction target below 85 % (G60-APP-008)
-NO_TIMELINESS = CLEAN.format(name="档案整理", competent="区档案局", unit="区档案馆", cost="≤20000(元/篇)",
+# no 时效指标 row (G60-COMP-018 on count.level2.timeliness), a satisfaction target below 85 % (G60-APP-008),
+# and a cost ceiling above the annual request (G60-APP-001, an error)
+NO_TIMELINESS = CLEAN.format(name="档案整理", competent="区档案局", unit="区档案馆", cost="≤150000(元)",
                              level3="评审合格率").replace(
     '  - {level1: 产出指标, level2: 时效指标, level3: 完成时间, target_value: "≤2024-12-31"}\n', "").replace(
     'level3: 相关方满意度, target_value: "≥90(%)"', 'level3: 读者满意度, target_value: "≥75(%)"')
@@ -141,3 +142,78 @@ def test_a_workbook_of_several_units_counts_each_unit(tmp_path, shanghai):
     assert overview["实施单位"] == 2 and overview["主管部门"] == 2
     assert json.loads(render("json", report))["summary"]["units"] == 2
     assert "主管部门 2 个，实施单位 2 个" in render("text", report).decode("utf-8")
+
+
+# --- letters: the gate's exit code, and the files not read named -----------------------------------------
+
+def test_letters_exit_as_check_does_and_name_the_files_not_read(tmp_path):
+    season = tmp_path / "s"
+    season.mkdir()
+    (season / "p.yaml").write_text(NO_TIMELINESS, encoding="utf-8")
+    (season / "坏表.yaml").write_text("kind: project\nname: [未闭合\n", encoding="utf-8")
+    (season / "空表.xlsx").write_bytes(b"not a zip")
+    out = tmp_path / "letters"
+    result = runner.invoke(app, ["letters", str(season), "--out", str(out), "--engine", "reference", "-q"])
+    checked = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q"])
+    assert result.exit_code == checked.exit_code == 1, result.output
+    assert "未读取的文件 2 个" in result.stderr and "坏表.yaml" in result.stderr and "空表.xlsx" in result.stderr
+    index = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    assert "未读取的文件 2 个" in index and "坏表.yaml" in index and "空表.xlsx" in index
+    assert "区档案馆.html" in index and "区档案馆.docx" in index
+
+
+def test_letters_of_a_clean_season_exit_0_and_of_nothing_screened_exit_2(tmp_path):
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "p.yaml").write_text(CLEAN.format(name="年鉴编纂", competent="区地方志办", unit="区史志馆",
+                                               cost="≤20000(元/篇)", level3="评审合格率"), encoding="utf-8")
+    result = runner.invoke(app, ["letters", str(clean), "--out", str(tmp_path / "a"), "--engine", "reference", "-q"])
+    assert result.exit_code == 0, result.output
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.yaml").write_text("kind: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["letters", str(broken), "--out", str(tmp_path / "b"), "--engine", "reference", "-q"])
+    assert result.exit_code == 2 and "0 份申报表" in result.stderr, result.output
+
+
+# --- outputs written into the screened folder ------------------------------------------------------------
+
+def test_reports_and_letters_written_into_the_season_are_noticed_not_screened(tmp_path):
+    season = tmp_path / "s"
+    season.mkdir()
+    (season / "p.yaml").write_text(NO_TIMELINESS, encoding="utf-8")
+    first = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q", "-f", "json",
+                                "-o", f"xlsx={season / '汇总.xlsx'}", "-o", f"csv={season / '清单.csv'}",
+                                "--letters", str(season / "回函")])
+    assert first.exit_code == 1, first.output
+    own = {"汇总.xlsx", "清单.csv", "回函/区档案馆.docx"}
+    assert own <= {str(p.relative_to(season)) for p in season.rglob("*")}
+    again = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q", "-f", "json"])
+    data = json.loads(again.stdout)
+    notices = {Path(f["file"]).resolve().relative_to(season.resolve()).as_posix(): f for f in data["findings"]
+               if f["rule_id"] == "G60-FILE-012"}
+    assert set(notices) == own
+    assert all(f["severity"] == "info" and f["message"] == "本工具生成的文件，未作为申报表筛查" for f in notices.values())
+    # nothing else changed: the same findings as the first run, the same files screened
+    assert data["files"] == json.loads(first.stdout)["files"] and len(data["files"]) == 1
+    assert sorted(f["rule_id"] for f in data["findings"] if f["rule_id"] != "G60-FILE-012") == \
+        sorted(f["rule_id"] for f in json.loads(first.stdout)["findings"])
+    # a second round of letters written into the same folder sends no letter about the first round's
+    letters = runner.invoke(app, ["letters", str(season), "--out", str(season / "回函2"), "--engine", "reference", "-q"])
+    assert sorted(p.name for p in (season / "回函2").iterdir()) == ["index.html", "区档案馆.docx", "区档案馆.html"]
+    assert "本工具生成的文件，未作为申报表筛查：3 个" in (season / "回函2" / "index.html").read_text(encoding="utf-8")
+    assert letters.exit_code == 1
+
+
+def test_a_declaration_workbook_and_csv_are_still_read(tmp_path):
+    """The mark is ours alone: a workbook or CSV declaration without it is screened as before."""
+    from g60rules.own_output import own_output
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, "一", "教师培训", "区教育局", "第三中学")
+    book.properties.category = "绩效目标"
+    book.save(tmp_path / "申报.xlsx")
+    (tmp_path / "申报.csv").write_bytes("\ufeff项目名称,教师培训\r\n主管部门,区教育局\r\n".encode("utf-8"))
+    (tmp_path / "半个表头.csv").write_bytes("\ufeff主管部门,实施单位,项目\r\n".encode("utf-8"))
+    assert not any(own_output(tmp_path / name) for name in ("申报.xlsx", "申报.csv", "半个表头.csv"))

@@ -4,12 +4,15 @@ Each letter lists the counted findings of its unit's projects (waived, baselined
 findings are not sent) in plain language: what is wrong (the finding's message), where (file, sheet › cell or line,
 indicator row), the basis document, and what to do — by severity (error: must be corrected before
 resubmission; warning: check and complete; info: for reference), the form's field to change (its
-Chinese label from the form's field tables) and the rule's reason when it has one. After
+label on the form, :func:`g60rules.reports.summary.field_label`), the value as written and what it
+was compared with, and the rule's reason when it has one. After
 ``--compare``, items are marked new or still open and the findings fixed since are listed as done.
 
 Written as .docx (python-docx) and .html (jinja2, autoescaped, self-contained) side by side, one pair
 per unit, named after the unit (characters a file name cannot hold become ``_``; a name already used
-gets ``-2``, ``-3``…). Units without a counted finding get no letter.
+gets ``-2``, ``-3``…). Units without a counted finding get no letter. Beside them, :data:`INDEX`
+lists the letters and the files nothing was screened in. Each .docx carries the mark of
+:mod:`g60rules.own_output`, so letters saved among the submissions are never screened as one.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
-from g60rules.findings import UNREADABLE, Finding, basis_document
+from g60rules import __version__
+from g60rules.findings import OWN_OUTPUT, UNREADABLE, Finding, basis_document
+from g60rules.gate import UNSCREENED
+from g60rules.own_output import CATEGORY
 from g60rules.progress import SILENT, Progress
 from g60rules.reports.html import environment
 from g60rules.reports.summary import Report, by_unit, counts, shown
@@ -46,6 +52,12 @@ _LABELS = {
         "change": {"new": "（新问题）", "open": "（上次已指出，仍未修改）"},
         "fixed": "已修改，无须再改：", "closing": "特此函告。", "sign": "（审核单位）",
         "generated": "本函由 g60rules 根据规则集 {ruleset} 生成，问题说明与依据逐条对应，可据此复核。",
+        "index_title": "回函目录", "index_intro": "共 {n} 份回函（规则集 {ruleset}）。",
+        "not_read": "未读取的文件 {n} 个", "index_letters": "回函",
+        "not_read_hint": "以下文件未能读取或不是申报表，其中的项目没有筛查；请核实后重新报送。",
+        "file_head": "文件", "why_head": "原因", "recipient_head": "收函单位", "competent_head": "主管部门",
+        "error_head": "错误", "warning_head": "警告", "info_head": "提示", "files_head": "文件",
+        "own": "本工具生成的文件，未作为申报表筛查：{n} 个",
     },
     "en": {
         "title": "Performance-target declarations: review findings", "to": "To {name}{under}:",
@@ -65,6 +77,13 @@ _LABELS = {
         "change": {"new": " (new)", "open": " (pointed out before, still open)"},
         "fixed": "Fixed, nothing more to do:", "closing": "Yours faithfully,", "sign": "(reviewing office)",
         "generated": "Written by g60rules from ruleset {ruleset}; each message names its basis so it can be checked.",
+        "index_title": "Return letters", "index_intro": "{n} letters (ruleset {ruleset}).",
+        "not_read": "{n} files not read", "index_letters": "Letters",
+        "not_read_hint": "These files could not be read or are not declarations; nothing in them was screened. "
+                         "Find out why and have them resubmitted.",
+        "file_head": "File", "why_head": "Why", "recipient_head": "To", "competent_head": "Competent department",
+        "error_head": "Errors", "warning_head": "Warnings", "info_head": "Infos", "files_head": "Files",
+        "own": "{n} files written by g60rules, not screened as declarations",
     },
 }
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
@@ -133,7 +152,9 @@ def letters(report: Report, by: str = "unit") -> list[Letter]:
         raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(BY)}")
     resolved = by_unit(report.resolved, report.lang, by)
     out = []
-    for (competent, unit), projects in by_unit(report.counted, report.lang, by).items():
+    # a report or letter found among the submissions concerns the reviewer, not a unit
+    to_send = [f for f in report.counted if f.rule_id != OWN_OUTPUT.rule_id]
+    for (competent, unit), projects in by_unit(to_send, report.lang, by).items():
         letter = Letter(recipient=unit or competent, competent=competent)
         found = [f for fs in projects.values() for f in fs]
         letter.unattributed = not any(f.competent_department or f.department or f.implementing_unit for f in found)
@@ -168,6 +189,10 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
     """Write one letter as a Word document."""
     labels = _LABELS[report.lang]
     doc = Document()
+    # the mark intake knows its own outputs by (g60rules.own_output): never screened as a declaration
+    doc.core_properties.category = CATEGORY
+    doc.core_properties.comments = f"g60rules {__version__}"
+    doc.core_properties.title = labels["title"]
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
     style.font.name = "SimSun"
@@ -224,18 +249,34 @@ def to_html(letter: Letter, report: Report) -> str:
     project_names = {p for p, _, _ in letter.projects}
     return environment().get_template("letter.html.j2").render(
         letter=letter, labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name,
-        salutation=_salutation(letter, _LABELS[report.lang]),
+        salutation=_salutation(letter, _LABELS[report.lang]), version=__version__,
         orphans={name: items for name, items in letter.fixed.items() if name not in project_names})
 
 
+INDEX = "index.html"
+
+
+def not_read(report: Report) -> list[Finding]:
+    """The findings of files nothing was screened in (unreadable, broken, not a declaration, listed
+    but missing: :data:`g60rules.gate.UNSCREENED`), one per file, in file order."""
+    seen: dict[str, Finding] = {}
+    for f in sorted(report.result.findings, key=Finding.sort_key):
+        if f.rule_id in UNSCREENED and f.file not in seen:
+            seen[f.file] = f
+    return list(seen.values())
+
+
 def write_letters(report: Report, directory: Path, by: str = "unit", progress: Progress = SILENT) -> list[Path]:
-    """Write every letter as .docx and .html into ``directory`` (created); the paths written.
+    """Write every letter as .docx and .html into ``directory`` (created), and :data:`INDEX`: every
+    letter with its counts, then the files not read (:func:`not_read`) and the reports and letters
+    of g60rules found among the submissions. Returns the letters' paths (not the index).
 
     Reports stage ``written``, one per letter.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
+    used: set[str] = {INDEX.removesuffix(".html")}
     written = []
+    rows = []
     to_write = letters(report, by)
     progress.start("written", len(to_write))
     for letter in to_write:
@@ -244,5 +285,10 @@ def write_letters(report: Report, directory: Path, by: str = "unit", progress: P
         to_docx(letter, report, docx_path)
         html_path.write_text(to_html(letter, report), encoding="utf-8")
         written += [docx_path, html_path]
+        rows.append({"letter": letter, "docx": docx_path.name, "html": html_path.name})
         progress.advance("written")
+    own = [f for f in report.result.findings if f.rule_id == OWN_OUTPUT.rule_id]
+    (directory / INDEX).write_text(environment().get_template("letters-index.html.j2").render(
+        labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name, version=__version__,
+        rows=rows, not_read=not_read(report), own=own), encoding="utf-8")
     return written

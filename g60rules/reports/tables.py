@@ -22,7 +22,9 @@ import unicodedata
 
 import xlsxwriter
 
+from g60rules import __version__
 from g60rules.findings import Finding, basis_document
+from g60rules.own_output import CATEGORY
 from g60rules.reports.summary import Report, competent_of, shown, unit_of
 
 COLUMNS = ("competent", "unit", "project", "row", "indicator", "severity", "rule", "title", "message",
@@ -63,6 +65,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def _status(f: Finding) -> str:
     return "shadow" if f.state == "shadow" else ("counted" if f.status == "new" else f.status)
+
+
+def header_labels() -> list[list[str]]:
+    """The CSV header every report starts with, per language, up to the optional 变化 column (the
+    mark :mod:`g60rules.own_output` knows a report by)."""
+    return [[_HEAD[lang][k] for k in COLUMNS if k != "change"] for lang in _HEAD]
 
 
 def columns(report: Report) -> list[str]:
@@ -112,6 +120,8 @@ def to_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
+    # the mark intake knows its own outputs by (g60rules.own_output): never screened as a declaration
+    book.set_properties({"title": head["sheets"][0], "category": CATEGORY, "comments": f"g60rules {__version__}"})
     bold = book.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True,
                             "valign": "top"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
