@@ -217,3 +217,20 @@ def test_a_declaration_workbook_and_csv_are_still_read(tmp_path):
     (tmp_path / "申报.csv").write_bytes("\ufeff项目名称,教师培训\r\n主管部门,区教育局\r\n".encode("utf-8"))
     (tmp_path / "半个表头.csv").write_bytes("\ufeff主管部门,实施单位,项目\r\n".encode("utf-8"))
     assert not any(own_output(tmp_path / name) for name in ("申报.xlsx", "申报.csv", "半个表头.csv"))
+
+
+def test_the_rule_chart_names_each_rule_by_its_title(folder, shanghai):
+    page = render("html", _report(folder, shanghai, "zh")).decode("utf-8")
+    data = json.loads(page.split('<script type="application/json" id="chart-data">')[1].split("</script>")[0])
+    assert "G60-COMP-018 缺少时效指标" in data["rule"]["labels"], data["rule"]["labels"]
+
+
+def test_one_unit_name_under_two_competent_departments_is_two_units(tmp_path, shanghai):
+    """The summary counts what the sheets list and the letters address: (主管部门, 实施单位) pairs."""
+    for file, competent in (("a.yaml", "区水务局"), ("b.yaml", "区绿化局")):
+        (tmp_path / file).write_text(CLEAN.format(name=f"{competent}课题", competent=competent, unit="区规划研究所",
+                                                  cost="≤150000(元)", level3="评审合格率"), encoding="utf-8")
+    report = _report(tmp_path, shanghai, "zh")
+    assert (report.summary.units, report.summary.competents) == (2, 2)
+    assert len(report.summary.by_unit) == 2
+    assert len(write_letters(report, tmp_path / "out")) == 4  # two letters, .docx and .html each

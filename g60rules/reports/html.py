@@ -104,7 +104,9 @@ def to_html(report: Report) -> str:
     """The report as one HTML document (module docstring)."""
     lang, summary = report.lang, report.summary
     labels = _LABELS[lang]
-    rule_items = [(r.rule_id, {"error": 0, "warning": 0, "info": 0, r.severity: r.count}) for r in summary.by_rule]
+    # a rule id alone tells a reviewer nothing: the bar names the rule's title too
+    rule_items = [(f"{r.rule_id} {r.title}", {"error": 0, "warning": 0, "info": 0, r.severity: r.count})
+                  for r in summary.by_rule]
     charts = {
         "rule": _bars(rule_items),
         "competent": _bars([(u.competent, u.counts) for u in summary.by_competent]),

@@ -220,7 +220,7 @@ class Summary:
 
     files: int
     declarations: int
-    units: int                 # distinct named 实施单位 among screened project files and findings
+    units: int                 # distinct (主管部门, named 实施单位) among screened projects and findings
     competents: int            # distinct 主管部门 likewise
     counts: dict[str, int]
     apart: dict[str, int]      # waived, baselined, shadow, fixed (baseline entries gone)
@@ -291,7 +291,9 @@ def summarise(report: Report) -> Summary:
     return Summary(
         files=len(result.files), declarations=result.declarations,
         # （未注明） collects what names no unit: it is not one
-        units=len({u for _, u in all_units} - {UNKNOWN[lang]}), competents=len({c for c, _ in all_units} - {UNKNOWN[lang]}),
+        # a unit is its (主管部门, 实施单位) pair, as in by_unit, the sheets and the letters: one name
+        # under two 主管部门 is two units, each sent its own letter
+        units=len({(c, u) for c, u in all_units if u != UNKNOWN[lang]}), competents=len({c for c, _ in all_units} - {UNKNOWN[lang]}),
         counts=counts(counted),
         apart={"waived": len(report.parts["waived"]), "baselined": len(report.parts["baselined"]),
                "shadow": len(report.parts["shadow"]), "fixed": len(result.fixed)},
