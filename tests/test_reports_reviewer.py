@@ -234,3 +234,10 @@ def test_one_unit_name_under_two_competent_departments_is_two_units(tmp_path, sh
     assert (report.summary.units, report.summary.competents) == (2, 2)
     assert len(report.summary.by_unit) == 2
     assert len(write_letters(report, tmp_path / "out")) == 4  # two letters, .docx and .html each
+
+
+def test_an_amount_is_shown_with_its_unit(folder, shanghai):
+    # G60-APP-001 points at the cost row's ceiling in 元 (≤150000(元) → "150,000.00"): the reader sees 元
+    rows = list(csv.DictReader(io.StringIO(render("csv", _report(folder, shanghai, "zh")).decode("utf-8-sig"))))
+    row = next(r for r in rows if r["规则"] == "G60-APP-001")
+    assert (row["栏目"], row["填报值"]) == ("指标值", "150,000.00 元")

@@ -175,7 +175,10 @@ def shown(f: Finding, report: Report) -> Shown:
     if f.rule_id in FILE_CHECK_IDS:  # its value is what the problem is about, already in the message
         return Shown(None, None, None)
     label = field_label(f.field, report.lang, report.ruleset.layouts)
-    return Shown(label, f.value or None, condition_text(f, report.ruleset, report.lang))
+    value = f.value or None
+    if value and any(kind.get(f.field or "") is MONEY for kind in FACTS.values()):
+        value += " 元"  # money is shown in 元 (万元 converted), so the unit is said
+    return Shown(label, value, condition_text(f, report.ruleset, report.lang))
 
 
 def competent_of(f: Finding, lang: str = "zh") -> str:
