@@ -303,6 +303,7 @@ def check(
     unwritten = []
     for out_fmt, path in outputs:
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # as --letters DIR is: a new folder per round
             path.write_bytes(render(out_fmt, report))
         except OSError as exc:
             unwritten.append((display_path(path), os_reason(exc)))

@@ -241,3 +241,11 @@ def test_an_amount_is_shown_with_its_unit(folder, shanghai):
     rows = list(csv.DictReader(io.StringIO(render("csv", _report(folder, shanghai, "zh")).decode("utf-8-sig"))))
     row = next(r for r in rows if r["规则"] == "G60-APP-001")
     assert (row["栏目"], row["填报值"]) == ("指标值", "150,000.00 元")
+
+
+def test_an_output_into_a_new_folder_creates_it(folder, tmp_path):
+    """``-o html=round1/report.html`` with no round1/ yet was "文件不存在" (exit 2); --letters DIR creates DIR."""
+    target = tmp_path / "round1" / "汇总" / "report.html"
+    result = runner.invoke(app, ["check", str(folder), "--engine", "reference", "-q", "-o", f"html={target}"])
+    assert result.exit_code == 1, result.output  # the season's findings, not a write error
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
