@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from g60rules.cli import app
 from g60rules.engines.pool import screen
 from g60rules.reports.formats import render
-from g60rules.reports.letters import write_letters
+from g60rules.reports.letters import letters, write_letters
 from g60rules.reports.summary import Report
 from season import CLEAN
 
@@ -249,3 +249,24 @@ def test_an_output_into_a_new_folder_creates_it(folder, tmp_path):
     result = runner.invoke(app, ["check", str(folder), "--engine", "reference", "-q", "-o", f"html={target}"])
     assert result.exit_code == 1, result.output  # the season's findings, not a write error
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_department_filings_findings_go_to_its_competent_department_not_to_not_stated(tmp_path, shanghai):
+    """A season of departments gave hundreds of letters “（未注明）-57.docx”: department files name no 实施单位."""
+    for dept, unit in (("区水务局", "区水文站"), ("区绿化局", "区绿化局")):
+        folder = tmp_path / dept
+        folder.mkdir()
+        (folder / "p.yaml").write_text(CLEAN.format(name=f"{dept}课题", competent=dept, unit=unit, cost="≤150000(元)",
+                                                    level3="评审合格率"), encoding="utf-8")
+        # the department says 2 projects and 5,000,000 元: neither matches its one project of 100,000 元
+        (folder / "department.yaml").write_text(
+            f"kind: department\nname: {dept}\nyear: 2024\ndeclared_project_count: 2\ndeclared_total: 500\n"
+            "projects: [p.yaml]\n", encoding="utf-8")
+    report = _report(tmp_path, shanghai, "zh")
+    department_findings = [f for f in report.counted if f.file.endswith("department.yaml")]
+    assert department_findings and all(f.implementing_unit is None for f in department_findings)
+    sent = {(l.recipient, l.competent): [name for name, _, _ in l.projects] for l in letters(report)}
+    assert not any("未注明" in recipient for recipient, _ in sent)
+    # 区绿化局 is its own 实施单位: one letter with both files; 区水务局 gets a letter of its own beside 区水文站's
+    assert set(sent) == {("区水文站", "区水务局"), ("区水务局", "区水务局"), ("区绿化局", "区绿化局")}
+    assert len(sent[("区绿化局", "区绿化局")]) == 2

@@ -31,7 +31,7 @@ from g60rules.gate import UNSCREENED
 from g60rules.own_output import CATEGORY
 from g60rules.progress import SILENT, Progress
 from g60rules.reports.html import environment
-from g60rules.reports.summary import Report, by_unit, counts, shown
+from g60rules.reports.summary import UNKNOWN, Report, by_unit, counts, shown
 from g60rules.reports.text import where
 
 BY = ("unit", "competent")
@@ -150,11 +150,11 @@ def letters(report: Report, by: str = "unit") -> list[Letter]:
     """The letters of ``report``, grouped by 实施单位 (``by="unit"``) or 主管部门 (``"competent"``)."""
     if by not in BY:
         raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(BY)}")
-    resolved = by_unit(report.resolved, report.lang, by)
+    resolved = _addressed(by_unit(report.resolved, report.lang, by), report.lang)
     out = []
     # a report or letter found among the submissions concerns the reviewer, not a unit
     to_send = [f for f in report.counted if f.rule_id != OWN_OUTPUT.rule_id]
-    for (competent, unit), projects in by_unit(to_send, report.lang, by).items():
+    for (competent, unit), projects in _addressed(by_unit(to_send, report.lang, by), report.lang).items():
         letter = Letter(recipient=unit or competent, competent=competent)
         found = [f for fs in projects.values() for f in fs]
         letter.unattributed = not any(f.competent_department or f.department or f.implementing_unit for f in found)
@@ -168,6 +168,21 @@ def letters(report: Report, by: str = "unit") -> list[Letter]:
                              "fixed": sum(len(v) for v in letter.fixed.values())}
         out.append(letter)
     return out
+
+
+def _addressed(tree: dict[tuple[str, str], dict[str, list[Finding]]], lang: str
+               ) -> dict[tuple[str, str], dict[str, list[Finding]]]:
+    """Findings that name a 主管部门 but no 实施单位 — its department filing (部门汇总), or a project that
+    left 实施单位 empty — are the 主管部门's to answer: they go into its own letter, never into one
+    addressed to “（未注明）”."""
+    out: dict[tuple[str, str], dict[str, list[Finding]]] = {}
+    for (competent, unit), projects in tree.items():
+        key = (competent, competent) if unit == UNKNOWN[lang] and competent != UNKNOWN[lang] else (competent, unit)
+        merged = out.setdefault(key, {})
+        for name, fs in projects.items():
+            merged.setdefault(name, []).extend(fs)
+    return {key: dict(sorted(projects.items(), key=lambda item: item[1][0].sort_key()))
+            for key, projects in sorted(out.items())}
 
 
 def _file_name(name: str, used: set[str]) -> str:
