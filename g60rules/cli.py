@@ -336,6 +336,7 @@ def import_command(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help="Workbooks, Word documents, CSV files or directories."),
     out: Path = typer.Option(..., "--out", help="Directory to write the declaration YAML files to."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Write each declaration found in .xlsx/.xlsm/.docx/.csv files as YAML (a comment names each value's cell).
 
@@ -350,23 +351,33 @@ def import_command(
     for f in unlisted:
         console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
     written = 0
-    for path in files:
-        if path.suffix.lower() in YAML_SUFFIXES:
-            ignored.append(str(path))
-            continue
-        reading = read_table_file(path, _display(path))
-        for f in reading.findings:
-            console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
-        for number, raw in enumerate(reading.declarations, start=1):
-            tail = "" if len(reading.declarations) == 1 else f"-{number:02d}-{raw.sheet or 'table'}"
-            target = out / (_UNSAFE_NAME.sub("_", f"{path.stem}{tail}") + ".yaml")
-            target.write_text(declaration_yaml(raw, reading.findings), encoding="utf-8")
-            console.print(f"{target}  ← {render_location(raw.record.location)} ({raw.form})", markup=False)
-            written += 1
+    with progress_for(quiet, lang.value) as progress:
+        progress.start("read", len(files))
+        for path in files:
+            if path.suffix.lower() in YAML_SUFFIXES:
+                ignored.append(str(path))
+            else:
+                written += _import_file(path, out, lang, console)
+            progress.advance("read")
     if ignored:
         console.print(("not imported: " if lang is Lang.en else "未导入：") + ", ".join(ignored), markup=False)
     if not written:
         _fail("no declaration found to import" if lang is Lang.en else "没有可导入的申报表")
+
+
+def _import_file(path: Path, out: Path, lang: Lang, console: Console) -> int:
+    """Write the declarations of one table file as YAML into ``out``; how many were written."""
+    reading = read_table_file(path, _display(path))
+    for f in reading.findings:
+        console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
+    for number, raw in enumerate(reading.declarations, start=1):
+        tail = "" if len(reading.declarations) == 1 else f"-{number:02d}-{raw.sheet or 'table'}"
+        target = out / (_UNSAFE_NAME.sub("_", f"{path.stem}{tail}") + ".yaml")
+        target.write_text(declaration_yaml(raw, reading.findings), encoding="utf-8")
+        console.print(f"{target}  ← {render_location(raw.record.location)} ({raw.form})", markup=False)
+    return len(reading.declarations)
+
+
 @app.command("letters")
 def letters_command(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help="Declaration files or directories."),
