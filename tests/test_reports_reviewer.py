@@ -270,3 +270,15 @@ def test_a_department_filings_findings_go_to_its_competent_department_not_to_not
     # 区绿化局 is its own 实施单位: one letter with both files; 区水务局 gets a letter of its own beside 区水文站's
     assert set(sent) == {("区水文站", "区水务局"), ("区水务局", "区水务局"), ("区绿化局", "区绿化局")}
     assert len(sent[("区绿化局", "区绿化局")]) == 2
+
+
+def test_html_names_a_unit_with_its_competent_department_when_the_name_is_not_enough(tmp_path, shanghai):
+    """The 5,000 season had one 实施单位 name under many 主管部门: chart bars and filter options read alike."""
+    for file, competent in (("a.yaml", "区水务局"), ("b.yaml", "区绿化局"), ("c.yaml", "区农业农村委")):
+        unit = "区农技中心" if file == "c.yaml" else "区规划研究所"
+        (tmp_path / file).write_text(CLEAN.format(name=f"{competent}课题", competent=competent, unit=unit,
+                                                  cost="≤150000(元)", level3="评审合格率"), encoding="utf-8")
+    page = render("html", _report(tmp_path, shanghai, "zh")).decode("utf-8")
+    data = json.loads(page.split('<script type="application/json" id="chart-data">')[1].split("</script>")[0])
+    assert sorted(data["unit"]["labels"]) == ["区农技中心", "区规划研究所（区水务局）", "区规划研究所（区绿化局）"]
+    assert ">区规划研究所（区绿化局）</option>" in page and ">区农技中心</option>" in page

@@ -21,7 +21,7 @@ import jinja2
 
 from g60rules import __version__
 from g60rules.findings import Finding, basis_document
-from g60rules.reports.summary import Report, by_unit, shown
+from g60rules.reports.summary import UNKNOWN, Report, by_unit, shown
 from g60rules.reports.text import where
 
 CHART_TOP = 20  # bars per chart, most findings first; the chart says how many more the list below has
@@ -100,23 +100,38 @@ def _finding_view(f: Finding, report: Report) -> dict:
             "shown": shown(f, report)}
 
 
+def _unit_names(summary, lang: str):
+    """How a chart bar and the unit filter name a unit: its 实施单位, with its 主管部门 when the name alone
+    is not enough — the same name under several 主管部门, or （未注明） (a department's own filing)."""
+    competents: dict[str, set[str]] = {}
+    for u in summary.by_unit:
+        competents.setdefault(u.unit or "", set()).add(u.competent)
+    template = "{unit}（{competent}）" if lang == "zh" else "{unit} ({competent})"
+
+    def named(competent: str, unit: str) -> str:
+        shared = len(competents.get(unit, ())) > 1 or unit == UNKNOWN[lang]
+        return template.format(unit=unit, competent=competent) if shared and competent != UNKNOWN[lang] else unit
+    return named
+
+
 def to_html(report: Report) -> str:
     """The report as one HTML document (module docstring)."""
     lang, summary = report.lang, report.summary
     labels = _LABELS[lang]
     # a rule id alone tells a reviewer nothing: the bar names the rule's title too
+    named = _unit_names(summary, lang)
     rule_items = [(f"{r.rule_id} {r.title}", {"error": 0, "warning": 0, "info": 0, r.severity: r.count})
                   for r in summary.by_rule]
     charts = {
         "rule": _bars(rule_items),
         "competent": _bars([(u.competent, u.counts) for u in summary.by_competent]),
-        "unit": _bars([(u.unit or "", u.counts) for u in summary.by_unit]),
+        "unit": _bars([(named(u.competent, u.unit or ""), u.counts) for u in summary.by_unit]),
         "names": {s: labels[s] for s in ("error", "warning", "info")},
     }
     tree = by_unit(report.counted, lang)
     units = []
     for (competent, unit), projects in tree.items():
-        units.append({"competent": competent, "unit": unit,
+        units.append({"competent": competent, "unit": unit, "label": named(competent, unit),
                       "count": sum(len(v) for v in projects.values()),
                       "projects": [{"name": name, "findings": [_finding_view(f, report) for f in fs]}
                                    for name, fs in projects.items()]})
