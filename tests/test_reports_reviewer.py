@@ -282,3 +282,13 @@ def test_html_names_a_unit_with_its_competent_department_when_the_name_is_not_en
     data = json.loads(page.split('<script type="application/json" id="chart-data">')[1].split("</script>")[0])
     assert sorted(data["unit"]["labels"]) == ["区农技中心", "区规划研究所（区水务局）", "区规划研究所（区绿化局）"]
     assert ">区规划研究所（区绿化局）</option>" in page and ">区农技中心</option>" in page
+
+
+def test_a_csv_report_of_an_earlier_version_is_still_known(tmp_path):
+    """The CSV's columns after 行号 changed (栏目, 触发条件 came in): a report written before is still ours."""
+    from g60rules.own_output import own_output
+
+    earlier = ["主管部门", "实施单位", "项目", "指标行", "指标", "级别", "规则", "规则名称", "问题说明", "依据", "文件", "行号",
+               "字段", "填报值", "状态"]
+    (tmp_path / "旧清单.csv").write_bytes(("\ufeff" + ",".join(earlier) + "\r\n").encode("utf-8"))
+    assert own_output(tmp_path / "旧清单.csv")

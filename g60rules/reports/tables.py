@@ -68,9 +68,9 @@ def _status(f: Finding) -> str:
 
 
 def header_labels() -> list[list[str]]:
-    """The CSV header every report starts with, per language, up to the optional 变化 column (the
-    mark :mod:`g60rules.own_output` knows a report by)."""
-    return [[_HEAD[lang][k] for k in COLUMNS if k != "change"] for lang in _HEAD]
+    """The first CSV header cells of every report, per language, from 主管部门 to 行号 (the mark
+    :mod:`g60rules.own_output` knows a report by; the columns after 行号 have changed between versions)."""
+    return [[_HEAD[lang][k] for k in COLUMNS[:COLUMNS.index("line") + 1]] for lang in _HEAD]
 
 
 def columns(report: Report) -> list[str]:
