@@ -7,8 +7,9 @@ Every output that intake could read carries a mark:
 
 - ``.docx`` letters and the ``.xlsx`` workbook: the document property 类别 (``cp:category`` in
   ``docProps/core.xml``) is :data:`CATEGORY`;
-- ``.csv``: no properties, so its header row — the report's column labels in Chinese or English
-  (:mod:`g60rules.reports.tables`) — is the mark;
+- ``.csv``: no properties, so its header row — a UTF-8 byte-order mark, then the report's first
+  column labels (主管部门 … 行号) in Chinese or English (:func:`g60rules.reports.tables.header_labels`)
+  — is the mark;
 - ``.html`` (report and letters, never read by intake): ``<meta name="generator" content="g60rules …">``.
 
 :func:`own_output` tells a file so marked; intake lists it with an info notice (G60-FILE-012,
