@@ -249,6 +249,9 @@ def test_field_labels():
     assert field_label("project.count.level1.benefit", "zh") == "一级指标“效益指标”个数"
     assert field_label("count.level2.none", "zh") is None and field_label(None, "zh") is None
     assert field_label("rollup.total_gap", "zh") is None
+    # a figure computed from a field is not that field
+    assert field_label("funds.project_gap", "zh") is None and field_label("period.count", "zh") is None
+    assert field_label("plan_start.precision", "zh") == "计划开始日期" and field_label("period", "zh") == "项目期"
 
 
 # --- command line contract ----------------------------------------------------------------------------------

@@ -72,7 +72,11 @@ def field_label(path: str | None, lang: str, layouts: Layouts | None = None) -> 
     if key.startswith("value."):
         key = "target_value"
     parts = key.split(".")
-    label = _FIELD_LABELS.get(".".join(parts[:2])) or _FIELD_LABELS.get(parts[0])
+    label = _FIELD_LABELS.get(".".join(parts[:2]))
+    if label is None and (len(parts) == 1 or parts[-1] in ("raw", "precision")):
+        # the field itself, or how it was written; never a figure computed from it (funds.project_gap,
+        # period.count), which the form has no label for
+        label = _FIELD_LABELS.get(parts[0])
     if label is None:
         return None
     return label[0] if lang == "zh" else f"{label[1].replace('_', ' ')} ({label[0]})"
