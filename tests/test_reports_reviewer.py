@@ -292,3 +292,13 @@ def test_a_csv_report_of_an_earlier_version_is_still_known(tmp_path):
                "字段", "填报值", "状态"]
     (tmp_path / "旧清单.csv").write_bytes(("\ufeff" + ",".join(earlier) + "\r\n").encode("utf-8"))
     assert own_output(tmp_path / "旧清单.csv")
+
+
+def test_a_folder_of_nothing_but_our_outputs_says_so(tmp_path):
+    season = tmp_path / "s"
+    season.mkdir()
+    (season / "p.yaml").write_text(NO_TIMELINESS, encoding="utf-8")
+    runner.invoke(app, ["letters", str(season), "--out", str(tmp_path / "回函"), "--engine", "reference", "-q"])
+    result = runner.invoke(app, ["check", str(tmp_path / "回函"), "--engine", "reference", "-q"])
+    assert result.exit_code == 2  # nothing screened is no pass
+    assert "本工具生成的文件 1 个（报告或回函），未作为申报表筛查" in result.output
