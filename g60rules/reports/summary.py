@@ -165,8 +165,9 @@ def _bare(path: str | None) -> str:
 
 @dataclass(frozen=True)
 class Shown:
-    """A finding's value as a person reads it: the form's label of its field, the value as written,
-    and what it was compared with (each None when there is nothing to say)."""
+    """A finding's value as a person reads it: the form's label of its field, the value as the
+    declaration wrote it (an amount as read, in 元), and what it was compared with (each None when
+    there is nothing to say)."""
 
     label: str | None
     value: str | None
