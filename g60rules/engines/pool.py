@@ -58,8 +58,9 @@ class ScreenResult:
     projects: int = 0
     departments: int = 0
     unreadable: list[str] = field(default_factory=list)
-    units: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
-    """Each screened project file's (主管部门, 实施单位), for reports that count units."""
+    units: dict[str, tuple[tuple[str | None, str | None], ...]] = field(default_factory=dict)
+    """Each screened project file's (主管部门, 实施单位) pairs, one per distinct unit of its projects (a
+    workbook may hold projects of several units), for reports that count units."""
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -269,17 +270,21 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
     return out
 
 
-def units_of(corpus: Corpus) -> dict[str, tuple[str | None, str | None]]:
-    """Project file → (主管部门, 实施单位) as declared."""
-    return {p.source.file: (p.competent_department, p.implementing_unit)
-            for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]}
+def units_of(corpus: Corpus) -> dict[str, tuple[tuple[str | None, str | None], ...]]:
+    """Project file → the distinct (主管部门, 实施单位) of its projects as declared, in file order."""
+    out: dict[str, dict[tuple[str | None, str | None], None]] = {}
+    for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]:
+        out.setdefault(p.source.file, {})[(p.competent_department, p.implementing_unit)] = None
+    return {file: tuple(pairs) for file, pairs in out.items()}
 
 
-def with_units(findings: list[Finding], units: dict[str, tuple[str | None, str | None]]) -> list[Finding]:
-    """Findings of a project file that lack its 主管部门/实施单位 (file and data checks) get them."""
-    return [replace(f, competent_department=units[f.file][0], implementing_unit=units[f.file][1])
-            if f.file in units and f.competent_department is None and f.implementing_unit is None else f
-            for f in findings]
+def with_units(findings: list[Finding], units: dict[str, tuple[tuple[str | None, str | None], ...]]) -> list[Finding]:
+    """Findings of a project file that lack its 主管部门/实施单位 (file and data checks) get them — only
+    when the file's projects share one unit: a file-level finding of a workbook holding several units
+    belongs to none of them alone."""
+    return [replace(f, competent_department=units[f.file][0][0], implementing_unit=units[f.file][0][1])
+            if len(units.get(f.file, ())) == 1 and f.competent_department is None and f.implementing_unit is None
+            else f for f in findings]
 
 
 def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",
