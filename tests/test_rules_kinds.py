@@ -83,6 +83,25 @@ def test_low_is_good_counts_may_take_a_ceiling(shanghai, name, value, extra, fir
     assert (("G60-APP-016", 7) in found) is fires
 
 
+# --- low-is-good rates by how the name is built (G60-APP-022) ----------------------------------------
+
+@pytest.mark.parametrize("name, value, extra, expected", [
+    ("房租逾期缴纳比例", "≥2%", {}, {"G60-APP-022"}),
+    ("窗口业务出错率", "＞0.5%", {}, {"G60-APP-022"}),
+    ("道路交通事故伤亡比率", "≥1%", {}, {"G60-APP-022"}),
+    ("房租逾期缴纳比例", "≤2%", {}, set()),                       # the right direction
+    ("12345投诉转办率", "≥98%", {}, set()),                       # dealing with complaints: high is good
+    ("安全隐患排查整改率", "≥95%", {}, set()),
+    ("不合格产品检出率", "≥90%", {}, set()),
+    ("房租逾期缴纳比例", "≥2%", {"direction": "正向"}, set()),   # the form says high is good
+    ("设备故障率", "≥2%", {}, {"G60-APP-006"}),                   # a listed name: G60-APP-006 alone
+    ("逾期贷款笔数", "≥2笔", {}, set()),                          # a count, not a rate: not this kind
+])
+def test_low_is_good_rate_with_a_floor(shanghai, name, value, extra, expected):
+    found, _ = run(shanghai, project([_row("质量指标", name, value, **extra)]))
+    assert {rule for rule, row in found if row == 7} & {"G60-APP-006", "G60-APP-022"} == expected
+
+
 # --- timeliness words (G60-APP-013, table 'timely') ---------------------------------------------------
 
 @pytest.mark.parametrize("word", ["如期交付", "尽快拨付到位", "适时组织验收", "按进度推进", "在规定时限内办结",
@@ -137,3 +156,4 @@ def test_tables_that_split_one_kind_between_rules_are_equal():
     # a word in one copy and not the other would give a row two findings, or none
     assert _params("G60-COMP-019")["prompts"] == _params("G60-COMP-021")["prompts"] == _params("G60-APP-013")["prompts"]
     assert _params("G60-APP-015")["adverse"] == _params("G60-APP-016")["adverse"]
+    assert _params("G60-APP-006")["adverse"] == _params("G60-APP-022")["names"]
