@@ -157,3 +157,19 @@ def test_tables_that_split_one_kind_between_rules_are_equal():
     assert _params("G60-COMP-019")["prompts"] == _params("G60-COMP-021")["prompts"] == _params("G60-APP-013")["prompts"]
     assert _params("G60-APP-015")["adverse"] == _params("G60-APP-016")["adverse"]
     assert _params("G60-APP-006")["adverse"] == _params("G60-APP-022")["names"]
+
+
+def test_explain_says_a_word_table_left_the_row_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from g60rules.cli import app
+
+    (tmp_path / "d.yaml").write_text(
+        "kind: project\nname: 样例\nindicators:\n"
+        "  - {level1: 产出指标, level2: 数量指标, level3: 印发折页, target_value: '≤4000份'}\n"
+        "  - {level1: 产出指标, level2: 数量指标, level3: 群众投诉件数, target_value: '≤12件'}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", "G60-APP-016", str(tmp_path / "d.yaml"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    first, second = result.output.split("row 1 › 印发折页")[1].split("row 2 › 群众投诉件数")
+    assert "→ FIRES" in first and "level3 (印发折页) does not match" in first
+    assert "level3 [群众投诉件数] does not match" in second and "→ false" in second
