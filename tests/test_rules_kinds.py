@@ -123,6 +123,19 @@ def test_a_dated_timeliness_value_is_not_a_word(shanghai):
     assert ("G60-APP-013", 7) not in found
 
 
+# --- quantity given as a word (G60-APP-018) -----------------------------------------------------------
+
+@pytest.mark.parametrize("word", ["若干", "全覆盖", "按需配备", "进一步扩大"])
+def test_quantity_given_as_a_word_is_one_finding(shanghai, word):
+    # "进一步扩大" is also a vague word: on a quantity row it is G60-APP-018's finding only
+    assert run(shanghai, project([_row("数量指标", "配备急救设备", word)]))[0] == {("G60-APP-018", 7)}
+
+
+def test_a_vague_word_on_a_benefit_row_stays_g60_app_013(shanghai):
+    found, _ = run(shanghai, project([_row("社会效益指标", "群众急救能力", "进一步扩大", level1="效益指标")]))
+    assert found == {("G60-APP-013", 7)}
+
+
 # --- template prompts in value cells (G60-COMP-021) ---------------------------------------------------
 
 @pytest.mark.parametrize("value, expected", [
