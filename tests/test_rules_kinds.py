@@ -96,6 +96,9 @@ def test_low_is_good_counts_may_take_a_ceiling(shanghai, name, value, extra, fir
     ("房租逾期缴纳比例", "≥2%", {"direction": "正向"}, set()),   # the form says high is good
     ("设备故障率", "≥2%", {}, {"G60-APP-006"}),                   # a listed name: G60-APP-006 alone
     ("逾期贷款笔数", "≥2笔", {}, set()),                          # a count, not a rate: not this kind
+    ("义务教育学生辍学率", "≥0.5%", {}, {"G60-APP-022"}),
+    ("刑事案件破案率", "≥90%", {}, set()),                        # solving cases: high is good
+    ("坏账核销率", "≥90%", {}, set()),
 ])
 def test_low_is_good_rate_with_a_floor(shanghai, name, value, extra, expected):
     found, _ = run(shanghai, project([_row("质量指标", name, value, **extra)]))
