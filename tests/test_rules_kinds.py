@@ -161,6 +161,17 @@ def test_a_prompt_with_a_vague_word_is_one_finding(shanghai):
     assert found == {("G60-COMP-021", 7)}
 
 
+@pytest.mark.parametrize("level1, level2, expected", [
+    ("成本指标", "经济成本指标", "G60-APP-020"),
+    ("满意度指标", "服务对象满意度指标", "G60-APP-019"),
+    ("产出指标", "数量指标", "G60-APP-018"),
+    ("产出指标", "时效指标", "G60-COMP-021"),
+])
+def test_a_prompt_as_a_word_value_is_one_finding(shanghai, level1, level2, expected):
+    found, _ = run(shanghai, project([_row(level2, "某项内容", "请输入目标值", level1=level1)]))
+    assert found == {(expected, 7)}
+
+
 # --- word tables shared between rules stay the same ----------------------------------------------------
 
 def _params(rule_id: str) -> dict:
