@@ -60,10 +60,14 @@ def test_zero_target_on_a_positive_indicator(shanghai, row, fires):
     assert (("G60-APP-015", 7) in found) is fires
 
 
-def test_zero_on_a_quantity_row_is_one_finding(shanghai):
-    # "≤0台": APP-016 (a ceiling on a quantity) says it; APP-015's "=0" branch does not add a second
-    found, _ = run(shanghai, project([_row("数量指标", "更新执法车辆", "≤0台")]))
-    assert found == {("G60-APP-016", 7)}
+@pytest.mark.parametrize("value, expected", [
+    ("≤0台", "G60-APP-016"),     # a ceiling on a quantity; APP-015's "=0" branch does not add a second
+    ("=0%", "G60-APP-018"),      # a rate on a quantity row
+    ("=0万元", "G60-REL-009"),   # money on a quantity row
+])
+def test_zero_on_a_quantity_row_is_one_finding(shanghai, value, expected):
+    found, _ = run(shanghai, project([_row("数量指标", "更新执法车辆", value)]))
+    assert found == {(expected, 7)}
 
 
 # --- low-is-good counts and "a quantity takes ≥" (G60-APP-016, contains_none) ------------------------
