@@ -22,8 +22,8 @@ Roll-ups are computed on the graph and stored on the nodes:
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
-  with their row); ``unfilled`` (labels of the form's empty header cells; in a finding's message, only
-  the empty cells whose ``cell.*`` test made that rule fire); ``funds.project_gap`` =
+  with their row); ``unfilled`` (labels of the form's empty header cells, 中期/长期目标 aside; in a
+  finding's message, only the empty cells whose ``cell.*`` test made that rule fire); ``funds.project_gap`` =
   项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
   上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
   the layout's amount (元);
@@ -119,6 +119,7 @@ PROJECT_CELLS = tuple(s.key for s in PROJECT_FIELDS
                       if s.key not in ("kind", "form", "funds", "indicators", "unreadable"))
 FUNDS_CELLS = tuple(s.key for s in FUNDS_FIELDS if s.key != "unreadable")
 INDICATOR_CELLS = tuple(s.key for s in INDICATOR_FIELDS if s.key != "unreadable")
+_PERIOD_TARGETS = ("midterm_target", "longterm_target")
 _LABEL = {**{s.key: s.label for s in PROJECT_FIELDS}, **{f"funds.{s.key}": s.label for s in FUNDS_FIELDS},
           **{f"indicator.{s.key}": s.label for s in INDICATOR_FIELDS}}
 CELL_LABELS = {key: _LABEL[key] for key in (*PROJECT_CELLS, *(f"funds.{k}" for k in FUNDS_CELLS))}
@@ -139,7 +140,8 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line,
                              "form": project.form, "form.known": 1 if known else 0}
     for key in ("name", "nature", "category", "competent_department", "implementing_unit", "budget_year",
-                "period", "budget_arrangement", "project_target", "annual_target", "performance_target"):
+                "period", "budget_arrangement", "project_target", "annual_target", "performance_target",
+                "midterm_target", "longterm_target"):
         _put(attrs, key, getattr(project, key))
     # a month or a year is compared as the span it names: a start from its first day, an end to its last
     for key, side in (("plan_start", "start"), ("plan_end", "end")):
@@ -175,8 +177,10 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     for key in FUNDS_CELLS:
         attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
     cells = [(k, _LABEL[k]) for k in PROJECT_CELLS] + [(f"funds.{k}", _LABEL[f"funds.{k}"]) for k in FUNDS_CELLS]
-    # empty source-of-funds cells are normal (a project has few sources): unfilled names the header
-    unfilled = [_LABEL[key] for key in PROJECT_CELLS if attrs[f"cell.{key}"] == "empty"]
+    # empty source-of-funds cells are normal (a project has few sources): unfilled names the header;
+    # a one-year project leaves 中期/长期目标 empty by right (G60-CON-005 checks multi-year ones)
+    unfilled = [_LABEL[key] for key in PROJECT_CELLS
+                if attrs[f"cell.{key}"] == "empty" and key not in _PERIOD_TARGETS]
     unreadable = [label for key, label in cells if attrs[f"cell.{key}"] == "unreadable"]
     if layout.amount:
         _put(attrs, "funds.budget", getattr(funds, layout.amount))
