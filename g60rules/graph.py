@@ -74,7 +74,8 @@ from g60rules.model import (
     render_location,
 )
 from g60rules.values import (
-    MEMO_SIZE, Operator, RowFamily, TargetValue, UnitKind, ValueKind, for_row, memo_text, parse_target_value,
+    MEMO_SIZE, Operator, RowFamily, TargetValue, UnitKind, ValueKind, arabic_numerals, for_row, memo_text,
+    parse_target_value,
 )
 
 # Each derived gap is its first amount minus the others (module docstring): the first amount, so a
@@ -104,7 +105,8 @@ _GENERIC = re.compile("成本|费用|经费|单位|单个|平均|人均|每|数�
 _NAME_UNIT = re.compile(r"[(（]\s*([^()（）0-9]{1,6})\s*[)）]\s*$")
 _NAME_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%|％|[\u4e00-\u9fff]{1,3})")
 _PERIOD_SPAN = re.compile(r"((?:19|20)[0-9]{2})\s*年?\s*(?:-|~|—|–|至|到)\s*((?:19|20)[0-9]{2})")
-_PERIOD_COUNT = re.compile(r"([0-9]{1,2})\s*(?:个)?年")
+# "3年", "5年期", "为期3个年度"; Chinese numerals ("三年", "两年") are first written in digits
+_PERIOD_COUNT = re.compile(r"(?:为期|共)?\s*([0-9]{1,2})\s*个?(?:年度|年)(?:期)?")
 _CLAUSE = re.compile(r"[，,。；;、\s]")
 _COUNTED = (UnitKind.COUNT.value, UnitKind.LENGTH.value)
 
@@ -304,7 +306,9 @@ def _read_value_attrs(value: TargetValue) -> dict[str, Any]:
 
 
 def _period_years(period: str) -> int | None:
-    """Calendar years a written 项目期 spans: "2024-2026" → 3, "3年" → 3; None when it says neither."""
+    """Calendar years a written 项目期 spans: "2024-2026" → 3, "2024年至2026年" → 3, "3年" → 3,
+    "三年" / "五年期" → 3 / 5 (Chinese numerals read as in a 指标值); None when it says neither."""
+    period = arabic_numerals(period)
     span = _PERIOD_SPAN.search(period)
     if span:
         first, last = int(span.group(1)), int(span.group(2))

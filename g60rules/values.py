@@ -138,6 +138,7 @@ __all__ = [
     "TargetValue",
     "UnitKind",
     "ValueKind",
+    "arabic_numerals",
     "for_row",
     "format_yuan",
     "memo_text",
@@ -991,6 +992,13 @@ def _arabic_numerals(s: str, run_re: re.Pattern[str]) -> str | None:
     text = _CN_PERCENT_RE.sub(percent, text)
     text = run_re.sub(lambda m: _cn_number(m[0]) or m[0], text)
     return None if text == s else text
+
+
+def arabic_numerals(text: str) -> str:
+    """``text`` with each run of Chinese numerals written in Arabic digits, read as a 指标值's
+    numerals are ("三年" → "3年", "两年" → "2年", "十二个月" → "12个月"); runs that are no number on
+    their own ("十四五", "二〇二四") stay as written."""
+    return _arabic_numerals(text, _CN_RUN_RES[1]) or text
 
 
 def _numeral_reading(value: TargetValue) -> bool:

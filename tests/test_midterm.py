@@ -7,12 +7,14 @@ Expected findings are worked out by hand from the plan length and which cells ar
 from __future__ import annotations
 
 import openpyxl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from g60rules.cli import app
 from g60rules.engines.pool import screen_corpus
+from g60rules.graph import _period_years
 from g60rules.intake.yaml_loader import load_corpus
 from g60rules.rules.examples import example_corpus
 
@@ -52,6 +54,24 @@ def test_a_two_year_project_with_neither_target_is_reported(shanghai):
 
 def test_a_five_year_project_with_neither_target_is_reported(shanghai):
     assert len(con005(shanghai, national("5年", midterm_target=""))) == 1
+
+
+@pytest.mark.parametrize(("period", "years"), [
+    ("三年", 3), ("两年", 2), ("五年期", 5), ("为期四年", 4), ("十年", 10), ("2024年至2026年", 3),
+    ("2025年-2027年", 3), ("二〇二四年", None), ("十四五", None)])
+def test_the_period_is_read_with_chinese_numerals(period, years):
+    """Trial 8: 项目期 "三年" was no length, so a three-year project escaped G60-CON-005."""
+    assert _period_years(period) == years
+
+
+@pytest.mark.parametrize(("period", "years"), [("三年", 3), ("两年", 2), ("六年期", 6)])
+def test_a_period_in_chinese_numerals_without_a_mid_term_target_is_reported(shanghai, period, years):
+    (found,) = con005(shanghai, national(period))
+    assert f"跨 {years} 个年度" in found
+
+
+def test_a_one_year_period_in_chinese_numerals_is_not_reported(shanghai):
+    assert con005(shanghai, national("一年")) == []
 
 
 def test_mid_term_values_in_the_rows_alone_are_enough(shanghai):
