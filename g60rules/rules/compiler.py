@@ -937,6 +937,14 @@ def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRul
         raise _CompileError("RS-BASIS", ("basis", "source"), source=rule.basis.source,
                             allowed=", ".join(KNOWN_SOURCES))
     condition = compiler.condition(rule.when, rule.applies_to, rule.params, ("when",))
+    for name, value in rule.params.items():
+        # a table only a message shows ({param.NAME}: wording that depends on the form) is looked up too
+        if isinstance(value, Table) and f"table.{rule.id}.{name}" not in compiler.ruleset.tables:
+            try:
+                compiler.table(value, name, rule.applies_to, schema.TEXT)
+            except _CompileError as exc:
+                exc.param = name
+                raise
     known = schema.FACTS[rule.applies_to]
     for lang in ("zh", "en"):
         for name in placeholders(getattr(rule.message, lang)):
