@@ -151,3 +151,16 @@ def test_the_older_forms_single_target_and_the_mid_term_target_are_read(shanghai
 def test_written_header_texts_are_not_reported(shanghai):
     found = [r for r, _, _ in run(shanghai, shanghai_project(OK_ROWS, annual_target="完成3XL号服装采购*"))]
     assert "G60-COMP-022" not in found
+
+
+# --- 1b. the mirror: a rare thing negated (无事故, 零投诉) names its absence --------------------------
+
+@pytest.mark.parametrize("name", ["安全生产无事故率", "零投诉社区比例", "无违法建设村居占比", "零欠薪企业比例", "无漏损小区比例"])
+def test_the_absence_of_something_rare_is_high_is_good(shanghai, name):
+    assert not rules_on(shanghai, [row(name, "≥90%")]) & {"G60-APP-006", "G60-APP-022"}
+
+
+@pytest.mark.parametrize(("name", "rule"), [("无人机故障率", "G60-APP-006"), ("无线设备故障率", "G60-APP-006"),
+                                            ("零星投诉比例", "G60-APP-022")])
+def test_a_word_beginning_with_the_same_character_is_no_negation(shanghai, name, rule):
+    assert rule in rules_on(shanghai, [row(name, "≥2%")])
