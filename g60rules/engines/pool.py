@@ -13,13 +13,8 @@ reported (G60-ENGINE-001, info): nothing is lost and nothing is hidden.
 
 from __future__ import annotations
 
-import faulthandler
-import multiprocessing
 import os
-import threading
-import time
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import wait
 from pathlib import Path
 
 from g60rules import findings as fc
@@ -29,6 +24,7 @@ from g60rules.findings import Finding, Severity
 from g60rules.graph import DeclarationGraph, build_graph
 from g60rules.intake.yaml_loader import Corpus, load_corpus
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
+from g60rules.engines.workers import WorkerPool
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 
 ENGINES = ("durable", "reference")
@@ -55,104 +51,34 @@ def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
     return [(f.id, f.type, f.values) for f in declaration.facts]
 
 
-def _worker(conn, definition: str) -> None:
-    """Worker process: load the ruleset into the C engine once, then screen chunks until told to stop."""
-    faulthandler.disable()  # a crash here is reported by the parent; no traceback dump on stderr
-    try:
-        session = DurableSession(definition)
-    except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
-        session, refused = None, f"durable-rules refused the ruleset: {exc}"
-    while True:
-        chunk = conn.recv()
-        if chunk is None:
-            return
-        if session is None:
-            conn.send([("failed", refused)] * len(chunk))
-            continue
+class _DurableWork:
+    """A worker's state: the ruleset loaded into the C engine once; each message is a chunk of batches."""
+
+    def __init__(self, definition: str):
+        try:
+            self.session, self.refused = DurableSession(definition), None
+        except Exception as exc:  # the engine refused the ruleset: every chunk fails with the reason
+            self.session, self.refused = None, f"durable-rules refused the ruleset: {exc}"
+
+    def __call__(self, chunk: list) -> list:
+        if self.session is None:
+            return [("failed", self.refused)] * len(chunk)
         out = []
         for batch in chunk:
             try:
-                out.append(("ok", sorted(session.run(batch))))
+                out.append(("ok", sorted(self.session.run(batch))))
             except EngineFailure as exc:
                 out.append(("failed", str(exc)))
             except Exception as exc:  # the C extension raises bare Exceptions with an error code
                 out.append(("failed", f"{type(exc).__name__}: {exc}"))
-        conn.send(out)
+        return out
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-class _Pool:
-    """Worker processes that each run one chunk at a time, with a deadline per chunk."""
+class _Pool(WorkerPool):
+    """Durable-rules workers that each run one chunk of batches at a time, with a deadline per chunk."""
 
     def __init__(self, definition: str, size: int):
-        self.ctx = _context()
-        self.definition = definition
-        self.size = size
-
-    def _start(self):
-        parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, self.definition), daemon=True)
-        proc.start()
-        child.close()
-        return proc, parent
-
-    def run(self, chunks: list[list]) -> list[list | str]:
-        """For each chunk, the per-declaration results, or a string saying why the chunk failed."""
-        results: list[list | str] = [""] * len(chunks)
-        pending = list(range(len(chunks)))[::-1]
-        idle = [self._start() for _ in range(min(self.size, len(chunks)))]
-        busy: dict = {}
-        while pending or busy:
-            while pending and idle:
-                proc, conn = idle.pop()
-                index = pending.pop()
-                # The deadline starts before sending, and the send runs on its own thread: a chunk
-                # larger than the pipe buffer blocks until the worker reads, and a worker stuck in
-                # start-up never does. Killing the worker ends a blocked send (EPIPE).
-                busy[conn] = (proc, index, time.monotonic() + SECONDS_PER_CHUNK)
-                threading.Thread(target=_send_quietly, args=(conn, chunks[index]), daemon=True).start()
-            timeout = max(0.0, min(deadline for _, _, deadline in busy.values()) - time.monotonic())
-            ready = wait(list(busy), timeout=timeout)
-            for conn in ready:
-                proc, index, _ = busy.pop(conn)
-                try:
-                    results[index] = conn.recv()
-                    idle.append((proc, conn))
-                except (EOFError, OSError):
-                    proc.join(1)
-                    results[index] = f"worker died (exit code {proc.exitcode})"
-                    conn.close()
-                    if pending:
-                        idle.append(self._start())
-            now = time.monotonic()
-            for conn, (proc, index, deadline) in list(busy.items()):
-                if deadline <= now:
-                    proc.kill()
-                    proc.join(1)
-                    conn.close()
-                    del busy[conn]
-                    results[index] = f"worker timed out after {SECONDS_PER_CHUNK:.0f} s"
-                    if pending:
-                        idle.append(self._start())
-        for proc, conn in idle:
-            _send_quietly(conn, None)
-            conn.close()
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
-        return results
-
-
-def _send_quietly(conn, message) -> None:
-    """Send to a worker; a worker that died is noticed by the reader (EOF), not here."""
-    try:
-        conn.send(message)
-    except (OSError, ValueError):  # broken pipe, or the connection was closed after a kill
-        pass
+        super().__init__(_DurableWork, (definition,), size, SECONDS_PER_CHUNK)
 
 
 def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine: str,
