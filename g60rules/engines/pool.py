@@ -25,6 +25,8 @@ from g60rules.graph import DeclarationGraph, build_graph
 from g60rules.intake.yaml_loader import Corpus, load_corpus
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.engines.workers import WorkerPool
+from g60rules.engines.stream import FILES_PER_CHUNK, Progress, plan_corpus, run_units
+from g60rules.intake.units import chunks, owned_files
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 
 ENGINES = ("durable", "reference")
@@ -202,17 +204,34 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
-           jobs: int | None = None, changed: set[Path] | None = None) -> ScreenResult:
-    """Load and screen every declaration under ``paths``. Raises FileNotFoundError for a missing path.
+           jobs: int | None = None, changed: set[Path] | None = None,
+           progress: Progress | None = None) -> ScreenResult:
+    """Load and screen every declaration under ``paths``, streaming department by department
+    (:mod:`g60rules.engines.stream`). Raises FileNotFoundError for a missing path.
 
     ``changed`` (resolved paths): screen only those declarations, plus the department files that
-    list one of them (their roll-ups change with it).
+    list one of them (their roll-ups change with it). ``progress(stage, done, total)``: see
+    :mod:`g60rules.engines.stream`. ``ScreenResult.findings`` is a list, or for very many findings a
+    read-only sequence backed by a temporary file (:class:`~g60rules.engines.stream.SpilledFindings`).
     """
-    corpus = load_corpus(paths)
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    plan = plan_corpus(paths)
+    if progress is not None:
+        progress("found", len(plan.files), len(plan.files))
     only = None
+    units = plan.units
     if changed is not None:
-        only = {f for f in corpus.files if Path(f).resolve() in changed}
-        for dept in corpus.departments:
-            if dept.source.file in only or any(p.source.file in only for p in dept.projects):
-                only.add(dept.source.file)
-    return screen_corpus(corpus, ruleset, engine, jobs, only)
+        only = {f for f in plan.files if Path(f).resolve() in changed}
+        for unit in units:
+            listing = plan.listings.get(unit.path)
+            if listing is not None and (Path(unit.path).resolve() in changed
+                                        or any(Path(resolved) in changed for _, resolved in listing.targets)):
+                only |= owned_files(unit, None)  # the department file
+        units = [u for u in units if owned_files(u, plan.listings.get(u.path)) & only]
+    work = chunks(units, plan.listings, FILES_PER_CHUNK)
+    outcome = run_units(work, (ruleset, engine, only), jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK,
+                        progress, len(plan.files))
+    files = plan.files if only is None else [f for f in plan.files if f in only]
+    return ScreenResult(outcome.findings, engine, files, plan.ignored, outcome.declarations, outcome.fallbacks,
+                        rules_on_reference(ruleset, engine))

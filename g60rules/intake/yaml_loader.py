@@ -18,6 +18,7 @@ not exist (a usage error).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import unicodedata
@@ -51,6 +52,12 @@ _LABELS = {spec.key: spec.label for specs in (PROJECT_FIELDS, FUNDS_FIELDS, INDI
 # libyaml's loader keeps the same line marks and reads ~13× faster than the pure-Python one
 # (bench/: parsing was 87% of screening time); the pure-Python loader is the fallback.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The same 指标值 texts ("≥90.00(%)", "完成") recur across a season; TargetValue is immutable.
+_cached_target_value = functools.lru_cache(maxsize=4096)(parse_target_value)
+
+
+def _target_value(text: str | None):
+    return parse_target_value(text) if text is not None and len(text) > 200 else _cached_target_value(text)
 
 
 @dataclass
@@ -155,7 +162,7 @@ class _FileLoader:
             level1=texts["level1"],
             level2=texts["level2"],
             level3=texts["level3"],
-            target_value=parse_target_value(texts["target_value"]),
+            target_value=_target_value(texts["target_value"]),
             source=source,
         )
 
