@@ -153,6 +153,8 @@ def check(
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
+    cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR",
+                                         help="Keep results here; unchanged files are not screened again."),
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
     outputs = _outputs(output)
@@ -167,7 +169,7 @@ def check(
             raise GateError(f"no such waivers file: {waivers}")
         loaded_waivers = read_waivers(waiver_file) if waiver_file else []
         changed = changed_files(changed_since, Path.cwd()) if changed_since else None
-        result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed)
+        result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, cache=cache)
     except FileNotFoundError as exc:
         _fail(f"no such file or directory: {exc}")
     except GateError as exc:

@@ -47,6 +47,7 @@ class ScreenResult:
     reference_rules: list[str] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)
     baseline_used: bool = False
+    cached: int = 0  # units (a department with its projects, or one file) taken from --cache
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -205,13 +206,14 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
            jobs: int | None = None, changed: set[Path] | None = None,
-           progress: Progress | None = None) -> ScreenResult:
+           progress: Progress | None = None, cache: Path | None = None) -> ScreenResult:
     """Load and screen every declaration under ``paths``, streaming department by department
     (:mod:`g60rules.engines.stream`). Raises FileNotFoundError for a missing path.
 
     ``changed`` (resolved paths): screen only those declarations, plus the department files that
     list one of them (their roll-ups change with it). ``progress(stage, done, total)``: see
-    :mod:`g60rules.engines.stream`. ``ScreenResult.findings`` is a list, or for very many findings a
+    :mod:`g60rules.engines.stream`. ``cache``: a directory of earlier results
+    (:mod:`g60rules.engines.cache`). ``ScreenResult.findings`` is a list, or for very many findings a
     read-only sequence backed by a temporary file (:class:`~g60rules.engines.stream.SpilledFindings`).
     """
     if engine not in ENGINES:
@@ -230,8 +232,8 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
                 only |= owned_files(unit, None)  # the department file
         units = [u for u in units if owned_files(u, plan.listings.get(u.path)) & only]
     work = chunks(units, plan.listings, FILES_PER_CHUNK)
-    outcome = run_units(work, (ruleset, engine, only), jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK,
+    outcome = run_units(work, (ruleset, engine, only, cache), jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK,
                         progress, len(plan.files))
     files = plan.files if only is None else [f for f in plan.files if f in only]
     return ScreenResult(outcome.findings, engine, files, plan.ignored, outcome.declarations, outcome.fallbacks,
-                        rules_on_reference(ruleset, engine))
+                        rules_on_reference(ruleset, engine), cached=outcome.cached)

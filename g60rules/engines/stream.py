@@ -50,6 +50,7 @@ class UnitResult:
     declarations: int
     files_read: int
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
+    cached: bool = False
 
 
 def _batch(declaration) -> list[tuple[str, str, dict]]:
@@ -63,10 +64,14 @@ class UnitScreener:
     so department roll-ups see every project.
     """
 
-    def __init__(self, ruleset: CompiledRuleset, engine: str, only: set[str] | None = None):
+    def __init__(self, ruleset: CompiledRuleset, engine: str, only: set[str] | None = None,
+                 cache: Path | None = None):
+        from g60rules.engines.cache import UnitCache
+
         self.ruleset = ruleset
         self.engine = engine
         self.only = only
+        self.cache = UnitCache(cache, ruleset, engine, only) if cache is not None else None
         self.session = None
         self.refused: str | None = None
         self.on_durable: list[int] = []
@@ -80,7 +85,21 @@ class UnitScreener:
                     self.refused = f"durable-rules refused the ruleset: {exc}"
 
     def __call__(self, units: list[Unit]) -> list[UnitResult]:
-        return [self.screen(unit) for unit in units]
+        return [self.screen_cached(unit) for unit in units]
+
+    def screen_cached(self, unit: Unit) -> UnitResult:
+        """:meth:`screen`, or the unit's result from the cache when nothing it reads has changed."""
+        if self.cache is None:
+            return self.screen(unit)
+        key = self.cache.key(unit)
+        stored = self.cache.get(key)
+        if stored is not None:
+            return UnitResult(stored["findings"], stored["declarations"], stored["files_read"],
+                              stored["fallbacks"], cached=True)
+        result = self.screen(unit)
+        if not result.fallbacks:  # a fallback may be the machine's trouble: try again next time
+            self.cache.put(key, result.findings, result.declarations, result.files_read, result.fallbacks)
+        return result
 
     def _hits(self, declaration) -> tuple[set[tuple[int, str]], str | None]:
         hits = run_reference(self.ruleset, declaration, self.on_reference)
@@ -212,6 +231,7 @@ class StreamOutcome:
     findings: Sequence[Finding]
     declarations: int
     fallbacks: list[tuple[str, str]]
+    cached: int = 0
 
 
 def run_units(work: list[list[Unit]], screener_args: tuple, jobs: int, seconds: float,
@@ -220,7 +240,7 @@ def run_units(work: list[list[Unit]], screener_args: tuple, jobs: int, seconds: 
     """Screen chunks of units on ``jobs`` workers (in this process when one job of the reference
     evaluator, or one chunk, suffices); see the module docstring."""
     sink = FindingSink(spill_at)
-    declarations = 0
+    declarations = cached = 0
     fallbacks: dict[int, list[tuple[str, str]]] = {}
     read = 0
     local = None
@@ -233,19 +253,20 @@ def run_units(work: list[list[Unit]], screener_args: tuple, jobs: int, seconds: 
         replies = WorkerPool(_UnitWork, screener_args, min(jobs, len(work)) or 1, seconds).imap(work)
     for index, reply in replies:
         if isinstance(reply, str):  # the worker died or ran out of time: again here, on reference
-            local = local or UnitScreener(screener_args[0], "reference", *screener_args[2:])
+            local = local or UnitScreener(screener_args[0], "reference", screener_args[2])
             reply = [local.screen(unit, fallback=reply) for unit in work[index]]
         for result in reply:
             sink.add(result.findings)
             declarations += result.declarations
             read += result.files_read
+            cached += result.cached
             if result.fallbacks:
                 fallbacks.setdefault(index, []).extend(result.fallbacks)
         if progress is not None:
             progress("read", read, total_files)
             progress("screened", declarations, None)
     notes = [note for index in sorted(fallbacks) for note in fallbacks[index]]
-    return StreamOutcome(sink.result(), declarations, notes)
+    return StreamOutcome(sink.result(), declarations, notes, cached)
 
 
 def plan_corpus(paths: list[Path]) -> Plan:

@@ -49,19 +49,14 @@ class Unit:
 
     ``path``: the department file, or the single file of a unit without department.
     ``owned``: resolved paths of listed files whose findings and declarations this unit reports
-    (the others listed count in the department's roll-ups only).
+    (the others listed count in the department's roll-ups only). ``listed``: resolved paths of
+    every existing file the department lists, in order — everything its findings depend on.
     """
 
     path: str
     department: bool
     owned: frozenset[str] = frozenset()
-
-    def files(self, listing: Listing | None) -> list[str]:
-        """Resolved paths of the files this unit reports on (for caches and ``--changed-since``)."""
-        own = [str(Path(self.path).resolve())]
-        if listing is not None:
-            own += [resolved for _, resolved in listing.targets if resolved in self.owned]
-        return own
+    listed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -168,7 +163,8 @@ def plan(paths: list[Path], scanner=scan) -> Plan:
     for f, listing in zip(files, listings, strict=True):
         key = str(f.resolve())
         if listing is not None:
-            result.units.append(Unit(str(f), True, frozenset(owned.get(listing.department, ()))))
+            result.units.append(Unit(str(f), True, frozenset(owned.get(listing.department, ())),
+                                     tuple(resolved for _, resolved in listing.targets)))
         elif key not in owner:
             result.units.append(Unit(str(f), False))
     return result

@@ -1,0 +1,132 @@
+"""``--cache DIR``: a unit whose files, ruleset and tool version are unchanged is not screened again.
+
+The key of a unit (:class:`g60rules.intake.units.Unit`) is a SHA-256 over the tool version, the
+ruleset (:func:`ruleset_key`: the content of every file of its chain and the rules in effect), the
+engine, the working directory (findings name files relative to it), the unit's paths, which files it
+reports on, and the **content** of its department file and of every project file the department
+lists — a department's roll-ups read all its projects, so changing one project re-screens the
+department and that project; nothing else.
+
+Entries are JSON (never pickle: a cache directory is not trusted to hold code), written atomically,
+with a checksum. An entry that cannot be read, does not match its key or checksum, or holds
+anything but well-formed findings is ignored, and the unit is screened again and the entry rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+from g60rules import __version__
+from g60rules.findings import Finding, Severity
+from g60rules.intake.units import Unit
+from g60rules.rules.compiler import CompiledRuleset
+
+FORMAT = 1
+_FIELDS = {f.name: f for f in fields(Finding)}
+_INT_FIELDS = {"line", "row"}
+
+
+def ruleset_key(ruleset: CompiledRuleset) -> str:
+    """SHA-256 of the ruleset chain's files and of the ids and states of the rules in effect."""
+    digest = hashlib.sha256()
+    for name in ruleset.files:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            digest.update(Path(name).read_bytes())
+        except OSError:
+            digest.update(b"\1unreadable")
+        digest.update(b"\0")
+    digest.update(json.dumps([(r.id, r.state, r.severity) for r in ruleset.rules]).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _file_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
+class UnitCache:
+    """Cached unit results under ``directory`` for one ruleset, engine and ``only`` selection."""
+
+    def __init__(self, directory: Path, ruleset: CompiledRuleset, engine: str, only: set[str] | None):
+        self.directory = Path(directory)
+        self.base = json.dumps([FORMAT, __version__, ruleset_key(ruleset), engine, os.getcwd(),
+                                sorted(only) if only is not None else None])
+
+    def key(self, unit: Unit) -> str:
+        digest = hashlib.sha256(self.base.encode("utf-8", "surrogateescape"))
+        parts = [unit.path, unit.department, sorted(unit.owned), list(unit.listed),
+                 [_file_digest(p) for p in (unit.path, *unit.listed)]]
+        digest.update(json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        """The stored result for ``key``, or None when absent or not exactly well-formed."""
+        try:
+            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+            body = entry["body"]
+            if entry["key"] != key or entry["sha256"] != _checksum(body):
+                return None
+            return _checked(body)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put(self, key: str, findings: list[Finding], declarations: int, files_read: int,
+            fallbacks: list[tuple[str, str]]) -> None:
+        """Store a result; a cache that cannot be written is skipped (the run does not need it)."""
+        body = {"findings": [_plain(f) for f in findings], "declarations": declarations,
+                "files_read": files_read, "fallbacks": [list(x) for x in fallbacks]}
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                             suffix=".tmp") as handle:
+                json.dump({"key": key, "sha256": _checksum(body), "body": body}, handle, ensure_ascii=False)
+            os.replace(handle.name, path)
+        except OSError:
+            try:
+                os.unlink(handle.name)
+            except (OSError, UnboundLocalError):
+                pass
+
+
+def _plain(finding: Finding) -> dict:
+    data = asdict(finding)
+    data["severity"] = finding.severity.value
+    return data
+
+
+def _checksum(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _checked(body: dict) -> dict:
+    """The body with findings rebuilt; raises ValueError/TypeError/KeyError on anything unexpected."""
+    findings = []
+    for item in body["findings"]:
+        if set(item) != set(_FIELDS):
+            raise ValueError("finding fields")
+        for name, value in item.items():
+            if name in _INT_FIELDS:
+                ok = isinstance(value, int) and not isinstance(value, bool) or (value is None and name == "row")
+            else:
+                ok = isinstance(value, str) or (value is None and _FIELDS[name].default is None)
+            if not ok:
+                raise TypeError(name)
+        findings.append(Finding(**{**item, "severity": Severity(item["severity"])}))
+    counts = (body["declarations"], body["files_read"])
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts):
+        raise TypeError("counts")
+    fallbacks = [(str(a), str(b)) for a, b in body["fallbacks"]]
+    return {"findings": findings, "declarations": counts[0], "files_read": counts[1], "fallbacks": fallbacks}
