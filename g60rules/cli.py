@@ -155,6 +155,8 @@ def check(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
     cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR",
                                          help="Keep results here; unchanged files are not screened again."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Screen on a Dask cluster (tcp://host:8786); see docs/scale.md."),
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
     outputs = _outputs(output)
@@ -169,10 +171,11 @@ def check(
             raise GateError(f"no such waivers file: {waivers}")
         loaded_waivers = read_waivers(waiver_file) if waiver_file else []
         changed = changed_files(changed_since, Path.cwd()) if changed_since else None
-        result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, cache=cache)
+        result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, cache=cache,
+                        scheduler=scheduler)
     except FileNotFoundError as exc:
         _fail(f"no such file or directory: {exc}")
-    except GateError as exc:
+    except (GateError, RuntimeError, OSError) as exc:
         _fail(str(exc))
     outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files)
     result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,

@@ -206,14 +206,16 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
            jobs: int | None = None, changed: set[Path] | None = None,
-           progress: Progress | None = None, cache: Path | None = None) -> ScreenResult:
+           progress: Progress | None = None, cache: Path | None = None, scheduler=None) -> ScreenResult:
     """Load and screen every declaration under ``paths``, streaming department by department
     (:mod:`g60rules.engines.stream`). Raises FileNotFoundError for a missing path.
 
     ``changed`` (resolved paths): screen only those declarations, plus the department files that
     list one of them (their roll-ups change with it). ``progress(stage, done, total)``: see
     :mod:`g60rules.engines.stream`. ``cache``: a directory of earlier results
-    (:mod:`g60rules.engines.cache`). ``ScreenResult.findings`` is a list, or for very many findings a
+    (:mod:`g60rules.engines.cache`). ``scheduler``: a Dask scheduler address (or a
+    ``distributed.Client``) to screen on instead of local workers (:mod:`g60rules.engines.cluster`;
+    RuntimeError when ``distributed`` is not installed). ``ScreenResult.findings`` is a list, or for very many findings a
     read-only sequence backed by a temporary file (:class:`~g60rules.engines.stream.SpilledFindings`).
     """
     if engine not in ENGINES:
@@ -232,8 +234,13 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
                 only |= owned_files(unit, None)  # the department file
         units = [u for u in units if owned_files(u, plan.listings.get(u.path)) & only]
     work = chunks(units, plan.listings, FILES_PER_CHUNK)
-    outcome = run_units(work, (ruleset, engine, only, cache), jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK,
-                        progress, len(plan.files))
+    if scheduler is not None:
+        from g60rules.engines.cluster import run_on_cluster
+
+        outcome = run_on_cluster(work, (ruleset, engine, only, cache), scheduler, progress, len(plan.files))
+    else:
+        outcome = run_units(work, (ruleset, engine, only, cache), jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK,
+                            progress, len(plan.files))
     files = plan.files if only is None else [f for f in plan.files if f in only]
     return ScreenResult(outcome.findings, engine, files, plan.ignored, outcome.declarations, outcome.fallbacks,
                         rules_on_reference(ruleset, engine), cached=outcome.cached)

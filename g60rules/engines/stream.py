@@ -239,20 +239,24 @@ def run_units(work: list[list[Unit]], screener_args: tuple, jobs: int, seconds: 
               spill_at: int = SPILL_AT) -> StreamOutcome:
     """Screen chunks of units on ``jobs`` workers (in this process when one job of the reference
     evaluator, or one chunk, suffices); see the module docstring."""
-    sink = FindingSink(spill_at)
-    declarations = cached = 0
-    fallbacks: dict[int, list[tuple[str, str]]] = {}
-    read = 0
-    local = None
-    engine = screener_args[1]
-    in_process = engine == "reference" and (jobs == 1 or len(work) <= 1)
-    if in_process:
+    if screener_args[1] == "reference" and (jobs == 1 or len(work) <= 1):
         local = UnitScreener(*screener_args)
-        replies = ((i, local(chunk)) for i, chunk in enumerate(work))
+        replies: Iterator = ((i, local(chunk)) for i, chunk in enumerate(work))
     else:
         replies = WorkerPool(_UnitWork, screener_args, min(jobs, len(work)) or 1, seconds).imap(work)
+    return collect(work, replies, screener_args, progress, total_files, spill_at)
+
+
+def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult] | str]], screener_args: tuple,
+            progress: Progress | None = None, total_files: int = 0, spill_at: int = SPILL_AT) -> StreamOutcome:
+    """Gather (chunk index, results) as they come, in any order; a reply that is a string says why
+    that chunk was lost, and the chunk is screened again here on the reference evaluator."""
+    sink = FindingSink(spill_at)
+    declarations = cached = read = 0
+    fallbacks: dict[int, list[tuple[str, str]]] = {}
+    local = None
     for index, reply in replies:
-        if isinstance(reply, str):  # the worker died or ran out of time: again here, on reference
+        if isinstance(reply, str):
             local = local or UnitScreener(screener_args[0], "reference", screener_args[2])
             reply = [local.screen(unit, fallback=reply) for unit in work[index]]
         for result in reply:
