@@ -144,6 +144,27 @@ def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None,
     return clean, reason
 
 
+_SEEN: dict[tuple, tuple[float | str | None, str | None]] = {}
+
+
+def _normalised(value: Any, ftype: schema.FieldType) -> tuple[float | str | None, str | None]:
+    """:func:`_normalise`, remembered for short values: a project's fields recur on each of its
+    indicator rows, and the same labels and amounts across a season. The type is part of the key
+    (``True == 1 == Decimal(1)`` as dict keys); only values kept whole are remembered, so a reason
+    always quotes its own value's text."""
+    if isinstance(value, str) and len(value) > 256:
+        return _normalise(value, ftype)
+    key = (type(value), value)  # _normalise reads the value only
+    found = _SEEN.get(key)
+    if found is None:
+        if len(_SEEN) >= 100_000:
+            _SEEN.clear()
+        found = _normalise(value, ftype)
+        if found[1] is None:
+            _SEEN[key] = found
+    return found
+
+
 class FactBuilder:
     """Turns graph nodes into facts for one compiled ruleset, adding its computed fields.
 
@@ -167,13 +188,14 @@ class FactBuilder:
         known = self.fields[ftype]
         values: dict[str, float | str] = {}
         display = Display()
+        deferred = display._raw
         items = [(k, attrs[k], t) for k, t in known.items() if k in attrs] + [
             (k, v, t) for k, (v, t) in extra.items() if k in known]
         for key, raw, ftype_ in items:
             if raw is None:
                 continue
-            value, reason = _normalise(raw, ftype_)
-            display.defer(key, raw, ftype_)
+            value, reason = _normalised(raw, ftype_)
+            deferred[key] = (raw, ftype_)
             if reason:
                 problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason))
             if value is not None:

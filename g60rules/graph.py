@@ -27,6 +27,7 @@ the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in �
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 from collections import Counter
@@ -36,7 +37,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from g60rules.model import Department, Indicator, Project, Source, level2_parent
-from g60rules.values import Operator, UnitKind, ValueKind
+from g60rules.values import Operator, TargetValue, UnitKind, ValueKind
 
 LEVEL1 = ("cost", "output", "benefit", "satisfaction")
 LEVEL2 = (
@@ -87,9 +88,14 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     _put(attrs, "level2_code", indicator.level2_code)
     _put(attrs, "level2_parent", level2_parent(indicator.level2))
     _put(attrs, "level3", indicator.level3)
-    value = indicator.target_value
-    attrs["value.raw"] = value.raw
-    attrs["value.kind"] = value.kind.value
+    attrs.update(_value_attrs(indicator.target_value))
+    return attrs
+
+
+@functools.lru_cache(maxsize=4096)
+def _value_attrs(value: TargetValue) -> dict[str, Any]:
+    """The ``value.*`` attributes of a parsed 指标值 (remembered: the same targets recur; callers copy)."""
+    attrs: dict[str, Any] = {"value.raw": value.raw, "value.kind": value.kind.value}
     _put(attrs, "value.op", value.op.value if value.op else None)
     _put(attrs, "value.amount", value.amount)
     _put(attrs, "value.upper", value.upper)
