@@ -49,6 +49,7 @@ def season(tmp_path_factory):
 @pytest.mark.parametrize("engine,jobs", [("reference", 1), ("reference", 2), ("durable", 2)])
 def test_streaming_matches_the_whole_corpus_on_a_generated_season(season, shanghai, engine, jobs, monkeypatch):
     monkeypatch.setattr(stream, "FILES_PER_CHUNK", 16)  # many chunks, so workers interleave
+    monkeypatch.setattr(stream, "SCAN_CHUNK", 8)  # and the scan runs in workers too
     today = _today([season], shanghai, engine)
     assert len(today.findings) > 100 and today.declarations > 150
     _same(today, screen([season], shanghai, engine, jobs))

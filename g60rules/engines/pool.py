@@ -220,7 +220,7 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    plan = plan_corpus(paths)
+    plan = plan_corpus(paths, jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK)
     if progress is not None:
         progress("found", len(plan.files), len(plan.files))
     only = None

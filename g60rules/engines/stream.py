@@ -38,6 +38,7 @@ from g60rules.intake.units import Plan, Unit, chunks, load_unit, plan, scan
 from g60rules.rules.compiler import CompiledRuleset
 
 FILES_PER_CHUNK = 64
+SCAN_CHUNK = 256
 SPILL_AT = 50_000
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -273,6 +274,23 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
     return StreamOutcome(sink.result(), declarations, notes, cached)
 
 
-def plan_corpus(paths: list[Path]) -> Plan:
-    """:func:`g60rules.intake.units.plan` with the scan in this process."""
-    return plan(paths, scan)
+class _ScanWork:
+    """A worker's scan: the department listings of a chunk of files."""
+
+    def __call__(self, files: list[Path]) -> list:
+        return scan(files)
+
+
+def plan_corpus(paths: list[Path], jobs: int = 1, seconds: float = 60.0) -> Plan:
+    """:func:`g60rules.intake.units.plan`, the scan spread over ``jobs`` worker processes when there
+    are many files (a chunk whose worker fails is scanned again here)."""
+
+    def scanner(files: list[Path]) -> list:
+        if jobs <= 1 or len(files) <= 4 * SCAN_CHUNK:
+            return scan(files)
+        groups = [files[i:i + SCAN_CHUNK] for i in range(0, len(files), SCAN_CHUNK)]
+        replies = WorkerPool(_ScanWork, (), jobs, seconds).run(groups)
+        return [item for group, reply in zip(groups, replies, strict=True)
+                for item in (scan(group) if isinstance(reply, str) else reply)]
+
+    return plan(paths, scanner)
