@@ -157,7 +157,7 @@ def _normalised(value: Any, ftype: schema.FieldType) -> tuple[float | str | None
     key = (type(value), value)  # _normalise reads the value only
     found = _SEEN.get(key)
     if found is None:
-        if len(_SEEN) >= 100_000:
+        if len(_SEEN) >= 20_000:
             _SEEN.clear()
         found = _normalise(value, ftype)
         if found[1] is None:

@@ -36,7 +36,12 @@ SECONDS_PER_CHUNK = 60.0
 
 @dataclass
 class ScreenResult:
-    """Findings (sorted), the engine used, fallbacks, and counts for the summary."""
+    """Findings (sorted), the engine used, fallbacks, and counts for the summary.
+
+    ``findings`` is a list, except from :func:`screen` with more than
+    :data:`~g60rules.engines.stream.SPILL_AT` findings: then a read-only sequence kept on disk
+    (:class:`~g60rules.engines.stream.SpilledFindings`; ``list(result.findings)`` makes it a list).
+    """
 
     findings: list[Finding]
     engine: str

@@ -39,7 +39,7 @@ from g60rules.rules.compiler import CompiledRuleset
 
 FILES_PER_CHUNK = 64
 SCAN_CHUNK = 256
-SPILL_AT = 50_000
+SPILL_AT = 10_000
 Progress = Callable[[str, int, "int | None"], None]
 
 
