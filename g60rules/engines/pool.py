@@ -22,7 +22,7 @@ from g60rules.engines.durable import DurableSession, EngineFailure, ruleset_defi
 from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import DeclarationGraph, build_graph
-from g60rules.intake.yaml_loader import Corpus, load_corpus
+from g60rules.intake.yaml_loader import Corpus
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.engines.workers import WorkerPool
 from g60rules.engines.stream import FILES_PER_CHUNK, Progress, plan_corpus, run_units

@@ -34,7 +34,7 @@ from g60rules.engines.durable import DurableSession, EngineFailure, ruleset_defi
 from g60rules.engines.reference import run_reference
 from g60rules.engines.workers import WorkerPool
 from g60rules.findings import Finding
-from g60rules.intake.units import Plan, Unit, chunks, load_unit, plan, scan
+from g60rules.intake.units import Plan, Unit, load_unit, plan, scan
 from g60rules.rules.compiler import CompiledRuleset
 
 FILES_PER_CHUNK = 64
