@@ -55,12 +55,24 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a live process (Linux /proc/<pid>/stat)."""
+    text = _read_proc(f"/proc/{pid}/stat") or ""
+    fields = text.rsplit(")", 1)[-1].split()
+    try:
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (IndexError, ValueError):
+        return 0.0
+
+
 class TreeSampler:
-    """Peak of the summed RSS and PSS of this process and all its descendants."""
+    """Peak of the summed RSS and PSS of this process and all its descendants; at the end, the CPU
+    seconds of the descendants still alive (Dask's workers: not reaped, so not in os.times())."""
 
     def __init__(self, interval: float = 0.1):
         self.interval = interval
         self.peak_rss_kib = self.peak_pss_kib = self.peak_processes = 0
+        self.alive_cpu_s = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -73,6 +85,7 @@ class TreeSampler:
         self.peak_rss_kib = max(self.peak_rss_kib, sum(_rss_kib(p) for p in pids))
         self.peak_pss_kib = max(self.peak_pss_kib, sum(_pss_kib(p) for p in pids))
         self.peak_processes = max(self.peak_processes, len(pids))
+        self.alive_cpu_s = sum(_cpu_s(p) for p in pids[1:])
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
@@ -142,7 +155,10 @@ def run_phase(phase: str, directory: Path, jobs: int) -> dict:
         client = Client(cluster)
         out["cluster_start_s"] = time.perf_counter() - started
     cpu0 = os.times()
-    with TreeSampler() as sampler:
+    sampler = TreeSampler()
+    sampler._sample()
+    before_cpu = sampler.alive_cpu_s
+    with sampler:
         t0 = time.perf_counter()
         if phase == "csafe":
             paths = [str(p) for p in _files(directory)]
@@ -164,8 +180,10 @@ def run_phase(phase: str, directory: Path, jobs: int) -> dict:
     if client is not None:
         client.close()
         cluster.close()
+    # the cluster's workers started before the clock: count only what they spent during the phase
     out["cpu_s"] = sum(getattr(cpu1, k) - getattr(cpu0, k) for k in ("user", "system", "children_user",
                                                                        "children_system"))
+    out["cpu_s"] += sampler.alive_cpu_s - before_cpu
     out["peak_rss_tree_mib"] = sampler.peak_rss_kib / 1024
     out["peak_pss_tree_mib"] = sampler.peak_pss_kib / 1024
     out["processes"] = sampler.peak_processes
