@@ -143,12 +143,12 @@ class UnitScreener:
 
 
 class _UnitWork(UnitScreener):
-    """A worker process's screener. Everything built so far (imports, the ruleset, durable-rules) is
-    moved out of the garbage collector's sight: it lives as long as the worker and never cycles."""
+    """A worker process's screener. Everything built so far (imports, the ruleset, durable-rules, what
+    the parent held when it forked) is moved out of the garbage collector's sight: it lives as long
+    as the worker, and a collection walking it would copy the parent's pages into the worker."""
 
     def __init__(self, *args):
         super().__init__(*args)
-        gc.collect()
         gc.freeze()
 
 
