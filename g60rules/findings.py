@@ -122,8 +122,8 @@ DUPLICATE_KEY = _check(
 )
 UNKNOWN_KEY = _check(
     "G60-FILE-004", "error", "未知字段", "Unknown key",
-    "未知字段“{key}”（{where}）；可用字段：{allowed}",
-    "unknown key '{key}' in {where}; allowed: {allowed}",
+    "未知字段“{key}”（{where}）；{hint}",
+    "unknown key '{key}' in {where}; {hint}",
 )
 BAD_VALUE = _check(
     "G60-FILE-005", "error", "字段值无法识别", "Invalid field value",

@@ -10,19 +10,24 @@
 * **Waivers** in ``.g60rules-waivers.yaml``: rule, a path glob, optionally project / indicator /
   field, a required reason, who approved, an expiry date. Waived findings are counted and listed
   apart, never hidden. An expired waiver no longer applies and is reported (G60-WAIVER-001); a
-  waiver that matched nothing is reported (G60-WAIVER-002). Inline, in a declaration file:
+  waiver that matched nothing, or whose path glob matches no file, is reported (G60-WAIVER-002).
+  Inline, in a declaration file:
   ``# g60rules: waive RULE-ID -- reason`` on the finding's line or the line above it; an inline
   waiver without a reason is a finding (G60-WAIVER-003) and waives nothing.
-* **Changed files**: :func:`changed_files` lists the declarations changed since a git ref; the
-  caller screens those plus the department files that list them (their roll-ups change).
+  Waived findings never enter a baseline, and a finding matched by an expired waiver is new even
+  when an older baseline holds it: an expired waiver brings its finding back.
+* **Changed files**: :func:`changed_files` lists the declarations changed since a git ref (deleted
+  and renamed ones included); the caller screens those plus the department files that list them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import fnmatch
 import hashlib
 import json
+import os
 import re
 import subprocess
 import unicodedata
@@ -34,6 +39,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from g60rules.findings import FileCheck, Finding, Severity
+from g60rules.intake.yaml_loader import expand_paths
 from g60rules.rules.compiler import RulesetError, _Sink, read_yaml
 
 BASELINE_VERSION = 1
@@ -41,7 +47,14 @@ WAIVERS_FILE = ".g60rules-waivers.yaml"
 
 
 class GateError(Exception):
-    """A baseline or waiver file that cannot be used, or a git ref that cannot be read."""
+    """A baseline or waiver file that cannot be used, or a git ref that cannot be read.
+
+    ``str(error)`` is English; ``zh`` the same in Chinese.
+    """
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.zh = zh or en
 
 
 # --- baseline ---------------------------------------------------------------------------------------
@@ -85,14 +98,19 @@ def read_baseline(path: Path) -> dict[str, dict]:
     """Fingerprint → entry. Raises GateError for a missing or malformed file."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:  # the line and column where the JSON breaks (hand-edited files)
+        raise GateError(f"{path}:{exc.lineno}:{exc.colno}: the baseline is not valid JSON: {exc.msg}",
+                        f"{path}:{exc.lineno}:{exc.colno}: 基线文件不是有效的 JSON（{exc.msg}），"
+                        "可用 g60rules baseline create --force 重新生成") from None
     except (OSError, ValueError) as exc:
-        raise GateError(f"{path}: cannot read the baseline: {exc}") from None
+        raise GateError(f"{path}: cannot read the baseline: {exc}", f"{path}: 无法读取基线文件：{exc}") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):
-        raise GateError(f"{path}: not a g60rules baseline (version {BASELINE_VERSION})")
+        raise GateError(f"{path}: not a g60rules baseline (version {BASELINE_VERSION})",
+                        f"{path}: 不是 g60rules 基线文件（版本 {BASELINE_VERSION}）")
     entries = data["findings"]
     bad = next((i for i, e in enumerate(entries) if not (isinstance(e, dict) and isinstance(e.get("fingerprint"), str))), None)
     if bad is not None:
-        raise GateError(f"{path}: findings[{bad}] has no fingerprint")
+        raise GateError(f"{path}: findings[{bad}] has no fingerprint", f"{path}: findings[{bad}] 缺少 fingerprint")
     return {e["fingerprint"]: e for e in entries}
 
 
@@ -142,21 +160,30 @@ def read_waivers(path: Path) -> list[LoadedWaiver]:
             return []  # an empty waivers file waives nothing
         read = read_yaml(path, _Sink(strict=True))
     except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"{path}: cannot read the waivers file: {exc}") from None
+        raise GateError(f"{path}: cannot read the waivers file: {exc}", f"{path}: 无法读取豁免文件：{exc}") from None
     except RulesetError as exc:
-        raise GateError(exc.problem.text("en")) from None
+        raise GateError(exc.problem.text("en"), exc.problem.text("zh")) from None
     data, marks = read if read else ({}, {})
     if isinstance(data, dict) and data.get("waivers") is None and "waivers" in data:
         data = {**data, "waivers": []}
     try:
         parsed = WaiverFile.model_validate(data or {})
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # a mistyped key also makes the key meant "missing": report the typo, which explains both
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(err["loc"])
         while loc and loc not in marks:
             loc = loc[:-1]
         line = marks.get(loc, (1, 1))[0]
-        raise GateError(f"{path}:{line}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        where = f"{path}:{line}: {'.'.join(map(str, err['loc']))}"
+        known = Waiver.model_fields if len(err["loc"]) > 2 else WaiverFile.model_fields
+        close = difflib.get_close_matches(str(err["loc"][-1]), list(known), n=1, cutoff=0.6)
+        if err["type"] == "extra_forbidden" and close:
+            raise GateError(f"{where}: unknown key; did you mean '{close[0]}'?",
+                            f"{where}：未知字段；是否想写“{close[0]}”？") from None
+        zh = "缺少必填字段" if err["type"] == "missing" else f"豁免条目无效（{err['msg']}）"
+        raise GateError(f"{where}: {err['msg']}", f"{where}：{zh}") from None
     return [LoadedWaiver(w, str(path), marks.get(("waivers", i), (1, 1))[0]) for i, w in enumerate(parsed.waivers)]
 
 
@@ -193,8 +220,10 @@ EXPIRED = FileCheck("G60-WAIVER-001", Severity.WARNING, "豁免已过期", "Waiv
                     "规则 {rule} 对“{files}”的豁免已于 {expires} 过期，不再适用（批准人：{by}）",
                     "the waiver of {rule} for '{files}' expired on {expires} and no longer applies (approved by {by})")
 UNUSED = FileCheck("G60-WAIVER-002", Severity.WARNING, "豁免未匹配任何结果", "Unused waiver",
-                   "规则 {rule} 的豁免（{files}）没有匹配任何结果，可以删除",
-                   "the waiver of {rule} ({files}) matched no finding and can be removed")
+                   "规则 {rule} 的豁免（{files}）{why}", "the waiver of {rule} ({files}) {why}")
+_NO_FINDING = ("没有匹配任何结果，可以删除", "matched no finding and can be removed")
+_NO_FILE = ("的路径不匹配任何文件（路径是否写错？路径相对于仓库根目录，例如 declarations/2024/*.yaml）",
+            "matches no file (a typo? paths are relative to the repository root, e.g. declarations/2024/*.yaml)")
 NO_REASON = FileCheck("G60-WAIVER-003", Severity.ERROR, "行内豁免缺少理由", "Inline waiver without a reason",
                       "行内豁免 {rules} 没有写明理由（格式：# g60rules: waive 规则编号 -- 理由），未生效",
                       "the inline waiver of {rules} gives no reason (write: # g60rules: waive RULE -- reason); it waives nothing")
@@ -213,12 +242,18 @@ class GateOutcome:
 
 
 def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], waivers: list[LoadedWaiver],
-               today: dt.date, files: list[str]) -> GateOutcome:
-    """Mark each finding ``waived``, ``baselined`` or ``new``; report expired/unused waivers and fixed entries."""
+               today: dt.date, files: list[str], tree: Optional[list[str]] = None) -> GateOutcome:
+    """Mark each finding ``waived``, ``baselined`` or ``new``; report expired/unused waivers and fixed entries.
+
+    ``files``: the files this run screened; ``tree``: every file under the paths given (screened or
+    not, any suffix). A waiver that waived nothing is reported when its pattern matches a screened
+    file, or when it matches no file of the tree at all (a typo would otherwise go unnoticed).
+    """
     notes: list[Finding] = []
-    active = []
+    active, expired = [], []
     for w in waivers:
         if w.waiver.expires < today:
+            expired.append(w)
             notes.append(EXPIRED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files,
                                          expires=w.waiver.expires.isoformat(), by=w.waiver.approved_by))
         else:
@@ -245,29 +280,56 @@ def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], wai
                     w.used += 1
                     status, waiver, source = "waived", f"{w.waiver.reason} — {w.waiver.approved_by}, {w.file}:{w.line}", "file"
                     break
-        if status == "new" and baseline is not None and fp in baseline:
+        # a finding under an expired waiver fails again, even if an older baseline absorbed it
+        if status == "new" and baseline is not None and fp in baseline and not any(w.matches(f) for w in expired):
             status = "baselined"
         seen_prints.add(fp)
         out.append(replace(f, status=status, waiver=waiver, waiver_source=source))
-    screened_paths = [f.replace("\\", "/").removeprefix("./") for f in files]
+    screened_paths = [_slashed(f) for f in files]
+    tree_paths = [_slashed(f) for f in (tree if tree is not None else files)]
     for w in active:
+        if w.used:
+            continue
+        pattern = w.waiver.files.removeprefix("./")
         # a waiver for files this run did not screen (--changed-since, pre-commit) is not "unused"
-        in_scope = any(fnmatch.fnmatchcase(p, w.waiver.files.removeprefix("./")) for p in screened_paths)
-        if not w.used and in_scope:
-            notes.append(UNUSED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files))
+        if any(fnmatch.fnmatchcase(p, pattern) for p in screened_paths):
+            notes.append(UNUSED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files, why=_NO_FINDING))
+        elif not any(fnmatch.fnmatchcase(p, pattern) for p in tree_paths):
+            notes.append(UNUSED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files, why=_NO_FILE))
     for iws in inline.values():
         for iw in iws:
             if iw.reason and not iw.used:
-                notes.append(UNUSED.finding(iw.file, iw.line, rule=", ".join(iw.rules), files=iw.file))
+                notes.append(UNUSED.finding(iw.file, iw.line, rule=", ".join(iw.rules), files=iw.file,
+                                            why=_NO_FINDING))
     screened = set(files)
     fixed = [e for fp, e in (baseline or {}).items() if fp not in seen_prints and e.get("file") in screened]
     return GateOutcome(out + notes, fixed, notes, baseline is not None)
 
 
+def tree_files(paths: list[Path]) -> list[str]:
+    """Every file under ``paths`` as the reports name them (relative to the working directory)."""
+    files, ignored = expand_paths(paths)
+    out = []
+    for f in files:
+        try:
+            out.append(os.path.relpath(f))
+        except ValueError:  # another drive (Windows)
+            out.append(str(f))
+    return out + ignored
+
+
+def _slashed(path: str) -> str:
+    return path.replace("\\", "/").removeprefix("./")
+
+
 # --- changed files ------------------------------------------------------------------------------------
 
 def changed_files(ref: str, cwd: Path) -> set[Path]:
-    """Files added, copied, modified or renamed since ``ref`` (resolved paths). Raises GateError."""
+    """Files added, copied, modified, deleted or renamed since ``ref``, and untracked files (resolved).
+
+    A renamed file counts under its old and its new name, a deleted one under its old name: a
+    department that lists either must be screened again. Raises GateError.
+    """
     def git(*args: str, where: Path = cwd) -> str:
         done = subprocess.run(["git", *args], cwd=where, capture_output=True, text=True, check=False)
         if done.returncode != 0:
@@ -275,9 +337,10 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
         return done.stdout
 
     if not ref or ref.startswith("-"):
-        raise GateError(f"--changed-since: '{ref}' is not a git revision")
+        raise GateError(f"--changed-since: '{ref}' is not a git revision", f"--changed-since：“{ref}”不是 git 版本")
     top = Path(git("rev-parse", "--show-toplevel").strip())
-    names = git("diff", "--name-only", "--diff-filter=ACMR", ref, "--", where=top).splitlines()
-    names += git("ls-files", "--others", "--exclude-standard", where=top).splitlines()
+    # -z: names as they are (no quoting of non-ASCII); --no-renames: a rename is its deletion and addition
+    names = git("diff", "-z", "--name-only", "--no-renames", "--diff-filter=ACDMR", ref, "--", where=top).split("\0")
+    names += git("ls-files", "-z", "--others", "--exclude-standard", where=top).split("\0")
     return {(top / name).resolve() for name in names if name}
 

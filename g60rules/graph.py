@@ -9,7 +9,8 @@ project → funds (``funded_by``), project → indicator (``has_indicator``), co
 
 Every node carries ``node_type``, ``file``, ``line`` and its normalised values under the field paths
 the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in 元 as Decimal, dates as
-:class:`datetime.date`. Roll-ups are computed on the graph and stored on the nodes:
+:class:`datetime.date`. An indicator's 指标值 is read for its row (:func:`row_family`): a bare 万 on a
+cost row is 万元, an Excel day number on a time row is a date. Roll-ups are computed on the graph and stored on the nodes:
 
 * department: ``rollup.project_count``, ``rollup.annual_request_sum`` (元) and
   ``rollup.total_gap`` = declared total − that sum (元) — CATALOGUE §2, department level;
@@ -27,7 +28,6 @@ the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in �
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import json
 from collections import Counter
@@ -37,7 +37,23 @@ from typing import Any, Iterable
 import networkx as nx
 
 from g60rules.model import Department, Indicator, Project, Source, level2_parent
-from g60rules.values import Operator, TargetValue, UnitKind, ValueKind
+
+# Each derived gap is its first amount minus the others (module docstring): the first amount, so a
+# report can compare the two sides (the other side is the first minus the gap).
+GAP_FIRST: dict[str, str] = {
+    "rollup.total_gap": "declared_total",
+    "budget_gap": "budget_arrangement",
+    "funds.project_gap": "funds.total",
+    "funds.annual_gap": "funds.annual_request",
+}
+
+
+def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:
+    """Whether two amounts of 元 differ about 10,000-fold (9,000–11,000×): one was likely written in
+    万元 where 元 was meant, or the reverse (1 万元 = 10,000 元)."""
+    small, large = sorted((abs(a), abs(b)))
+    return small > 0 and 9_000 * small <= large <= 11_000 * small
+from g60rules.values import Operator, RowFamily, UnitKind, ValueKind, for_row
 
 LEVEL1 = ("cost", "output", "benefit", "satisfaction")
 LEVEL2 = (
@@ -46,6 +62,7 @@ LEVEL2 = (
 )
 _FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other")
 _MIN_QUANTITY_OPS = (Operator.GE, Operator.EQ, Operator.GT)
+_COUNTED = (UnitKind.COUNT.value, UnitKind.LENGTH.value)
 
 
 def _put(attrs: dict, key: str, value: Any) -> None:
@@ -88,34 +105,54 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     _put(attrs, "level2_code", indicator.level2_code)
     _put(attrs, "level2_parent", level2_parent(indicator.level2))
     _put(attrs, "level3", indicator.level3)
-    attrs.update(_value_attrs(indicator.target_value))
-    return attrs
-
-
-@functools.lru_cache(maxsize=4096)
-def _value_attrs(value: TargetValue) -> dict[str, Any]:
-    """The ``value.*`` attributes of a parsed 指标值 (remembered: the same targets recur; callers copy)."""
-    attrs: dict[str, Any] = {"value.raw": value.raw, "value.kind": value.kind.value}
+    value = for_row(indicator.target_value, row_family(indicator.level1_code, indicator.level2_code))
+    attrs["value.raw"] = value.raw
+    attrs["value.kind"] = value.kind.value
     _put(attrs, "value.op", value.op.value if value.op else None)
+    if value.op is not None:
+        attrs["value.op_source"] = "implied" if value.op_implied else "written"
     _put(attrs, "value.amount", value.amount)
     _put(attrs, "value.upper", value.upper)
     _put(attrs, "value.unit", value.unit)
     _put(attrs, "value.unit_kind", value.unit_kind.value if value.unit_kind else None)
     _put(attrs, "value.unit_noun", value.unit_noun)
+    _put(attrs, "value.unit_per", value.unit_per)
+    _put(attrs, "value.unit_period", value.unit_period)
+    _put(attrs, "value.unit_written", value.unit_written)
+    if value.unit is not None:
+        attrs["value.unit_source"] = "row" if value.unit_from_row else "written"
     _put(attrs, "value.amount_yuan", value.amount_yuan)
     _put(attrs, "value.upper_yuan", value.upper_yuan)
     _put(attrs, "value.date", value.date)
+    _put(attrs, "value.date_precision", value.date_precision.value if value.date_precision else None)
+    _put(attrs, "value.date_end", value.date_end)
+    _put(attrs, "value.date_end_precision",
+         value.date_end_precision.value if value.date_end_precision else None)
+    _put(attrs, "value.date_serial", value.date_serial)
+    _put(attrs, "value.qualifier", value.qualifier)
+    _put(attrs, "value.change", value.change)
+    _put(attrs, "value.note", value.note)
     _put(attrs, "value.word", value.word)
     _put(attrs, "value.problem", value.problem)
     return attrs
 
 
+def row_family(level1_code: str | None, level2_code: str | None) -> RowFamily | None:
+    """What the canonical level codes say about reading a row's value: a cost row reads a bare 万
+    as 万元, a time row reads an Excel day number as a date (see values.for_row)."""
+    if level1_code == "cost":
+        return RowFamily.COST
+    if level2_code == "timeliness":
+        return RowFamily.TIMELINESS
+    return None
+
+
 def _value_key(r: dict) -> tuple:
     """What a row's value means: "≥90%" and "≥90.00(%)" are the same target (Decimal equality)."""
-    if r["value.kind"] in (ValueKind.QUANTITATIVE.value, ValueKind.RANGE.value, ValueKind.DATE.value,
-                           ValueKind.QUALITATIVE.value):
+    if r["value.kind"] in (ValueKind.QUANTITATIVE.value, ValueKind.CHANGE.value, ValueKind.RANGE.value,
+                           ValueKind.DATE.value, ValueKind.DATE_RANGE.value, ValueKind.QUALITATIVE.value):
         return tuple(r.get(k) for k in ("value.kind", "value.op", "value.amount", "value.upper", "value.unit",
-                                        "value.date", "value.word"))
+                                        "value.change", "value.date", "value.date_end", "value.word"))
     return ("raw", "".join(r["value.raw"].split()))
 
 
@@ -212,7 +249,8 @@ class DeclarationGraph:
                 self._match_quantity(ind_node, node)
 
     def _match_quantity(self, ind_node: str, project_node: str) -> None:
-        """Pair a per-unit cost ceiling with the quantity target of the same unit noun."""
+        """Pair a per-unit cost ceiling with the quantity target counted in the same noun (个, 人, 亩,
+        平方米 …; "2万人" counts 人)."""
         r = self.g.nodes[ind_node]
         noun = r.get("value.unit_noun")
         best: tuple[Decimal, str] | None = None
@@ -220,7 +258,7 @@ class DeclarationGraph:
             q = self.g.nodes[other]
             if (other != ind_node and q.get("level1_code") == "output"
                     and q.get("value.kind") == ValueKind.QUANTITATIVE.value
-                    and q.get("value.unit_kind") == UnitKind.COUNT.value and q.get("value.unit") == noun
+                    and q.get("value.unit_kind") in _COUNTED and q.get("value.unit") == noun
                     and q.get("value.op") in {o.value for o in _MIN_QUANTITY_OPS}
                     and q["value.amount"] > 0 and (best is None or q["value.amount"] > best[0])):
                 best = (q["value.amount"], other)

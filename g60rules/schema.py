@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from g60rules.graph import LEVEL1, LEVEL2
-from g60rules.values import Operator, UnitKind, ValueKind
+from g60rules.values import DatePrecision, Operator, UnitKind, ValueKind
 
 
 @dataclass(frozen=True)
@@ -89,14 +89,26 @@ INDICATOR: dict[str, FieldType] = {
     "value.raw": TEXT,
     "value.kind": code(*(k.value for k in ValueKind)),
     "value.op": code(*(o.value for o in Operator)),
+    "value.op_source": code("written", "implied"),
     "value.amount": NUMBER,
     "value.upper": NUMBER,
     "value.unit": TEXT,
     "value.unit_kind": code(*(u.value for u in UnitKind)),
     "value.unit_noun": TEXT,
+    "value.unit_per": TEXT,
+    "value.unit_period": TEXT,
+    "value.unit_written": TEXT,
+    "value.unit_source": code("written", "row"),
     "value.amount_yuan": MONEY,
     "value.upper_yuan": MONEY,
     "value.date": DATE,
+    "value.date_precision": code(*(p.value for p in DatePrecision)),
+    "value.date_end": DATE,
+    "value.date_end_precision": code(*(p.value for p in DatePrecision)),
+    "value.date_serial": NUMBER,
+    "value.qualifier": TEXT,
+    "value.change": code("up", "down"),
+    "value.note": TEXT,
     "value.word": TEXT,
     "value.problem": TEXT,
     "dup.same_name_rows": NUMBER,

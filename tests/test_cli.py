@@ -109,5 +109,7 @@ def test_graph_command(fmt):
 
 
 def test_ruleset_test_command():
-    result = runner.invoke(app, ["ruleset", "test"])
+    result = runner.invoke(app, ["ruleset", "test", "--lang", "en"])
     assert result.exit_code == 0 and " passed, 0 failed" in result.output
+    result = runner.invoke(app, ["ruleset", "test"])
+    assert result.exit_code == 0 and "个，不符 0 个" in result.output

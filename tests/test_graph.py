@@ -95,3 +95,64 @@ def test_glossary_page_is_current():
 
     committed = (Path(__file__).resolve().parent.parent / "docs" / "glossary.md").read_text(encoding="utf-8")
     assert committed == glossary_markdown()
+
+
+def _rows(text: str) -> dict[str, dict]:
+    project, findings = load_text(text, "p.yaml")
+    assert findings == []
+    graph = build_graph([], [project])
+    return {a["level3"]: a for _, a in graph.g.nodes(data=True) if a["node_type"] == "indicator"}
+
+
+READING_BY_ROW = """\
+kind: project
+funds: {annual_request: 800000}
+indicators:
+  - {level1: 成本指标, level2: 经济成本指标, level3: 设备采购成本, target_value: "≤75万"}
+  - {level1: 成本指标, level2: 经济成本指标, level3: 亩均补助, target_value: "≤450元/亩"}
+  - {level1: 成本指标, level2: 经济成本指标, level3: 人均培训成本, target_value: "≤6元/人"}
+  - {level1: 成本指标, level2: 经济成本指标, level3: 每生每年补助, target_value: "≤900元/生/年"}
+  - {level1: 产出指标, level2: 数量指标, level3: 补助面积, target_value: "≥1200亩"}
+  - {level1: 产出指标, level2: 数量指标, level3: 培训人数, target_value: "≥3.5万人"}
+  - {level1: 产出指标, level2: 时效指标, level3: 完成时间, target_value: "45838"}
+  - {level1: 产出指标, level2: 数量指标, level3: 年度编号, target_value: "45838"}
+  - {level1: 效益指标, level2: 社会效益指标, level3: 受益率, target_value: "95%(上年90%)"}
+  - {level1: 效益指标, level2: 社会效益指标, level3: 带动增收, target_value: "≥10万"}
+"""
+
+
+def test_the_row_decides_how_a_value_reads():
+    rows = _rows(READING_BY_ROW)
+    cost = rows["设备采购成本"]  # a bare 万 on a cost row is 万元 (issue 8, case c23)
+    assert (cost["value.unit"], cost["value.unit_written"], cost["value.unit_source"]) == ("万元", "万", "row")
+    assert cost["value.amount_yuan"] == Decimal("750000")
+    benefit = rows["带动增收"]  # elsewhere it stays a bare 万
+    assert (benefit["value.unit"], benefit["value.unit_source"]) == ("万", "written")
+    assert "value.amount_yuan" not in benefit
+    when = rows["完成时间"]  # an Excel day number on a time row is a date
+    assert (when["value.kind"], when["value.date_serial"], when["value.date_precision"]) == ("date", 45838, "day")
+    assert str(when["value.date"]) == "2025-06-30"
+    number = rows["年度编号"]
+    assert (number["value.kind"], number["value.amount"]) == ("quantitative", Decimal("45838"))
+
+
+def test_unit_costs_pair_with_area_and_scaled_quantities():
+    rows = _rows(READING_BY_ROW)
+    area = rows["亩均补助"]  # c24: 元/亩 pairs with a quantity in 亩
+    assert (area["match.quantity_name"], area["match.product_yuan"]) == ("补助面积", Decimal("540000"))
+    people = rows["人均培训成本"]  # c07: 万人 counts 人
+    assert (people["match.quantity_amount"], people["match.product_yuan"]) == (Decimal("35000"), Decimal("210000"))
+    yearly = rows["每生每年补助"]
+    assert (yearly["value.unit_per"], yearly["value.unit_period"], yearly["value.unit_noun"]) == ("生", "年", "生")
+
+
+def test_operator_source_and_note_reach_the_facts():
+    from g60rules.facts import FactBuilder
+
+    project, _ = load_text(READING_BY_ROW, "p.yaml")
+    (declaration,) = FactBuilder(build_graph([], [project])).declarations()
+    facts = {f.indicator: f.values for f in declaration.facts[1:]}
+    rate = facts["受益率"]
+    assert (rate["value.op"], rate["value.op_source"], rate["value.note"]) == ("eq", "implied", "上年90%")
+    assert facts["补助面积"]["value.op_source"] == "written"
+    assert facts["完成时间"]["value.date"] == 20250630.0 and facts["完成时间"]["value.date_serial"] == 45838.0

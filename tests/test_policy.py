@@ -159,7 +159,7 @@ def test_table_overlap_and_uncovered_are_reported(tmp_path):
 # --- overlays, show, states -----------------------------------------------------------------------
 
 def test_songjiang_overlay_rule_tests_pass():
-    result = runner.invoke(app, ["ruleset", "test", str(SONGJIANG)])
+    result = runner.invoke(app, ["ruleset", "test", str(SONGJIANG), "--lang", "en"])
     assert result.exit_code == 0 and " 0 failed" in result.output
 
 
@@ -327,3 +327,45 @@ def test_a_finding_points_at_the_field_that_made_it_fire(tmp_path):
                                               engine="reference").findings}
     assert findings["G60-COMP-014"].line == 1 and findings["G60-COMP-014"].field == "plan_end"
     assert findings["G60-APP-014"].line == 6 and findings["G60-APP-014"].field == "funds.carryover"
+
+
+# --- known values (issue 10.4) ---------------------------------------------------------------------
+
+def _overlay(tmp_path: Path, when: str, extra: str = "") -> Path:
+    text = SONGJIANG.read_text(encoding="utf-8").replace("extends: ../shanghai.yaml",
+                                                         f"extends: {ROOT / 'rulesets' / 'shanghai.yaml'}{extra}")
+    assert "{when: 特定目标类, value: 90}" in text
+    return _write(tmp_path, text.replace("{when: 特定目标类, value: 90}", f"{{when: {when}, value: 90}}"), "sj.yaml")
+
+
+def test_lint_warns_on_a_table_key_no_declaration_takes_and_suggests_the_closest(tmp_path):
+    problems = [p for p in lint(_overlay(tmp_path, "特定目标")) if p.code == "RS-UNKNOWN-VALUE"]
+    (problem,) = problems
+    assert problem.level == "warning" and problem.file.endswith("sj.yaml") and problem.line == 18
+    assert "特定目标" in problem.zh and "是否想写“特定目标类”" in problem.zh and "第 1 行" in problem.zh
+    assert "did you mean '特定目标类'" in problem.en
+    result = runner.invoke(app, ["ruleset", "lint", str(tmp_path / "sj.yaml"), "--strict"])
+    assert result.exit_code == 1 and "RS-UNKNOWN-VALUE" in result.output
+    # a list row, another field, another word
+    problems = [p for p in lint(_overlay(tmp_path, "[其他运转类, 专项类]")) if p.code == "RS-UNKNOWN-VALUE"]
+    assert [("专项类" in p.zh) for p in problems] == [True]
+
+
+def test_lint_accepts_known_values_and_values_a_child_ruleset_adds(tmp_path):
+    assert not [p for p in lint(_overlay(tmp_path, "其他运转类")) if p.code == "RS-UNKNOWN-VALUE"]
+    added = _overlay(tmp_path, "公益类", "\nknown_values: {category: [公益类]}")
+    assert not [p for p in lint(added) if p.code == "RS-UNKNOWN-VALUE"]
+    assert load_ruleset(added).known_values["category"][-1] == "公益类"
+
+
+def test_lint_warns_on_a_condition_comparing_with_an_unknown_value(tmp_path):
+    body = ("ruleset: t\nknown_values: {nature: [阶段性项目, 经常性项目]}\nrules:\n"
+            + GOOD_RULE.replace("{field: value.amount, gt: 100}",
+                                "{all: [{field: value.amount, gt: 100}, {field: project.nature, in: [阶段项目]}]}"))
+    (problem,) = [p for p in lint(_write(tmp_path, body)) if p.code == "RS-UNKNOWN-VALUE"]
+    assert problem.line == 4 and "阶段性项目" in problem.zh
+
+
+def test_known_values_must_name_a_text_field_of_a_project(tmp_path):
+    body = "ruleset: t\nknown_values: {categroy: [甲]}\nrules:\n" + GOOD_RULE
+    assert ("RS-FIELD", 2) in _codes(lint(_write(tmp_path, body)))

@@ -6,6 +6,7 @@ generated season and on hand-made corner cases of department membership.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -29,7 +30,9 @@ def _today(paths: list[Path], ruleset, engine: str, changed: set[Path] | None = 
     if changed is not None:
         only = {f for f in corpus.files if Path(f).resolve() in changed}
         for dept in corpus.departments:
-            if dept.source.file in only or any(p.source.file in only for p in dept.projects):
+            listed = (Path(dept.source.file).parent / rel for rel in dept.project_files)
+            if (dept.source.file in only or any(p.source.file in only for p in dept.projects)
+                    or any(path.resolve() in changed for path in listed)):
                 only.add(dept.source.file)
     return screen_corpus(corpus, ruleset, engine, 2, only)
 
@@ -37,6 +40,7 @@ def _today(paths: list[Path], ruleset, engine: str, changed: set[Path] | None = 
 def _same(a, b) -> None:
     assert [f.to_dict("en") for f in b.findings] == [f.to_dict("en") for f in a.findings]
     assert (b.files, b.ignored, b.declarations, b.fallbacks) == (a.files, a.ignored, a.declarations, a.fallbacks)
+    assert (b.projects, b.departments, b.unreadable) == (a.projects, a.departments, a.unreadable)
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +59,13 @@ def test_streaming_matches_the_whole_corpus_on_a_generated_season(season, shangh
     _same(today, screen([season], shanghai, engine, jobs))
 
 
-def test_changed_files_match_the_whole_corpus(season, shanghai):
+def test_changed_files_match_the_whole_corpus(season, shanghai, tmp_path):
+    season = Path(shutil.copytree(season, tmp_path / "season"))
     projects = sorted(season.glob("d000[12]/p*.yaml"))[:3]
     changed = {p.resolve() for p in projects} | {next(season.glob("d0003/department.yaml")).resolve()}
+    changed.add((season / "d0004" / "gone.yaml").resolve())  # deleted: listed by d0004 below
+    text = (season / "d0004" / "department.yaml").read_text(encoding="utf-8")
+    (season / "d0004" / "department.yaml").write_text(text + "  - gone.yaml\n", encoding="utf-8")
     today = _today([season], shanghai, "reference", changed)
     assert 0 < today.declarations < 20
     _same(today, screen([season], shanghai, "reference", 1, changed=changed))

@@ -27,7 +27,7 @@ from g60rules.findings import Finding, Severity
 from g60rules.intake.units import Unit
 from g60rules.rules.compiler import CompiledRuleset
 
-FORMAT = 1
+FORMAT = 2
 _FIELDS = {f.name: f for f in fields(Finding)}
 _INT_FIELDS = {"line", "row"}
 
@@ -82,11 +82,12 @@ class UnitCache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def put(self, key: str, findings: list[Finding], declarations: int, files_read: int,
-            fallbacks: list[tuple[str, str]]) -> None:
-        """Store a result; a cache that cannot be written is skipped (the run does not need it)."""
-        body = {"findings": [_plain(f) for f in findings], "declarations": declarations,
-                "files_read": files_read, "fallbacks": [list(x) for x in fallbacks]}
+    def put(self, key: str, result) -> None:
+        """Store a :class:`~g60rules.engines.stream.UnitResult`; a cache that cannot be written is
+        skipped (the run does not need it)."""
+        body = {"findings": [_plain(f) for f in result.findings], "declarations": result.declarations,
+                "files_read": result.files_read, "fallbacks": [list(x) for x in result.fallbacks],
+                "projects": result.projects, "unreadable": list(result.unreadable)}
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,8 +126,12 @@ def _checked(body: dict) -> dict:
             if not ok:
                 raise TypeError(name)
         findings.append(Finding(**{**item, "severity": Severity(item["severity"])}))
-    counts = (body["declarations"], body["files_read"])
+    counts = (body["declarations"], body["files_read"], body["projects"])
     if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts):
         raise TypeError("counts")
     fallbacks = [(str(a), str(b)) for a, b in body["fallbacks"]]
-    return {"findings": findings, "declarations": counts[0], "files_read": counts[1], "fallbacks": fallbacks}
+    unreadable = body["unreadable"]
+    if not isinstance(unreadable, list) or not all(isinstance(f, str) for f in unreadable):
+        raise TypeError("unreadable")
+    return {"findings": findings, "declarations": counts[0], "files_read": counts[1], "fallbacks": fallbacks,
+            "projects": counts[2], "unreadable": unreadable}

@@ -23,6 +23,7 @@ the caller re-checks that declaration with the reference evaluator.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
@@ -184,11 +185,46 @@ def facts_json(facts: list[tuple[str, str, dict]], sid: str) -> str:
     return json.dumps(records, ensure_ascii=False, allow_nan=False) if plain else _dumps(records)
 
 
+ENGINE_MODULE = "durable_rules_engine"
+
+
+class EngineUnavailable(Exception):
+    """durable-rules is not installed or cannot be imported here; ``text(lang)`` says what to do."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+    def text(self, lang: str) -> str:
+        if lang == "en":
+            return (f"the durable-rules engine cannot be loaded ({self.reason}). durable-rules is built from source "
+                    "when installed and needs a C compiler (see the README, 'Install'). "
+                    "'--engine reference' gives the same findings without it.")
+        return (f"无法加载 durable-rules 规则引擎（{self.reason}）。durable-rules 安装时需要从源码编译，"
+                "需要 C 编译器（见 README“安装”一节）。使用 --engine reference 可得到完全相同的检查结果，无需该引擎。")
+
+
+def check_available() -> None:
+    """Raise EngineUnavailable unless durable-rules' C engine can be found.
+
+    Looks the module up without importing it: only worker processes load the C engine.
+    """
+    try:
+        spec = importlib.util.find_spec(ENGINE_MODULE)
+    except (ImportError, ValueError) as exc:
+        raise EngineUnavailable(f"{ENGINE_MODULE}: {exc}") from None
+    if spec is None:
+        raise EngineUnavailable(f"Python module '{ENGINE_MODULE}' (package durable-rules) is not installed")
+
+
 class DurableSession:
     """A ruleset loaded into the C engine; :meth:`run` screens one declaration at a time."""
 
     def __init__(self, definition_json: str):
-        import durable_rules_engine  # imported here: only worker processes load the C engine
+        try:
+            import durable_rules_engine  # imported here: only worker processes load the C engine
+        except ImportError as exc:
+            raise EngineUnavailable(f"{ENGINE_MODULE}: {exc}") from None
 
         self._engine = durable_rules_engine
         self._handle = durable_rules_engine.create_ruleset("g60rules", definition_json)

@@ -18,16 +18,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from g60rules import findings as fc
-from g60rules.engines.durable import DurableSession, EngineFailure, ruleset_definition, split_rules
+from g60rules import schema
+from g60rules.engines.durable import DurableSession, EngineFailure, check_available, ruleset_definition, split_rules
 from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
-from g60rules.graph import DeclarationGraph, build_graph
+from g60rules.graph import GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus
 from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.engines.workers import WorkerPool
 from g60rules.engines.stream import FILES_PER_CHUNK, Progress, plan_corpus, run_units
 from g60rules.intake.units import chunks, owned_files
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
+from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
 
 ENGINES = ("durable", "reference")
 CHUNK = 200
@@ -38,9 +40,11 @@ SECONDS_PER_CHUNK = 60.0
 class ScreenResult:
     """Findings (sorted), the engine used, fallbacks, and counts for the summary.
 
-    ``findings`` is a list, except from :func:`screen` with more than
-    :data:`~g60rules.engines.stream.SPILL_AT` findings: then a read-only sequence kept on disk
-    (:class:`~g60rules.engines.stream.SpilledFindings`; ``list(result.findings)`` makes it a list).
+    ``declarations`` = ``projects`` + ``departments`` screened; ``unreadable``: files screened that
+    gave neither (unreadable, not YAML, not a declaration). ``findings`` is a list, except from
+    :func:`screen` with more than :data:`~g60rules.engines.stream.SPILL_AT` findings: then a
+    read-only sequence kept on disk (:class:`~g60rules.engines.stream.SpilledFindings`;
+    ``list(result.findings)`` makes it a list). ``cached``: units taken from ``--cache``.
     """
 
     findings: list[Finding]
@@ -52,7 +56,10 @@ class ScreenResult:
     reference_rules: list[str] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)
     baseline_used: bool = False
-    cached: int = 0  # units (a department with its projects, or one file) taken from --cache
+    projects: int = 0
+    departments: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    cached: int = 0
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -94,12 +101,14 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
     """Hits per declaration, and (declaration index, reason) for each reference fallback.
 
     Rules beyond durable-rules' limits (:func:`split_rules`) run on the reference evaluator for
-    every declaration; :func:`rules_on_reference` names them for the report.
+    every declaration; :func:`rules_on_reference` names them for the report. Raises
+    EngineUnavailable when ``engine="durable"`` and durable-rules is not installed.
     """
     if engine == "reference":
         return [run_reference(ruleset, d) for d in declarations], []
     if engine != "durable":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    check_available()
     on_durable, on_reference = split_rules(ruleset)
     hits = [run_reference(ruleset, d, on_reference) for d in declarations]
     fallbacks: list[tuple[int, str]] = []
@@ -133,7 +142,7 @@ def locate_field(rule: CompiledRule, fact: Fact) -> str | None:
     So a rule "start or end date missing" points at the one that is missing (or at the mapping).
     """
     if rule.source is not None and rule.source.field:
-        return rule.source.field
+        return rule.locate  # the rule's field, as compiled (category names read as codes)
     found = first_true_field(rule.condition, fact.values)
     return found if found and not found.startswith(("count.q", "table.")) else rule.locate
 
@@ -146,13 +155,14 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
             value, (int, float, str)) else str(value)
     locate = locate_field(rule, fact)
     line = fact.line_of(locate) if locate else fact.line
+    mixup = _mixed_units(rule.condition, fact.values, schema.FACTS[rule.applies_to])
     return Finding(
         rule_id=rule.id,
         severity=Severity(rule.severity),
         file=fact.file,
         line=line,
-        message_zh=render_message(rule.message.zh, values),
-        message_en=render_message(rule.message.en, values),
+        message_zh=render_message(rule.message.zh, values) + (MIXUP[0] if mixup else ""),
+        message_en=render_message(rule.message.en, values) + (MIXUP[1] if mixup else ""),
         basis=rule.basis_text,
         department=fact.department,
         project=fact.project,
@@ -164,6 +174,30 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         state=rule.state,
         value=fact.display.get(locate) if locate else None,
     )
+
+
+MIXUP = ("（两个金额相差约 1 万倍，疑似万元与元混用）",
+         " (the two amounts differ about 10,000-fold: 万元 and 元 probably mixed up)")
+
+
+def _mixed_units(node: Node, values: dict, types: dict) -> bool:
+    """Whether two amounts of money the condition compares differ about 10,000-fold.
+
+    The pairs: two money fields compared with each other, and the two sides of a derived gap
+    (:data:`g60rules.graph.GAP_FIRST`: the first amount, and the first minus the gap).
+    """
+    if isinstance(node, (And, Or)):
+        return any(_mixed_units(n, values, types) for n in node.items)
+    pairs = []
+    if isinstance(node, CmpField) and types.get(node.field) is schema.MONEY:
+        pairs.append((values.get(node.field), values.get(node.other)))
+    if isinstance(node, Cmp):
+        for gap, first in GAP_FIRST.items():
+            if node.field.endswith(gap):
+                amount, difference = values.get(node.field.removesuffix(gap) + first), values.get(node.field)
+                if isinstance(amount, float) and isinstance(difference, float):
+                    pairs.append((amount, amount - difference))
+    return any(isinstance(a, float) and isinstance(b, float) and wan_yuan_mixup(a, b) for a, b in pairs)
 
 
 def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:
@@ -205,8 +239,12 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
         findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
         notes.append((file, reason))
     findings.sort(key=Finding.sort_key)
+    read = {d.source.file for d in corpus.departments} | {p.source.file for p in corpus.projects}
+    read |= {p.source.file for d in corpus.departments for p in d.projects}
+    departments = sum(1 for d in declarations if d.facts and d.facts[0].type == "department")
     return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
-                        rules_on_reference(ruleset, engine))
+                        rules_on_reference(ruleset, engine), projects=len(declarations) - departments,
+                        departments=departments, unreadable=[f for f in corpus.files if f not in read])
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
@@ -215,16 +253,20 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
     """Load and screen every declaration under ``paths``, streaming department by department
     (:mod:`g60rules.engines.stream`). Raises FileNotFoundError for a missing path.
 
-    ``changed`` (resolved paths): screen only those declarations, plus the department files that
-    list one of them (their roll-ups change with it). ``progress(stage, done, total)``: see
+    ``changed`` (resolved paths, deleted and renamed ones included): screen only those declarations,
+    plus the department files that list one of them (their roll-ups change with it, and a listed
+    file that was deleted or renamed away breaks the department). ``progress(stage, done, total)``: see
     :mod:`g60rules.engines.stream`. ``cache``: a directory of earlier results
     (:mod:`g60rules.engines.cache`). ``scheduler``: a Dask scheduler address (or a
     ``distributed.Client``) to screen on instead of local workers (:mod:`g60rules.engines.cluster`;
     RuntimeError when ``distributed`` is not installed). ``ScreenResult.findings`` is a list, or for very many findings a
     read-only sequence backed by a temporary file (:class:`~g60rules.engines.stream.SpilledFindings`).
+    Raises EngineUnavailable when ``engine="durable"`` and durable-rules is not installed.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "durable":
+        check_available()
     plan = plan_corpus(paths, jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK)
     if progress is not None:
         progress("found", len(plan.files), len(plan.files))
@@ -235,7 +277,7 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
         for unit in units:
             listing = plan.listings.get(unit.path)
             if listing is not None and (Path(unit.path).resolve() in changed
-                                        or any(Path(resolved) in changed for _, resolved in listing.targets)):
+                                        or any(Path(resolved) in changed for resolved in listing.mentioned)):
                 only |= owned_files(unit, None)  # the department file
         units = [u for u in units if owned_files(u, plan.listings.get(u.path)) & only]
     work = chunks(units, plan.listings, FILES_PER_CHUNK)
@@ -248,4 +290,6 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
                             progress, len(plan.files))
     files = plan.files if only is None else [f for f in plan.files if f in only]
     return ScreenResult(outcome.findings, engine, files, plan.ignored, outcome.declarations, outcome.fallbacks,
-                        rules_on_reference(ruleset, engine), cached=outcome.cached)
+                        rules_on_reference(ruleset, engine), cached=outcome.cached, projects=outcome.projects,
+                        departments=outcome.declarations - outcome.projects,
+                        unreadable=[f for f in files if f in outcome.unreadable])

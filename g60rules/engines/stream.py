@@ -52,6 +52,8 @@ class UnitResult:
     files_read: int
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
     cached: bool = False
+    projects: int = 0
+    unreadable: list[str] = field(default_factory=list)
 
 
 def _batch(declaration) -> list[tuple[str, str, dict]]:
@@ -96,10 +98,10 @@ class UnitScreener:
         stored = self.cache.get(key)
         if stored is not None:
             return UnitResult(stored["findings"], stored["declarations"], stored["files_read"],
-                              stored["fallbacks"], cached=True)
+                              stored["fallbacks"], True, stored["projects"], stored["unreadable"])
         result = self.screen(unit)
         if not result.fallbacks:  # a fallback may be the machine's trouble: try again next time
-            self.cache.put(key, result.findings, result.declarations, result.files_read, result.fallbacks)
+            self.cache.put(key, result)
         return result
 
     def _hits(self, declaration) -> tuple[set[tuple[int, str]], str | None]:
@@ -139,7 +141,12 @@ class UnitScreener:
         out = [f for f in corpus.findings if f.file in mine] + findings_for(self.ruleset, declarations, hits)
         out += [fc.ENGINE_FALLBACK.finding(file, 1, reason=reason) for file, reason in notes]
         out.sort(key=Finding.sort_key)
-        return UnitResult(out, len(declarations), len(corpus.files), notes)
+        read = {d.source.file for d in corpus.departments} | {p.source.file for p in corpus.projects}
+        read |= {p.source.file for d in corpus.departments for p in d.projects}
+        departments = sum(1 for d in declarations if d.facts and d.facts[0].type == "department")
+        return UnitResult(out, len(declarations), len(corpus.files), notes,
+                          projects=len(declarations) - departments,
+                          unreadable=[f for f in corpus.files if f in mine and f not in read])
 
 
 class _UnitWork(UnitScreener):
@@ -233,6 +240,8 @@ class StreamOutcome:
     declarations: int
     fallbacks: list[tuple[str, str]]
     cached: int = 0
+    projects: int = 0
+    unreadable: set[str] = field(default_factory=set)
 
 
 def run_units(work: list[list[Unit]], screener_args: tuple, jobs: int, seconds: float,
@@ -253,7 +262,8 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
     """Gather (chunk index, results) as they come, in any order; a reply that is a string says why
     that chunk was lost, and the chunk is screened again here on the reference evaluator."""
     sink = FindingSink(spill_at)
-    declarations = cached = read = 0
+    declarations = cached = read = projects = 0
+    unreadable: set[str] = set()
     fallbacks: dict[int, list[tuple[str, str]]] = {}
     local = None
     for index, reply in replies:
@@ -265,13 +275,15 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
             declarations += result.declarations
             read += result.files_read
             cached += result.cached
+            projects += result.projects
+            unreadable.update(result.unreadable)
             if result.fallbacks:
                 fallbacks.setdefault(index, []).extend(result.fallbacks)
         if progress is not None:
             progress("read", read, total_files)
             progress("screened", declarations, None)
     notes = [note for index in sorted(fallbacks) for note in fallbacks[index]]
-    return StreamOutcome(sink.result(), declarations, notes, cached)
+    return StreamOutcome(sink.result(), declarations, notes, cached, projects, unreadable)
 
 
 class _ScanWork:

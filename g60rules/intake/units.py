@@ -37,10 +37,12 @@ from g60rules.model import KIND_VALUES, Department, Project
 
 @dataclass(frozen=True)
 class Listing:
-    """A department file's project entries that name an existing file: (path as listed, resolved)."""
+    """A department file's project entries: ``targets`` those that name an existing file (path as
+    listed, resolved); ``mentioned`` every entry, resolved (a deleted file changes the department)."""
 
     department: str
     targets: tuple[tuple[str, str], ...]
+    mentioned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,12 +124,16 @@ def scan_file(path: Path) -> Listing | None:
     department, _ = load_file(path)
     if not isinstance(department, Department):
         return None
-    targets = []
+    targets, mentioned = [], []
     for rel in department.project_files:
         target = path.parent / rel
+        try:
+            mentioned.append(str(target.resolve()))
+        except (OSError, RuntimeError):  # a symlink loop: it is no file either
+            continue
         if target.is_file():
-            targets.append((str(target), str(target.resolve())))
-    return Listing(str(path), tuple(targets))
+            targets.append((str(target), mentioned[-1]))
+    return Listing(str(path), tuple(targets), tuple(mentioned))
 
 
 def scan(files: list[Path]) -> list[Listing | None]:

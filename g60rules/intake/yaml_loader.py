@@ -7,7 +7,9 @@ dropped in silence).
 
 The YAML is composed with PyYAML's safe loader, so every value keeps its line. Scalars are kept as
 their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
-finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004); a value that
+finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004) that name the
+field meant (a key close to one field only, such as 年度资金申请, is read as that field, so one typo
+gives one finding, not a cascade of "not filled"); a value that
 cannot be read (bad date, bad amount) is a finding (G60-FILE-005) and the field counts as missing.
 Keys may be the English identifiers or the Chinese labels of :mod:`g60rules.model`.
 
@@ -18,6 +20,7 @@ not exist (a usage error).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import os
 import re
@@ -30,6 +33,7 @@ import yaml
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
+from g60rules.intake import yaml_errors
 from g60rules.model import (
     DEPARTMENT_FIELDS,
     FUNDS_FIELDS,
@@ -86,18 +90,20 @@ class _FileLoader:
         source = Source(self.display, node.start_mark.line + 1)
         found: dict[str, yaml.Node] = {}
         if not isinstance(node, yaml.MappingNode):
-            self.add(fc.BAD_VALUE, source.line, key=where, value=_preview(node), reason=("应为映射", "expected a mapping"))
+            slip = yaml_errors.colon_slip(str(node.value), source.line) if isinstance(node, yaml.ScalarNode) else None
+            reason = ((f"应为映射；{slip.zh}", f"expected a mapping; {slip.en}") if slip
+                      else ("应为映射", "expected a mapping"))
+            self.add(fc.BAD_VALUE, source.line, key=where, value=_preview(node), reason=reason)
             return found, source
         by_label = {label: spec.key for spec in specs for label in (spec.key, *spec.labels)}
         first_line: dict[str, int] = {}
+        unknown: list[tuple[str | None, yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             raw_key = _nfc(str(key_node.value)).strip() if isinstance(key_node, yaml.ScalarNode) else None
             key = by_label.get(raw_key) if raw_key is not None else None
             if key is None:
-                allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
-                self.add(fc.UNKNOWN_KEY, line, key=raw_key if raw_key is not None else _preview(key_node),
-                         where=where, allowed=allowed)
+                unknown.append((raw_key, key_node, value_node))
                 continue
             if key in first_line:
                 self.add(fc.DUPLICATE_KEY, line, key=raw_key, first=first_line[key])
@@ -105,6 +111,24 @@ class _FileLoader:
             first_line[key] = line
             found[key] = value_node
             source.field_lines[key] = value_node.start_mark.line + 1
+        # after the known keys, so a near miss is read only for a field the block does not give
+        for raw_key, key_node, value_node in unknown:
+            line = key_node.start_mark.line + 1
+            close = suggest_keys(raw_key, specs) if raw_key is not None else []
+            if close and close[0][1] and close[0][0] not in found:
+                key, label = close[0][0], self.label(close[0][0])
+                found[key] = value_node
+                source.field_lines[key] = value_node.start_mark.line + 1
+                hint = (f"是否想写“{label}”（{key}）？已按该字段读取，请改正",
+                        f"did you mean '{key}' ({label})? read as that field; please correct it")
+            elif close:
+                names = [f"{self.label(k)}（{k}）" for k, _ in close]
+                hint = (f"是否想写“{'”或“'.join(names)}”？", f"did you mean {' or '.join(names)}?")
+            else:
+                allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
+                hint = (f"可用字段：{allowed}", f"allowed: {allowed}")
+            self.add(fc.UNKNOWN_KEY, line, key=raw_key if raw_key is not None else _preview(key_node),
+                     where=where, hint=hint)
         return found, source
 
     def label(self, key: str) -> str:
@@ -192,6 +216,32 @@ class _FileLoader:
         return Department(**values, project_files=files, projects=inline, source=source)
 
 
+SURE_MATCH = 0.75  # a key this close to one field only (difflib ratio) is read as that field
+
+
+def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool]]:
+    """Fields a mistyped key may have meant, best first: (field key, whether it is a sure match).
+
+    Compares with the English keys (case-insensitive) and the Chinese labels (difflib). A match is
+    sure when its ratio is at least :data:`SURE_MATCH` and no other field comes as close, or when
+    the key is part of the names of one field only (值 → 指标值), or holds one field's name only
+    (项目名称（全称） → 项目名称).
+    """
+    key = raw.lower()
+    scores: dict[str, float] = {}
+    within: set[str] = set()
+    for spec in specs:
+        for name in (spec.key.lower(), *spec.labels):
+            scores[spec.key] = max(scores.get(spec.key, 0.0), difflib.SequenceMatcher(None, key, name).ratio())
+            if key and (key in name or name in key):
+                within.add(spec.key)
+    if len(within) == 1:
+        scores[next(iter(within))] = 1.0
+    ranked = sorted((r, k) for k, r in scores.items() if r >= 0.5)[::-1][:3]
+    sure = bool(ranked) and ranked[0][0] >= SURE_MATCH and (len(ranked) == 1 or ranked[1][0] < ranked[0][0])
+    return [(k, sure and i == 0) for i, (_, k) in enumerate(ranked)]
+
+
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -265,12 +315,9 @@ def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
     """Compose one YAML document; a syntax error becomes a finding and returns None."""
     try:
         root = yaml.compose(text, Loader=_SAFE_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loader.add(fc.YAML_SYNTAX, (mark.line + 1) if mark else 1, reason=str(exc.problem or exc).strip())
-        return None
     except yaml.YAMLError as exc:
-        loader.add(fc.YAML_SYNTAX, 1, reason=str(exc).strip().splitlines()[0])
+        problem = yaml_errors.explain(text, exc)
+        loader.add(fc.YAML_SYNTAX, problem.line, reason=(problem.zh, problem.en))
         return None
     if root is None:
         loader.add(fc.NOT_A_DECLARATION, 1, reason=("文件为空", "the file is empty"))
@@ -309,6 +356,10 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None
     loader = loader or _FileLoader(display)
     root = _compose(text, loader)
     if root is None:
+        return None, loader.findings
+    slip = yaml_errors.colon_slip(text) if isinstance(root, yaml.ScalarNode) else None
+    if slip is not None:  # "类型：项目" on every line reads as one string, not as a mapping
+        loader.add(fc.YAML_SYNTAX, slip.line, reason=(slip.zh, slip.en))
         return None, loader.findings
     kind = _kind_of(root, loader)
     obj: Project | Department | None = None

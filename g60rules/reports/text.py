@@ -24,7 +24,7 @@ from g60rules.findings import Finding
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
-           "files": "文件 {n} 个，申报 {d} 份", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
+           "files": "文件 {n} 个：项目申报 {p} 份，部门文件 {d} 份，无法读取 {u} 个", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
            "by_rule": "按规则", "ignored": "未检查的文件（非 YAML 或隐藏）{n} 个：{names}", "basis": "依据",
            "clean": "没有计入结果的问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
            "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
@@ -32,7 +32,8 @@ _LABELS = {
            "baselined": "已在基线中（不影响结果）：{n} 条", "fixed": "基线中已修复：{n} 条",
            "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
-           "files": "{n} files, {d} declarations", "counts": "{error} errors, {warning} warnings, {info} infos",
+           "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
+           "counts": "{error} errors, {warning} warnings, {info} infos",
            "by_rule": "by rule", "ignored": "{n} files not checked (not YAML, or hidden): {names}", "basis": "basis",
            "clean": "no findings that count", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
            "shadow": "shadow rules (trial run, reported only, never fail): {n}",
@@ -85,8 +86,11 @@ def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
         console.print()
 
 
-def render_text(result: ScreenResult, lang: str, console: Console) -> None:
-    """Print counted findings grouped by file; then waived, baselined and shadow ones apart; then the summary."""
+def render_text(result: ScreenResult, lang: str, console: Console, verbose: bool = False) -> None:
+    """Print counted findings grouped by file; then waived, baselined and shadow ones apart; then the summary.
+
+    The engine, its fallbacks and the rules run beside it are shown only when ``verbose``.
+    """
     labels = _LABELS[lang]
     parts = groups(result.findings)
     counted = parts["counted"]
@@ -97,8 +101,9 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
             _print_group(parts[key], lang, console)
     console.print(Text(labels["summary"], style="bold"))
     sep = "; " if lang == "en" else "；"
-    console.print(Text("  " + labels["files"].format(n=len(result.files), d=result.declarations)
-                       + f"{sep}{labels['engine']}: {result.engine}"))
+    console.print(Text("  " + labels["files"].format(n=len(result.files), p=result.projects, d=result.departments,
+                                                     u=len(result.unreadable))
+                       + (f"{sep}{labels['engine']}: {result.engine}" if verbose else "")))
     console.print(Text("  " + (labels["counts"].format(**counts(counted)) if counted else labels["clean"])))
     for key in ("waived", "baselined", "shadow"):
         if parts[key]:
@@ -109,9 +114,9 @@ def render_text(result: ScreenResult, lang: str, console: Console) -> None:
         by_rule = Counter(f.rule_id for f in counted)
         text = ", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items()))
         console.print(Text(f"  {labels['by_rule']}: {text}"))
-    if result.fallbacks:
+    if result.fallbacks and verbose:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
-    if result.reference_rules:
+    if result.reference_rules and verbose:
         console.print(Text("  " + labels["reference_rules"].format(ids=", ".join(result.reference_rules)),
                            style="yellow"))
     if result.ignored:
@@ -130,6 +135,9 @@ def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
         "engine": result.engine,
         "files": result.files,
         "declarations": result.declarations,
+        "projects": result.projects,
+        "departments": result.departments,
+        "unreadable_files": result.unreadable,
         "ignored_files": result.ignored,
         "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
         "rules_on_reference_evaluator": result.reference_rules,

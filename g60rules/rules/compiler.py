@@ -18,6 +18,7 @@ fact builder computes before either engine runs (``count.q<N>``, ``table.<RULE>.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import unicodedata
@@ -34,6 +35,9 @@ from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
     Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
 )
+from g60rules.graph import GAP_FIRST
+from g60rules.intake import yaml_errors
+from g60rules.model import level1_code, level2_code
 from g60rules.values import parse_money
 
 def _bundled_dir() -> Path:
@@ -53,19 +57,21 @@ Path_ = tuple[Union[str, int], ...]
 # code: (zh, en, hint zh, hint en); placeholders are filled from the problem's details.
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "RS-READ": ("无法读取规则文件：{detail}", "cannot read the ruleset: {detail}", "", ""),
-    "RS-YAML": ("YAML 语法错误：{detail}", "YAML syntax error: {detail}",
+    "RS-YAML": ("YAML 语法错误：{detail_zh}", "YAML syntax error: {detail}",
                 "检查缩进、引号和括号是否成对", "check indentation, quotes and brackets"),
     "RS-EMPTY": ("规则文件为空", "the ruleset file is empty", "至少写出 ruleset: 名称", "write at least 'ruleset: NAME'"),
     "RS-TAG": ("不允许的 YAML 标签：{detail}", "YAML tag not allowed: {detail}",
                "规则文件只含普通数据，删除 !! 标签", "rulesets hold plain data; remove the !! tag"),
     "RS-DUPKEY": ("字段“{key}”重复（首次在第 {first} 行）", "duplicate key '{key}' (first on line {first})",
                   "删除其中一个；重复字段不会覆盖", "delete one of them; duplicates never overwrite"),
-    "RS-KEY": ("未知字段“{key}”", "unknown key '{key}'", "可用字段：{allowed}", "allowed keys: {allowed}"),
-    "RS-OP": ("未知运算符“{key}”", "unknown operator '{key}'", "可用运算符：{allowed}", "operators: {allowed}"),
+    "RS-KEY": ("未知字段“{key}”", "unknown key '{key}'", "{suggest_zh}可用字段：{allowed}",
+               "{suggest}allowed keys: {allowed}"),
+    "RS-OP": ("未知运算符“{key}”", "unknown operator '{key}'", "{suggest_zh}可用运算符：{allowed}",
+              "{suggest}operators: {allowed}"),
     "RS-REQUIRED": ("缺少必填字段“{key}”", "required key '{key}' is missing", "", ""),
     "RS-VALUE": ("“{where}”的值无效：{detail}", "invalid value at '{where}': {detail}", "", ""),
     "RS-FIELD": ("“{fact}”没有字段“{name}”", "unknown field '{name}' for a {fact}",
-                 "{suggest}字段列表见 docs/glossary.md", "{suggest}fields are listed in docs/glossary.md"),
+                 "{suggest_zh}字段列表见 docs/glossary.md", "{suggest}fields are listed in docs/glossary.md"),
     "RS-TYPE": ("{detail_zh}", "{detail}", "", ""),
     "RS-OPCOUNT": ("条件“{name}”应恰有一个运算符，实际 {found} 个", "a condition on '{name}' needs exactly one operator; found {found}",
                    "可用运算符：{allowed}", "operators: {allowed}"),
@@ -104,9 +110,13 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                          "{hint_zh}", "{hint_en}"),
     "RS-TABLE-UNCOVERED": ("阈值表没有覆盖：{values}", "the threshold table does not cover: {values}",
                            "增加一行不带 when 的默认行", "add a default row without 'when'"),
+    "RS-UNKNOWN-VALUE": ("{where}的“{value}”不是“{name}”的已知取值，永远不会匹配{suggest_zh}",
+                         "'{value}' in {where_en} is not a known value of '{name}' and never matches{suggest}",
+                         "已知取值：{allowed}（见规则集的 known_values）",
+                         "known values: {allowed} (the ruleset's known_values)"),
 }
 
-WARNINGS = {"RS-TABLE-UNCOVERED"}
+WARNINGS = {"RS-TABLE-UNCOVERED", "RS-UNKNOWN-VALUE"}
 
 
 @dataclass(frozen=True)
@@ -235,16 +245,17 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
         return None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        sink.add(make_problem("RS-YAML", file, (mark.line + 1, mark.column + 1) if mark else (1, 1),
-                              detail=exc.problem))
-        return None
     except yaml.YAMLError as exc:
-        sink.add(make_problem("RS-YAML", file, (1, 1), detail=exc))
+        problem = yaml_errors.explain(text, exc)
+        sink.add(make_problem("RS-YAML", file, (problem.line, problem.column), detail=problem.en,
+                              detail_zh=problem.zh))
         return None
     if root is None:
         sink.add(make_problem("RS-EMPTY", file, (1, 1)))
+        return None
+    slip = yaml_errors.colon_slip(text) if isinstance(root, yaml.ScalarNode) else None
+    if slip is not None:  # "ruleset：t" on every line reads as one string, not as a mapping
+        sink.add(make_problem("RS-YAML", file, (slip.line, slip.column), detail=slip.en, detail_zh=slip.zh))
         return None
     marks: Marks = {}
     return _to_python(root, file, (), marks, sink), marks
@@ -287,15 +298,23 @@ def _validation_problems(exc: ValidationError, file: str, marks: Marks, base: Pa
         if err["type"] == "extra_forbidden":
             parent = _model_at(model, loc[len(base):-1])
             if parent is Leaf:
-                sink.add(make_problem("RS-OP", file, _mark(marks, loc), key=key, allowed=", ".join(LEAF_OPS)))
+                sink.add(make_problem("RS-OP", file, _mark(marks, loc), key=key, allowed=", ".join(LEAF_OPS),
+                                      **_did_you_mean(str(key), LEAF_OPS)))
             else:
-                allowed = ", ".join(f.alias or name for name, f in parent.model_fields.items()) if parent else ""
-                sink.add(make_problem("RS-KEY", file, _mark(marks, loc), key=key, allowed=allowed))
+                names = [f.alias or name for name, f in parent.model_fields.items()] if parent else []
+                sink.add(make_problem("RS-KEY", file, _mark(marks, loc), key=key, allowed=", ".join(names) or "—",
+                                      **_did_you_mean(str(key), names)))
         elif err["type"] == "missing":
             sink.add(make_problem("RS-REQUIRED", file, _mark(marks, loc[:-1]), key=key))
         else:
             sink.add(make_problem("RS-VALUE", file, _mark(marks, loc), where=".".join(map(str, loc)),
                                   detail=err["msg"]))
+
+
+def _did_you_mean(key: str, names) -> dict[str, str]:
+    """``suggest`` / ``suggest_zh`` details naming the closest of ``names`` (difflib), or nothing."""
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+    return {"suggest": f"did you mean '{close[0]}'? ", "suggest_zh": f"是否想写“{close[0]}”？"} if close else {}
 
 
 def _model_at(model: type[BaseModel], path: Path_) -> type[BaseModel] | None:
@@ -396,6 +415,7 @@ class CompiledRuleset:
     counts: dict[str, CountField] = field(default_factory=dict)
     tables: dict[str, TableField] = field(default_factory=dict)
     disabled: dict[str, tuple[str, str]] = field(default_factory=dict)
+    known_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> CompiledRule:
         """The rule with this id. Raises KeyError."""
@@ -416,6 +436,9 @@ class CompiledRuleset:
             used[count.child_type] |= set(fields_of(count.where))
         for table in self.tables.values():
             used[table.fact].add(table.key)
+        for names in used.values():  # a gap's first amount, to compare both sides in a report
+            names |= {name.removesuffix(gap) + first for name in list(names) for gap, first in GAP_FIRST.items()
+                      if name.endswith(gap)}
         return used
 
     def active(self, day: dt.date) -> "CompiledRuleset":
@@ -453,6 +476,38 @@ def check_pattern(pattern: str) -> str:
 
 _CLASS = re.compile(r"\[\^?((?:[^\\\]]|\\.)+)\]")
 _RANGE = re.compile(r"([^\\])-([^\]])")
+
+
+def category_code(label: str, codes: tuple[str, ...]) -> str | None:
+    """The code of a form category name (时效指标 → timeliness, 成本指标 → cost …) among ``codes``.
+
+    Which table applies follows from the codes of the field: a 二级 field (its codes include
+    ``timeliness``) reads 二级 names, where 成本指标 is ``output_cost`` (a cost row filed under 产出);
+    a 一级 field reads 一级 names. None when ``label`` is not such a name.
+    """
+    if "timeliness" in codes:
+        found = level2_code(label)
+    elif "output" in codes and "cost" in codes:
+        found = level1_code(label)
+    else:
+        return None
+    return found if found in codes and found != "unknown" else None
+
+
+def canonical_field(name: str) -> str:
+    """A field path with a Chinese category name in a count written as its code.
+
+    ``count.level2.时效指标`` → ``count.level2.timeliness``, ``count.level1.产出指标`` → ``count.level1.output``
+    (also with ``project.``); other paths are returned unchanged.
+    """
+    head, dot, last = name.rpartition(".")
+    if head.endswith("count.level1"):
+        found = level1_code(last)
+    elif head.endswith("count.level2"):
+        found = level2_code(last)
+    else:
+        return name
+    return f"{head}{dot}{found}" if found and found != "unknown" else name
 
 
 def _type_error(en: str, zh: str) -> _CompileError:
@@ -499,16 +554,23 @@ class _Compiler:
             raise _type_error(f"'{name}' is text; quote '{value}'", f"“{name}”是文本，请给“{value}”加引号")
         value = unicodedata.normalize("NFC", value)
         if ftype.codes and value not in ftype.codes:
-            raise _type_error(f"'{value}' is not a value of '{name}'; allowed: {', '.join(ftype.codes)}",
-                              f"“{value}”不是“{name}”的取值；可用：{', '.join(ftype.codes)}")
+            value = category_code(value, ftype.codes) or value
+        if ftype.codes and value not in ftype.codes:
+            names = "timeliness" in ftype.codes or {"cost", "output"} <= set(ftype.codes)
+            raise _type_error(f"'{value}' is not a value of '{name}'; allowed: {', '.join(ftype.codes)}"
+                              + (" or the form's category names (时效指标 …)" if names else ""),
+                              f"“{value}”不是“{name}”的取值；可用：{', '.join(ftype.codes)}"
+                              + ("，或表中的指标类别名称（如 时效指标）" if names else ""))
         return value
 
     def field_type(self, fact: str, name: str) -> schema.FieldType:
         known = schema.FACTS[fact]
         if name not in known:
             close = [k for k in known if k.split(".")[-1] == name.split(".")[-1] or k.startswith(name + ".")]
+            close += [k for k in difflib.get_close_matches(name, list(known), n=3, cutoff=0.7) if k not in close]
             raise _CompileError("RS-FIELD", name=name, fact=fact,
-                                suggest=f"did you mean {', '.join(close[:4])}? " if close else "")
+                                suggest=f"did you mean {', '.join(close[:4])}? " if close else "",
+                                suggest_zh=f"是否想写 {'、'.join(close[:4])}？" if close else "")
         return known[name]
 
     def param(self, params: dict, name: str) -> Any:
@@ -528,11 +590,12 @@ class _Compiler:
                 exc.param = value.param
                 raise
         if isinstance(value, FieldRef):
-            other = self.field_type(fact, value.field)
+            other_name = canonical_field(value.field)
+            other = self.field_type(fact, other_name)
             if other.name != ftype.name:
                 raise _type_error(f"cannot compare '{name}' ({ftype.name}) with '{value.field}' ({other.name})",
                                   f"“{name}”（{ftype.name}）不能与“{value.field}”（{other.name}）比较")
-            return CmpField(name, op, value.field)
+            return CmpField(name, op, other_name)
         if isinstance(value, list):
             raise _type_error(f"'{op}' takes one value; use 'in' for a list", f"“{op}”只取一个值；列表请用 in")
         return Cmp(name, op, self.literal(value, ftype, name))
@@ -540,7 +603,8 @@ class _Compiler:
     def table(self, spec: Table, param: str, fact: str, ftype: schema.FieldType) -> str:
         """Register a threshold table as a computed field; returns its field name."""
         table = spec.table
-        key_type = self.field_type(fact, table.key)
+        key = canonical_field(table.key)
+        key_type = self.field_type(fact, key)
         rows: list[tuple[str, Any, float | str]] = []
         displays: list[str] = []
         for row in table.rows:
@@ -550,12 +614,12 @@ class _Compiler:
             elif isinstance(row.when, PatternMatch):
                 rows.append(("matches", check_pattern(row.when.matches), value))
             elif isinstance(row.when, list):
-                rows.append(("in", tuple(self.literal(v, key_type, table.key) for v in row.when), value))
+                rows.append(("in", tuple(self.literal(v, key_type, key) for v in row.when), value))
             else:
-                rows.append(("eq", self.literal(row.when, key_type, table.key), value))
+                rows.append(("eq", self.literal(row.when, key_type, key), value))
             displays.append(str(row.value))
         name = f"table.{self.rule_id}.{param}"
-        self.ruleset.tables[name] = TableField(name, fact, table.key, table.hit, tuple(rows), tuple(displays), ftype)
+        self.ruleset.tables[name] = TableField(name, fact, key, table.hit, tuple(rows), tuple(displays), ftype)
         return name
 
     def condition(self, cond: Any, fact: str, params: dict, path: Path_) -> Node:
@@ -583,26 +647,27 @@ class _Compiler:
         if len(set_ops) != 1:
             raise _CompileError("RS-OPCOUNT", name=leaf.field, found=len(set_ops), allowed=", ".join(LEAF_OPS))
         op = set_ops[0]
-        ftype = self.field_type(fact, leaf.field)
+        name = canonical_field(leaf.field)
+        ftype = self.field_type(fact, name)
         value = getattr(leaf, "in_" if op == "in" else op)
         if op in ("exists", "missing"):
-            return Exists(leaf.field, value if op == "exists" else not value)
+            return Exists(name, value if op == "exists" else not value)
         if op == "matches":
             if ftype.name not in ("text", "code"):
-                raise _type_error(f"'matches' needs a text field; '{leaf.field}' is {ftype.name}",
-                                  f"matches 只用于文本字段；“{leaf.field}”是 {ftype.name}")
-            return Match(leaf.field, check_pattern(value))
+                raise _type_error(f"'matches' needs a text field; '{name}' is {ftype.name}",
+                                  f"matches 只用于文本字段；“{name}”是 {ftype.name}")
+            return Match(name, check_pattern(value))
         if op in ("in", "not_in"):
             if isinstance(value, ParamRef):
                 value = self.param(params, value.param)
                 if not isinstance(value, list):
-                    raise _type_error(f"parameter '{leaf.field}' must be a list for '{op}'",
+                    raise _type_error(f"parameter '{name}' must be a list for '{op}'",
                                       f"用于 {op} 的参数必须是列表")
-            return InSet(leaf.field, tuple(self.literal(v, ftype, leaf.field) for v in value), op == "not_in")
+            return InSet(name, tuple(self.literal(v, ftype, name) for v in value), op == "not_in")
         if op not in ("eq", "ne") and not ftype.ordered:
-            raise _type_error(f"'{op}' needs a number, money or date field; '{leaf.field}' is {ftype.name}",
-                              f"“{op}”只用于数值、金额或日期字段；“{leaf.field}”是 {ftype.name}")
-        return self.operand(value, params, ftype, leaf.field, fact, op)
+            raise _type_error(f"'{op}' needs a number, money or date field; '{name}' is {ftype.name}",
+                              f"“{op}”只用于数值、金额或日期字段；“{name}”是 {ftype.name}")
+        return self.operand(value, params, ftype, name, fact, op)
 
     def count(self, cond: Count, fact: str, params: dict, path: Path_) -> Node:
         child = schema.CHILDREN.get(fact)
@@ -775,13 +840,14 @@ def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRul
                 continue
             if name not in known:
                 raise _CompileError("RS-PLACEHOLDER", ("message", lang), name=name)
-    if rule.field is not None:
+    field_name = canonical_field(rule.field) if rule.field is not None else None
+    if field_name is not None:
         try:
-            compiler.field_type(rule.applies_to, rule.field)
+            compiler.field_type(rule.applies_to, field_name)
         except _CompileError as exc:
             exc.path = ("field",)
             raise
-    locate = rule.field or next((f for f in fields_of(condition) if f in known), None)
+    locate = field_name or next((f for f in fields_of(condition) if f in known), None)
     return CompiledRule(
         id=rule.id, title=rule.title, severity=rule.severity, basis=rule.basis, applies_to=rule.applies_to,
         condition=condition, params=dict(rule.params), message=rule.message, locate=locate,
@@ -794,6 +860,7 @@ def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRul
 def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
     compiled = CompiledRuleset(name=chain[-1].head.ruleset if chain else "", files=[str(c.path) for c in chain],
                                rules=[])
+    compiled.known_values = _known_values(chain, sink)
     compiler = _Compiler(compiled)
     for entry in _merge(chain, compiled, sink):
         if entry.rule.id in compiled.disabled:
@@ -808,6 +875,33 @@ def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
                 file, pos = entry.param_at.get(exc.param) or (file, _mark(entry.loaded.marks, (*base, "params", exc.param)))
             sink.add(make_problem(exc.code, file, pos, **exc.details))
     return compiled
+
+
+def _known_values(chain: list[_Loaded], sink: _Sink) -> dict[str, tuple[str, ...]]:
+    """``known_values`` of the chain, parents first, each list extended by the children's.
+
+    Keys are text fields of a project (``category``, ``nature`` …); another key is a problem.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for loaded in chain:
+        for key, values in loaded.head.known_values.items():
+            ftype = schema.FACTS["project"].get(key)
+            if ftype is None or ftype.name != "text":
+                sink.add(make_problem("RS-FIELD", str(loaded.path), _mark(loaded.marks, ("known_values", key)),
+                                      name=key, fact="project (text)", suggest=""))
+                continue
+            normalised = (unicodedata.normalize("NFC", v).strip() for v in values)
+            out[key] = tuple(dict.fromkeys((*out.get(key, ()), *normalised)))
+    return out
+
+
+def known_values_of(ruleset: CompiledRuleset, fact: str, name: str) -> tuple[str, ...]:
+    """The known values of the field ``name`` of a ``fact`` (``project.category`` on an indicator …)."""
+    if fact == "indicator":
+        name = name.removeprefix("project.")
+    elif fact == "project" and name.startswith("department."):
+        return ()
+    return ruleset.known_values.get(name, ())
 
 
 def load_ruleset(path: Path) -> CompiledRuleset:

@@ -200,12 +200,19 @@ class Override(_Strict):
     reason: str | None = None
 
 
+KnownValues = dict[str, list[str]]
+KNOWN_VALUES_HELP = ("Values a text field of a project takes on the forms (key: field path, e.g. category); "
+                     "lint warns on a threshold-table row or condition naming another value. "
+                     "A child ruleset's lists add to its parent's.")
+
+
 class RulesetFile(_Strict):
     """A whole ruleset file."""
 
     ruleset: str
     title: Text | None = None
     extends: str | None = None
+    known_values: KnownValues = Field({}, description=KNOWN_VALUES_HELP)
     rules: list[Rule] = []
     overrides: dict[str, Override] = {}
 
@@ -216,6 +223,7 @@ class RulesetHead(_Strict):
     ruleset: str
     title: Text | None = None
     extends: str | None = None
+    known_values: KnownValues = {}
     rules: list[Any] = []
     overrides: dict[str, Any] = {}
 

@@ -4,18 +4,22 @@ Beyond what loading finds (:func:`g60rules.rules.compiler.collect_problems`: YAM
 keys and operators, unknown fields, wrong types, parameters, patterns, placeholders, basis keys,
 duplicate ids, ``extends`` cycles and missing parents, overrides), lint runs each rule's examples
 and reports examples that do not load, rules that never fire or always fire on their own examples,
-rules without both a passing and a failing example, and threshold tables with overlapping or
-uncovered rows.
+rules without both a passing and a failing example, threshold tables with overlapping or
+uncovered rows, and table rows or conditions naming a value their field never takes (the ruleset's
+``known_values``), with the closest known value.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
 from g60rules import schema
-from g60rules.rules.compiler import CompiledRule, CompiledRuleset, Problem, TableField, collect_problems, make_problem
+from g60rules.rules.compiler import (CompiledRule, CompiledRuleset, Problem, TableField, collect_problems,
+                                     known_values_of, make_problem)
+from g60rules.rules.conditions import And, Cmp, InSet, Node, Or, fields_of
 from g60rules.rules.examples import run_examples
 
 
@@ -103,6 +107,57 @@ def table_problems(ruleset: CompiledRuleset) -> list[Problem]:
     return problems
 
 
+def _unknown_value(value: object, known: tuple[str, ...], name: str, where: tuple[str, str], file: str,
+                   pos: tuple[int, int]) -> Problem | None:
+    if not known or not isinstance(value, str) or value in known:
+        return None
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.4)
+    return make_problem("RS-UNKNOWN-VALUE", file, pos, value=value, name=name, where=where[0], where_en=where[1],
+                        allowed="、".join(known), suggest=f" (did you mean '{close[0]}'?)" if close else "",
+                        suggest_zh=f"（是否想写“{close[0]}”？）" if close else "")
+
+
+def value_problems(ruleset: CompiledRuleset) -> list[Problem]:
+    """Table rows and conditions naming a value their field never takes (``known_values``).
+
+    Such a row or comparison silently never applies: '特定目标' for '特定目标类'. The closest known
+    value is suggested.
+    """
+    problems: list[Problem] = []
+    for table in ruleset.tables.values():
+        known = known_values_of(ruleset, table.fact, table.key)
+        rule = ruleset.rule(table.name.split(".")[1])
+        file, pos = _at(rule.origins.get(f"params.{table.name.split('.', 2)[2]}", f"{rule.origin}:{rule.line}"))
+        for number, (kind, matcher, _) in enumerate(table.rows, start=1):
+            for value in sorted(_row_values(kind, matcher) or (), key=str):
+                found = _unknown_value(value, known, table.key, (f"阈值表第 {number} 行", f"threshold table row {number}"),
+                                       file, pos)
+                if found:
+                    problems.append(found)
+    for rule in ruleset.rules:
+        file, pos = rule.origin, (rule.line, 1)
+        trees = [(rule.applies_to, rule.condition)]
+        trees += [(c.child_type, c.where) for c in ruleset.counts.values() if c.name in fields_of(rule.condition)]
+        for fact, tree in trees:
+            for name, value in _compared(tree):
+                found = _unknown_value(value, known_values_of(ruleset, fact, name), name,
+                                       (f"规则 {rule.id} 的条件", f"the condition of {rule.id}"), file, pos)
+                if found:
+                    problems.append(found)
+    return problems
+
+
+def _compared(node: Node) -> list[tuple[str, object]]:
+    """(field, constant) for every equality and set comparison in a condition."""
+    if isinstance(node, (And, Or)):
+        return [pair for item in node.items for pair in _compared(item)]
+    if isinstance(node, Cmp) and node.op in ("eq", "ne"):
+        return [(node.field, node.value)]
+    if isinstance(node, InSet):
+        return [(node.field, v) for v in node.values]
+    return []
+
+
 def _row_values(kind: str, matcher) -> set | None:
     if kind == "eq":
         return {matcher}
@@ -141,6 +196,6 @@ def lint(path: Path) -> list[Problem]:
     """Every problem of the ruleset at ``path`` and its parents, sorted by file and position."""
     compiled, problems = collect_problems(path)
     if compiled is not None and compiled.rules:
-        problems = [*problems, *example_problems(compiled), *table_problems(compiled)]
+        problems = [*problems, *example_problems(compiled), *table_problems(compiled), *value_problems(compiled)]
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file, p.line, p.column, p.code))

@@ -1,0 +1,150 @@
+"""YAML syntax errors explained where they are, in Chinese and English, for every file g60rules reads.
+
+PyYAML reports the mistakes Chinese typists make most in English and often one line late: a
+full-width colon ``项目名称：甲`` makes the line a plain scalar, and the parser complains on the *next*
+line ("could not find expected ':'"). :func:`explain` looks at the lines between the parser's context
+and problem marks (and the three lines before the problem) for the usual causes, in this order —
+
+* a tab in the indentation (YAML indents with spaces only);
+* a full-width colon ``：`` where a key ends;
+* a key followed by ``:`` without a space (``项目名称:甲``);
+* a line indented unlike its siblings;
+
+and otherwise translates the parser's own message. :func:`colon_slip` finds the first two causes in
+text that parsed as a plain string where a mapping was meant. Shapes: :class:`YamlProblem` (1-based line and
+column, Chinese and English text). Used by the declaration loader and by the reader of rulesets and waivers files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Where a YAML file is broken (1-based) and what to do about it, in both languages."""
+
+    line: int
+    column: int
+    zh: str
+    en: str
+
+
+# PyYAML's problem texts, translated; matched by prefix.
+_TRANSLATIONS = (
+    ("could not find expected ':'", "找不到键后面的冒号“:”", "no ':' after a key"),
+    ("mapping values are not allowed here", "此处不能出现“键: 值”（缩进不对，或值中的冒号后有空格：请给值加引号）",
+     "a 'key: value' is not allowed here (indentation, or a value holding ': ' that needs quotes)"),
+    ("did not find expected key", "缩进不一致，找不到应有的字段", "indentation differs: no key where one was expected"),
+    ("expected <block end>", "缩进不一致：同一层的字段应左对齐", "indentation differs: keys of one level must line up"),
+    ("found unexpected end of stream", "引号或括号没有成对（文件在其中结束）",
+     "a quote or bracket is not closed before the end of the file"),
+    ("found undefined alias", "引用了未定义的别名（*名称）", "an alias (*name) that is not defined"),
+    ("found character '\\t'", "用了制表符（Tab）；YAML 只能用空格缩进", "a tab; YAML indents with spaces only"),
+    ("did not find expected node content", "此处缺少值（多半是括号、引号或“-”写错）",
+     "a value is missing here (a bracket, quote or '-' out of place)"),
+    ("expected ',' or ']'", "方括号 [ ] 没有成对，或列表项之间缺少逗号",
+     "a [ ] list is not closed, or a ',' is missing between items"),
+    ("expected ',' or '}'", "花括号 { } 没有成对，或字段之间缺少逗号",
+     "a { } mapping is not closed, or a ',' is missing between keys"),
+)
+
+_KEY_NO_SPACE = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"\[\]{},][^:#'\"]*?):(?=[^\s:/])")
+
+
+def explain(text: str, exc: yaml.YAMLError) -> YamlProblem:
+    """The cause of ``exc`` (raised reading ``text``) with its real line and column."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    problem = str(getattr(exc, "problem", None) or exc).strip().splitlines()[0]
+    if problem_mark is None:
+        return YamlProblem(1, 1, f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}")
+    lines = text.splitlines()
+    last = min(problem_mark.line, len(lines) - 1) if lines else 0
+    first = context_mark.line if context_mark is not None and context_mark.line <= last else last
+    first = max(0, min(first, last - 3))
+    window = range(first, last + 1)
+    for finder in (_tab, _full_width_colon, _no_space_after_colon):
+        for index in window:
+            found = finder(lines[index], index + 1)
+            if found:
+                return found
+    if problem.startswith(("mapping values are not allowed", "expected <block end>", "did not find expected key")):
+        found = _indentation(lines, last)
+        if found:
+            return found
+    zh, en = next(((z, e) for start, z, e in _TRANSLATIONS if problem.startswith(start)), (problem, problem))
+    line, column = problem_mark.line + 1, problem_mark.column + 1
+    if problem.startswith("found unexpected end of stream") and context_mark is not None:
+        line, column = context_mark.line + 1, context_mark.column + 1  # where the quote or bracket opened
+    return YamlProblem(line, column, f"第 {line} 行第 {column} 列：{zh}", f"line {line}, column {column}: {en}")
+
+
+def colon_slip(text: str, first_line: int = 1) -> YamlProblem | None:
+    """A full-width colon or a colon without a space in ``text`` (its first line is ``first_line``).
+
+    For text that parsed, but as one plain scalar where a mapping was meant: ``类型：项目`` on every
+    line is valid YAML — a single string — so no syntax error points at the cause.
+    """
+    for index, line in enumerate(text.splitlines()):
+        found = _full_width_colon(line, first_line + index) or _no_space_after_colon(line, first_line + index)
+        if found:
+            return found
+    return None
+
+
+def _tab(line: str, number: int) -> YamlProblem | None:
+    indent = len(line) - len(line.lstrip(" \t"))
+    column = line.find("\t", 0, indent)
+    if column < 0:
+        return None
+    return YamlProblem(number, column + 1, f"第 {number} 行第 {column + 1} 列用了制表符（Tab）缩进，请改为空格",
+                       f"line {number}, column {column + 1}: indented with a tab; YAML indents with spaces only")
+
+
+def _code(line: str) -> str:
+    """The line without a trailing comment."""
+    return re.sub(r"\s#.*$", "", line)
+
+
+def _full_width_colon(line: str, number: int) -> YamlProblem | None:
+    code = _code(line)
+    column = code.find("：")
+    if column < 0 or ": " in code[:column] or code.lstrip().startswith(("#", '"', "'")):
+        return None
+    return YamlProblem(number, column + 1, f"第 {number} 行用了全角冒号“：”，请改为半角“:”（冒号后加一个空格）",
+                       f"line {number}, column {column + 1}: a full-width colon '：'; "
+                       "write ': ' (ASCII colon and a space)")
+
+
+def _no_space_after_colon(line: str, number: int) -> YamlProblem | None:
+    code = _code(line)
+    match = _KEY_NO_SPACE.match(code)
+    if not match or ": " in code or code.rstrip().endswith(":"):
+        return None
+    column = match.end() + 1
+    key = match.group(1).strip()
+    return YamlProblem(number, column, f"第 {number} 行冒号后缺少空格：请写成“{key}: 值”",
+                       f"line {number}, column {column}: no space after ':'; write '{key}: value'")
+
+
+def _indentation(lines: list[str], index: int) -> YamlProblem | None:
+    """The problem line indented unlike the previous non-blank line of the same block."""
+    if index >= len(lines):
+        return None
+    own = len(lines[index]) - len(lines[index].lstrip(" "))
+    previous = next((lines[i] for i in range(index - 1, -1, -1)
+                     if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    if previous is None:
+        return None
+    before = len(previous) - len(previous.lstrip(" "))
+    if own == before:
+        return None
+    number = index + 1
+    return YamlProblem(number, own + 1,
+                       f"第 {number} 行缩进 {own} 个空格，与上一行的 {before} 个不一致：同一层的字段要左对齐",
+                       f"line {number} is indented {own} spaces, the line before {before}: "
+                       "keys of one level must line up")

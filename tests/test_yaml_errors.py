@@ -1,0 +1,112 @@
+"""Issue 10.7: YAML mistakes Chinese typists make are named where they are, in the user's language,
+in declarations, rulesets and waivers files alike (one helper)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from samples import MINIMAL_RULE
+from typer.testing import CliRunner
+
+from g60rules.cli import app
+from g60rules.intake.yaml_errors import explain
+from g60rules.intake.yaml_loader import load_text
+from g60rules.rules.lint import lint
+
+runner = CliRunner()
+GOOD = "类型: 项目\n项目名称: 甲\n项目资金:\n  项目资金总额: 5\n  财政资金: 5\n计划开始日期: 2024-01-01\n"
+
+
+@pytest.mark.parametrize("broken,line,column,zh", [
+    (GOOD.replace("项目名称: 甲", "项目名称：甲"), 2, 5, "第 2 行用了全角冒号“：”，请改为半角“:”"),
+    (GOOD.replace("  财政资金: 5", "  财政资金：5"), 5, 7, "第 5 行用了全角冒号“：”"),
+    (GOOD.replace("项目名称: 甲", "项目名称:甲"), 2, 6, "第 2 行冒号后缺少空格"),
+    (GOOD.replace("  财政资金", "\t财政资金"), 5, 1, "第 5 行第 1 列用了制表符（Tab）"),
+    (GOOD.replace("  财政资金", "   财政资金"), 5, 4, "第 5 行缩进 3 个空格，与上一行的 2 个不一致"),
+    (GOOD.replace("项目名称: 甲", '项目名称: "甲'), 2, 7, "第 2 行第 7 列：引号或括号没有成对"),
+])
+def test_typists_mistakes_are_named_on_their_own_line(broken, line, column, zh):
+    try:
+        yaml.compose(broken, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        problem = explain(broken, exc)
+    else:
+        pytest.fail("the text parsed")
+    assert (problem.line, problem.column) == (line, column) and zh in problem.zh
+    assert problem.en.startswith(f"line {line}")
+    _, findings = load_text(broken, "p.yaml")
+    (finding,) = findings
+    assert (finding.rule_id, finding.line) == ("G60-FILE-002", line) and zh in finding.message_zh
+
+
+def test_a_ruleset_with_a_full_width_colon_names_its_line_and_column(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("ruleset: t\nrules:\n" + MINIMAL_RULE.replace("    severity: error", "    severity：error"),
+                    encoding="utf-8")
+    (problem,) = lint(path)
+    assert (problem.code, problem.line, problem.column) == ("RS-YAML", 5, 13)
+    assert "全角冒号" in problem.zh and "full-width colon" in problem.en
+    result = runner.invoke(app, ["rules", "--ruleset", str(path)])
+    assert result.exit_code == 2 and f"{path}:5:13" in result.output and "全角冒号" in result.output
+
+
+def test_a_waivers_file_with_a_tab_names_its_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("p.yaml").write_text(GOOD, encoding="utf-8")
+    Path("w.yaml").write_text(f"waivers:\n  - rule: G60-COMP-003\n\tfiles: p.yaml\n    expires: {dt.date.today()}\n",
+                              encoding="utf-8")
+    result = runner.invoke(app, ["check", "p.yaml", "--waivers", "w.yaml"])
+    assert result.exit_code == 2 and "w.yaml:3:1" in result.output and "制表符" in result.output
+    result = runner.invoke(app, ["check", "p.yaml", "--waivers", "w.yaml", "--lang", "en"])
+    assert result.exit_code == 2 and "w.yaml:3:1" in result.output and "indented with a tab" in result.output
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["项目名称", "实施单位", "name", "主管部门"]), st.text("甲乙丙一二三abc123", min_size=1, max_size=8),
+       st.integers(0, 3))
+def test_a_full_width_colon_anywhere_is_found_on_its_line(key, value, at):
+    lines = GOOD.splitlines()
+    index = [0, 1, 5, 5][at]
+    lines.insert(index + 1, f"{key}：{value}")
+    text = "\n".join(lines) + "\n"
+    _, findings = load_text(text, "p.yaml")
+    (syntax,) = [f for f in findings if f.rule_id == "G60-FILE-002"]
+    assert syntax.line == index + 2 and "全角冒号" in syntax.message_zh
+
+
+def test_a_broken_baseline_names_its_line_and_column(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("p.yaml").write_text(GOOD, encoding="utf-8")
+    Path("b.json").write_text('{"tool": "g60rules",\n "version": 1\n "findings": []}\n', encoding="utf-8")
+    result = runner.invoke(app, ["check", "p.yaml", "--baseline", "b.json"])
+    assert result.exit_code == 2 and "b.json:3:2" in result.output and "不是有效的 JSON" in result.output
+
+
+@pytest.mark.parametrize("text,line,zh", [
+    ("类型：项目\n项目名称：甲\n", 1, "第 1 行用了全角冒号"),
+    ("类型:项目\n项目名称:甲\n", 1, "第 1 行冒号后缺少空格"),
+    ("# 说明\n类型：项目\n", 2, "第 2 行用了全角冒号"),
+])
+def test_a_file_that_parses_as_one_string_names_the_colon(text, line, zh):
+    # every line "key：value" is valid YAML: one plain string, not a mapping
+    _, findings = load_text(text, "p.yaml")
+    (finding,) = findings
+    assert (finding.rule_id, finding.line) == ("G60-FILE-002", line) and zh in finding.message_zh
+
+
+def test_an_indicator_row_with_a_full_width_colon_names_it():
+    _, findings = load_text("类型: 项目\n项目名称: 甲\n绩效指标:\n  - 一级指标：产出指标\n", "p.yaml")
+    (finding,) = findings
+    assert finding.line == 4 and "全角冒号" in finding.message_zh and "full-width colon" in finding.message_en
+
+
+def test_a_ruleset_written_with_full_width_colons_names_the_first(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("# 规则\nruleset：t\nrules：[]\n", encoding="utf-8")
+    (problem,) = lint(path)
+    assert (problem.code, problem.line, problem.column) == ("RS-YAML", 2, 8) and "全角冒号" in problem.zh
