@@ -52,6 +52,8 @@ HELP_ZH: dict[tuple[str, str], str] = {
     ("check", "jobs"): "工作进程数（默认：CPU 核数）。",
     ("check", "as_of"): "决定哪些规则生效的日期 YYYY-MM-DD（默认：今天）。",
     ("check", "verbose"): "汇总中另外显示引擎、回退和由参考评估器执行的规则。",
+    ("check", "cache"): "在此保存结果；未改动的文件不再重新审核。",
+    ("check", "scheduler"): "在 Dask 集群上审核（tcp://主机:8786）；见 docs/scale.md。",
     ("baseline", ""): "记录当前的问题，使 CI 只在新问题上失败。",
     ("baseline create", ""): "写入当前问题的基线（指纹，不含行号）；已豁免的问题不写入。",
     ("baseline create", "baseline"): "要写入的基线文件。",
