@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from g60rules import findings as fc
 from g60rules import schema
+from g60rules.dates import DateBound
 from g60rules.findings import Finding
 from g60rules.graph import DeclarationGraph
 from g60rules.model import Source
@@ -118,11 +119,13 @@ def _display(value: Any, ftype: schema.FieldType) -> str:
         return text
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return str(value)  # a DateBound shows the date as written: 2025年3月
 
 
 def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None, str | None]:
     """The engine value and, when the value had to be dropped or changed, the reason."""
+    if isinstance(value, DateBound):
+        value = value.date
     if isinstance(value, dt.date):
         return float(value.year * 10000 + value.month * 100 + value.day), None
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
@@ -265,7 +268,8 @@ class FactBuilder:
         department = dept_attrs.get("name")
         extra = {f"department.{k}": (dept_attrs[k], schema.PROJECT[f"department.{k}"])
                  for k in schema.DEPARTMENT if not k.startswith("rollup.") and k in dept_attrs}
-        line_of = _liner(source, attrs, {"budget_gap": "budget_arrangement"})
+        line_of = _liner(source, attrs, {"budget_gap": "budget_arrangement", "target.": "annual_target",
+                                          "plan.": "plan_end"})
         project = self._fact("f0", "project", attrs, extra, problems, line_of)
         project.department, project.project = department, attrs.get("name")
         inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
@@ -278,7 +282,9 @@ class FactBuilder:
                               inherited, problems,
                               _liner(ind_source, ind_attrs, {"value.": "target_value", "level1": "level1",
                                                              "level2": "level2", "dup.": "level3",
-                                                             "match.": "target_value"}))
+                                                             "match.": "target_value",
+                                                             "period.": "target_value", "name.": "level3",
+                                                             "annual.": "target_value"}))
             fact.department, fact.project = department, attrs.get("name")
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)
@@ -303,6 +309,7 @@ def _liner(source: Source | None, attrs: dict, prefixes: dict[str, str]):
         for prefix, field_key in prefixes.items():
             if key.startswith(prefix):
                 return source.line_of(field_key)
+        key = key.removeprefix("cell.")  # a cell's state points at the cell
         key = {"funds.project_gap": "funds.total", "funds.annual_gap": "funds.annual_request"}.get(key, key)
         if key.startswith("funds.") and key not in source.field_lines:
             key = "funds"

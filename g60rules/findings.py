@@ -23,6 +23,29 @@ class Severity(StrEnum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
+# The documents behind the catalogue keys a rule cites (docs/sources.md): human reports show the
+# document, machine formats keep the key.
+SOURCE_DOCUMENTS: dict[str, tuple[str, str]] = {
+    "ZF-2018-34": ("中发〔2018〕34号", "中发〔2018〕34号"),
+    "CY-2015-88": ("财预〔2015〕88号", "财预〔2015〕88号"),
+    "CY-2020-10": ("财预〔2020〕10号", "财预〔2020〕10号"),
+    "CY-2021-101": ("财预〔2021〕101号", "财预〔2021〕101号"),
+    "SH-2019-12": ("沪委发〔2019〕12号", "沪委发〔2019〕12号"),
+    "SH-2023-16": ("沪府办发〔2023〕16号", "沪府办发〔2023〕16号"),
+    "SH-FORM": ("上海市项目支出绩效目标申报表", "the Shanghai declaration form"),
+}
+
+
+def basis_document(basis: str, lang: str = "zh") -> str:
+    """A finding's basis ("CY-2015-88 完整性") as the document reads it ("财预〔2015〕88号 完整性")."""
+    key, _, clause = basis.partition(" ")
+    names = SOURCE_DOCUMENTS.get(key)
+    if names is None:
+        return basis
+    name = names[1] if lang == "en" else names[0]
+    return f"{name} {clause}".strip()
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in one declaration file."""

@@ -9,20 +9,47 @@ project → funds (``funded_by``), project → indicator (``has_indicator``), co
 
 Every node carries ``node_type``, ``file``, ``line`` and its normalised values under the field paths
 the rules use (``funds.annual_request``, ``value.amount_yuan`` …): money in 元 as Decimal, dates as
-:class:`datetime.date`. An indicator's 指标值 is read for its row (:func:`row_family`): a bare 万 on a
-cost row is 万元, an Excel day number on a time row is a date. Roll-ups are computed on the graph and stored on the nodes:
+:class:`datetime.date` (plan dates as :class:`~g60rules.dates.DateBound`: a month or a year as the span
+it names). The project's form picks its :class:`~g60rules.layouts.Layout` from the ruleset: each cell
+of a project, its funds and its rows gets ``cell.<key>`` = filled / empty / unreadable / absent (not
+on this form), ``funds.budget`` is the layout's amount, and category labels are read into canonical
+codes through the ruleset's category table. An indicator's 指标值 is read for its row
+(:func:`row_family`): a bare 万 on a cost row is 万元, an Excel day number on a time row is a date.
+Roll-ups are computed on the graph and stored on the nodes:
 
 * department: ``rollup.project_count``, ``rollup.annual_request_sum`` (元) and
   ``rollup.total_gap`` = declared total − that sum (元) — CATALOGUE §2, department level;
-* project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>``;
-  ``funds.project_gap`` = 项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 −
-  当年财政拨款 − 上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元);
+* project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
+  of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
+  alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
+  with their row); ``unfilled`` (labels of the form's empty header cells); ``funds.project_gap`` =
+  项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
+  上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
+  the layout's amount (元);
   ``cost.ceiling_sum`` = sum of the total-money cost ceilings (元; a range counts its upper bound)
+  and ``cost.ceiling_max`` the largest of them
   — CY-2015-88 相应匹配, SH-2023-16;
 * indicator: ``dup.same_name_rows`` / ``dup.same_name_values`` (rows sharing its 三级 name, distinct
-  values among them) and, for a per-unit cost ceiling (元/个, 元/次 …), the quantity indicator with the
-  same unit noun: ``match.quantity_name``, ``match.quantity_amount``, ``match.product_yuan`` =
-  ceiling × minimum quantity (元). When several rows match, the largest minimum quantity is used.
+  values among them) and, for a per-unit cost ceiling (元/个, 元/亩 …), the quantity indicator it
+  is matched with: ``match.quantity_name``, ``match.quantity_amount``, ``match.quantity_unit``,
+  ``match.product_yuan`` = ceiling × minimum quantity (元). A quantity row matches when it is
+  measured in the cost's unit noun (个, 亩, 平方米 …); failing that, when its name shares the
+  counted subject with the cost's name ("单个课题成本" and "完成课题报告数量" share 课题). When
+  several rows match, the largest minimum quantity is used. A cost per period (元/月, 元/年 …) is
+  multiplied instead by the number of such periods in the plan, at most one year's worth (the
+  annual request covers a year):
+  ``period.count``, ``period.product_yuan`` (元) — CATALOGUE §5;
+* indicator, read from its name: ``name.amount`` / ``name.unit`` (a number with a unit written in
+  the 三级 name, "达标率100%"), and ``annual.amount`` (the number the 年度总体目标 states for this
+  row's unit and subject, "完成3个服务站点建设").
+
+A value written without a unit takes the unit written at the end of the 三级 name ("任务完成时限(月)"
+with "10"). A cost row whose ceiling equals the sum of the
+other cost ceilings is their total and is not added to them in ``cost.ceiling_sum``. Project
+fields: ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
+(calendar years the plan spans, from the plan dates or else the written 项目期: "2024-2026",
+"3年"), ``plan.months``, ``plan.days``, ``target.same`` (1 when 项目总目标 and 年度总体目标 are the
+same text, 0 otherwise) and ``count.level1.unknown`` (rows whose 一级 is missing or not standard).
 """
 
 from __future__ import annotations
@@ -30,13 +57,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections import Counter
 from decimal import Decimal
 from typing import Any, Iterable
 
 import networkx as nx
 
-from g60rules.model import Department, Indicator, Project, Source, level2_parent
+from g60rules.dates import DateBound
+from g60rules.layouts import Layout, Layouts
+from g60rules.model import (
+    DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, PROJECT_FIELDS, Department, Indicator, Project, Source,
+)
+from g60rules.values import Operator, RowFamily, TargetValue, UnitKind, ValueKind, for_row, parse_target_value
 
 # Each derived gap is its first amount minus the others (module docstring): the first amount, so a
 # report can compare the two sides (the other side is the first minus the gap).
@@ -53,15 +86,20 @@ def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:
     万元 where 元 was meant, or the reverse (1 万元 = 10,000 元)."""
     small, large = sorted((abs(a), abs(b)))
     return small > 0 and 9_000 * small <= large <= 11_000 * small
-from g60rules.values import Operator, RowFamily, UnitKind, ValueKind, for_row
 
-LEVEL1 = ("cost", "output", "benefit", "satisfaction")
-LEVEL2 = (
-    "economic_cost", "social_cost", "ecological_cost", "quantity", "quality", "timeliness",
-    "economic_benefit", "social_benefit", "ecological_benefit", "sustainability", "recipient_satisfaction",
-)
-_FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other")
+_FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other",
+          "central", "provincial", "municipal", "county")
 _MIN_QUANTITY_OPS = (Operator.GE, Operator.EQ, Operator.GT)
+# per-period money units (元/月 × the months of the plan): months in one period, or days for 周/天/日
+_PERIOD_MONTHS = {"月": 1, "季度": 3, "季": 3, "学期": 6, "年": 12, "年度": 12, "学年": 12}
+_PERIOD_DAYS = {"周": 7, "天": 1, "日": 1}
+# words that name the measure rather than what is counted; stripped before two names are compared
+_GENERIC = re.compile("成本|费用|经费|单位|单个|平均|人均|每|数量|数|完成|总|额|标准|个")
+_NAME_UNIT = re.compile(r"[(（]\s*([^()（）0-9]{1,6})\s*[)）]\s*$")
+_NAME_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%|％|[\u4e00-\u9fff]{1,3})")
+_PERIOD_SPAN = re.compile(r"((?:19|20)[0-9]{2})\s*年?\s*(?:-|~|—|–|至|到)\s*((?:19|20)[0-9]{2})")
+_PERIOD_COUNT = re.compile(r"([0-9]{1,2})\s*(?:个)?年")
+_CLAUSE = re.compile(r"[，,。；;、\s]")
 _COUNTED = (UnitKind.COUNT.value, UnitKind.LENGTH.value)
 
 
@@ -74,12 +112,38 @@ def _sum_present(values: Iterable[Decimal | None]) -> Decimal:
     return sum((v for v in values if v is not None), Decimal(0))
 
 
-def project_attrs(project: Project) -> dict[str, Any]:
-    """Project node attributes: header, funds (元), targets and derived gaps."""
-    attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line}
-    for key in ("name", "nature", "category", "competent_department", "implementing_unit",
-                "plan_start", "plan_end", "budget_arrangement", "project_target", "annual_target"):
+CELL_STATES = ("filled", "empty", "unreadable", "absent")
+PROJECT_CELLS = tuple(s.key for s in PROJECT_FIELDS
+                      if s.key not in ("kind", "form", "funds", "indicators", "unreadable"))
+FUNDS_CELLS = tuple(s.key for s in FUNDS_FIELDS if s.key != "unreadable")
+INDICATOR_CELLS = tuple(s.key for s in INDICATOR_FIELDS if s.key != "unreadable")
+_LABEL = {**{s.key: s.label for s in PROJECT_FIELDS}, **{f"funds.{s.key}": s.label for s in FUNDS_FIELDS},
+          **{f"indicator.{s.key}": s.label for s in INDICATOR_FIELDS}}
+
+
+def _cell(value: Any, key: str, unreadable: list[str], on_form: tuple[str, ...]) -> str:
+    """filled, unreadable (present but not read), empty (on the form, not filled) or absent (not on the form)."""
+    if value is not None:
+        return "filled"
+    if key in unreadable:
+        return "unreadable"
+    return "empty" if key in on_form else "absent"
+
+
+def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[str, Any]:
+    """Project node attributes: form, header, funds (元), targets, derived gaps and each cell's state
+    (``cell.<key>``: filled / empty / unreadable / absent by ``layout``)."""
+    attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line,
+                             "form": project.form, "form.known": 1 if known else 0}
+    for key in ("name", "nature", "category", "competent_department", "implementing_unit", "budget_year",
+                "period", "budget_arrangement", "project_target", "annual_target", "performance_target"):
         _put(attrs, key, getattr(project, key))
+    # a month or a year is compared as the span it names: a start from its first day, an end to its last
+    for key, side in (("plan_start", "start"), ("plan_end", "end")):
+        written = getattr(project, key)
+        if written is not None:
+            attrs[key] = DateBound(written, side)
+            attrs[f"{key}.precision"] = written.precision.value
     funds = project.funds
     for key in _FUNDS:
         _put(attrs, f"funds.{key}", getattr(funds, key))
@@ -90,22 +154,57 @@ def project_attrs(project: Project) -> dict[str, Any]:
         attrs["funds.annual_gap"] = funds.annual_request - _sum_present(parts)
     if project.budget_arrangement is not None and funds.annual_request is not None:
         attrs["budget_gap"] = project.budget_arrangement - funds.annual_request
+    if project.plan_start is not None and project.plan_end is not None:
+        start, end = project.plan_start.first(), project.plan_end.last()
+        if start <= end:
+            attrs["plan.years"] = end.year - start.year + 1
+            attrs["plan.months"] = (end.year - start.year) * 12 + end.month - start.month + 1
+            attrs["plan.days"] = (end - start).days + 1
+    if "plan.years" not in attrs and project.period:
+        years = _period_years(project.period)
+        if years is not None:
+            attrs["plan.years"] = years
+    if project.project_target and project.annual_target:
+        attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
+    funds_unreadable = list(funds.unreadable) + (list(FUNDS_CELLS) if "funds" in project.unreadable else [])
+    for key in PROJECT_CELLS:
+        attrs[f"cell.{key}"] = _cell(getattr(project, key), key, project.unreadable, layout.project)
+    for key in FUNDS_CELLS:
+        attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
+    cells = [(k, _LABEL[k]) for k in PROJECT_CELLS] + [(f"funds.{k}", _LABEL[f"funds.{k}"]) for k in FUNDS_CELLS]
+    # empty source-of-funds cells are normal (a project has few sources): unfilled names the header
+    unfilled = [_LABEL[key] for key in PROJECT_CELLS if attrs[f"cell.{key}"] == "empty"]
+    unreadable = [label for key, label in cells if attrs[f"cell.{key}"] == "unreadable"]
+    if layout.amount:
+        _put(attrs, "funds.budget", getattr(funds, layout.amount))
+        attrs["funds.budget_label"] = _LABEL[f"funds.{layout.amount}"]
+        attrs["cell.funds.budget"] = attrs[f"cell.funds.{layout.amount}"]
+    _put(attrs, "unfilled", "、".join(unfilled) or None)
+    _put(attrs, "unreadable", "、".join(unreadable) or None)
     return attrs
 
 
-def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
-    """Indicator node attributes: levels with their codes, and the parsed 指标值 under ``value.*``."""
+def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> dict[str, Any]:
+    """Indicator node attributes: levels with their canonical codes (through the ruleset's category
+    table), the parsed 指标值 under ``value.*``, the form's other columns and each cell's state."""
     attrs: dict[str, Any] = {
         "node_type": "indicator", "file": indicator.source.file, "line": indicator.source.line,
         "row": indicator.row,
     }
+    reading = layouts.classify(indicator.level1, indicator.level2)
     _put(attrs, "level1", indicator.level1)
-    _put(attrs, "level1_code", indicator.level1_code)
+    _put(attrs, "level1_code", reading.level1_code)
     _put(attrs, "level2", indicator.level2)
-    _put(attrs, "level2_code", indicator.level2_code)
-    _put(attrs, "level2_parent", level2_parent(indicator.level2))
+    _put(attrs, "level2_code", reading.level2_code)
+    _put(attrs, "level2_parent", reading.level2_parent)
     _put(attrs, "level3", indicator.level3)
-    value = for_row(indicator.target_value, row_family(indicator.level1_code, indicator.level2_code))
+    _put(attrs, "aliases", "、".join(reading.aliases) or None)
+    value = for_row(_with_name_unit(indicator.target_value, indicator.level3),
+                    row_family(reading.level1_code, reading.level2_code))
+    if indicator.level3:
+        found = _name_number(indicator.level3)
+        if found is not None:
+            attrs["name.amount"], attrs["name.unit"] = found
     attrs["value.raw"] = value.raw
     attrs["value.kind"] = value.kind.value
     _put(attrs, "value.op", value.op.value if value.op else None)
@@ -134,7 +233,78 @@ def indicator_attrs(indicator: Indicator) -> dict[str, Any]:
     _put(attrs, "value.note", value.note)
     _put(attrs, "value.word", value.word)
     _put(attrs, "value.problem", value.problem)
+    _put(attrs, "value.cell", indicator.value_cell)
+    _put(attrs, "value.cell_unit", indicator.conflicting_unit)
+    _put(attrs, "value.cell_op", indicator.conflicting_operator)
+    for key in ("unit", "operator", "weight", "standard", "explanation"):
+        _put(attrs, key, getattr(indicator, key))
+    _put(attrs, "direction", indicator.direction)
+    if indicator.qualitative is not None:
+        attrs["qualitative"] = "qualitative" if indicator.qualitative else "quantitative"
+    for key in ("midterm_target", "longterm_target"):
+        target = getattr(indicator, key)
+        if target is not None:
+            attrs[f"{key}.raw"] = target.raw
+    values = {**{k: getattr(indicator, k) for k in INDICATOR_CELLS}, "target_value": indicator.value_cell}
+    unreadable = []
+    for key in INDICATOR_CELLS:
+        state = attrs[f"cell.{key}"] = _cell(values[key], key, indicator.unreadable, layout.indicators)
+        if state == "unreadable":
+            unreadable.append(_LABEL[f"indicator.{key}"])
+    _put(attrs, "unreadable", "、".join(unreadable) or None)
     return attrs
+
+
+def _period_years(period: str) -> int | None:
+    """Calendar years a written 项目期 spans: "2024-2026" → 3, "3年" → 3; None when it says neither."""
+    span = _PERIOD_SPAN.search(period)
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+        return last - first + 1 if first <= last else None
+    count = _PERIOD_COUNT.fullmatch(period.strip())
+    return int(count.group(1)) if count else None
+
+
+def _with_name_unit(value: TargetValue, name: str | None) -> TargetValue:
+    """A number without a unit takes the unit written at the end of the name ("时限(月)" with "10")."""
+    if name is None or value.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE) or value.unit is not None:
+        return value
+    m = _NAME_UNIT.search(name)
+    if m is None:
+        return value
+    reread = parse_target_value(f"{value.raw.strip()}({m.group(1).strip()})")
+    if reread.kind is not value.kind or reread.unit is None:
+        return value
+    return reread.model_copy(update={"raw": value.raw})
+
+
+def _name_number(name: str) -> tuple[Decimal, str] | None:
+    """The one number-with-unit a 三级 name states ("质量达标率100%" → 100, %); None if none or several."""
+    found = []
+    for m in _NAME_NUMBER.finditer(name):
+        for size in range(len(m.group(2)), 0, -1):  # "100人以上": the longest known unit, 人
+            parsed = parse_target_value(f"={m.group(1)}{m.group(2)[:size]}")
+            if parsed.kind is ValueKind.QUANTITATIVE and parsed.unit and parsed.unit_kind not in (
+                    UnitKind.OTHER, UnitKind.DURATION):
+                found.append((parsed.amount, parsed.unit))
+                break
+    return found[0] if len(found) == 1 else None
+
+
+def _subject(name: str | None) -> str:
+    return _GENERIC.sub("", _name_key(name) or "")
+
+
+def _shared(a: str, b: str) -> int:
+    """Length of the longest text two names share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
 
 
 def row_family(level1_code: str | None, level2_code: str | None) -> RowFamily | None:
@@ -163,9 +333,10 @@ def _name_key(text: str | None) -> str | None:
 class DeclarationGraph:
     """A networkx DiGraph of departments, projects, funds and indicators, with roll-ups."""
 
-    def __init__(self) -> None:
+    def __init__(self, layouts: Layouts) -> None:
         self.g = nx.DiGraph()
         self.sources: dict[str, Source] = {}
+        self.layouts = layouts
 
     def add_department(self, department: Department) -> str:
         """Add a department and its projects; returns the department node id."""
@@ -184,7 +355,10 @@ class DeclarationGraph:
     def add_project(self, project: Project, department_node: str | None = None) -> str:
         """Add a project with its funds and indicators; returns the project node id."""
         node = f"project:{project.source.file}:{project.source.line}"
-        self.g.add_node(node, **project_attrs(project))
+        layout = self.layouts.layout(project.form)
+        known = layout is not None
+        layout = layout or self.layouts.forms[DEFAULT_FORM]  # an unknown form is a finding (form.known)
+        self.g.add_node(node, **project_attrs(project, layout, known))
         source = Source(project.source.file, project.source.line, dict(project.source.field_lines))
         if project.funds.source:
             source.field_lines.update({f"funds.{k}": v for k, v in project.funds.source.field_lines.items()})
@@ -198,7 +372,7 @@ class DeclarationGraph:
         self.g.add_edge(node, funds_node, kind="funded_by")
         for indicator in project.indicators:
             ind_node = f"indicator:{project.source.file}:{project.source.line}#{indicator.row}"
-            self.g.add_node(ind_node, **indicator_attrs(indicator))
+            self.g.add_node(ind_node, **indicator_attrs(indicator, self.layouts, layout))
             self.sources[ind_node] = indicator.source
             self.g.add_edge(node, ind_node, kind="has_indicator")
         self._project_rollups(node, funds_node)
@@ -220,16 +394,33 @@ class DeclarationGraph:
         level2 = Counter(r.get("level2_code") for r in rows)
         for code in LEVEL1:
             attrs[f"count.level1.{code}"] = level1[code]
-        for code in LEVEL2:
+        attrs["count.level1.unknown"] = sum(1 for r in rows if r.get("level1_code") in (None, "unknown"))
+        weights = [r["weight"] for r in rows if "weight" in r]
+        if weights:
+            attrs["weights.count"] = len(weights)
+            attrs["weights.sum"] = sum(weights, Decimal(0))
+        for code in (*LEVEL2, "none"):
             attrs[f"count.level2.{code}"] = level2[code]
+        # one notice per project for labels read through the alias table, never one per row
+        aliases = list(dict.fromkeys(a for r in rows if r.get("aliases") for a in r["aliases"].split("、")))
+        attrs["count.aliased"] = len(aliases)
+        _put(attrs, "aliased", "、".join(aliases) or None)
+        cells = [f"第 {r['row']} 行{r['unreadable']}" for r in rows if r.get("unreadable")]
+        if cells:
+            attrs["unreadable"] = "、".join(([attrs["unreadable"]] if "unreadable" in attrs else []) + cells)
         # a cost row's ceiling: its amount under ≤ < =, or the upper bound of a range
         ceilings = [r.get("value.upper_yuan", r.get("value.amount_yuan")) for r in rows
                     if r.get("level1_code") == "cost" and r.get("value.unit_kind") == UnitKind.MONEY.value
                     and (r.get("value.op") in (Operator.LE.value, Operator.LT.value, Operator.EQ.value)
                          or r.get("value.kind") == ValueKind.RANGE.value)]
         ceilings = [c for c in ceilings if c is not None]
+        total = sum(ceilings, Decimal(0))
+        if len(ceilings) >= 3 and any(2 * c == total for c in ceilings):
+            # one row is the total of the others (出差 1 + 劳务 2 = 总成本 3): count it once
+            ceilings.remove(next(c for c in ceilings if 2 * c == total))
         if ceilings:
             attrs["cost.ceiling_sum"] = sum(ceilings, Decimal(0))
+            attrs["cost.ceiling_max"] = max(ceilings)
         by_name: dict[str, list[dict]] = {}
         for r in rows:
             key = _name_key(r.get("level3"))
@@ -246,30 +437,80 @@ class DeclarationGraph:
                     UnitKind.MONEY.value, UnitKind.MONEY_PER_UNIT.value):
                 self.g.add_edge(ind_node, funds_node, kind="bounded_by")
             if r.get("value.unit_kind") == UnitKind.MONEY_PER_UNIT.value and "value.amount_yuan" in r:
-                self._match_quantity(ind_node, node)
+                if r.get("value.unit_period") and "value.unit_per" not in r:  # 元/月: per period only
+                    self._match_period(r, attrs)
+                else:
+                    self._match_quantity(ind_node, node)
+        annual = attrs.get("annual_target")
+        if annual:
+            for r in rows:
+                self._annual_mention(r, annual)
+
+    @staticmethod
+    def _match_period(r: dict, project: dict) -> None:
+        """A cost per month (quarter, year, week, day) × the periods of the plan, at most a year's worth."""
+        months, days, period = project.get("plan.months"), project.get("plan.days"), r["value.unit_period"]
+        if period in _PERIOD_MONTHS and months is not None:
+            count = Decimal(min(months, 12)) / _PERIOD_MONTHS[period]
+        elif period in _PERIOD_DAYS and days is not None:
+            count = Decimal(min(days, 365)) / _PERIOD_DAYS[period]
+        else:
+            return
+        count = count.to_integral_value(rounding="ROUND_CEILING")
+        r["period.count"] = count
+        r["period.product_yuan"] = r["value.amount_yuan"] * count
 
     def _match_quantity(self, ind_node: str, project_node: str) -> None:
-        """Pair a per-unit cost ceiling with the quantity target counted in the same noun (个, 人, 亩,
-        平方米 …; "2万人" counts 人)."""
+        """Pair a per-unit cost ceiling with its quantity target: same unit, else same subject."""
         r = self.g.nodes[ind_node]
         noun = r.get("value.unit_noun")
-        best: tuple[Decimal, str] | None = None
+        candidates = []
         for other in self.indicators(project_node):
             q = self.g.nodes[other]
             if (other != ind_node and q.get("level1_code") == "output"
                     and q.get("value.kind") == ValueKind.QUANTITATIVE.value
-                    and q.get("value.unit_kind") in _COUNTED and q.get("value.unit") == noun
+                    and q.get("value.unit_kind") in _COUNTED
                     and q.get("value.op") in {o.value for o in _MIN_QUANTITY_OPS}
-                    and q["value.amount"] > 0 and (best is None or q["value.amount"] > best[0])):
-                best = (q["value.amount"], other)
-        if best is None:
+                    and q["value.amount"] > 0):
+                candidates.append(other)
+        same_unit = [o for o in candidates if self.g.nodes[o].get("value.unit") == noun]
+        if not same_unit:
+            # no row in the cost's unit: a count row whose name shares the counted subject
+            subject = _subject(r.get("level3"))
+            scored = [(_shared(subject, _subject(self.g.nodes[o].get("level3"))), o) for o in candidates
+                      if self.g.nodes[o].get("value.unit_kind") == UnitKind.COUNT.value]
+            top = max((s for s, _ in scored), default=0)
+            same_unit = [o for s, o in scored if s == top and top >= 2]
+        if not same_unit:
             return
-        amount, other = best
+        amount, other = max(((self.g.nodes[o]["value.amount"], o) for o in same_unit), key=lambda t: t[0])
         r["match.quantity_name"] = self.g.nodes[other].get("level3", "")
         r["match.quantity_row"] = self.g.nodes[other]["row"]
         r["match.quantity_amount"] = amount
+        r["match.quantity_unit"] = self.g.nodes[other].get("value.unit", "")
         r["match.product_yuan"] = r["value.amount_yuan"] * amount
         self.g.add_edge(ind_node, other, kind="unit_of")
+
+    @staticmethod
+    def _annual_mention(r: dict, annual: str) -> None:
+        """The number the annual target states for this quantity row's unit and subject, if one."""
+        unit = r.get("value.unit")
+        if (r.get("level2_code") != "quantity" or r.get("value.kind") != ValueKind.QUANTITATIVE.value
+                or r.get("value.unit_kind") != UnitKind.COUNT.value):
+            return
+        subject = _subject(r.get("level3"))
+        found = set()
+        for m in _NAME_NUMBER.finditer(annual):
+            if m.group(2) != unit and not m.group(2).startswith(unit):
+                continue
+            # what is counted: the words around the number in its clause ("走访企业30家", "30个站点")
+            before = _CLAUSE.split(annual[:m.start()])[-1]
+            after = _CLAUSE.split(annual[m.end() - len(m.group(2)) + len(unit):], maxsplit=1)[0]
+            what = before + after
+            if _shared(_subject(what), subject) >= 2:
+                found.add(Decimal(m.group(1)))
+        if len(found) == 1:
+            r["annual.amount"] = found.pop()
 
     def _department_rollups(self, node: str) -> None:
         attrs = self.g.nodes[node]
@@ -281,9 +522,17 @@ class DeclarationGraph:
             attrs["rollup.total_gap"] = attrs["declared_total"] - attrs["rollup.annual_request_sum"]
 
 
-def build_graph(departments: Iterable[Department], projects: Iterable[Project]) -> DeclarationGraph:
-    """Graph of every department (with its projects) and every standalone project."""
-    graph = DeclarationGraph()
+def build_graph(departments: Iterable[Department], projects: Iterable[Project],
+                layouts: Layouts | None = None) -> DeclarationGraph:
+    """Graph of every department (with its projects) and every standalone project.
+
+    ``layouts``: the ruleset's layouts and category table (default: the bundled core ruleset's).
+    """
+    if layouts is None:
+        from g60rules.rules.compiler import bundled_layouts  # the compiler imports this module
+
+        layouts = bundled_layouts()
+    graph = DeclarationGraph(layouts)
     for department in departments:
         graph.add_department(department)
     for project in projects:
@@ -296,6 +545,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, DateBound):
+        return str(value)
     return value
 
 

@@ -8,13 +8,18 @@ engine (durable-rules crashes on facts with ~300 properties; DURABLE-RULES.md).
 Types: ``text`` (compared as strings, eq/ne/in/matches only), ``number``, ``money`` (元; written in a
 ruleset as a number of 元 or as text such as ``20万元``), ``date`` (written ``YYYY-MM-DD``), and
 ``code`` (a closed set of English codes, listed, so a typo in a rule is caught when it loads).
+
+``cell.<key>`` says what the form holds in a field: ``filled``, ``empty`` (on this form, not
+filled), ``unreadable`` (present but could not be read) or ``absent`` (this form has no such field).
+A "not filled" rule tests ``cell.<key>`` = ``empty``, so it never fires on a field the form lacks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from g60rules.graph import LEVEL1, LEVEL2
+from g60rules.graph import CELL_STATES, FUNDS_CELLS, INDICATOR_CELLS, LEVEL1, LEVEL2, PROJECT_CELLS
+from g60rules.model import LEVEL2_EXTRA
 from g60rules.values import DatePrecision, Operator, UnitKind, ValueKind
 
 
@@ -52,25 +57,49 @@ DEPARTMENT: dict[str, FieldType] = {
     "rollup.total_gap": MONEY,
 }
 
+_CELL = code(*CELL_STATES)
+
 _PROJECT_OWN: dict[str, FieldType] = {
+    "form": TEXT,
+    "form.known": NUMBER,
     "name": TEXT,
     "nature": TEXT,
     "category": TEXT,
     "competent_department": TEXT,
     "implementing_unit": TEXT,
+    "budget_year": NUMBER,
     "plan_start": DATE,
     "plan_end": DATE,
+    "plan_start.precision": code("year", "month", "day"),
+    "plan_end.precision": code("year", "month", "day"),
+    "period": TEXT,
     "budget_arrangement": MONEY,
     "project_target": TEXT,
     "annual_target": TEXT,
+    "performance_target": TEXT,
     **{f"funds.{k}": MONEY for k in (
         "total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other",
-        "project_gap", "annual_gap")},
+        "central", "provincial", "municipal", "county", "project_gap", "annual_gap", "budget")},
+    "funds.budget_label": TEXT,
+    **{f"cell.{k}": _CELL for k in PROJECT_CELLS},
+    **{f"cell.funds.{k}": _CELL for k in (*FUNDS_CELLS, "budget")},
+    "unfilled": TEXT,
+    "unreadable": TEXT,
+    "count.aliased": NUMBER,
+    "aliased": TEXT,
     "budget_gap": MONEY,
     "cost.ceiling_sum": MONEY,
+    "cost.ceiling_max": MONEY,
+    "plan.years": NUMBER,
+    "weights.count": NUMBER,
+    "weights.sum": NUMBER,
+    "plan.months": NUMBER,
+    "plan.days": NUMBER,
+    "target.same": NUMBER,
     "count.indicators": NUMBER,
+    "count.level1.unknown": NUMBER,
     **{f"count.level1.{c}": NUMBER for c in LEVEL1},
-    **{f"count.level2.{c}": NUMBER for c in LEVEL2},
+    **{f"count.level2.{c}": NUMBER for c in (*LEVEL2, "none")},
 }
 
 PROJECT: dict[str, FieldType] = {
@@ -83,9 +112,10 @@ INDICATOR: dict[str, FieldType] = {
     "level1": TEXT,
     "level1_code": code(*LEVEL1, "unknown"),
     "level2": TEXT,
-    "level2_code": code(*LEVEL2, "output_cost", "unknown"),
+    "level2_code": code(*LEVEL2, *LEVEL2_EXTRA, "unknown"),
     "level2_parent": code(*LEVEL1),
     "level3": TEXT,
+    "weight": NUMBER,
     "value.raw": TEXT,
     "value.kind": code(*(k.value for k in ValueKind)),
     "value.op": code(*(o.value for o in Operator)),
@@ -111,12 +141,33 @@ INDICATOR: dict[str, FieldType] = {
     "value.note": TEXT,
     "value.word": TEXT,
     "value.problem": TEXT,
+    "value.cell": TEXT,
+    "value.cell_unit": TEXT,
+    "value.cell_op": code(*(o.value for o in Operator)),
+    "unit": TEXT,
+    "operator": TEXT,
+    "direction": code("positive", "negative"),
+    "qualitative": code("qualitative", "quantitative"),
+    "weight": NUMBER,
+    "midterm_target.raw": TEXT,
+    "longterm_target.raw": TEXT,
+    "standard": TEXT,
+    "explanation": TEXT,
+    "aliases": TEXT,
+    "unreadable": TEXT,
+    **{f"cell.{k}": _CELL for k in INDICATOR_CELLS},
     "dup.same_name_rows": NUMBER,
     "dup.same_name_values": NUMBER,
     "match.quantity_name": TEXT,
     "match.quantity_row": NUMBER,
     "match.quantity_amount": NUMBER,
+    "match.quantity_unit": TEXT,
     "match.product_yuan": MONEY,
+    "period.count": NUMBER,
+    "period.product_yuan": MONEY,
+    "name.amount": NUMBER,
+    "name.unit": TEXT,
+    "annual.amount": NUMBER,
     **{f"project.{k}": t for k, t in _PROJECT_OWN.items()},
 }
 

@@ -104,7 +104,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -1551,3 +1551,64 @@ def format_yuan(amount: Decimal) -> str:
     if rounded == 0:
         rounded = abs(rounded)  # no "-0.00"
     return format(rounded, ",.2f")
+
+
+# --------------------------------------------------------------------------------------------
+# Composing separate columns (national form: 指标值 | 计量单位 | 指标性质)
+# --------------------------------------------------------------------------------------------
+
+
+def _column_unit(unit: str) -> str | None:
+    """A unit column's unit as the parser names it ("（%）" → "%"); None when nothing is left."""
+    parsed = parse_target_value(f"1({unit.strip().strip('()（）')})")
+    if parsed.kind is ValueKind.QUANTITATIVE and parsed.unit:
+        return parsed.unit
+    text = "".join(unit.split()).strip("()（）")
+    return text or None
+
+
+class Composition(NamedTuple):
+    """A composed target value and what the 指标值 cell wrote against its columns (None: nothing)."""
+
+    value: TargetValue
+    unit_conflict: str | None  # the unit the cell wrote, when the unit column says another
+    operator_conflict: str | None  # the operator (code: ge, le …) the cell wrote, when the column says another
+
+
+def _column_operator(operator: str) -> Operator | None:
+    return parse_target_value(f"{''.join(operator.split())}1").op
+
+
+def compose_target_value(cell: str | None, operator: str | None = None, unit: str | None = None) -> Composition:
+    """One target value from the 指标值 cell and, when the form has them, its operator column
+    (≥ ≤ = > < or a word operator) and unit column, with the conflicts between them.
+
+    The cell decides what it states itself: an operator or unit written in the cell is kept, and
+    one that differs from its column is returned as a conflict (the rules report it). The columns
+    fill what the cell leaves out — the unit only for a number or a range, the operator only for a
+    cell that starts with a number or a date (a word such as 完成 or a placeholder takes neither).
+    ``raw`` of the result is the composed text ("≥90(%)"), so messages show what was read; the
+    caller keeps the cells as written.
+    """
+    has_operator = bool(operator and operator.strip())
+    if not has_operator and not (unit and unit.strip()):
+        return Composition(parse_target_value(cell), None, None)
+    alone = parse_target_value(cell)
+    if cell is None or alone.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE):
+        return Composition(alone, None, None)
+    text = _normalise(cell)
+    column_unit = _column_unit(unit) if unit and unit.strip() else None
+    unit_conflict = alone.unit if column_unit and alone.unit and alone.unit != column_unit else None
+    written_op = not (text[0].isdigit() or text[0] in "+-.")
+    column_op = _column_operator(operator) if has_operator else None
+    op_conflict = None
+    if written_op and column_op is not None and alone.op is not None and alone.op is not column_op:
+        op_conflict = alone.op.value
+    composed = text
+    if column_unit and alone.unit is None and alone.kind is not ValueKind.DATE:
+        composed = f"{composed}({column_unit})"
+    if has_operator and not written_op:
+        composed = "".join(operator.split()) + composed
+    if composed == text:
+        return Composition(alone, unit_conflict, op_conflict)
+    return Composition(parse_target_value(composed), unit_conflict, op_conflict)

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-LEVEL1 = ["成本指标", "产出指标", "效益指标", "满意度指标", "满意度指 标", "管理指标"]
+LEVEL1 = ["成本指标", "产出指标", "效益指标", "满意度指标", "满意度指 标", "管理指标", "产出值", "完成情况指标",
+          "实施效果指标", "效益指标（必填）"]
 LEVEL2 = ["经济成本指标", "数量指标", "质量指标", "时效指标", "社会效益指标", "可持续影响指标",
-          "服务对象满意度指标", "工作指标"]
+          "服务对象满意度指标", "工作指标", "成本指标", "数量值", "数量指标（必填硬性指标）", "产出指标", "满意度指标"]
+FORMS = ["shanghai-2024", "national-2021", "legacy-2015", "ndrc-investment", "unknown-form"]
 NAMES = ["单个课题成本", "活动成本", "举办活动场次", "相关方满意度", "投诉率", "验收通过率", "群众满意度",
-         "完成时间", "完成课题报告数量", "cafe\u0301", "café", "a\nb", "ab"]
+         "完成时间", "完成课题报告数量", "cafe\u0301", "café", "a\nb", "ab", "帮扶户数", "处理及时率",
+         "设备故障率", "达标率100%", "面积(亩)", "时限(月)", "培训(≥**人)", "年度预算总成本", "每月保洁费用"]
 OPS = ["≥", "≤", "≪", "≧", "=", ">", "<", ">=", "＜", ""]
-UNITS = ["(元)", "(万元)", "（元/个）", "(元/次)", "(%)", "%", "(篇)", "(次)", "(个)", "场", "", "(人)"]
+UNITS = ["(元)", "(万元)", "（元/个）", "(元/次)", "(%)", "%", "(篇)", "(次)", "(个)", "场", "", "(人)", "(元/月)",
+         "元/亩", "亩", "(人次)", "户", "(工作日)"]
 REAL_VALUES = ["≥90.00(%)", "≤200000.00(元/个)", "=1.00(场)", "≥85 (%)", "≥85. 00 (%)", "≪800000.00(元)",
                "≧ %", "(≥**%)", "≤20万元", "完成", "提高", "进一步提高", "合理", "", "≤2024-12-31",
-               "2025-06-30", "95%-90%", "80%-90%", "XX", "≥120(%)", "1e400", "≥-5(%)",
+               "2025-06-30", "95%-90%", "80%-90%", "XX", "≥120(%)", "1e400", "≥-5(%)", "否", "是", "较高", "及时",
+               "可控", "高", "=0万元", "≥0个", "≤40万元/月", "=100%",
                # forms read since issue 8: look-alike operators, 万 counts, notes, per-unit costs,
                # masked digits, month/range/yearless dates, Excel day numbers, a bare 万
                "》90%", "≥2万人", "≤60万", "≥95%(上年90%)", "100%达标", "≤300元/人/年", "每亩≤300元",
@@ -73,6 +78,10 @@ def indicators(draw, max_rows=12):
             "level2": st.sampled_from(LEVEL2),
             "level3": st.one_of(st.sampled_from(NAMES), odd_text),
             "target_value": target_values(),
+            "weight": st.sampled_from([0, 10, 20, 25, 50]),
+            "unit": st.sampled_from(["%", "（%）", "次", "元/人", ""]),
+            "operator": st.sampled_from(["≥", "≤", "=", "正向", "反向", "定性", "大于等于"]),
+            "unreadable": st.lists(st.sampled_from(["level2", "level3", "target_value"]), max_size=2),
         }), max_size=max_rows))
     if rows and draw(st.booleans()):
         rows.append(dict(rows[0]))  # an identical duplicate row
@@ -83,16 +92,19 @@ def indicators(draw, max_rows=12):
 def projects(draw, max_rows=12, chinese_keys=None):
     funds = draw(st.fixed_dictionaries({}, optional={
         k: money() for k in ("total", "fiscal", "other", "annual_request", "appropriation", "carryover",
-                             "annual_other")}))
+                             "annual_other", "central", "county")}))
     data = draw(st.fixed_dictionaries({"kind": st.just("project")}, optional={
         "name": st.one_of(st.sampled_from(["政策研究", "要素对接"]), odd_text),
         "nature": st.sampled_from(["其他经常性项目", "阶段性项目", ""]),
         "category": st.sampled_from(["其他运转类", "特定目标类"]),
-        "plan_start": st.sampled_from(["2024-01-01", "2024-12-31", "2024-02-30", "2023-06-01"]),
-        "plan_end": st.sampled_from(["2024-12-31", "2024-01-01", "2025-03-31"]),
+        "form": st.sampled_from(FORMS),
+        "plan_start": st.sampled_from(["2024-01-01", "2024-12-31", "2024-02-30", "2023-06-01", "2024年3月", "2024"]),
+        "plan_end": st.sampled_from(["2024-12-31", "2024-01-01", "2025-03-31", "2024.11", "2024年", "2026-12-31"]),
+        "period": st.sampled_from(["3年", "2024-2026", ""]),
+        "unreadable": st.lists(st.sampled_from(["annual_target", "project_target", "name"]), max_size=2),
         "budget_arrangement": money(),
-        "project_target": odd_text,
-        "annual_target": odd_text,
+        "project_target": st.one_of(odd_text, st.just("建成3个站点")),
+        "annual_target": st.one_of(odd_text, st.sampled_from(["建成3个站点", "完成5场培训"])),
     }))
     data["funds"] = funds
     data["indicators"] = draw(indicators(max_rows=max_rows))
@@ -105,7 +117,8 @@ _ZH = {"kind": "类型", "name": "项目名称", "nature": "项目性质", "cate
        "project_target": "项目总目标", "annual_target": "年度总体目标", "indicators": "绩效指标",
        "total": "项目资金总额", "fiscal": "财政资金", "other": "其他资金", "annual_request": "年度资金申请总额",
        "appropriation": "当年财政拨款", "carryover": "上年结转资金", "annual_other": "年度其他资金",
-       "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "target_value": "指标值",
+       "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "target_value": "指标值", "weight": "权重",
+       "unreadable": "无法识别",
        "declared_total": "涉及项目预算资金", "declared_project_count": "编报项目数", "projects": "项目"}
 
 

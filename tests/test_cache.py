@@ -50,9 +50,9 @@ def screened(monkeypatch):
     loaded: list[str] = []
     real = stream.load_unit
 
-    def counting(unit):
+    def counting(unit, *args):
         loaded.append(Path(unit.path).name if not unit.department else Path(unit.path).parent.name)
-        return real(unit)
+        return real(unit, *args)
 
     monkeypatch.setattr(stream, "load_unit", counting)
     return loaded

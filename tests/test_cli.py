@@ -68,7 +68,7 @@ def test_english_json(tmp_path):
     assert data["summary"]["error"] > 0
     hit = next(f for f in data["findings"] if f["rule_id"] == "G60-APP-001" and f["project"] == "要素对接")
     assert hit["line"] == 25 and hit["row"] == 1 and hit["indicator"] == "活动成本"
-    assert hit["message"].startswith("cost ceiling") and hit["basis"] == "CY-2015-88 相应匹配"
+    assert hit["message"].startswith("cost indicator '活动成本'") and hit["basis"] == "CY-2015-88 相应匹配"
 
 
 def test_a_broken_file_is_a_finding_and_the_run_goes_on(tmp_path):

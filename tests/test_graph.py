@@ -12,7 +12,7 @@ import pytest
 from g60rules.graph import build_graph, export
 from g60rules.intake.yaml_loader import load_corpus, load_text
 
-DECL = Path(__file__).resolve().parent.parent / "declarations"
+DECL = Path(__file__).resolve().parent.parent / "declarations" / "g60-2024"  # the seed, without examples/
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +56,10 @@ def test_unit_cost_matched_with_the_quantity_of_the_same_noun(seed_graph):
     assert row["match.quantity_name"] == "举办产融对接活动场次"
     assert row["match.quantity_amount"] == Decimal("20.00")
     assert row["match.product_yuan"] == Decimal("90000.0000")
-    unmatched = _node(seed_graph, "indicator", level3="单个课题成本", row=1)
-    assert "match.product_yuan" not in unmatched  # 元/个 against reports counted in 篇
+    # 元/个 against reports counted in 篇: paired through the shared subject 课题
+    by_subject = _node(seed_graph, "indicator", level3="单个课题成本", row=1)
+    assert by_subject["match.quantity_name"] == "完成课题报告数量"
+    assert by_subject["match.product_yuan"] == Decimal("200000.00") * Decimal("11.00")
 
 
 def test_wan_and_yuan_mixed_compare_exactly():

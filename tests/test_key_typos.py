@@ -113,7 +113,7 @@ def test_a_mistyped_key_in_a_waivers_file_names_the_one_meant(tmp_path, monkeypa
 
 
 @pytest.mark.parametrize("typo,field,value", [
-    ("值", "target_value", "≥3(篇)"), ("三级", "level3", "报告数量"),
+    ("年度值", "target_value", "≥3(篇)"), ("三级", "level3", "报告数量"),
 ])
 def test_part_of_one_fields_name_is_read_as_that_field(typo, field, value):
     text = ("类型: 项目\n绩效指标:\n  - {一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 报告数量, 指标值: \"≥3(篇)\"}\n"
@@ -123,6 +123,15 @@ def test_part_of_one_fields_name_is_read_as_that_field(typo, field, value):
     assert "已按该字段读取" in problem.message_zh
     (row,) = project.indicators
     assert (row.target_value.raw if field == "target_value" else row.level3) == value
+
+
+def test_a_part_shared_by_several_fields_is_suggested_not_read():
+    # 值 is part of 指标值, 中期指标值, 长期指标值 and 分值 (issue 7's columns): no single field is meant
+    text = "类型: 项目\n绩效指标:\n  - {一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 报告数量, 值: \"≥3(篇)\"}\n"
+    project, problems = load_text(text, "p.yaml")
+    (problem,) = problems
+    assert "已按该字段读取" not in problem.message_zh and "指标值（target_value）" in problem.message_zh
+    assert project.indicators[0].target_value.raw == ""
 
 
 def test_a_name_holding_one_fields_label_is_read_as_that_field():

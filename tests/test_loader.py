@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from g60rules.dates import PartialDate
 from g60rules.intake.yaml_loader import load_corpus, load_text
 from g60rules.model import Department, Project
 
@@ -55,7 +55,7 @@ def test_both_key_languages_give_the_same_project(text):
     assert problems == []
     assert isinstance(project, Project)
     assert project.name == "政策研究"
-    assert project.plan_end == dt.date(2024, 12, 31)
+    assert project.plan_end == PartialDate(2024, 12, 31)
     # a bare 年度预算安排 is in 万元; money never passes through float
     assert project.budget_arrangement == Decimal("735000.0")
     assert project.funds.total == Decimal("2000000.10")

@@ -210,7 +210,7 @@ def test_explain_shows_the_values_compared():
     assert result.exit_code == 0
     assert "CY-2015-88" in result.output
     assert "02-factor-matching.yaml:25  要素对接 › row 1 › 活动成本  → FIRES" in result.output
-    assert "value.amount_yuan [800,000.00] > project.funds.annual_request [735,000.00] → true" in result.output
+    assert "value.amount_yuan [800,000.00] > project.funds.budget [735,000.00] → true" in result.output
 
 
 def test_explain_unknown_rule_exits_2():
@@ -218,7 +218,8 @@ def test_explain_unknown_rule_exits_2():
 
 
 def test_impact_of_the_songjiang_overlay_on_the_seed():
-    impacts = {i.rule_id: i for i in impact(str(ROOT / "rulesets" / "shanghai.yaml"), str(SONGJIANG), [DECL])}
+    impacts = {i.rule_id: i for i in impact(str(ROOT / "rulesets" / "shanghai.yaml"), str(SONGJIANG),
+                                            [DECL / "g60-2024"])}
     assert set(impacts) == {"G60-APP-008", "G60-COMP-018"}
     assert len(impacts["G60-APP-008"].newly_fail) == 6 and not impacts["G60-APP-008"].newly_pass
     changed = impacts["G60-COMP-018"].changed

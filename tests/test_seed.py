@@ -14,6 +14,7 @@ from g60rules.engines.pool import screen
 from g60rules.intake.yaml_loader import load_corpus
 
 DECL = Path(__file__).resolve().parent.parent / "declarations"
+SEED = DECL / "g60-2024"  # declarations/examples/ holds one invented project per layout beside it
 P1 = "01-policy-research.yaml"
 P2 = "02-factor-matching.yaml"
 P5 = "05-publicity.yaml"
@@ -21,7 +22,7 @@ P5 = "05-publicity.yaml"
 
 @pytest.fixture(scope="module")
 def result(shanghai):
-    return screen([DECL], shanghai, engine="durable")
+    return screen([SEED], shanghai, engine="durable")
 
 
 def _hits(result, rule_id, file=None):
@@ -29,7 +30,7 @@ def _hits(result, rule_id, file=None):
 
 
 def test_the_seed_loads_without_file_problems():
-    corpus = load_corpus([DECL])
+    corpus = load_corpus([SEED])
     assert corpus.findings == []
     assert len(corpus.departments) == 1 and corpus.projects == []
     dept = corpus.departments[0]
@@ -58,12 +59,15 @@ def test_unreadable_indicator_names_are_reported(result):
     assert sorted(f.row for f in _hits(result, "G60-COMP-007", P5)) == [1]
 
 
-def test_unit_cost_is_matched_by_unit_noun_and_said_so(result):
-    # 政策研究 prices per 个 but counts reports in 篇: no quantity to multiply, and the message says why.
-    (info,) = _hits(result, "G60-APP-004", P1)
-    assert "“个”" in info.message_zh
-    # 金融赋能: 4,500 元/次 × 20 次 = 90,000 元 ≤ 500,000 元; 宣传推广: 50,000 元/次 × 2 次 ≤ 200,000 元.
-    assert _hits(result, "G60-APP-003") == []
+def test_unit_cost_is_matched_by_subject_and_checked(result):
+    # 政策研究 prices per 个 (课题) and counts 课题 reports in 篇: 200,000 元 × 11 = 2,200,000 元, above
+    # its annual request of 2,000,000 元. 产业研究: 160,000 元 × 5 = 800,000 元 ≤ 800,000 元.
+    (above,) = _hits(result, "G60-APP-003")
+    assert above.file.endswith(P1) and above.row == 1
+    assert "2,200,000.00" in above.message_zh and "2,000,000.00" in above.message_zh
+    assert "完成课题报告数量" in above.message_zh
+    # nothing is left that "cannot be checked"; 金融赋能 4,500 × 20 and 宣传推广 50,000 × 2 fit their money
+    assert _hits(result, "G60-APP-004") == []
 
 
 def test_what_is_right_is_not_flagged(result):

@@ -144,6 +144,8 @@ def locate_field(rule: CompiledRule, fact: Fact) -> str | None:
     if rule.source is not None and rule.source.field:
         return rule.locate  # the rule's field, as compiled (category names read as codes)
     found = first_true_field(rule.condition, fact.values)
+    if found and found.startswith("cell."):
+        return found.removeprefix("cell.")  # the state of a cell points at the cell's field
     return found if found and not found.startswith(("count.q", "table.")) else rule.locate
 
 
@@ -224,7 +226,7 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
     ``only``: screen just these files (as displayed) — the whole corpus is still loaded, so a
     department's roll-ups see all its projects.
     """
-    graph = build_graph(corpus.departments, corpus.projects)
+    graph = build_graph(corpus.departments, corpus.projects, ruleset.layouts)
     declarations = declarations_for(graph, ruleset)
     file_findings = list(corpus.findings)
     if only is not None:
@@ -267,7 +269,7 @@ def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if engine == "durable":
         check_available()
-    plan = plan_corpus(paths, jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK)
+    plan = plan_corpus(paths, jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK, ruleset.layouts)
     if progress is not None:
         progress("found", len(plan.files), len(plan.files))
     only = None

@@ -125,7 +125,7 @@ class UnitScreener:
         from g60rules.engines.pool import declarations_for, findings_for
         from g60rules.graph import build_graph
 
-        corpus = load_unit(unit)
+        corpus = load_unit(unit, self.ruleset.layouts)
         mine = set(corpus.files) if self.only is None else set(corpus.files) & self.only
         graph = build_graph(corpus.departments, corpus.projects)
         declarations = [d for d in declarations_for(graph, self.ruleset) if d.file in mine]
@@ -289,20 +289,23 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
 class _ScanWork:
     """A worker's scan: the department listings of a chunk of files."""
 
+    def __init__(self, layouts):
+        self.layouts = layouts
+
     def __call__(self, files: list[Path]) -> list:
-        return scan(files)
+        return scan(files, self.layouts)
 
 
-def plan_corpus(paths: list[Path], jobs: int = 1, seconds: float = 60.0) -> Plan:
+def plan_corpus(paths: list[Path], jobs: int = 1, seconds: float = 60.0, layouts=None) -> Plan:
     """:func:`g60rules.intake.units.plan`, the scan spread over ``jobs`` worker processes when there
     are many files (a chunk whose worker fails is scanned again here)."""
 
     def scanner(files: list[Path]) -> list:
         if jobs <= 1 or len(files) <= 4 * SCAN_CHUNK:
-            return scan(files)
+            return scan(files, layouts)
         groups = [files[i:i + SCAN_CHUNK] for i in range(0, len(files), SCAN_CHUNK)]
-        replies = WorkerPool(_ScanWork, (), jobs, seconds).run(groups)
+        replies = WorkerPool(_ScanWork, (layouts,), jobs, seconds).run(groups)
         return [item for group, reply in zip(groups, replies, strict=True)
-                for item in (scan(group) if isinstance(reply, str) else reply)]
+                for item in (scan(group, layouts) if isinstance(reply, str) else reply)]
 
     return plan(paths, scanner)

@@ -112,8 +112,9 @@ def _top_level_kind(text: str) -> str | None | bool:
         return True
 
 
-def scan_file(path: Path) -> Listing | None:
-    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None."""
+def scan_file(path: Path, layouts=None) -> Listing | None:
+    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None.
+    ``layouts``: the ruleset's form layouts, as for :func:`load_file`."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -121,7 +122,7 @@ def scan_file(path: Path) -> Listing | None:
     kind = _top_level_kind(text)
     if kind is not True and kind != "department":
         return None
-    department, _ = load_file(path)
+    department, _ = load_file(path, layouts)
     if not isinstance(department, Department):
         return None
     targets, mentioned = [], []
@@ -136,9 +137,9 @@ def scan_file(path: Path) -> Listing | None:
     return Listing(str(path), tuple(targets), tuple(mentioned))
 
 
-def scan(files: list[Path]) -> list[Listing | None]:
+def scan(files: list[Path], layouts=None) -> list[Listing | None]:
     """:func:`scan_file` of each file."""
-    return [scan_file(f) for f in files]
+    return [scan_file(f, layouts) for f in files]
 
 
 def plan(paths: list[Path], scanner=scan) -> Plan:
@@ -176,11 +177,11 @@ def plan(paths: list[Path], scanner=scan) -> Plan:
     return result
 
 
-def load_unit(unit: Unit) -> Corpus:
+def load_unit(unit: Unit, layouts=None) -> Corpus:
     """Load one unit: its department (with every listed project) or its single file, and the findings
     of the files it owns. ``Corpus.files`` holds the displayed names of the files it reports on."""
     corpus = Corpus()
-    obj, problems = load_file(Path(unit.path))
+    obj, problems = load_file(Path(unit.path), layouts)
     corpus.findings.extend(problems)
     corpus.files.append(_display(Path(unit.path)))
     if not isinstance(obj, Department):  # (a department file changed since the scan reads as it is now)
@@ -197,7 +198,7 @@ def load_unit(unit: Unit) -> Corpus:
             continue
         key = str(target.resolve())
         if key not in loaded:
-            loaded[key], own_problems = load_file(target)
+            loaded[key], own_problems = load_file(target, layouts)
             if key in unit.owned:  # the others' findings are their owner's to report
                 corpus.findings.extend(own_problems)
                 corpus.files.append(_display(target))

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
-from g60rules.findings import Finding
+from g60rules.findings import Finding, basis_document
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
@@ -79,7 +79,7 @@ def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
             if context:
                 line.append(f"[{context}] ", style="dim")
             line.append(f.message(lang))
-            line.append(f"  ({labels['basis']}: {f.basis})", style="dim")
+            line.append(f"  ({labels['basis']}: {basis_document(f.basis, lang)})", style="dim")
             if f.waiver:
                 line.append(f"  [{labels['reason']}: {f.waiver}]", style="green")
             console.print(line)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 import unicodedata
@@ -30,6 +31,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from g60rules import schema
+from g60rules.findings import SOURCE_DOCUMENTS
+from g60rules.layouts import Layout, Layouts, Level1, Level2, category_key
+from g60rules.model import DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, LEVEL2_EXTRA, PROJECT_FIELDS
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, fields_of, negate
 from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
@@ -37,7 +41,6 @@ from g60rules.rules.format import (
 )
 from g60rules.graph import GAP_FIRST
 from g60rules.intake import yaml_errors
-from g60rules.model import level1_code, level2_code
 from g60rules.values import parse_money
 
 def _bundled_dir() -> Path:
@@ -48,7 +51,7 @@ def _bundled_dir() -> Path:
 
 
 BUNDLED_DIR = _bundled_dir()
-KNOWN_SOURCES = ("ZF-2018-34", "CY-2015-88", "CY-2020-10", "CY-2021-101", "SH-2019-12", "SH-2023-16", "SH-FORM")
+KNOWN_SOURCES = tuple(SOURCE_DOCUMENTS)
 
 Path_ = tuple[Union[str, int], ...]
 
@@ -79,7 +82,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                  "在 params 下增加 {name}", "add {name} under params"),
     "RS-PATTERN": ("匹配模式“{pattern}”不可用：{detail_zh}", "pattern '{pattern}' cannot be used: {detail}",
                    "只用字面字符、. * + ? | ( ) 和 [...]", "use literals, . * + ? | ( ) and [...] only"),
-    "RS-NEGATE": ("matches 不能放在 not 之下", "'matches' cannot be negated",
+    "RS-NEGATE": ("matches、contains_any 不能放在 not 之下", "'matches' or 'contains_any' cannot be negated",
                   "改写为正向匹配，或用 not_in 列出取值", "write the positive pattern, or list values with not_in"),
     "RS-COUNT": ("{fact} 没有可计数的下级", "a {fact} has no children to count",
                  "count 只用于 project（指标）和 department（项目）", "count works on a project (indicators) or department (projects)"),
@@ -108,6 +111,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                     "每条规则至少一个 pass 和一个 fail 示例", "every rule needs a pass and a fail example"),
     "RS-TABLE-OVERLAP": ("阈值表第 {a} 行与第 {b} 行的条件重叠（{values}）", "threshold table rows {a} and {b} overlap ({values})",
                          "{hint_zh}", "{hint_en}"),
+    "RS-LAYOUT": ("{detail_zh}", "{detail}", "表式与类别表的格式见 docs/rulesets.md", "layouts and categories: docs/rulesets.md"),
     "RS-TABLE-UNCOVERED": ("阈值表没有覆盖：{values}", "the threshold table does not cover: {values}",
                            "增加一行不带 when 的默认行", "add a default row without 'when'"),
     "RS-UNKNOWN-VALUE": ("{where}的“{value}”不是“{name}”的已知取值，永远不会匹配{suggest_zh}",
@@ -415,6 +419,7 @@ class CompiledRuleset:
     counts: dict[str, CountField] = field(default_factory=dict)
     tables: dict[str, TableField] = field(default_factory=dict)
     disabled: dict[str, tuple[str, str]] = field(default_factory=dict)
+    layouts: Layouts | None = None
     known_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> CompiledRule:
@@ -475,7 +480,32 @@ def check_pattern(pattern: str) -> str:
 
 
 _CLASS = re.compile(r"\[\^?((?:[^\\\]]|\\.)+)\]")
+_SPECIAL = set(".(){}?*+|$-")
+_UNLISTABLE = set("\\[]^")
+
+
+def _escape(word: str) -> str:
+    """A word as a literal in the restricted pattern syntax: a special character as a one-character
+    class ("[*]"), because durable-rules does not read a backslash escape such as "\\*" (measured)."""
+    return "".join(f"[{c}]" if c in _SPECIAL else c for c in word)
+
+
 _RANGE = re.compile(r"([^\\])-([^\]])")
+
+
+def _named_code(level: int, label: str) -> str | None:
+    """The code a category name has in the bundled category table (None when it is not one)."""
+    table = bundled_layouts().level1 if level == 1 else bundled_layouts().level2
+    found = table.get(category_key(label))
+    return found.code if found else None
+
+
+def level1_code(label: str) -> str | None:
+    return _named_code(1, label)
+
+
+def level2_code(label: str) -> str | None:
+    return _named_code(2, label)
 
 
 def category_code(label: str, codes: tuple[str, ...]) -> str | None:
@@ -657,6 +687,8 @@ class _Compiler:
                 raise _type_error(f"'matches' needs a text field; '{name}' is {ftype.name}",
                                   f"matches 只用于文本字段；“{name}”是 {ftype.name}")
             return Match(name, check_pattern(value))
+        if op == "contains_any":
+            return Match(name, self.word_pattern(name, ftype, value, params))
         if op in ("in", "not_in"):
             if isinstance(value, ParamRef):
                 value = self.param(params, value.param)
@@ -668,6 +700,22 @@ class _Compiler:
             raise _type_error(f"'{op}' needs a number, money or date field; '{name}' is {ftype.name}",
                               f"“{op}”只用于数值、金额或日期字段；“{name}”是 {ftype.name}")
         return self.operand(value, params, ftype, name, fact, op)
+
+    def word_pattern(self, name: str, ftype: schema.FieldType, value: Any, params: dict) -> str:
+        """``contains_any`` as a pattern: the text contains one of the words (each taken literally)."""
+        if ftype.name not in ("text", "code"):
+            raise _type_error(f"'contains_any' needs a text field; '{name}' is {ftype.name}",
+                              f"contains_any 只用于文本字段；“{name}”是 {ftype.name}")
+        param = value.param if isinstance(value, ParamRef) else None
+        words = self.param(params, param) if param else value
+        if (not isinstance(words, list) or not words
+                or not all(isinstance(w, str) and w.strip() and not _UNLISTABLE & set(w) for w in words)):
+            error = _type_error("'contains_any' takes a non-empty list of words without \\ [ ] ^",
+                                "contains_any 需要非空的词语列表（词语中不能有 \\ [ ] ^）")
+            error.param = param
+            raise error
+        escaped = sorted({_escape(unicodedata.normalize("NFC", w.strip())) for w in words}, key=lambda w: (-len(w), w))
+        return check_pattern(".*(" + "|".join(escaped) + ").*")
 
     def count(self, cond: Count, fact: str, params: dict, path: Path_) -> Node:
         child = schema.CHILDREN.get(fact)
@@ -857,9 +905,110 @@ def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRul
     )
 
 
+_LAYOUT_KEYS = {
+    "project": tuple(s.key for s in PROJECT_FIELDS if s.key not in ("kind", "form", "funds", "indicators", "unreadable")),
+    "funds": tuple(s.key for s in FUNDS_FIELDS if s.key != "unreadable"),
+    "indicators": tuple(s.key for s in INDICATOR_FIELDS if s.key != "unreadable"),
+}
+
+
+def _compile_layouts(chain: list[_Loaded], sink: _Sink) -> Layouts | None:
+    """The layouts and category table of a chain: a later file replaces a layout of the same name
+    and adds labels and aliases to a category of the same code. None when no file has either."""
+    if not any(c.head.layouts or c.head.categories for c in chain):
+        return None
+    layouts = Layouts()
+    labels: dict[tuple[int, str], tuple[str, str]] = {}  # (level, key) → (code, where)
+    groups: set[str] = set()
+    parents: dict[str, tuple[str, str | None]] = {}
+    level2_specs: list[tuple[Any, _Loaded, Path_]] = []
+
+    def problem(loaded: _Loaded, path: Path_, en: str, zh: str) -> None:
+        sink.add(make_problem("RS-LAYOUT", str(loaded.path), _mark(loaded.marks, path), detail=en, detail_zh=zh))
+
+    for loaded in chain:
+        for name, spec in loaded.head.layouts.items():
+            base: Path_ = ("layouts", name)
+            for part, known in _LAYOUT_KEYS.items():
+                for i, key in enumerate(getattr(spec, part)):
+                    if key not in known:
+                        problem(loaded, (*base, part, i), f"'{key}' is not a {part} field; known: {', '.join(known)}",
+                                f"“{key}”不是 {part} 的字段；可用：{'、'.join(known)}")
+            if spec.amount is not None and spec.amount not in spec.funds:
+                problem(loaded, (*base, "amount"), f"amount '{spec.amount}' is not one of this layout's funds",
+                        f"amount“{spec.amount}”不在本表式的 funds 中")
+            layouts.forms[name] = Layout(name, spec.title.zh, spec.title.en, tuple(spec.project), tuple(spec.funds),
+                                         tuple(spec.indicators), spec.amount, spec.funds_unit)
+        cats = loaded.head.categories
+        if cats is None:
+            continue
+        for level, specs, codes in ((1, cats.level1, LEVEL1), (2, cats.level2, (*LEVEL2, *LEVEL2_EXTRA[:1]))):
+            for i, spec in enumerate(specs):
+                path: Path_ = ("categories", f"level{level}", i)
+                if spec.code not in codes:
+                    problem(loaded, (*path, "code"), f"'{spec.code}' is not a level-{level} code; known: {', '.join(codes)}",
+                            f"“{spec.code}”不是{level}级类别代码；可用：{'、'.join(codes)}")
+                    continue
+                if level == 1 and (spec.parent or spec.counts_as):
+                    problem(loaded, path, "parent and counts_as belong to level-2 categories",
+                            "parent 与 counts_as 只用于二级类别")
+                for attr in ("parent", "counts_as"):
+                    value = getattr(spec, attr)
+                    if level == 2 and value is not None and value not in LEVEL1:
+                        problem(loaded, (*path, attr), f"{attr} '{value}' is not a level-1 code", f"{attr}“{value}”不是一级类别代码")
+                if level == 2:
+                    old_parent, old_counts = parents.get(spec.code, (None, None))
+                    parents[spec.code] = (spec.parent or old_parent or "", spec.counts_as or old_counts)
+                    level2_specs.append((spec, loaded, path))
+                for kind, texts in (("labels", spec.labels), ("aliases", spec.aliases)):
+                    for j, text in enumerate(texts):
+                        key = category_key(text)
+                        if not key:
+                            continue
+                        seen = labels.get((level, key))
+                        if seen and seen[0] != spec.code:
+                            problem(loaded, (*path, kind, j), f"'{text}' already means {seen[0]} ({seen[1]})",
+                                    f"“{text}”已表示 {seen[0]}（{seen[1]}）")
+                            continue
+                        labels[(level, key)] = (spec.code, loaded.where((*path, kind, j)))
+                        aliased = kind == "aliases"
+                        if not aliased:
+                            layouts.standard.setdefault((level, spec.code), "".join(text.split()))
+                        if level == 1:
+                            layouts.level1[key] = Level1(spec.code, aliased)
+                        else:
+                            layouts.level2[key] = Level2(spec.code, "", None, aliased)
+        for text in cats.groups:
+            groups.add(category_key(text))
+    for spec, loaded, path in level2_specs:
+        if not parents[spec.code][0]:
+            problem(loaded, path, f"level-2 category '{spec.code}' has no parent", f"二级类别“{spec.code}”缺少 parent")
+    for key, entry in list(layouts.level2.items()):
+        parent, counts_as = parents.get(entry.code, ("", None))
+        layouts.level2[key] = Level2(entry.code, parent, counts_as, entry.aliased)
+    clash = sorted(g for g in groups if g in layouts.level1)
+    if clash:
+        problem(chain[-1], ("categories", "groups"), f"group labels are also level-1 labels: {', '.join(clash)}",
+                f"分组标签同时是一级类别：{'、'.join(clash)}")
+    layouts.groups = frozenset(groups)
+    if chain[0].path.resolve() != (BUNDLED_DIR / "core.yaml").resolve():
+        # a chain that leaves out a section keeps the bundled core ruleset's
+        core = bundled_layouts()
+        if not layouts.forms:
+            layouts.forms = dict(core.forms)
+        if not any(c.head.categories for c in chain):
+            layouts.level1, layouts.level2, layouts.groups, layouts.standard = (
+                core.level1, core.level2, core.groups, core.standard)
+    if DEFAULT_FORM not in layouts.forms:
+        problem(chain[-1], ("layouts",), f"the default form '{DEFAULT_FORM}' has no layout",
+                f"默认表式“{DEFAULT_FORM}”没有定义")
+    return layouts
+
+
 def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
     compiled = CompiledRuleset(name=chain[-1].head.ruleset if chain else "", files=[str(c.path) for c in chain],
                                rules=[])
+    compiled.layouts = _compile_layouts(chain, sink)
     compiled.known_values = _known_values(chain, sink)
     compiler = _Compiler(compiled)
     for entry in _merge(chain, compiled, sink):
@@ -931,6 +1080,15 @@ def ruleset_from_data(data: dict, file: str = "<data>") -> CompiledRuleset:
         raise RulesetError(make_problem("RS-VALUE", file, (1, 1), where="extends", detail="needs a ruleset file"))
     return _compile_chain([_Loaded(Path(file), head, rules, [], {})], sink)
 
+
+
+@functools.cache
+def bundled_layouts() -> Layouts:
+    """The layouts and category table of the bundled core ruleset (for a ruleset without them)."""
+    layouts = _compile_layouts([loaded for loaded in _load_chain(BUNDLED_DIR / "core.yaml", (), _Sink(strict=True))],
+                               _Sink(strict=True))
+    assert layouts is not None, "rulesets/core.yaml has a layouts section"
+    return layouts
 
 
 def default_ruleset_path() -> Path:

@@ -12,11 +12,12 @@ from typing import Any
 
 import yaml
 
+from g60rules.findings import basis_document
 from g60rules.rules.format import All, AnyOf, Count, FieldRef, Leaf, Not, ParamRef, Table
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "∈", "not_in": "∉",
-        "matches": "matches"}
+        "matches": "matches", "contains_any": "contains any of"}
 _HEAD = {
     "zh": {"what": "检查什么", "why": "为什么", "params": "参数", "fail": "不通过的示例", "pass": "通过的示例",
            "applies": "适用于", "severity": "严重程度", "state": "状态", "effective": "生效期间", "basis": "依据",
@@ -53,7 +54,7 @@ def describe(cond: Any) -> str:
     for op in ("exists", "missing"):
         if getattr(leaf, op) is not None:
             return f"{leaf.field} {op if getattr(leaf, op) else ('missing' if op == 'exists' else 'exists')}"
-    for op in ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "matches"):
+    for op in ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "matches", "contains_any"):
         value = getattr(leaf, "in_" if op == "in" else op)
         if value is not None:
             return f"{leaf.field} {_OPS[op]} {_operand(value)}"
@@ -84,7 +85,8 @@ def rule_section(rule: CompiledRule, lang: str = "zh", level: int = 2) -> str:
         lines.append(f"- {h['effective']}: {rule.effective.from_ or '…'} – {rule.effective.until or '…'}")
     lines += ["", f"**{h['what']}.** `{describe(rule.source.when)}`" if rule.source else "", ""]
     why = (rule.why.en if lang == "en" else rule.why.zh) if rule.why else ""
-    lines += [f"**{h['why']}.** {h['basis']}: {rule.basis.source} {rule.basis.clause}." + (f" {why}" if why else ""), ""]
+    lines += [f"**{h['why']}.** {h['basis']}: {basis_document(rule.basis_text, lang)} ({rule.basis.source})."
+              + (f" {why}" if why else ""), ""]
     params = ", ".join(f"`{k}` = {_param(v)}" for k, v in rule.params.items()) or h["none"]
     lines += [f"**{h['params']}.** {params}", ""]
     for kind in ("fail", "pass"):

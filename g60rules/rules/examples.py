@@ -16,6 +16,7 @@ import yaml
 from g60rules.engines.pool import screen_corpus
 from g60rules.findings import Finding
 from g60rules.intake.yaml_loader import Corpus, load_text
+from g60rules.layouts import Layouts
 from g60rules.model import Department, Project
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
@@ -41,12 +42,12 @@ class ExampleOutcome:
         return f"{self.rule.id}[{self.index}:{self.expect}{' ' + name if name else ''}]"
 
 
-def example_corpus(declaration: dict, label: str) -> Corpus:
-    """Load an example fragment exactly as a declaration file would be loaded."""
+def example_corpus(declaration: dict, label: str, layouts: Layouts | None = None) -> Corpus:
+    """Load an example fragment exactly as a declaration file would be loaded (with the ruleset's layouts)."""
     data = dict(declaration)
     if "kind" not in data and "类型" not in data:
         data = {"kind": "project", **data}
-    obj, problems = load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), label)
+    obj, problems = load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), label, layouts=layouts)
     corpus = Corpus(findings=list(problems), files=[label])
     if isinstance(obj, Department):
         corpus.departments.append(obj)
@@ -88,7 +89,7 @@ def run_examples(ruleset: CompiledRuleset, engine: str = "reference") -> list[Ex
     for rule in ruleset.rules:
         for index, example in enumerate(rule.examples):
             label = f"{rule.origin}#{rule.id}.examples[{index}]"
-            part = example_corpus(example.declaration, label)
+            part = example_corpus(example.declaration, label, ruleset.layouts)
             corpus.departments += part.departments
             corpus.projects += part.projects
             corpus.files += part.files

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
-LEAF_OPS = (*COMPARISONS, "in", "not_in", "matches", "exists", "missing")
+LEAF_OPS = (*COMPARISONS, "in", "not_in", "matches", "contains_any", "exists", "missing")
 
 
 class _Strict(BaseModel):
@@ -55,6 +55,7 @@ class Leaf(_Strict):
     in_: list[Scalar] | ParamRef | None = Field(None, alias="in")
     not_in: list[Scalar] | ParamRef | None = None
     matches: str | None = None
+    contains_any: list[str] | ParamRef | None = None
     exists: bool | None = None
     missing: bool | None = None
 
@@ -200,6 +201,40 @@ class Override(_Strict):
     reason: str | None = None
 
 
+class LayoutSpec(_Strict):
+    """One form layout: the fields it has (glossary keys), the unit a bare number in its funds block
+    is in, and the funds field costs are checked against."""
+
+    title: Text
+    project: list[str]
+    funds: list[str] = []
+    funds_unit: Literal["元", "万元"] = "元"
+    indicators: list[str]
+    amount: str | None = None
+
+
+class CategorySpec(_Strict):
+    """A canonical category: its ``code``, the standard ``labels`` and the ``aliases`` read as it.
+
+    Level 2 only: ``parent`` (the level-1 code it belongs to) and ``counts_as`` (a row with this
+    level-2 category under ``parent`` is a row of that level-1 category: 产出指标›成本指标 → cost).
+    """
+
+    code: str
+    labels: list[str] = []
+    aliases: list[str] = []
+    parent: str | None = None
+    counts_as: str | None = None
+
+
+class Categories(_Strict):
+    """The category alias table; ``groups`` are 一级 labels whose categories sit one level down."""
+
+    level1: list[CategorySpec] = []
+    level2: list[CategorySpec] = []
+    groups: list[str] = []
+
+
 KnownValues = dict[str, list[str]]
 KNOWN_VALUES_HELP = ("Values a text field of a project takes on the forms (key: field path, e.g. category); "
                      "lint warns on a threshold-table row or condition naming another value. "
@@ -212,6 +247,8 @@ class RulesetFile(_Strict):
     ruleset: str
     title: Text | None = None
     extends: str | None = None
+    layouts: dict[str, LayoutSpec] = {}
+    categories: Categories | None = None
     known_values: KnownValues = Field({}, description=KNOWN_VALUES_HELP)
     rules: list[Rule] = []
     overrides: dict[str, Override] = {}
@@ -223,6 +260,8 @@ class RulesetHead(_Strict):
     ruleset: str
     title: Text | None = None
     extends: str | None = None
+    layouts: dict[str, LayoutSpec] = {}
+    categories: Categories | None = None
     known_values: KnownValues = {}
     rules: list[Any] = []
     overrides: dict[str, Any] = {}
