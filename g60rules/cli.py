@@ -1,16 +1,20 @@
-"""Command line: ``check``, ``graph``, ``explain``, ``impact``, ``rules`` and ``ruleset …``.
+"""Command line: ``check``, ``letters``, ``graph``, ``explain``, ``impact``, ``rules`` and ``ruleset …``.
 
 Exit codes, the same for every command and format:
 0 — nothing at or above ``--fail-on`` (lint: no problem); 1 — findings at or above it (lint: problems;
 ``ruleset test``: an example that does not behave); 2 — usage error, unusable ruleset, missing path,
-or internal error. Findings of rules in state ``warn`` or ``shadow`` never fail a run.
+a ``check`` that screened no declaration at all (it says what it found instead), or internal error; 130 —
+interrupted (Ctrl-C; no worker is left behind). Findings of rules in state ``warn`` or ``shadow`` never
+fail a run.
+
+Every report is rendered by :mod:`g60rules.reports` from one :class:`~g60rules.reports.summary.Report`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
+import re
 import sys
 from dataclasses import replace
 from enum import Enum
@@ -29,19 +33,28 @@ from g60rules.engines.durable import EngineUnavailable
 from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
-from g60rules.reports.machine import render
-from g60rules.gate import (WAIVERS_FILE, GateError, apply_gate, baseline_document, changed_files, read_baseline,
-                           read_waivers, tree_files)
+from g60rules.gate import (UNSCREENED, WAIVER_HORIZON_DAYS, WAIVERS_FILE, GateError, apply_gate, baseline_document,
+                           changed_files, read_baseline, read_waivers, tree_files)
 from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
 from g60rules.rules.lint import lint
-from g60rules.intake.yaml_loader import load_corpus
-from g60rules.reports.text import render_text, to_json
+from g60rules.intake.tables import read_table_file
+from g60rules.intake.yaml_loader import YAML_SUFFIXES, _display, expand_paths, load_corpus
+from g60rules.intake.yaml_writer import declaration_yaml
+from g60rules.model import render_location
+from g60rules.progress import Progress, progress_for
+from g60rules.reports.compare import CompareError, compare, read_previous_run
+from g60rules.reports.formats import FORMATS, render
+from g60rules.reports.letters import write_letters
+from g60rules.reports.summary import Report
+from g60rules.reports.text import location, nothing_screened, render_text
 from g60rules.rules.docs import rules_markdown, show_text
 from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
 from g60rules.rules.examples import run_examples
+from g60rules.safeio import display_path, os_reason, present
+from g60rules.sanitize import multiline, plain
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _ACTIVE = {"lang": "zh"}  # the language of this invocation (g60rules.cli_text.cli_lang)
@@ -72,6 +85,8 @@ app = typer.Typer(cls=_LocalisedGroup, add_completion=False, no_args_is_help=Tru
 ruleset_app = typer.Typer(no_args_is_help=True, help="Work on ruleset files: lint, test, show, schema.")
 app.add_typer(ruleset_app, name="ruleset")
 
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2  # and 130 on Ctrl-C (typer's own, silent)
+
 
 def _show_version(value: bool) -> None:
     if value:
@@ -98,6 +113,20 @@ class Format(str, Enum):
     github = "github"
     gitlab = "gitlab"
     jsonl = "jsonl"
+    html = "html"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class By(str, Enum):
+    unit = "实施单位"
+    competent = "主管部门"
+    unit_en = "unit"
+    competent_en = "competent"
+
+    @property
+    def key(self) -> str:
+        return "competent" if self in (By.competent, By.competent_en) else "unit"
 
 
 class FailOn(str, Enum):
@@ -123,6 +152,7 @@ class DocFormat(str, Enum):
 
 
 assert {e.value for e in Engine} == set(ENGINES)
+assert {f.value for f in Format} == set(FORMATS)
 
 RULESET_HELP = "Ruleset file (default: rulesets/shanghai.yaml)."
 
@@ -131,15 +161,15 @@ def _fail(message: str | tuple[str, str]) -> None:
     """Print a usage error (a (Chinese, English) pair is printed in this invocation's language); exit 2."""
     if isinstance(message, tuple):
         message = message[1] if _ACTIVE["lang"] == "en" else message[0]
-    Console(stderr=True, soft_wrap=True).print(f"g60rules: {message}", markup=False, highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"g60rules: {plain(message)}", markup=False, highlight=False)
     raise typer.Exit(EXIT_ERROR)
 
 
 def _ruleset(path: Optional[Path], lang: Lang = Lang.zh) -> CompiledRuleset:
     target = path or default_ruleset_path()
-    if not target.is_file():
-        _fail((f"找不到规则集：{target}" + ("" if path else "（请用 --ruleset 指定）"),
-               f"ruleset not found: {target}" + ("" if path else " (pass --ruleset)")))
+    if not present(target):
+        _fail((f"找不到规则集：{display_path(target)}" + ("" if path else "（请用 --ruleset 指定）"),
+               f"ruleset not found: {display_path(target)}" + ("" if path else " (pass --ruleset)")))
     try:
         return load_ruleset(target)
     except RulesetError as exc:
@@ -156,24 +186,16 @@ def _today(value: Optional[str]) -> dt.date:
 
 
 def _out(text: str) -> None:
+    """Human output: no raw control character, no line that starts a CI workflow command."""
+    text = multiline(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _render(fmt: str, result, compiled: CompiledRuleset, lang: Lang, verbose: bool = False) -> str:
-    if fmt == "json":
-        return to_json(result, lang.value, compiled.name) + "\n"
-    if fmt == "text":
-        console = Console(record=True, file=io.StringIO(), highlight=False, soft_wrap=True, color_system=None)
-        render_text(result, lang.value, console, verbose)
-        return console.export_text()
-    return render(fmt, result, compiled, lang.value)
 
 
 def _waivers(path: Optional[Path]):
     """The waivers of ``path``, else of WAIVERS_FILE when present. Raises GateError."""
-    if path is not None and not path.is_file():
-        raise GateError(f"no such waivers file: {path}", f"豁免文件不存在：{path}")
-    found = path or (Path(WAIVERS_FILE) if Path(WAIVERS_FILE).is_file() else None)
+    if path is not None and not present(path):
+        raise GateError(f"no such waivers file: {display_path(path)}", f"豁免文件不存在：{display_path(path)}")
+    found = path or (Path(WAIVERS_FILE) if present(Path(WAIVERS_FILE)) else None)
     return read_waivers(found) if found else []
 
 
@@ -188,11 +210,61 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
     return out
 
 
+QUIET_HELP = "No progress display (it shows only when standard error is a terminal)."
+COMPARE_HELP = "A previous JSON report: mark each finding new, still open or fixed since."
+BY_HELP = "One letter per 实施单位 (default) or per 主管部门."
+
+
+def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.date, progress: Progress, *,
+            engine: Engine = Engine.durable, jobs: Optional[int] = None, baseline: Optional[Path] = None,
+            waivers: Optional[Path] = None, changed_since: Optional[str] = None,
+            previous: Optional[Path] = None, horizon_days: int = WAIVER_HORIZON_DAYS,
+            cache: Optional[Path] = None, scheduler: Optional[str] = None) -> Report:
+    """Screen, apply baseline and waivers, compare with a previous report; exits 2 on a usage problem."""
+    try:
+        known = read_baseline(baseline) if baseline else None
+        loaded_waivers = _waivers(waivers)
+        earlier, earlier_files = read_previous_run(previous) if previous else (None, None)
+        changed = changed_files(changed_since, Path.cwd()) if changed_since else None
+        with progress:
+            result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, progress=progress,
+                            cache=cache, scheduler=scheduler)
+    except FileNotFoundError as exc:
+        if str(exc).lower() in ("true", "false", "yes", "no"):  # "--strict true": a flag takes no value
+            _fail((f"文件或目录不存在：{exc}（开关选项不带值：写 --strict，而不是 --strict {exc}）",
+                   f"no such file or directory: {exc} (flags take no value: write --strict, not --strict {exc})"))
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
+    except GateError as exc:
+        _fail((exc.zh, str(exc)))
+    except CompareError as exc:
+        _fail(str(exc))
+    except EngineUnavailable as exc:
+        _fail(exc.text(lang.value))
+    except (RuntimeError, OSError) as exc:  # --scheduler: distributed missing, scheduler unreachable
+        _fail((f"无法在集群上筛查：{exc}", f"cannot screen on the cluster: {exc}"))
+    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths),
+                         horizon_days=horizon_days)
+    findings = sorted(outcome.findings, key=lambda f: f.sort_key())
+    resolved = []
+    if earlier is not None:
+        findings, resolved = compare(findings, earlier, list(result.files), earlier_files)
+    result = replace(result, findings=findings, fixed=outcome.fixed, baseline_used=outcome.baseline_used)
+    return Report(result, compiled, lang.value, resolved=resolved,
+                  compared_with=str(previous) if previous is not None else None)
+
+
+def _write_letters(report: Report, directory: Path, by: By, progress: Progress) -> list[Path]:
+    with progress:
+        return write_letters(report, directory, by.key, progress)
+
+
 @app.command()
 def check(
-    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Declaration files or directories (*.yaml, *.yml)."),
+    paths: List[Path] = typer.Argument(..., metavar="PATH",
+                                       help="Declaration files or directories (*.yaml, *.yml, *.xlsx, *.xlsm, *.docx, *.csv)."),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format on standard output."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f",
+                               help="Report format on standard output (xlsx: only when it is not a terminal)."),
     output: List[str] = typer.Option([], "--output", "-o", metavar="FORMAT=PATH",
                                      help="Also write a report to a file; repeatable."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages."),
@@ -203,9 +275,16 @@ def check(
                                            help=f"Waivers file (default: {WAIVERS_FILE} if present)."),
     changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF",
                                                 help="Screen only declarations changed since this git ref."),
+    compare_with: Optional[Path] = typer.Option(None, "--compare", metavar="PREVIOUS.json", help=COMPARE_HELP),
+    letters_dir: Optional[Path] = typer.Option(None, "--letters", metavar="DIR",
+                                               help="Also write return letters (.docx and .html) into DIR."),
+    by: By = typer.Option(By.unit, "--by", help=BY_HELP),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
+    waiver_horizon: int = typer.Option(WAIVER_HORIZON_DAYS, "--waiver-horizon", min=0, metavar="DAYS",
+                                       help="Warn on waivers that expire more than DAYS ahead."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also show the engine, its fallbacks and the rules run beside it."),
     cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR",
@@ -213,42 +292,113 @@ def check(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                             help="Screen on a Dask cluster (tcp://host:8786); see docs/scale.md."),
 ) -> None:
-    """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error."""
+    """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error.
+
+    An --output file that cannot be written does not lose the report: the other outputs and
+    standard output are written, then the run ends with exit 2 naming the file.
+    """
     outputs = _outputs(output)
     if strict and fail_on is FailOn.never:
         raise typer.BadParameter("--strict and --fail-on never contradict each other", param_hint="--strict")
+    if fmt is Format.xlsx and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: use -o xlsx=PATH, or redirect standard output to a file")
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
-    try:
-        known = read_baseline(baseline) if baseline else None
-        loaded_waivers = _waivers(waivers)
-        changed = changed_files(changed_since, Path.cwd()) if changed_since else None
-        result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, cache=cache,
-                        scheduler=scheduler)
-    except FileNotFoundError as exc:
-        if str(exc).lower() in ("true", "false", "yes", "no"):  # "--strict true": a flag takes no value
-            _fail((f"文件或目录不存在：{exc}（开关选项不带值：写 --strict，而不是 --strict {exc}）",
-                   f"no such file or directory: {exc} (flags take no value: write --strict, not --strict {exc})"))
-        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
-    except GateError as exc:
-        _fail((exc.zh, str(exc)))
-    except EngineUnavailable as exc:
-        _fail(exc.text(lang.value))
-    except (RuntimeError, OSError) as exc:  # --scheduler: distributed missing, scheduler unreachable
-        _fail((f"无法在集群上筛查：{exc}", f"cannot screen on the cluster: {exc}"))
-    outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths))
-    result = replace(result, findings=sorted(outcome.findings, key=lambda f: f.sort_key()), fixed=outcome.fixed,
-                     baseline_used=outcome.baseline_used)
+    report = _report(paths, compiled, lang, today, progress_for(quiet, lang.value), engine=engine, jobs=jobs,
+                     baseline=baseline, waivers=waivers, changed_since=changed_since, previous=compare_with,
+                     horizon_days=waiver_horizon, cache=cache, scheduler=scheduler)
+    report.verbose = verbose
+    unwritten = []
     for out_fmt, path in outputs:
-        path.write_text(_render(out_fmt, result, compiled, lang, verbose), encoding="utf-8")
+        try:
+            path.write_bytes(render(out_fmt, report))
+        except OSError as exc:
+            unwritten.append((display_path(path), os_reason(exc)))
+    if letters_dir is not None:
+        _write_letters(report, letters_dir, by, progress_for(quiet, lang.value))
     if fmt is Format.text:
-        render_text(result, lang.value, Console(highlight=False, soft_wrap=True), verbose)
+        render_text(report, Console(highlight=False, soft_wrap=True))
     else:
-        sys.stdout.buffer.write(_render(fmt.value, result, compiled, lang).encode("utf-8"))
+        sys.stdout.buffer.write(render(fmt.value, report))
         sys.stdout.flush()
+    if unwritten:
+        _fail(("无法写入报告：" + "、".join(f"{p}（{why[0]}）" for p, why in unwritten),
+               "cannot write the report to " + ", ".join(f"{p} ({why[1]})" for p, why in unwritten)))
+    nothing = nothing_screened(report.result, lang.value)
+    if nothing and changed_since is None:  # with --changed-since, nothing changed is a normal outcome
+        if fmt is not Format.text:
+            Console(stderr=True, soft_wrap=True).print(f"g60rules: {nothing}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_ERROR)
     floor = Severity.WARNING.rank if strict else (None if fail_on is FailOn.never else Severity(fail_on.value).rank)
-    if floor is not None and any(f.gating and f.severity.rank >= floor for f in result.findings):
+    if floor is not None and any(f.gating and f.severity.rank >= floor for f in report.result.findings):
         raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_CLEAN)
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@app.command("import")
+def import_command(
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Workbooks, Word documents, CSV files or directories."),
+    out: Path = typer.Option(..., "--out", help="Directory to write the declaration YAML files to."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages."),
+) -> None:
+    """Write each declaration found in .xlsx/.xlsm/.docx/.csv files as YAML (a comment names each value's cell).
+
+    Exit 0 when at least one declaration was written, 2 when none was (it says why).
+    """
+    try:
+        files, ignored, unlisted = expand_paths(paths)
+    except FileNotFoundError as exc:
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
+    out.mkdir(parents=True, exist_ok=True)
+    console = Console(highlight=False, soft_wrap=True)
+    for f in unlisted:
+        console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
+    written = 0
+    for path in files:
+        if path.suffix.lower() in YAML_SUFFIXES:
+            ignored.append(str(path))
+            continue
+        reading = read_table_file(path, _display(path))
+        for f in reading.findings:
+            console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
+        for number, raw in enumerate(reading.declarations, start=1):
+            tail = "" if len(reading.declarations) == 1 else f"-{number:02d}-{raw.sheet or 'table'}"
+            target = out / (_UNSAFE_NAME.sub("_", f"{path.stem}{tail}") + ".yaml")
+            target.write_text(declaration_yaml(raw, reading.findings), encoding="utf-8")
+            console.print(f"{target}  ← {render_location(raw.record.location)} ({raw.form})", markup=False)
+            written += 1
+    if ignored:
+        console.print(("not imported: " if lang is Lang.en else "未导入：") + ", ".join(ignored), markup=False)
+    if not written:
+        _fail("no declaration found to import" if lang is Lang.en else "没有可导入的申报表")
+@app.command("letters")
+def letters_command(
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Declaration files or directories."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder to write the letters into (created)."),
+    by: By = typer.Option(By.unit, "--by", help=BY_HELP),
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of the letters."),
+    compare_with: Optional[Path] = typer.Option(None, "--compare", metavar="PREVIOUS.json", help=COMPARE_HELP),
+    waivers: Optional[Path] = typer.Option(None, "--waivers",
+                                           help=f"Waivers file (default: {WAIVERS_FILE} if present)."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help="Rule engine."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
+) -> None:
+    """Write one return letter (.docx and .html) per unit with findings; exit 0, or 2 on error."""
+    today = _today(as_of)
+    compiled = _ruleset(ruleset, lang).active(today)
+    progress = progress_for(quiet, lang.value)
+    report = _report(paths, compiled, lang, today, progress, engine=engine, jobs=jobs, waivers=waivers,
+                     previous=compare_with)
+    written = _write_letters(report, out, by, progress)
+    letters_count = len(written) // 2
+    _out(f"{out}: {letters_count} letters ({letters_count} .docx, {letters_count} .html)" if lang is Lang.en
+         else f"{out}：回函 {letters_count} 份（.docx 与 .html 各 {letters_count} 份）")
     raise typer.Exit(EXIT_CLEAN)
 
 
@@ -257,10 +407,12 @@ app.add_typer(baseline_app, name="baseline")
 
 
 def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, lang: Lang,
-                    waivers: Optional[Path]) -> tuple[dict, int]:
-    """Write the baseline; returns it and how many waived findings were left out of it.
+                    waivers: Optional[Path]) -> tuple[dict, dict[str, int]]:
+    """Write the baseline; returns it and how many findings it left out, by why (waived, unscreened, expired).
 
     A waived finding never enters a baseline: when its waiver expires, it must fail the run again.
+    Nor does a file that could not be screened (gate.UNSCREENED): it must fail until it is fixed; nor
+    a finding under an expired waiver, which check never counts as baselined (counted with the waived).
     """
     compiled = _ruleset(ruleset, lang)
     try:
@@ -270,12 +422,28 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
         _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except GateError as exc:
         _fail((exc.zh, str(exc)))
-    outcome = apply_gate(result.findings, None, loaded_waivers, dt.date.today(), result.files)
+    today = dt.date.today()
+    outcome = apply_gate(result.findings, None, loaded_waivers, today, result.files)
     notes = set(map(id, outcome.notes))
-    kept = [f for f in outcome.findings if id(f) not in notes and f.state != "shadow"]
-    document = baseline_document([f for f in kept if f.status != "waived"])
-    target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return document, sum(f.status == "waived" for f in kept)
+    expired_waivers = [w for w in loaded_waivers if w.waiver.expires < today]
+    left = {"waived": 0, "unscreened": 0, "expired": 0}
+    entries = []
+    for f in outcome.findings:
+        if id(f) in notes or f.state == "shadow":
+            continue
+        why = ("waived" if f.status == "waived" else "unscreened" if f.rule_id in UNSCREENED
+               else "expired" if any(w.matches(f) for w in expired_waivers) else None)
+        if why:
+            left[why] += 1
+        else:
+            entries.append(f)
+    document = baseline_document(entries)
+    try:
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        _fail((f"无法写入基线文件 {display_path(target)}（{os_reason(exc)[0]}）",
+               f"cannot write the baseline to {display_path(target)} ({os_reason(exc)[1]})"))
+    return document, left
 
 
 def _baseline_lines(entries: list[dict]) -> str:
@@ -298,8 +466,8 @@ def baseline_create(
     if baseline.exists() and not force:
         _fail((f"{baseline} 已存在；请用 baseline update，或加 --force 覆盖",
                f"{baseline} exists; use 'baseline update' or --force"))
-    document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
-    _out(_baseline_summary(baseline, len(document["findings"]), None, None, waived, lang))
+    document, left = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    _out(_baseline_summary(baseline, len(document["findings"]), None, None, left, lang))
 
 
 @baseline_app.command("update")
@@ -316,21 +484,28 @@ def baseline_update(
         before = set(read_baseline(baseline))
     except GateError as exc:
         _fail((exc.zh, str(exc)))
-    document, waived = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    document, left = _write_baseline(paths, ruleset, baseline, lang, waivers)
     added = [e for e in document["findings"] if e["fingerprint"] not in before]
     dropped = len(before - {e["fingerprint"] for e in document["findings"]})
-    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, waived, lang))
+    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, left, lang))
 
 
-def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dropped: Optional[int], waived: int,
-                      lang: Lang) -> str:
+def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dropped: Optional[int],
+                      left: dict[str, int], lang: Lang) -> str:
     en = lang is Lang.en
+    waived, unscreened, expired = left["waived"], left["unscreened"], left["expired"]
     text = f"{target}: " + (f"{total} findings" if en else f"{total} 条结果")
     if added is not None:
         text += (f" ({len(added)} added, {dropped} dropped)" if en else f"（新增 {len(added)} 条，移除 {dropped} 条）")
     if waived:
         text += (f"; {waived} waived findings left out (they return when the waiver expires)" if en
                  else f"；{waived} 条已豁免的结果未写入（豁免过期后会重新报告）")
+    if expired:
+        text += (f"; {expired} findings under an expired waiver left out (they fail until fixed or waived anew)"
+                 if en else f"；{expired} 条豁免已过期的结果未写入（改正或重新豁免前每次都会报告）")
+    if unscreened:
+        text += (f"; {unscreened} findings of files that could not be screened left out (they fail until fixed)"
+                 if en else f"；{unscreened} 条文件无法审核的结果未写入（改正前每次都会报告）")
     return text + ("\n" + _baseline_lines(added).rstrip("\n") if added else "")
 
 
@@ -377,10 +552,12 @@ def impact_command(
     fmt: DocFormat = typer.Option(DocFormat.text, "--format", "-f", help="text, or md to paste into a review."),
     examples: int = typer.Option(5, "--examples", "-n", min=0, help="Examples shown per list."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Preview a ruleset change: per rule, what newly fails, newly passes, or changes."""
     try:
-        impacts = impact(old, new, paths)
+        with progress_for(quiet, lang.value) as progress:
+            impacts = impact(old, new, paths, progress)
     except (ImpactError, FileNotFoundError) as exc:
         _fail(str(exc))
     except RulesetError as exc:
@@ -403,7 +580,11 @@ def rules(
         text = "\n".join(f"{r.id:<14} {r.severity:<8} {r.state:<8} {r.title.en if lang is Lang.en else r.title.zh}"
                          for r in compiled.rules) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail((f"无法写入 {display_path(output)}（{os_reason(exc)[0]}）",
+                   f"cannot write {display_path(output)} ({os_reason(exc)[1]})"))
     else:
         _out(text)
 
@@ -418,11 +599,11 @@ def ruleset_lint(
     failing = False
     console = Console(highlight=False, soft_wrap=True)
     for file in files:
-        if not file.is_file():
-            _fail((f"规则集文件不存在：{file}", f"no such ruleset: {file}"))
+        if not present(file):
+            _fail((f"规则集文件不存在：{display_path(file)}", f"no such ruleset: {display_path(file)}"))
         problems = lint(file)
         for problem in problems:
-            console.print(problem.text(lang.value), markup=False)
+            console.print(plain(problem.text(lang.value)), markup=False)
         failing |= any(p.level == "error" or strict for p in problems)
         if not problems:
             console.print(f"{file}: " + ("ok" if lang is Lang.en else "没有问题"), markup=False)
@@ -452,7 +633,7 @@ def ruleset_test(
                 failed += 1
                 file, line, _ = outcome.rule.example_at[outcome.index]
                 text = outcome.problem[1] if lang is Lang.en else outcome.problem[0]
-                console.print(f"{'FAIL' if lang is Lang.en else '不符'} {file}:{line}: {outcome.label}: {text}",
+                console.print(plain(f"{'FAIL' if lang is Lang.en else '不符'} {file}:{line}: {outcome.label}: {text}"),
                               markup=False)
         for rule in compiled.rules:
             if {e.expect for e in rule.examples} != {"pass", "fail"}:

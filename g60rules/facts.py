@@ -3,7 +3,8 @@
 One :class:`Declaration` is one unit of screening (one engine session): a project with its indicator
 rows, or a department. Each :class:`Fact` holds only the fields of :mod:`g60rules.schema`, with
 
-* numbers (money in 元, counts) as finite floats with ``|x| < 10^15``; dates as ``YYYYMMDD`` floats;
+* numbers (counts, percentages) as finite floats with ``|x| < 10^15``; money as whole 厘 (an int,
+  元 × 1000, exact: :func:`g60rules.schema.money_units`) below 10^15 元; dates as ``YYYYMMDD`` floats;
 * text NFC-normalised, control characters (line breaks included) as spaces, at most 60,000 UTF-8
   bytes, without lone surrogates;
 * absent and null fields left out.
@@ -30,9 +31,9 @@ from g60rules import schema
 from g60rules.dates import DateBound
 from g60rules.findings import Finding
 from g60rules.graph import DeclarationGraph
-from g60rules.model import Source
+from g60rules.model import Source, place
 from g60rules.values import format_yuan
-from g60rules.rules.conditions import full_match
+from g60rules.rules.conditions import Match, full_match, match_field
 
 MAX_ABS = 1e15
 MAX_TEXT_BYTES = 60_000
@@ -95,11 +96,14 @@ class Fact:
     file: str
     line: int
     line_of: Callable[[str], int] | None = None
+    cell_of: Callable[[str | None], str | None] | None = None  # sheet › cell of a field (table files)
     table_rows: dict[str, int] = field(default_factory=dict)
     department: str | None = None
     project: str | None = None
     indicator: str | None = None
     row: int | None = None
+    competent_department: str | None = None
+    implementing_unit: str | None = None
 
 
 @dataclass
@@ -129,6 +133,14 @@ def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None,
     if isinstance(value, dt.date):
         return float(value.year * 10000 + value.month * 100 + value.day), None
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        if ftype.name == "money":
+            try:
+                units = schema.money_units(value)
+            except ValueError as exc:
+                return None, f"金额无法精确比较 / amount cannot be compared exactly: {value} ({exc})"
+            if abs(units) >= MAX_ABS * schema.MONEY_SCALE:
+                return None, f"|x| ≥ 10^15 元 / |x| ≥ 10^15 yuan: {value}"
+            return units, None
         number = float(value)
         if not math.isfinite(number) or abs(number) >= MAX_ABS:
             return None, f"|x| ≥ 10^15 或非有限数 / |x| ≥ 10^15 or not finite: {value}"
@@ -152,12 +164,13 @@ _SEEN: dict[tuple, tuple[float | str | None, str | None]] = {}
 
 def _normalised(value: Any, ftype: schema.FieldType) -> tuple[float | str | None, str | None]:
     """:func:`_normalise`, remembered for short values: a project's fields recur on each of its
-    indicator rows, and the same labels and amounts across a season. The type is part of the key
-    (``True == 1 == Decimal(1)`` as dict keys); only values kept whole are remembered, so a reason
-    always quotes its own value's text."""
+    indicator rows, and the same labels and amounts across a season. The value's type is part of
+    the key (``True == 1 == Decimal(1)`` as dict keys), and so is the field's (an amount is held in
+    厘 in a money field, as a plain number elsewhere); only values kept whole are remembered, so a
+    reason always quotes its own value's text."""
     if isinstance(value, str) and len(value) > 256:
         return _normalise(value, ftype)
-    key = (type(value), value)  # _normalise reads the value only
+    key = (type(value), value, ftype.name)
     found = _SEEN.get(key)
     if found is None:
         if len(_SEEN) >= 20_000:
@@ -172,12 +185,16 @@ class FactBuilder:
     """Turns graph nodes into facts for one compiled ruleset, adding its computed fields.
 
     ``counts`` (name → CountField) and ``tables`` (name → TableField) come from the compiled
-    ruleset; ``evaluate`` is the reference evaluator, used to count children.
+    ruleset; ``evaluate`` is the reference evaluator, used to count children. ``matches`` (kind of
+    fact → Match leaves) become computed fields (:func:`g60rules.rules.conditions.match_field`):
+    1.0 when the pattern matches, 0.0 when not, absent when the text field is.
     """
 
     def __init__(self, graph: DeclarationGraph, counts: dict | None = None, evaluate=None,
-                 tables: dict | None = None, used: dict[str, set[str]] | None = None):
+                 tables: dict | None = None, used: dict[str, set[str]] | None = None,
+                 matches: dict[str, list[Match]] | None = None):
         self.graph = graph
+        self.matches = matches or {}
         self.counts = counts or {}
         self.tables = tables or {}
         self._evaluate = evaluate
@@ -187,7 +204,7 @@ class FactBuilder:
                        for kind, known in schema.FACTS.items()}
 
     def _fact(self, fid: str, ftype: str, attrs: dict[str, Any], extra: dict[str, tuple[Any, schema.FieldType]],
-              problems: list[Finding], line_of) -> Fact:
+              problems: list[Finding], line_of, cell_of=None) -> Fact:
         known = self.fields[ftype]
         values: dict[str, float | str] = {}
         display = Display()
@@ -200,10 +217,15 @@ class FactBuilder:
             value, reason = _normalised(raw, ftype_)
             deferred[key] = (raw, ftype_)
             if reason:
-                problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason))
+                problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason,
+                                                         cell=cell_of(key) if cell_of else None))
             if value is not None:
                 values[key] = value
-        fact = Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of)
+        for match in self.matches.get(ftype, ()):
+            text = values.get(match.field)
+            if isinstance(text, str):
+                values[match_field(match)] = 1.0 if full_match(match.pattern, text) else 0.0
+        fact = Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of, cell_of)
         self._add_tables(fact, problems)
         return fact
 
@@ -244,7 +266,8 @@ class FactBuilder:
         problems: list[Finding] = []
         source = self.graph.sources.get(node)
         line_of = _liner(source, attrs, {"rollup.": "declared_total"})
-        dept = self._fact("f0", "department", attrs, {}, problems, line_of)
+        dept = self._fact("f0", "department", attrs, {}, problems, line_of,
+                          _placer(source, {"rollup.": "declared_total"}))
         dept.department = attrs.get("name")
         if self.counts:
             children = [self.project(p).facts[0] for p in self.graph.projects(node)]
@@ -268,24 +291,25 @@ class FactBuilder:
         department = dept_attrs.get("name")
         extra = {f"department.{k}": (dept_attrs[k], schema.PROJECT[f"department.{k}"])
                  for k in schema.DEPARTMENT if not k.startswith("rollup.") and k in dept_attrs}
-        line_of = _liner(source, attrs, {"budget_gap": "budget_arrangement", "target.": "annual_target",
-                                          "plan.": "plan_end"})
-        project = self._fact("f0", "project", attrs, extra, problems, line_of)
+        prefixes = {"budget_gap": "budget_arrangement", "target.": "annual_target", "plan.": "plan_end"}
+        project = self._fact("f0", "project", attrs, extra, problems, _liner(source, attrs, prefixes),
+                             _placer(source, prefixes))
         project.department, project.project = department, attrs.get("name")
+        units = attrs.get("competent_department"), attrs.get("implementing_unit")
+        project.competent_department, project.implementing_unit = units
         inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
                      if k.startswith("project.") and k[8:] in attrs}
         indicators: list[Fact] = []
         for index, ind_node in enumerate(self.graph.indicators(node), start=1):
             ind_attrs = g.nodes[ind_node]
             ind_source = self.graph.sources.get(ind_node)
-            fact = self._fact(f"f{index}", "indicator", ind_attrs,
-                              inherited, problems,
-                              _liner(ind_source, ind_attrs, {"value.": "target_value", "level1": "level1",
-                                                             "level2": "level2", "dup.": "level3",
-                                                             "match.": "target_value",
-                                                             "period.": "target_value", "name.": "level3",
-                                                             "annual.": "target_value"}))
+            prefixes = {"value.": "target_value", "level1": "level1", "level2": "level2", "dup.": "level3",
+                        "match.": "target_value", "period.": "target_value", "name.": "level3",
+                        "annual.": "target_value"}
+            fact = self._fact(f"f{index}", "indicator", ind_attrs, inherited, problems,
+                              _liner(ind_source, ind_attrs, prefixes), _placer(ind_source, prefixes))
             fact.department, fact.project = department, attrs.get("name")
+            fact.competent_department, fact.implementing_unit = units
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)
         if self.counts:
@@ -300,22 +324,38 @@ class FactBuilder:
                 parent.display[name] = str(n)
 
 
+def _field_key(source: Source, key: str, prefixes: dict[str, str]) -> str:
+    """The Source key a fact field is read from (its own field, else the mapping)."""
+    for prefix, field_key in prefixes.items():
+        if key.startswith(prefix):
+            return field_key
+    key = key.removeprefix("cell.")  # a cell's state points at the cell
+    key = {"funds.project_gap": "funds.total", "funds.annual_gap": "funds.annual_request"}.get(key, key)
+    if key.startswith("funds.") and key not in source.field_lines:
+        key = "funds"
+    return key
+
+
 def _liner(source: Source | None, attrs: dict, prefixes: dict[str, str]):
     """Map a fact field to its line: the field's own line, else the mapping's line."""
 
     def line_of(key: str) -> int:
         if source is None:
             return attrs["line"]
-        for prefix, field_key in prefixes.items():
-            if key.startswith(prefix):
-                return source.line_of(field_key)
-        key = key.removeprefix("cell.")  # a cell's state points at the cell
-        key = {"funds.project_gap": "funds.total", "funds.annual_gap": "funds.annual_request"}.get(key, key)
-        if key.startswith("funds.") and key not in source.field_lines:
-            key = "funds"
-        return source.line_of(key)
+        return source.line_of(_field_key(source, key, prefixes))
 
     return line_of
+
+
+def _placer(source: Source | None, prefixes: dict[str, str]):
+    """Map a fact field (None: the mapping) to its sheet › cell, or None for a line-based file."""
+
+    def cell_of(key: str | None) -> str | None:
+        if source is None or source.location is None:
+            return None
+        return place(source.location_of(_field_key(source, key, prefixes)) if key else source.location)
+
+    return cell_of
 
 
 def _row_matches(kind: str, matcher: Any, key: float | str) -> bool:

@@ -1,6 +1,8 @@
 """Findings: what a check reports, and the built-in checks on the files themselves.
 
 A :class:`Finding` carries the rule id, severity, file and 1-based line, department and project,
+the project's 主管部门 (``competent_department``) and 实施单位 (``implementing_unit``) as written
+in its declaration (``None`` when it has none, e.g. a department file or an unparsable file),
 indicator (三级 name and row), the message in Chinese and English, and the basis (catalogue source
 key + clause). Rules from rulesets and the built-in file checks below produce the same shape.
 """
@@ -69,6 +71,10 @@ class Finding:
     status: str = "new"
     waiver: str | None = None
     waiver_source: str | None = None  # "inline" (a comment in the declaration) or "file" (waivers file)
+    cell: str | None = None  # workbook / Word / CSV: "sheet › C14" (``line`` is then the sheet's row)
+    competent_department: str | None = None
+    implementing_unit: str | None = None
+    change: str | None = None  # with check --compare: "new", "open" (still there) or "fixed" (gone since)
 
     @property
     def gating(self) -> bool:
@@ -89,6 +95,8 @@ class Finding:
         data["severity"] = self.severity.value
         data["message"] = self.message(lang)
         data["title"] = self.title(lang)
+        if self.cell is None:
+            del data["cell"]  # line-based files: the same shape as before table files were read
         return data
 
 
@@ -105,7 +113,7 @@ class FileCheck:
 
     def finding(self, file: str, line: int, **kw: object) -> Finding:
         """Build a finding; ``kw`` fills the message placeholders and the optional context fields."""
-        context = {k: kw.pop(k) for k in ("department", "project", "indicator", "row", "field") if k in kw}
+        context = {k: kw.pop(k) for k in ("department", "project", "indicator", "row", "field", "cell") if k in kw}
         # a value may be a (Chinese, English) pair; the rest read the same in both languages
         zh = {k: str(v[0] if isinstance(v, tuple) else v) for k, v in kw.items()}
         en = {k: str(v[1] if isinstance(v, tuple) else v) for k, v in kw.items()}
@@ -177,7 +185,45 @@ ENGINE_FALLBACK = _check(
     "durable-rules failed on this declaration ({reason}); it was re-checked by the reference evaluator, nothing is lost",
 )
 
+SHEET_SKIPPED = _check(
+    "G60-FILE-008", "info", "工作表未检查", "Sheet not screened",
+    "工作表“{sheet}”未检查：{reason}", "sheet '{sheet}' not screened: {reason}",
+)
+UNPLACED = _check(
+    "G60-FILE-009", "warning", "单元格内容未能归位", "Cell not placed",
+    "单元格内容“{value}”不是可识别的标签，也不是某个标签的值，未读取",
+    "cell text '{value}' is neither a known label nor the value of one; not read",
+)
+NOTE_SKIPPED = _check(
+    "G60-FILE-010", "info", "说明文字未读取", "Note not read",
+    "说明文字“{value}”未读取", "note '{value}' not read",
+)
+DUPLICATE_LABEL = _check(
+    "G60-FILE-011", "error", "标签重复", "Duplicate label",
+    "标签“{key}”在同一张表中出现两次（首次在 {first}）；只读取第一个，请删除其一",
+    "label '{key}' appears twice in one form (first at {first}); only the first is read",
+)
+OUTSIDE_TREE = _check(
+    "G60-PATH-001", "error", "项目文件在部门文件夹之外", "Project file outside the department's folder",
+    "部门文件列出的“{path}”不在部门文件所在的文件夹内，未读取",
+    "'{path}' listed by the department is outside the department file's folder; not read",
+)
+LISTED_TWICE = _check(
+    "G60-PATH-002", "error", "项目被重复列出", "Project listed twice",
+    "项目文件“{path}”已在 {first} 列出，此处重复列出，不重复计入",
+    "project file '{path}' is already listed at {first}; not counted again",
+)
+TOO_MANY_ROWS = _check(
+    "G60-LIMIT-001", "error", "申报超出处理上限", "Declaration over the size limit",
+    "本申报有 {rows} 行指标，超过每份 {limit} 行的上限，未筛查",
+    "this declaration has {rows} indicator rows, over the limit of {limit} per declaration; not screened",
+)
+
+# A file that could not be read at all: nothing in it was screened.
+NOT_READ = frozenset({UNREADABLE.rule_id, YAML_SYNTAX.rule_id, NOT_A_DECLARATION.rule_id})
+
 FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
-    MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK,
+    MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK, OUTSIDE_TREE, LISTED_TWICE,
+    TOO_MANY_ROWS, SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL,
 )

@@ -15,7 +15,9 @@
   ``# g60rules: waive RULE-ID -- reason`` on the finding's line or the line above it; an inline
   waiver without a reason is a finding (G60-WAIVER-003) and waives nothing.
   Waived findings never enter a baseline, and a finding matched by an expired waiver is new even
-  when an older baseline holds it: an expired waiver brings its finding back.
+  when an older baseline holds it: an expired waiver brings its finding back. Nor does a finding
+  that a file was not screened at all (unreadable, not a declaration, listed but missing): it is
+  left out of a baseline and new even when an older baseline holds it.
 * **Changed files**: :func:`changed_files` lists the declarations changed since a git ref (deleted
   and renamed ones included); the caller screens those plus the department files that list them.
 """
@@ -34,13 +36,14 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from g60rules.findings import FileCheck, Finding, Severity
+from g60rules.findings import MISSING_PROJECT_FILE, NOT_READ, FileCheck, Finding, Severity
 from g60rules.intake.yaml_loader import expand_paths
 from g60rules.rules.compiler import RulesetError, _Sink, read_yaml
+from g60rules.safeio import MAX_BASELINE_BYTES, InputRefused, display_path, present, read_text
 
 BASELINE_VERSION = 1
 WAIVERS_FILE = ".g60rules-waivers.yaml"
@@ -94,16 +97,26 @@ def baseline_document(findings: list[Finding]) -> dict:
     return {"tool": "g60rules", "version": BASELINE_VERSION, "findings": entries}
 
 
+_BASELINE_TEXT = ("rule_id", "file", "project", "indicator", "field", "value", "message")
+
+
 def read_baseline(path: Path) -> dict[str, dict]:
     """Fingerprint → entry. Raises GateError for a missing or malformed file."""
+    if not present(path):
+        raise GateError(f"{display_path(path)}: no such baseline; write one with 'g60rules baseline create PATH…'",
+                        f"{display_path(path)}: 基线文件不存在；请先用 g60rules baseline create PATH… 生成")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path, MAX_BASELINE_BYTES))
+    except InputRefused as exc:
+        raise GateError(f"{display_path(path)}: cannot read the baseline: {exc.en}",
+                        f"{display_path(path)}: 无法读取基线文件：{exc.zh}") from None
     except json.JSONDecodeError as exc:  # the line and column where the JSON breaks (hand-edited files)
         raise GateError(f"{path}:{exc.lineno}:{exc.colno}: the baseline is not valid JSON: {exc.msg}",
                         f"{path}:{exc.lineno}:{exc.colno}: 基线文件不是有效的 JSON（{exc.msg}），"
                         "可用 g60rules baseline create --force 重新生成") from None
-    except (OSError, ValueError) as exc:
-        raise GateError(f"{path}: cannot read the baseline: {exc}", f"{path}: 无法读取基线文件：{exc}") from None
+    except RecursionError:
+        raise GateError(f"{display_path(path)}:1: cannot read the baseline: nested too deeply",
+                        f"{display_path(path)}:1: 无法读取基线文件：嵌套层数过多") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), list):
         raise GateError(f"{path}: not a g60rules baseline (version {BASELINE_VERSION})",
                         f"{path}: 不是 g60rules 基线文件（版本 {BASELINE_VERSION}）")
@@ -111,24 +124,41 @@ def read_baseline(path: Path) -> dict[str, dict]:
     bad = next((i for i, e in enumerate(entries) if not (isinstance(e, dict) and isinstance(e.get("fingerprint"), str))), None)
     if bad is not None:
         raise GateError(f"{path}: findings[{bad}] has no fingerprint", f"{path}: findings[{bad}] 缺少 fingerprint")
+    for index, entry in enumerate(entries):
+        wrong = next((k for k in _BASELINE_TEXT if not isinstance(entry.get(k), (str, type(None)))), None)
+        if wrong is not None:
+            kind = type(entry[wrong]).__name__
+            raise GateError(f"{display_path(path)}: findings[{index}].{wrong} must be text, not {kind}",
+                            f"{display_path(path)}: findings[{index}].{wrong} 应为文本，而不是 {kind}")
     return {e["fingerprint"]: e for e in entries}
 
 
 # --- waivers ------------------------------------------------------------------------------------------
+
+# text that must say something: surrounding spaces are dropped before the check
+_Filled = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_ANY_PATHS = ("a.yaml", "x/y/z.yaml", "d/p.yaml")
+WAIVER_HORIZON_DAYS = 365
+
 
 class Waiver(BaseModel):
     """One entry of ``.g60rules-waivers.yaml``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    rule: str
-    files: str = Field(description="path glob, e.g. declarations/g60-2024/02-*.yaml")
+    rule: _Filled
+    files: _Filled = Field(description="path glob, e.g. declarations/g60-2024/02-*.yaml")
     project: Optional[str] = None
     indicator: Optional[str] = None
     field: Optional[str] = None
-    reason: str = Field(min_length=1)
-    approved_by: str = Field(min_length=1)
+    reason: _Filled
+    approved_by: _Filled
     expires: dt.date
+
+    def waives_everything(self) -> bool:
+        """Whether this waiver matches every finding of its rule in every file (``files: "**"``)."""
+        return (self.project is None and self.indicator is None and self.field is None
+                and all(fnmatch.fnmatchcase(p, self.files.removeprefix("./")) for p in _ANY_PATHS))
 
 
 class WaiverFile(BaseModel):
@@ -156,11 +186,12 @@ class LoadedWaiver:
 def read_waivers(path: Path) -> list[LoadedWaiver]:
     """Waivers with their lines. Raises GateError (with file:line) for a file that cannot be used."""
     try:
-        if not path.read_text(encoding="utf-8-sig").strip():
+        if not read_text(path).strip():
             return []  # an empty waivers file waives nothing
         read = read_yaml(path, _Sink(strict=True))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"{path}: cannot read the waivers file: {exc}", f"{path}: 无法读取豁免文件：{exc}") from None
+    except InputRefused as exc:
+        raise GateError(f"{display_path(path)}: cannot read the waivers file: {exc.en}",
+                        f"{display_path(path)}: 无法读取豁免文件：{exc.zh}") from None
     except RulesetError as exc:
         raise GateError(exc.problem.text("en"), exc.problem.text("zh")) from None
     data, marks = read if read else ({}, {})
@@ -202,8 +233,8 @@ class InlineWaiver:
 def inline_waivers(file: str) -> list[InlineWaiver]:
     """``# g60rules: waive RULE -- reason`` comments in a declaration file (unreadable file: none)."""
     try:
-        lines = Path(file).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_text(file).splitlines()
+    except InputRefused:
         return []
     out = []
     for number, text in enumerate(lines, start=1):
@@ -224,6 +255,14 @@ UNUSED = FileCheck("G60-WAIVER-002", Severity.WARNING, "豁免未匹配任何结
 _NO_FINDING = ("没有匹配任何结果，可以删除", "matched no finding and can be removed")
 _NO_FILE = ("的路径不匹配任何文件（路径是否写错？路径相对于仓库根目录，例如 declarations/2024/*.yaml）",
             "matches no file (a typo? paths are relative to the repository root, e.g. declarations/2024/*.yaml)")
+EVERYTHING = FileCheck("G60-WAIVER-011", Severity.WARNING, "豁免范围过宽", "Waiver covers everything",
+                       "规则 {rule} 的豁免（{files}）未限定项目、指标或字段，匹配所有文件：该规则实际上被停用",
+                       "the waiver of {rule} ({files}) names no project, indicator or field and matches every file: "
+                       "the rule is in effect switched off")
+FAR_EXPIRY = FileCheck("G60-WAIVER-012", Severity.WARNING, "豁免期限过长", "Waiver expires too far ahead",
+                       "规则 {rule} 对“{files}”的豁免到 {expires} 才过期，超过 {days} 天；请缩短期限，到期再审",
+                       "the waiver of {rule} for '{files}' runs until {expires}, more than {days} days ahead; "
+                       "shorten it and review it then")
 NO_REASON = FileCheck("G60-WAIVER-003", Severity.ERROR, "行内豁免缺少理由", "Inline waiver without a reason",
                       "行内豁免 {rules} 没有写明理由（格式：# g60rules: waive 规则编号 -- 理由），未生效",
                       "the inline waiver of {rules} gives no reason (write: # g60rules: waive RULE -- reason); it waives nothing")
@@ -241,17 +280,31 @@ class GateOutcome:
     baseline_used: bool = False
 
 
+# A file that could not be read, is not a declaration, or is listed by its department but missing was
+# not screened at all: baselined, it would stay unscreened in silence, and so would every later
+# breakage of that file (the fingerprint does not hold the message).
+UNSCREENED = NOT_READ | {MISSING_PROJECT_FILE.rule_id}
+
+
 def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], waivers: list[LoadedWaiver],
-               today: dt.date, files: list[str], tree: Optional[list[str]] = None) -> GateOutcome:
+               today: dt.date, files: list[str], tree: Optional[list[str]] = None,
+               horizon_days: int = WAIVER_HORIZON_DAYS) -> GateOutcome:
     """Mark each finding ``waived``, ``baselined`` or ``new``; report expired/unused waivers and fixed entries.
 
     ``files``: the files this run screened; ``tree``: every file under the paths given (screened or
     not, any suffix). A waiver that waived nothing is reported when its pattern matches a screened
     file, or when it matches no file of the tree at all (a typo would otherwise go unnoticed).
+    Also warned about (they still apply): a waiver that matches every file with no narrower key,
+    and one that expires more than ``horizon_days`` after ``today``.
     """
     notes: list[Finding] = []
     active, expired = [], []
     for w in waivers:
+        if w.waiver.waives_everything():
+            notes.append(EVERYTHING.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files))
+        if (w.waiver.expires - today).days > horizon_days:
+            notes.append(FAR_EXPIRY.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files,
+                                            expires=w.waiver.expires.isoformat(), days=horizon_days))
         if w.waiver.expires < today:
             expired.append(w)
             notes.append(EXPIRED.finding(w.file, w.line, rule=w.waiver.rule, files=w.waiver.files,
@@ -281,7 +334,8 @@ def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], wai
                     status, waiver, source = "waived", f"{w.waiver.reason} — {w.waiver.approved_by}, {w.file}:{w.line}", "file"
                     break
         # a finding under an expired waiver fails again, even if an older baseline absorbed it
-        if status == "new" and baseline is not None and fp in baseline and not any(w.matches(f) for w in expired):
+        if (status == "new" and baseline is not None and fp in baseline and f.rule_id not in UNSCREENED
+                and not any(w.matches(f) for w in expired)):
             status = "baselined"
         seen_prints.add(fp)
         out.append(replace(f, status=status, waiver=waiver, waiver_source=source))
@@ -308,7 +362,7 @@ def apply_gate(findings: list[Finding], baseline: Optional[dict[str, dict]], wai
 
 def tree_files(paths: list[Path]) -> list[str]:
     """Every file under ``paths`` as the reports name them (relative to the working directory)."""
-    files, ignored = expand_paths(paths)
+    files, ignored, _ = expand_paths(paths)
     out = []
     for f in files:
         try:
@@ -339,6 +393,12 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
     if not ref or ref.startswith("-"):
         raise GateError(f"--changed-since: '{ref}' is not a git revision", f"--changed-since：“{ref}”不是 git 版本")
     top = Path(git("rev-parse", "--show-toplevel").strip())
+    if subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=top,
+                      capture_output=True, check=False).returncode != 0:
+        raise GateError(f"--changed-since: '{ref}' is not a revision of this repository "
+                        "(in CI, fetch the history: actions/checkout with fetch-depth: 0)",
+                        f"--changed-since：“{ref}”不是本仓库的 git 版本"
+                        "（CI 中请取得完整历史：actions/checkout 设 fetch-depth: 0）")
     # -z: names as they are (no quoting of non-ASCII); --no-renames: a rename is its deletion and addition
     names = git("diff", "-z", "--name-only", "--no-renames", "--diff-filter=ACDMR", ref, "--", where=top).split("\0")
     names += git("ls-files", "-z", "--others", "--exclude-standard", where=top).split("\0")

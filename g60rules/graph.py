@@ -68,6 +68,7 @@ from g60rules.dates import DateBound
 from g60rules.layouts import Layout, Layouts
 from g60rules.model import (
     DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, PROJECT_FIELDS, Department, Indicator, Project, Source,
+    render_location,
 )
 from g60rules.values import Operator, RowFamily, TargetValue, UnitKind, ValueKind, for_row, parse_target_value
 
@@ -279,10 +280,18 @@ def _with_name_unit(value: TargetValue, name: str | None) -> TargetValue:
 
 
 def _name_number(name: str) -> tuple[Decimal, str] | None:
-    """The one number-with-unit a 三级 name states ("质量达标率100%" → 100, %); None if none or several."""
+    """The one number-with-unit a 三级 name states ("质量达标率100%" → 100, %); None if none or several.
+
+    An ordinal ("第2期") or a sub-task number before a count noun ("分项3次数": 次 begins 次数) states
+    no amount.
+    """
     found = []
     for m in _NAME_NUMBER.finditer(name):
+        if name[:m.start()].rstrip().endswith("第"):
+            continue
         for size in range(len(m.group(2)), 0, -1):  # "100人以上": the longest known unit, 人
+            if name[m.start(2) + size:m.start(2) + size + 1] == "数":
+                continue
             parsed = parse_target_value(f"={m.group(1)}{m.group(2)[:size]}")
             if parsed.kind is ValueKind.QUANTITATIVE and parsed.unit and parsed.unit_kind not in (
                     UnitKind.OTHER, UnitKind.DURATION):
@@ -354,24 +363,28 @@ class DeclarationGraph:
 
     def add_project(self, project: Project, department_node: str | None = None) -> str:
         """Add a project with its funds and indicators; returns the project node id."""
-        node = f"project:{project.source.file}:{project.source.line}"
+        # a workbook holds several projects, on sheets whose rows repeat: the id names the cell
+        at = render_location(project.source.location) if project.source.location else project.source.line
+        node = f"project:{project.source.file}:{at}"
         layout = self.layouts.layout(project.form)
         known = layout is not None
         layout = layout or self.layouts.forms[DEFAULT_FORM]  # an unknown form is a finding (form.known)
         self.g.add_node(node, **project_attrs(project, layout, known))
-        source = Source(project.source.file, project.source.line, dict(project.source.field_lines))
+        source = Source(project.source.file, project.source.line, dict(project.source.field_lines),
+                        project.source.location, dict(project.source.locations))
         if project.funds.source:
             source.field_lines.update({f"funds.{k}": v for k, v in project.funds.source.field_lines.items()})
+            source.locations.update({f"funds.{k}": v for k, v in project.funds.source.locations.items()})
         self.sources[node] = source
         if department_node:
             self.g.nodes[node]["department_node"] = department_node
-        funds_node = f"funds:{project.source.file}:{project.source.line}"
+        funds_node = f"funds:{project.source.file}:{at}"
         funds_line = project.funds.source.line if project.funds.source else project.source.line
         self.g.add_node(funds_node, node_type="funds", file=project.source.file, line=funds_line,
                         **{k: v for k, v in self.g.nodes[node].items() if k.startswith("funds.")})
         self.g.add_edge(node, funds_node, kind="funded_by")
         for indicator in project.indicators:
-            ind_node = f"indicator:{project.source.file}:{project.source.line}#{indicator.row}"
+            ind_node = f"indicator:{project.source.file}:{at}#{indicator.row}"
             self.g.add_node(ind_node, **indicator_attrs(indicator, self.layouts, layout))
             self.sources[ind_node] = indicator.source
             self.g.add_edge(node, ind_node, kind="has_indicator")

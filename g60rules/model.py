@@ -200,6 +200,14 @@ def render_location(location: Location) -> str:
     return f"{location.file}:{location.line}" if location.line is not None else location.file
 
 
+def place(location: Location) -> str | None:
+    """Where in its file a table value is, for findings: ``宣传推广 › C14``, ``表 2 › 第 3 行第 4 列``;
+    None for a line-based location (YAML)."""
+    rendered = render_location(location)
+    prefix = location.file + " › "
+    return rendered[len(prefix):] if rendered.startswith(prefix) else None
+
+
 @dataclass
 class Source:
     """Where an object came from: file, line of its mapping (1-based), and line of each field.

@@ -6,7 +6,7 @@ facts carry their department's fields under ``department.``. Only these fields e
 engine (durable-rules crashes on facts with ~300 properties; DURABLE-RULES.md).
 
 Types: ``text`` (compared as strings, eq/ne/in/matches only), ``number``, ``money`` (元; written in a
-ruleset as a number of 元 or as text such as ``20万元``), ``date`` (written ``YYYY-MM-DD``), and
+ruleset as a number of 元 or as text such as ``20万元``; held by facts as whole 厘, :func:`money_units`), ``date`` (written ``YYYY-MM-DD``), and
 ``code`` (a closed set of English codes, listed, so a typo in a rule is caught when it loads).
 
 ``cell.<key>`` says what the form holds in a field: ``filled``, ``empty`` (on this form, not
@@ -17,6 +17,7 @@ A "not filled" rule tests ``cell.<key>`` = ``empty``, so it never fires on a fie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from g60rules.graph import CELL_STATES, FUNDS_CELLS, INDICATOR_CELLS, LEVEL1, LEVEL2, PROJECT_CELLS
 from g60rules.model import LEVEL2_EXTRA
@@ -39,6 +40,22 @@ TEXT = FieldType("text")
 NUMBER = FieldType("number")
 MONEY = FieldType("money")
 DATE = FieldType("date")
+
+
+# Money reaches both engines as a whole number of 厘 (0.001 元), never as a float: a float loses
+# cents above ≈ 9·10^13 元, an int64 holds every amount below 10^15 元 exactly.
+MONEY_SCALE = 1000
+
+
+def money_units(amount: Decimal | int | float | str) -> int:
+    """An amount in 元 as a whole number of 厘 (元 × 1000). Raises ValueError below 1 厘 or not finite."""
+    exact = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
+    if not exact.is_finite():
+        raise ValueError("not a finite amount")
+    units = exact * MONEY_SCALE
+    if units != units.to_integral_value():
+        raise ValueError("finer than 0.001 元")
+    return int(units)
 
 
 def code(*values: str) -> FieldType:

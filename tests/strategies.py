@@ -32,13 +32,16 @@ REAL_VALUES = ["≥90.00(%)", "≤200000.00(元/个)", "=1.00(场)", "≥85 (%)"
 
 odd_text = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
-    st.sampled_from(["a\nb", "a\r\nb", "a\x00b", "a\tb", "满意\n度"]))
+    st.sampled_from(["a\nb", "a\r\nb", "a\x00b", "a\tb", "满意\n度", '"', "\\", "\\\\", "a\\.b", "a.b",
+                     "≥**%", "(a)", "]", "-", "^a$", '成本"\\', "a\\xb"]))
 
 
 amounts = st.one_of(
     st.integers(min_value=-1000, max_value=3_000_000),
     st.integers(min_value=0, max_value=10**16),
     st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+    # above ≈ 9·10^13 元 a float cannot hold cents: money must compare exactly all the same
+    st.decimals(min_value=9 * 10**13, max_value=9 * 10**13 + 1, places=2, allow_nan=False, allow_infinity=False),
 )
 
 

@@ -12,6 +12,7 @@ distributed = pytest.importorskip("distributed")
 
 from g60rules.engines import stream  # noqa: E402
 from g60rules.engines.pool import screen  # noqa: E402
+from g60rules.progress import Progress  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -40,13 +41,24 @@ def _dicts(result):
 def test_a_cluster_run_finds_what_a_local_run_finds(cluster, season, shanghai, engine, monkeypatch):
     monkeypatch.setattr(stream, "FILES_PER_CHUNK", 8)  # several tasks per worker
     local = screen([season], shanghai, engine, 2)
-    seen: list[tuple[str, int]] = []
-    remote = screen([season], shanghai, engine, scheduler=cluster.scheduler_address,
-                    progress=lambda stage, done, total: seen.append((stage, done)))
+    seen = _Seen()
+    remote = screen([season], shanghai, engine, scheduler=cluster.scheduler_address, progress=seen)
     assert local.findings and _dicts(remote) == _dicts(local)
     assert (remote.files, remote.declarations, remote.fallbacks) == (local.files, local.declarations, [])
-    assert seen[0] == ("found", len(local.files)) and ("read", len(local.files)) in seen
-    assert ("screened", local.declarations) in seen
+    assert (remote.units, remote.unreadable) == (local.units, local.unreadable)
+    assert seen.totals["read"] == len(local.files) == seen.done["read"]
+    assert seen.done["screened"] == local.declarations
+
+
+class _Seen(Progress):
+    def __init__(self):
+        self.totals, self.done = {}, {}
+
+    def start(self, stage, total):
+        self.totals[stage] = total
+
+    def advance(self, stage, n=1):
+        self.done[stage] = self.done.get(stage, 0) + n
 
 
 def test_a_task_that_keeps_failing_is_screened_on_the_client_and_reported(cluster, season, shanghai, monkeypatch):

@@ -8,7 +8,8 @@ import pytest
 
 from g60rules.engines import pool as engine
 from g60rules.engines.durable import END_RULE, _number, facts_json
-from g60rules.engines.pool import _Pool, run_engine
+from g60rules.engines.pool import _run_chunks, run_engine
+from g60rules.progress import SILENT
 from g60rules.facts import Declaration, Fact
 from g60rules.engines.reference import run_reference
 
@@ -87,7 +88,7 @@ def test_a_hit_on_a_fact_we_did_not_send_is_refused():
     # durable-rules lets a bare $nex pattern match its own session-state object (measured): such a
     # result is not trusted, and the declaration goes to the reference evaluator.
     rules = json.dumps({"r0": {"all": [{"m": {"$nex": {"zz": 1}}}]}, END_RULE: {"all": [{"m": {"t": "__end__"}}]}})
-    outcome = _Pool(rules, 1).run([[[("f0", "project", {"name": "甲"})]]])
+    outcome = _run_chunks(rules, 1, [[[("f0", "project", {"name": "甲"})]]], SILENT)
     assert outcome[0][0][0] == "failed" and "sid-" in outcome[0][0][1]
 
 

@@ -236,15 +236,16 @@ def test_text_report_cites_the_document_and_machine_formats_the_key(shanghai):
     from rich.console import Console
 
     from g60rules.engines.pool import screen_corpus as sc
+    from g60rules.reports.summary import Report
     from g60rules.reports.text import render_text, to_json
 
     result = sc(example_corpus(project(nature="常年项目") | {"funds": {"total": 1, "annual_request": 2}},
                                "own.yaml"), shanghai, engine="reference")
     console = Console(record=True, width=400)
-    render_text(result, "zh", console)
+    render_text(Report(result, shanghai, "zh"), console)
     text = console.export_text()
     assert "依据: 财预〔2015〕88号" in text or "依据: 上海市项目支出绩效目标申报表" in text
-    assert "SH-FORM 年度资金申请总额≤项目资金总额" in to_json(result, "zh", shanghai.name)
+    assert "SH-FORM 年度资金申请总额≤项目资金总额" in to_json(Report(result, shanghai, "zh"))
 
 
 def test_midterm_targets_on_a_multi_year_form_that_has_the_column(shanghai):

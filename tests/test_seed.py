@@ -83,9 +83,10 @@ def test_what_is_right_is_not_flagged(result):
 
 
 def test_committed_reports_are_current(shanghai, monkeypatch):
+    from g60rules.reports.summary import Report
     from g60rules.reports.text import to_json
 
     monkeypatch.chdir(DECL.parent)
-    fresh = to_json(screen([Path("declarations")], shanghai, engine="reference"), "zh", shanghai.name)
+    fresh = to_json(Report(screen([Path("declarations")], shanghai, engine="reference"), shanghai, "zh"))
     committed = (DECL.parent / "reports" / "seed.json").read_text(encoding="utf-8")
     assert fresh.replace('"engine": "reference"', '"engine": "durable"') + "\n" == committed

@@ -2,10 +2,10 @@
 
 The key of a unit (:class:`g60rules.intake.units.Unit`) is a SHA-256 over the tool version, the
 ruleset (:func:`ruleset_key`: the content of every file of its chain and the rules in effect), the
-engine, the working directory (findings name files relative to it), the unit's paths, which files it
-reports on, and the **content** of its department file and of every project file the department
-lists — a department's roll-ups read all its projects, so changing one project re-screens the
-department and that project; nothing else.
+engine, the working directory (findings name files relative to it), the unit as planned (its paths
+and what was decided for each ``projects`` entry), which files are reported on, and the **content**
+of every file the unit reads — a department's roll-ups read its projects, so changing one project
+re-screens the department and that project; nothing else.
 
 Entries are JSON (never pickle: a cache directory is not trusted to hold code), written atomically,
 with a checksum. An entry that cannot be read, does not match its key or checksum, or holds
@@ -27,7 +27,7 @@ from g60rules.findings import Finding, Severity
 from g60rules.intake.units import Unit
 from g60rules.rules.compiler import CompiledRuleset
 
-FORMAT = 2
+FORMAT = 3
 _FIELDS = {f.name: f for f in fields(Finding)}
 _INT_FIELDS = {"line", "row"}
 
@@ -54,17 +54,17 @@ def _file_digest(path: str) -> str:
 
 
 class UnitCache:
-    """Cached unit results under ``directory`` for one ruleset, engine and ``only`` selection."""
+    """Cached unit results under ``directory`` for one ruleset and engine."""
 
-    def __init__(self, directory: Path, ruleset: CompiledRuleset, engine: str, only: set[str] | None):
+    def __init__(self, directory: Path, ruleset: CompiledRuleset, engine: str):
         self.directory = Path(directory)
-        self.base = json.dumps([FORMAT, __version__, ruleset_key(ruleset), engine, os.getcwd(),
-                                sorted(only) if only is not None else None])
+        self.base = json.dumps([FORMAT, __version__, ruleset_key(ruleset), engine, os.getcwd()])
 
-    def key(self, unit: Unit) -> str:
+    def key(self, unit: Unit, only: set[str] | None = None) -> str:
+        """The key of ``unit`` when reporting on ``only`` (None: every file)."""
         digest = hashlib.sha256(self.base.encode("utf-8", "surrogateescape"))
-        parts = [unit.path, unit.department, sorted(unit.owned), list(unit.listed),
-                 [_file_digest(p) for p in (unit.path, *unit.listed)]]
+        parts = [unit.path, unit.department, [list(e) for e in unit.entries],
+                 sorted(only) if only is not None else None, [_file_digest(p) for p in unit.reads()]]
         digest.update(json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
@@ -87,7 +87,9 @@ class UnitCache:
         skipped (the run does not need it)."""
         body = {"findings": [_plain(f) for f in result.findings], "declarations": result.declarations,
                 "files_read": result.files_read, "fallbacks": [list(x) for x in result.fallbacks],
-                "projects": result.projects, "unreadable": list(result.unreadable)}
+                "projects": result.projects, "unreadable": list(result.unreadable),
+                "units": [[file, *pair] for file, pair in result.units.items()],
+                "self_evaluations": result.self_evaluations}
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,12 +128,17 @@ def _checked(body: dict) -> dict:
             if not ok:
                 raise TypeError(name)
         findings.append(Finding(**{**item, "severity": Severity(item["severity"])}))
-    counts = (body["declarations"], body["files_read"], body["projects"])
+    counts = (body["declarations"], body["files_read"], body["projects"], body["self_evaluations"])
     if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts):
         raise TypeError("counts")
     fallbacks = [(str(a), str(b)) for a, b in body["fallbacks"]]
     unreadable = body["unreadable"]
     if not isinstance(unreadable, list) or not all(isinstance(f, str) for f in unreadable):
         raise TypeError("unreadable")
+    units = {}
+    for file, competent, implementing in body["units"]:
+        if not isinstance(file, str) or not all(v is None or isinstance(v, str) for v in (competent, implementing)):
+            raise TypeError("units")
+        units[file] = (competent, implementing)
     return {"findings": findings, "declarations": counts[0], "files_read": counts[1], "fallbacks": fallbacks,
-            "projects": counts[2], "unreadable": unreadable}
+            "projects": counts[2], "unreadable": unreadable, "units": units, "self_evaluations": counts[3]}

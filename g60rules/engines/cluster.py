@@ -21,8 +21,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from g60rules.engines.stream import Progress, StreamOutcome, UnitResult, UnitScreener, collect
+from g60rules.engines.stream import SPILL_AT, StreamOutcome, UnitResult, UnitScreener, collect
 from g60rules.intake.units import Unit
+from g60rules.progress import SILENT, Progress
+from g60rules.rules.compiler import CompiledRuleset
 
 _SCREENERS: dict[str, UnitScreener] = {}
 _CWD_LOCK = threading.Lock()  # tasks change directory: one at a time in a worker process
@@ -36,11 +38,11 @@ def screen_partition(units: list[Unit], ruleset, engine: str, only: set[str] | N
         screener = _SCREENERS.get(token)
         if screener is None:
             _SCREENERS.clear()  # one run at a time keeps its screener
-            screener = _SCREENERS[token] = UnitScreener(ruleset, engine, only, Path(cache) if cache else None)
+            screener = _SCREENERS[token] = UnitScreener(ruleset, engine, Path(cache) if cache else None)
         before = os.getcwd()
         os.chdir(cwd)
         try:
-            return screener(units)
+            return screener(units, only)
         finally:
             os.chdir(before)
 
@@ -49,14 +51,14 @@ def _client_cwd() -> str:
     return os.getcwd()
 
 
-def run_on_cluster(work: list[list[Unit]], screener_args: tuple, scheduler, progress: Progress | None = None,
-                   total_files: int = 0) -> StreamOutcome:
+def run_on_cluster(work: list[list[Unit]], ruleset: CompiledRuleset, engine: str, only: set[str] | None,
+                   cache: Path | None, scheduler, progress: Progress = SILENT, spill_at: int = SPILL_AT
+                   ) -> StreamOutcome:
     """Screen chunks of units on the cluster at ``scheduler`` (an address, or a ``distributed.Client``)."""
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # an optional dependency: say what to install
         raise RuntimeError("--scheduler needs the 'distributed' package: pip install 'g60rules[cluster]'") from exc
-    ruleset, engine, only, cache = screener_args
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
         shared = client.scatter(ruleset, broadcast=True)
@@ -75,7 +77,7 @@ def run_on_cluster(work: list[list[Unit]], screener_args: tuple, scheduler, prog
                     yield index, f"cluster task failed ({type(exc).__name__}: {exc})"
                 future.release()
 
-        return collect(work, replies(), screener_args, progress, total_files)
+        return collect(work, replies(), ruleset, only, progress, spill_at)
     finally:
         if client is not scheduler:
             client.close()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib.util
 import json
 
-from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
+from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or, match_field
 from g60rules.rules.compiler import CompiledRuleset
 
 END_RULE = "end"
@@ -35,6 +35,9 @@ _OPS = {"eq": None, "ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": 
 _TRUE = {"$ex": {"id": 1}}
 _FALSE = {"$nex": {"id": 1}}
 MAX_NODES = 15
+# measured on 2.0.28: 511 rules plus the end rule load and run; with 512 ``assert_facts`` never
+# returns (and from 513 ``create_ruleset`` never does). The rest runs on the reference evaluator.
+MAX_RULES = 400
 
 
 class EngineFailure(Exception):
@@ -98,7 +101,8 @@ def to_durable(node: Node) -> dict:
             return _all([_ex(node.field), *(_cmp(node.field, "ne", v) for v in node.values)])
         return _any([_cmp(node.field, "eq", v) for v in node.values])
     if isinstance(node, Match):
-        return {"$mt": {key(node.field): node.pattern}}
+        # evaluated by RE2 when the facts are built; durable-rules' own matcher is never used
+        return {key(match_field(node)): 1.0}
     raise TypeError(f"unknown condition node {node!r}")
 
 
@@ -127,11 +131,14 @@ def split_rules(ruleset: CompiledRuleset) -> tuple[list[int], list[int]]:
     """Indices of the rules durable-rules can take, and of those beyond its limits.
 
     durable-rules 2.0.28 refuses a rule whose pattern has more than MAX_NODES ``$and``/``$or``
-    nodes (error 113, measured); such rules run on the reference evaluator and the run says so.
+    nodes (error 113, measured), and hangs with more than about 511 rules; a rule over the first
+    limit, and every rule after the first MAX_RULES, runs on the reference evaluator, and the run
+    says so.
     """
     durable, reference = [], []
     for index, rule in enumerate(ruleset.rules):
-        (durable if count_nodes(pattern(rule)) <= MAX_NODES else reference).append(index)
+        fits = count_nodes(pattern(rule)) <= MAX_NODES and len(durable) < MAX_RULES
+        (durable if fits else reference).append(index)
     return durable, reference
 
 
@@ -160,7 +167,10 @@ def _dumps(value) -> str:
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, int):
-        return _number(float(value)) if abs(value) > 2**53 else str(value)
+        # money in 厘 (g60rules.schema.money_units): exact as an int64, never through float
+        if abs(value) >= 2**63:
+            raise TypeError("an integer beyond int64 never reaches the engine")
+        return str(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
@@ -179,7 +189,7 @@ def facts_json(facts: list[tuple[str, str, dict]], sid: str) -> str:
         for k, v in values.items():
             record[key(k)] = v
             # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
-            plain = plain and (type(v) is str or (type(v) is float and "e" not in repr(v)))
+            plain = plain and (type(v) in (str, int) or (type(v) is float and "e" not in repr(v)))
         records.append(record)
     records.append({"sid": sid, "id": "end", "t": END_TYPE})
     return json.dumps(records, ensure_ascii=False, allow_nan=False) if plain else _dumps(records)

@@ -24,10 +24,9 @@ from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus
-from g60rules.engines.reference import evaluate, first_true_field, run_reference
+from g60rules.progress import SILENT, Progress
 from g60rules.engines.workers import WorkerPool
-from g60rules.engines.stream import FILES_PER_CHUNK, Progress, plan_corpus, run_units
-from g60rules.intake.units import chunks, owned_files
+from g60rules.engines.reference import evaluate, first_true_field, run_reference
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
 
@@ -43,8 +42,7 @@ class ScreenResult:
     ``declarations`` = ``projects`` + ``departments`` screened; ``unreadable``: files screened that
     gave neither (unreadable, not YAML, not a declaration). ``findings`` is a list, except from
     :func:`screen` with more than :data:`~g60rules.engines.stream.SPILL_AT` findings: then a
-    read-only sequence kept on disk (:class:`~g60rules.engines.stream.SpilledFindings`;
-    ``list(result.findings)`` makes it a list). ``cached``: units taken from ``--cache``.
+    read-only sequence kept on disk (:class:`~g60rules.engines.stream.SpilledFindings`).
     """
 
     findings: list[Finding]
@@ -56,10 +54,13 @@ class ScreenResult:
     reference_rules: list[str] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)
     baseline_used: bool = False
+    self_evaluations: int = 0  # 自评表 among the table files: recognised, never screened
     projects: int = 0
     departments: int = 0
     unreadable: list[str] = field(default_factory=list)
-    cached: int = 0
+    units: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """Each screened project file's (主管部门, 实施单位), for reports that count units."""
+    cached: int = 0  # units taken from --cache
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -89,23 +90,31 @@ class _DurableWork:
         return out
 
 
-class _Pool(WorkerPool):
-    """Durable-rules workers that each run one chunk of batches at a time, with a deadline per chunk."""
+def _run_chunks(definition: str, size: int, chunks: list[list], progress: Progress) -> list[list | str]:
+    """For each chunk, the per-declaration results, or a string saying why the chunk failed.
 
-    def __init__(self, definition: str, size: int):
-        super().__init__(_DurableWork, (definition,), size, SECONDS_PER_CHUNK)
+    Reports each finished chunk's size (stage ``screened``). Workers end with this process, however
+    it ends, and an interrupted run (Ctrl-C) leaves none behind (:mod:`g60rules.engines.workers`).
+    """
+    results: list[list | str] = [""] * len(chunks)
+    for index, reply in WorkerPool(_DurableWork, (definition,), size, SECONDS_PER_CHUNK).imap(chunks):
+        results[index] = reply
+        progress.advance("screened", len(chunks[index]))  # a failed chunk is re-run on the reference evaluator
+    return results
 
 
 def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine: str,
-               jobs: int | None = None) -> tuple[list[set[tuple[int, str]]], list[tuple[int, str]]]:
+               jobs: int | None = None, progress: Progress = SILENT,
+               ) -> tuple[list[set[tuple[int, str]]], list[tuple[int, str]]]:
     """Hits per declaration, and (declaration index, reason) for each reference fallback.
 
     Rules beyond durable-rules' limits (:func:`split_rules`) run on the reference evaluator for
     every declaration; :func:`rules_on_reference` names them for the report. Raises
     EngineUnavailable when ``engine="durable"`` and durable-rules is not installed.
     """
+    progress.start("screened", len(declarations))
     if engine == "reference":
-        return [run_reference(ruleset, d) for d in declarations], []
+        return [_counted(run_reference(ruleset, d), progress) for d in declarations], []
     if engine != "durable":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     check_available()
@@ -113,10 +122,11 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
     hits = [run_reference(ruleset, d, on_reference) for d in declarations]
     fallbacks: list[tuple[int, str]] = []
     if not declarations or not on_durable:
+        progress.advance("screened", len(declarations))
         return hits, fallbacks
     chunks = [list(range(i, min(i + CHUNK, len(declarations)))) for i in range(0, len(declarations), CHUNK)]
-    pool = _Pool(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1)
-    outcomes = pool.run([[_batch(declarations[i]) for i in chunk] for chunk in chunks])
+    outcomes = _run_chunks(ruleset_definition(ruleset, on_durable), jobs or os.cpu_count() or 1,
+                           [[_batch(declarations[i]) for i in chunk] for chunk in chunks], progress)
     for chunk, outcome in zip(chunks, outcomes, strict=True):
         for position, index in enumerate(chunk):
             if isinstance(outcome, str):
@@ -129,6 +139,11 @@ def run_engine(ruleset: CompiledRuleset, declarations: list[Declaration], engine
             hits[index] |= run_reference(ruleset, declarations[index], on_durable)
             fallbacks.append((index, reason))
     return hits, fallbacks
+
+
+def _counted(hits: set[tuple[int, str]], progress: Progress) -> set[tuple[int, str]]:
+    progress.advance("screened")
+    return hits
 
 
 def rules_on_reference(ruleset: CompiledRuleset, engine: str) -> list[str]:
@@ -171,10 +186,13 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         indicator=fact.indicator,
         row=fact.row,
         field=locate,
+        cell=fact.cell_of(locate) if fact.cell_of else None,
         title_zh=rule.title.zh,
         title_en=rule.title.en,
         state=rule.state,
         value=fact.display.get(locate) if locate else None,
+        competent_department=fact.competent_department,
+        implementing_unit=fact.implementing_unit,
     )
 
 
@@ -197,14 +215,16 @@ def _mixed_units(node: Node, values: dict, types: dict) -> bool:
         for gap, first in GAP_FIRST.items():
             if node.field.endswith(gap):
                 amount, difference = values.get(node.field.removesuffix(gap) + first), values.get(node.field)
-                if isinstance(amount, float) and isinstance(difference, float):
+                if isinstance(amount, (int, float)) and isinstance(difference, (int, float)):
                     pairs.append((amount, amount - difference))
-    return any(isinstance(a, float) and isinstance(b, float) and wan_yuan_mixup(a, b) for a, b in pairs)
+    # money is held in whole 厘 (ints): the ratio is the same in 厘 as in 元
+    return any(isinstance(a, (int, float)) and isinstance(b, (int, float)) and wan_yuan_mixup(a, b) for a, b in pairs)
 
 
 def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:
     """Engine sessions for every department and project node of the graph."""
-    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used()).declarations()
+    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used(),
+                       ruleset.match_leaves()).declarations()
 
 
 def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
@@ -219,8 +239,22 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
     return out
 
 
+def units_of(corpus: Corpus) -> dict[str, tuple[str | None, str | None]]:
+    """Project file → (主管部门, 实施单位) as declared."""
+    return {p.source.file: (p.competent_department, p.implementing_unit)
+            for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]}
+
+
+def with_units(findings: list[Finding], units: dict[str, tuple[str | None, str | None]]) -> list[Finding]:
+    """Findings of a project file that lack its 主管部门/实施单位 (file and data checks) get them."""
+    return [replace(f, competent_department=units[f.file][0], implementing_unit=units[f.file][1])
+            if f.file in units and f.competent_department is None and f.implementing_unit is None else f
+            for f in findings]
+
+
 def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",
-                  jobs: int | None = None, only: set[str] | None = None) -> ScreenResult:
+                  jobs: int | None = None, only: set[str] | None = None,
+                  progress: Progress = SILENT) -> ScreenResult:
     """Screen an already loaded corpus; see the module docstring.
 
     ``only``: screen just these files (as displayed) — the whole corpus is still loaded, so a
@@ -233,65 +267,41 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
         declarations = [d for d in declarations if d.file in only]
         file_findings = [f for f in file_findings if f.file in only]
         corpus = replace(corpus, files=[f for f in corpus.files if f in only])
-    hits, fallbacks = run_engine(ruleset, declarations, engine, jobs)
+    hits, fallbacks = run_engine(ruleset, declarations, engine, jobs, progress)
     findings = file_findings + findings_for(ruleset, declarations, hits)
     notes = []
     for index, reason in fallbacks:
         file = declarations[index].file
         findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
         notes.append((file, reason))
+    screened = set(corpus.files)
+    units = {file: unit for file, unit in units_of(corpus).items() if file in screened}
+    findings = with_units(findings, units)
     findings.sort(key=Finding.sort_key)
     read = {d.source.file for d in corpus.departments} | {p.source.file for p in corpus.projects}
     read |= {p.source.file for d in corpus.departments for p in d.projects}
     departments = sum(1 for d in declarations if d.facts and d.facts[0].type == "department")
     return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
                         rules_on_reference(ruleset, engine), projects=len(declarations) - departments,
-                        departments=departments, unreadable=[f for f in corpus.files if f not in read])
+                        departments=departments, unreadable=[f for f in corpus.files if f not in read], units=units,
+                        self_evaluations=corpus.self_evaluations)
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
            jobs: int | None = None, changed: set[Path] | None = None,
-           progress: Progress | None = None, cache: Path | None = None, scheduler=None) -> ScreenResult:
-    """Load and screen every declaration under ``paths``, streaming department by department
-    (:mod:`g60rules.engines.stream`). Raises FileNotFoundError for a missing path.
+           progress: Progress = SILENT, cache: Path | None = None, scheduler=None) -> ScreenResult:
+    """Load and screen every declaration under ``paths``, unit by unit in worker processes
+    (:mod:`g60rules.engines.stream`); the findings are those of :func:`load_corpus` then
+    :func:`screen_corpus`. Raises FileNotFoundError for a missing path.
 
     ``changed`` (resolved paths, deleted and renamed ones included): screen only those declarations,
     plus the department files that list one of them (their roll-ups change with it, and a listed
-    file that was deleted or renamed away breaks the department). ``progress(stage, done, total)``: see
-    :mod:`g60rules.engines.stream`. ``cache``: a directory of earlier results
-    (:mod:`g60rules.engines.cache`). ``scheduler``: a Dask scheduler address (or a
+    file that was deleted or renamed away breaks the department). ``cache``: a directory of earlier
+    results (:mod:`g60rules.engines.cache`). ``scheduler``: a Dask scheduler address (or a
     ``distributed.Client``) to screen on instead of local workers (:mod:`g60rules.engines.cluster`;
-    RuntimeError when ``distributed`` is not installed). ``ScreenResult.findings`` is a list, or for very many findings a
-    read-only sequence backed by a temporary file (:class:`~g60rules.engines.stream.SpilledFindings`).
-    Raises EngineUnavailable when ``engine="durable"`` and durable-rules is not installed.
+    RuntimeError when ``distributed`` is not installed). Raises EngineUnavailable when
+    ``engine="durable"`` and durable-rules is not installed.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    if engine == "durable":
-        check_available()
-    plan = plan_corpus(paths, jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK, ruleset.layouts)
-    if progress is not None:
-        progress("found", len(plan.files), len(plan.files))
-    only = None
-    units = plan.units
-    if changed is not None:
-        only = {f for f in plan.files if Path(f).resolve() in changed}
-        for unit in units:
-            listing = plan.listings.get(unit.path)
-            if listing is not None and (Path(unit.path).resolve() in changed
-                                        or any(Path(resolved) in changed for resolved in listing.mentioned)):
-                only |= owned_files(unit, None)  # the department file
-        units = [u for u in units if owned_files(u, plan.listings.get(u.path)) & only]
-    work = chunks(units, plan.listings, FILES_PER_CHUNK)
-    if scheduler is not None:
-        from g60rules.engines.cluster import run_on_cluster
+    from g60rules.engines.stream import screen_stream  # stream builds on this module
 
-        outcome = run_on_cluster(work, (ruleset, engine, only, cache), scheduler, progress, len(plan.files))
-    else:
-        outcome = run_units(work, (ruleset, engine, only, cache), jobs or os.cpu_count() or 1, SECONDS_PER_CHUNK,
-                            progress, len(plan.files))
-    files = plan.files if only is None else [f for f in plan.files if f in only]
-    return ScreenResult(outcome.findings, engine, files, plan.ignored, outcome.declarations, outcome.fallbacks,
-                        rules_on_reference(ruleset, engine), cached=outcome.cached, projects=outcome.projects,
-                        departments=outcome.declarations - outcome.projects,
-                        unreadable=[f for f in files if f in outcome.unreadable])
+    return screen_stream(paths, ruleset, engine, jobs, changed, progress, cache, scheduler)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
@@ -41,7 +41,7 @@ from g60rules.findings import Finding
 from g60rules.layouts import Layouts
 from g60rules.model import (
     DEFAULT_FORM, DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, Department, FieldKind,
-    FieldSpec, Funds, Indicator, Location, Project, Source,
+    FieldSpec, Funds, Indicator, Location, Project, Source, place,
 )
 from g60rules.rules.compiler import bundled_layouts
 from g60rules.values import compose_target_value, parse_money, parse_target_value
@@ -168,7 +168,7 @@ class _Builder:
         self.funds_unit = "元"
 
     def add(self, check: fc.FileCheck, at: Location, **kw: Any) -> None:
-        self.findings.append(check.finding(at.file, at.line_or_row, **kw))
+        self.findings.append(check.finding(at.file, at.line_or_row, cell=place(at), **kw))
 
     def fields(self, record: Record, specs: tuple[FieldSpec, ...], where: tuple[str, str]
                ) -> tuple[dict[str, Entry], Source]:
@@ -460,7 +460,12 @@ def build_project(data: Record | Mapping[str, Any], location: Location | None = 
     the ruleset's (default: the bundled core ruleset's) — the form's layout gives the funds unit."""
     builder = _Builder(layouts)
     record = data if isinstance(data, Record) else to_record(data, _need(location), locations)
-    return builder.project(record), builder.findings
+    project = builder.project(record)
+    # a file may hold several projects (one per sheet): each cell finding names its own project and
+    # units, so it is never counted under another project of the same file
+    return project, [replace(f, project=f.project or project.name,
+                             competent_department=project.competent_department,
+                             implementing_unit=project.implementing_unit) for f in builder.findings]
 
 
 def build_department(data: Record | Mapping[str, Any], location: Location | None = None,

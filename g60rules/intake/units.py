@@ -1,20 +1,27 @@
-"""Split a corpus into independent units of screening, so it can be read and screened piece by piece.
+"""Split a corpus into independent units of reading and screening: the one loader behind both
+:func:`g60rules.intake.yaml_loader.load_corpus` (every unit, in this process) and the streamed check
+(:mod:`g60rules.engines.stream`: units in worker processes, or on a Dask cluster).
 
-A **unit** is one department file with the project files it owns, or one file no department lists.
-Everything a rule reads about a declaration lies inside its unit (a project reads its department's
-header; a department's roll-ups read its projects), so units can be loaded and screened in any
-order, in any process, on any machine, with the findings of :func:`load_corpus` plus screening the
-whole corpus at once:
+A **unit** is one department file with the project files it owns, or one file no department owns: a
+project or broken YAML file, or a workbook / Word / CSV file (which may hold several projects, and
+is never split). Everything a rule reads about a declaration lies inside its unit (a project reads its
+department's header; a department's roll-ups read its projects), so units can be loaded and screened
+in any order, in any process, on any machine.
 
-* :func:`scan` reads only what tells departments apart: a file's top-level ``kind`` (from libyaml's
-  event stream, stopping there), and each department file in full for the project files it lists.
-* :func:`plan` turns the scan into units. A listed project file belongs to the **last** department
-  (in file order) that lists it — as when the whole corpus is loaded, a project listed twice takes
-  the context of the last department — and counts in the roll-ups of every department listing it.
-* :func:`load_unit` loads one unit: a :class:`Corpus` of its department (or project) with the
-  findings of the files it owns, exactly those :func:`load_corpus` reports for them.
+* :func:`scan` reads what tells departments apart: a YAML file's top-level ``kind`` (from libyaml's
+  event stream, stopping there), and each department file in full for its ``projects`` entries.
+* :func:`plan` expands the paths (:func:`~g60rules.intake.yaml_loader.expand_paths`, once: its
+  findings are the plan's) and decides every ``projects`` entry exactly as loading the whole corpus
+  in one pass would: an entry outside its department's folder (G60-PATH-001), a missing file, a file
+  already claimed by an earlier listing (G60-PATH-002, naming the first), a file that is no project.
+  A listed project file belongs to the **first** listing; its unit is that department's.
+* :func:`load_unit` loads one unit into a :class:`~g60rules.intake.yaml_loader.Corpus` with every
+  check :func:`~g60rules.intake.yaml_loader.load_file` and the table readers apply (size and row
+  limits, refused formats, 自评表, hidden sheets, unreadable files).
 
-``Plan.files`` is the list of files read, in :func:`load_corpus`'s order.
+Deciding an entry may need to know what a file is when the unit does not load it itself: a file
+listed more than once, a department file listed as a project, a workbook listed as a project. The
+planner reads those few files (rare in practice; the normal single listing costs nothing extra).
 """
 
 from __future__ import annotations
@@ -25,50 +32,62 @@ from pathlib import Path
 import yaml
 
 from g60rules import findings as fc
+from g60rules.findings import Finding
 from g60rules.intake.yaml_loader import (
-    _SAFE_LOADER,
-    Corpus,
-    _display,
-    expand_paths,
-    load_file,
+    _SAFE_LOADER, YAML_SUFFIXES, Corpus, _display, _inside, _load_table, expand_paths, load_file,
 )
+from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Project
+from g60rules.progress import SILENT, Progress
+from g60rules.safeio import InputRefused, present, read_text, resolved
+
+# what the planner decided for one ``projects`` entry of a department (see Unit.entries)
+OUTSIDE, MISSING, TWICE, LOAD, NOT_PROJECT, NOTHING = "outside", "missing", "twice", "load", "not", "nothing"
 
 
 @dataclass(frozen=True)
 class Listing:
-    """A department file's project entries: ``targets`` those that name an existing file (path as
-    listed, resolved); ``mentioned`` every entry, resolved (a deleted file changes the department)."""
+    """A department file as the scan read it: its displayed name and each ``projects`` entry with
+    its line. ``mentioned``: every entry's resolved path (a deleted or renamed file changes the
+    department, for ``--changed-since``)."""
 
     department: str
-    targets: tuple[tuple[str, str], ...]
+    entries: tuple[tuple[str, int], ...]
     mentioned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Unit:
-    """What one worker loads and screens together.
+    """What one worker loads (and screens) together.
 
-    ``path``: the department file, or the single file of a unit without department.
-    ``owned``: resolved paths of listed files whose findings and declarations this unit reports
-    (the others listed count in the department's roll-ups only). ``listed``: resolved paths of
-    every existing file the department lists, in order — everything its findings depend on.
+    ``path``: the department file, or the single file of the unit. ``department``: whether it is a
+    department unit. ``entries``: for a department, one ``(action, path, first)`` per ``projects``
+    entry — ``load`` the file at ``path`` here (this unit owns it), or report it ``outside`` the
+    folder, ``missing``, listed ``twice`` (``first`` = "file:line" of the first listing), ``not`` a
+    project, or ``nothing`` (the file's own findings say why it is no project, elsewhere).
+    ``mentioned``: every entry's resolved path.
     """
 
     path: str
-    department: bool
-    owned: frozenset[str] = frozenset()
-    listed: tuple[str, ...] = ()
+    department: bool = False
+    entries: tuple[tuple[str, str | None, str | None], ...] = ()
+    mentioned: tuple[str, ...] = ()
+
+    def reads(self) -> list[str]:
+        """The files this unit reads, its own first."""
+        return [self.path, *(path for action, path, _ in self.entries if action == LOAD)]
 
 
 @dataclass
 class Plan:
-    """Units in file order, the files read (displayed), the paths ignored, and the listings."""
+    """Units (department and single-file units in file order, then workbooks only a department
+    names), the files read (displayed, in the order loading the whole corpus reads them), the paths
+    ignored, and the findings of expanding the paths (directories that could not be listed)."""
 
     units: list[Unit] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
-    listings: dict[str, Listing] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def _top_level_kind(text: str) -> str | None | bool:
@@ -108,16 +127,24 @@ def _top_level_kind(text: str) -> str | None | bool:
                     depth -= 1
                 if depth == 0:
                     break
-    except (yaml.YAMLError, StopIteration):
+    except (yaml.YAMLError, StopIteration, RecursionError):
         return True
 
 
-def scan_file(path: Path, layouts=None) -> Listing | None:
-    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None.
-    ``layouts``: the ruleset's form layouts, as for :func:`load_file`."""
+def _resolved_text(path: Path) -> str | None:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: it is no file either
+        return None
+
+
+def scan_file(path: Path, layouts: Layouts | None = None) -> Listing | None:
+    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None."""
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        return None
+    try:
+        text = read_text(path)
+    except InputRefused:
         return None
     kind = _top_level_kind(text)
     if kind is not True and kind != "department":
@@ -125,114 +152,172 @@ def scan_file(path: Path, layouts=None) -> Listing | None:
     department, _ = load_file(path, layouts)
     if not isinstance(department, Department):
         return None
-    targets, mentioned = [], []
-    for rel in department.project_files:
-        target = path.parent / rel
-        try:
-            mentioned.append(str(target.resolve()))
-        except (OSError, RuntimeError):  # a symlink loop: it is no file either
-            continue
-        if target.is_file():
-            targets.append((str(target), mentioned[-1]))
-    return Listing(str(path), tuple(targets), tuple(mentioned))
+    entries = tuple((rel, department.source.line_of(f"projects[{index}]"))
+                    for index, rel in enumerate(department.project_files))
+    mentioned = tuple(r for r in (_resolved_text(path.parent / rel) for rel, _ in entries) if r is not None)
+    return Listing(department.source.file, entries, mentioned)
 
 
-def scan(files: list[Path], layouts=None) -> list[Listing | None]:
+def scan(files: list[Path], layouts: Layouts | None = None) -> list[Listing | None]:
     """:func:`scan_file` of each file."""
     return [scan_file(f, layouts) for f in files]
 
 
-def plan(paths: list[Path], scanner=scan) -> Plan:
-    """Units for ``paths``; ``scanner`` maps a list of files to their listings (it may run in parallel).
+def _what_is(path: Path, layouts: Layouts | None) -> tuple[str, set[str]]:
+    """What loading ``path`` gives ("project", "department" or "none") and the files its findings name."""
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        scratch = Corpus()
+        _load_table(path, scratch, layouts)  # reading and building its projects: both name the file
+        return "none", {f.file for f in scratch.findings}
+    obj, found = load_file(path, layouts)
+    kind = "project" if isinstance(obj, Project) else "department" if isinstance(obj, Department) else "none"
+    return kind, {f.file for f in found}
 
-    Raises FileNotFoundError for a named path that does not exist.
-    """
-    files, ignored = expand_paths(paths)
-    listings = scanner(files)
-    result = Plan(ignored=ignored, files=[_display(f) for f in files])
-    expanded = {str(f.resolve()) for f in files}
-    departments = {str(f.resolve()) for f, listing in zip(files, listings, strict=True) if listing}
-    owner: dict[str, str] = {}
-    extra_seen: set[str] = set()
+
+def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None) -> Plan:
+    """Units for ``paths``; ``scanner`` maps a list of files to their listings (default :func:`scan`;
+    it may run in worker processes). Raises FileNotFoundError for a named path that does not exist."""
+    files, ignored, problems = expand_paths(paths)
+    listings = scanner(files) if scanner is not None else scan(files, layouts)
+    result = Plan(ignored=ignored, findings=problems, files=[_display(f) for f in files])
+    expanded = {resolved(f): f for f in files}
+    departments = {resolved(f) for f, listing in zip(files, listings, strict=True) if listing}
+    # every entry that names an existing file inside its department's folder, in loading order
+    valid: list[list[tuple[Path, Path] | None]] = []
+    times: dict[Path, int] = {}
+    canonical: dict[Path, Path] = {}  # the path a file is first loaded through (names it in findings)
     for f, listing in zip(files, listings, strict=True):
+        row: list[tuple[Path, Path] | None] = []
+        for rel, _ in listing.entries if listing else ():
+            target = f.parent / rel
+            if not _inside(target, f.parent) or not present(target):
+                row.append(None)
+                continue
+            key = resolved(target)
+            row.append((target, key))
+            times[key] = times.get(key, 0) + 1
+            canonical.setdefault(key, expanded.get(key, target))
+        valid.append(row)
+    # a file whose unit is not the listing department's, or that two entries name: what it is decides
+    known: dict[Path, tuple[str, set[str]]] = {}
+    for key, count in times.items():
+        if key in departments:
+            known[key] = ("department", set())
+        elif count > 1 or key.suffix.lower() not in YAML_SUFFIXES:
+            known[key] = _what_is(canonical[key], layouts)
+    loaded = set(expanded)
+    owned: set[Path] = set()
+    claimed: dict[Path, str] = {}
+    tables: list[Path] = []
+    for f, listing, row in zip(files, listings, valid, strict=True):
         if listing is None:
             continue
-        result.listings[listing.department] = listing
-        for shown, resolved in listing.targets:
-            if resolved not in departments:
-                owner[resolved] = listing.department
-            if resolved not in expanded and resolved not in extra_seen:
-                extra_seen.add(resolved)
-                result.files.append(_display(Path(shown)))
-    owned: dict[str, set[str]] = {}
-    for resolved, department in owner.items():
-        owned.setdefault(department, set()).add(resolved)
+        entries = []
+        for (rel, line), target in zip(listing.entries, row, strict=True):
+            if target is None:
+                entries.append((OUTSIDE if not _inside(f.parent / rel, f.parent) else MISSING, None, None))
+                continue
+            path, key = target
+            if key in claimed:
+                entries.append((TWICE, None, claimed[key]))
+                continue
+            if key not in loaded:
+                loaded.add(key)
+                result.files.append(_display(path))
+                if key.suffix.lower() not in YAML_SUFFIXES:
+                    tables.append(path)
+            if key in known and key not in owned and known[key][0] != "department" and key.suffix.lower() in YAML_SUFFIXES:
+                owned.add(key)  # the first listing of a file listed again loads it
+                entries.append((LOAD, str(canonical[key]), None))
+            elif key in known:
+                kind, noted = known[key]
+                entries.append((NOT_PROJECT if kind == "department" or kind == "none" and _display(path) not in noted
+                                else NOTHING, None, None))
+            else:
+                owned.add(key)
+                entries.append((LOAD, str(canonical[key]), None))
+            if key in known and known[key][0] == "project":
+                claimed[key] = f"{listing.department}:{line}"
+        result.units.append(Unit(str(f), True, tuple(entries), listing.mentioned))
     for f, listing in zip(files, listings, strict=True):
-        key = str(f.resolve())
-        if listing is not None:
-            result.units.append(Unit(str(f), True, frozenset(owned.get(listing.department, ())),
-                                     tuple(resolved for _, resolved in listing.targets)))
-        elif key not in owner:
-            result.units.append(Unit(str(f), False))
+        if listing is None and resolved(f) not in owned:
+            result.units.append(Unit(str(f)))
+    result.units.extend(Unit(str(t)) for t in tables)
     return result
 
 
-def load_unit(unit: Unit, layouts=None) -> Corpus:
-    """Load one unit: its department (with every listed project) or its single file, and the findings
-    of the files it owns. ``Corpus.files`` holds the displayed names of the files it reports on."""
+def load_unit(unit: Unit, layouts: Layouts | None = None) -> Corpus:
+    """Load one unit: its department (with the projects it owns) or its single file, and the findings
+    of every file it reads. ``Corpus.files`` holds the displayed names of those files."""
     corpus = Corpus()
-    obj, problems = load_file(Path(unit.path), layouts)
+    path = Path(unit.path)
+    corpus.files.append(_display(path))
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        _load_table(path, corpus, layouts)
+        return corpus
+    obj, problems = load_file(path, layouts)
     corpus.findings.extend(problems)
-    corpus.files.append(_display(Path(unit.path)))
-    if not isinstance(obj, Department):  # (a department file changed since the scan reads as it is now)
+    if not unit.department or not isinstance(obj, Department):
         if isinstance(obj, Project):
             corpus.projects.append(obj)
         return corpus
-    path = Path(unit.path)
-    loaded: dict[str, Project | Department | None] = {}
-    for index, rel in enumerate(obj.project_files):
-        target = path.parent / rel
+    extra: list[Finding] = []
+    for index, (rel, (action, target, first)) in enumerate(zip(obj.project_files, unit.entries)):
         line = obj.source.line_of(f"projects[{index}]")
-        if not target.is_file():
-            corpus.findings.append(fc.MISSING_PROJECT_FILE.finding(obj.source.file, line, path=rel))
-            continue
-        key = str(target.resolve())
-        if key not in loaded:
-            loaded[key], own_problems = load_file(target, layouts)
-            if key in unit.owned:  # the others' findings are their owner's to report
-                corpus.findings.extend(own_problems)
-                corpus.files.append(_display(target))
-        project = loaded[key]
-        if isinstance(project, Project):
-            obj.projects.append(project)
-        elif isinstance(project, Department):
-            corpus.findings.append(fc.NOT_A_DECLARATION.finding(
-                obj.source.file, line, reason=(f"“{rel}” 不是项目申报", f"'{rel}' is not a project declaration")))
+        if action == OUTSIDE:
+            extra.append(fc.OUTSIDE_TREE.finding(obj.source.file, line, path=rel))
+        elif action == MISSING:
+            extra.append(fc.MISSING_PROJECT_FILE.finding(obj.source.file, line, path=rel))
+        elif action == TWICE:
+            extra.append(fc.LISTED_TWICE.finding(obj.source.file, line, path=rel, first=first))
+        elif action == NOT_PROJECT:
+            extra.append(_not_a_project(obj, line, rel))
+        elif action == LOAD:
+            project, found = load_file(Path(target), layouts)
+            corpus.findings.extend(found)
+            corpus.files.append(_display(Path(target)))
+            if isinstance(project, Project):
+                obj.projects.append(project)
+            elif isinstance(project, Department) or not any(f.file == _display(path.parent / rel) for f in found):
+                extra.append(_not_a_project(obj, line, rel))
+    corpus.findings.extend(extra)
     corpus.departments.append(obj)
     return corpus
 
 
-def owned_files(unit: Unit, listing: Listing | None) -> set[str]:
-    """Displayed names of the files a unit reports on (what ``only`` filters compare with)."""
-    names = {_display(Path(unit.path))}
-    if listing is not None:
-        names |= {_display(Path(shown)) for shown, resolved in listing.targets if resolved in unit.owned}
-    return names
+def _not_a_project(department: Department, line: int, rel: str) -> Finding:
+    return fc.NOT_A_DECLARATION.finding(
+        department.source.file, line, reason=(f"“{rel}” 不是项目申报", f"'{rel}' is not a project declaration"))
 
 
-def chunks(units: list[Unit], listings: dict[str, Listing], files_per_chunk: int) -> list[list[Unit]]:
+def load_units(units: list[Unit], layouts: Layouts | None = None, progress: Progress = SILENT) -> Corpus:
+    """Load ``units`` into one corpus, in the order loading the whole corpus in one pass gives:
+    departments in file order; projects from workbooks first, then the YAML projects no department
+    owns. Reports each file read (stage ``read``)."""
+    corpus = Corpus()
+    lone: list[Project] = []
+    for unit in units:
+        part = load_unit(unit, layouts)
+        corpus.departments.extend(part.departments)
+        (corpus.projects if Path(unit.path).suffix.lower() not in YAML_SUFFIXES else lone).extend(part.projects)
+        corpus.findings.extend(part.findings)
+        corpus.self_evaluations += part.self_evaluations
+        progress.advance("read", len(part.files))
+    corpus.projects.extend(lone)
+    return corpus
+
+
+def chunks(units: list[Unit], files_per_chunk: int) -> list[list[Unit]]:
     """Consecutive units grouped so that each group reads about ``files_per_chunk`` files."""
     out: list[list[Unit]] = []
     current: list[Unit] = []
     size = 0
     for unit in units:
         current.append(unit)
-        listing = listings.get(unit.path)
-        size += 1 + (len(listing.targets) if listing else 0)
+        size += len(unit.reads())
         if size >= files_per_chunk:
             out.append(current)
             current, size = [], 0
     if current:
         out.append(current)
     return out
-

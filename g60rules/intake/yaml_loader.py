@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +35,21 @@ from g60rules.intake import yaml_errors
 from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: public here too)
     SURE_MATCH, Cell, Entry, Record, build_department, build_project, suggest_keys,
 )
+from g60rules.intake.tables import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table_file
 from g60rules.layouts import Layouts
-from g60rules.model import KIND_VALUES, Department, Location, Project
+from g60rules.model import KIND_VALUES, PROJECT_FIELDS, Department, Location, Project
+from g60rules.progress import SILENT, Progress
+from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, os_reason, present, read_text, resolved
 
-DECLARATION_SUFFIXES = (".yaml", ".yml")
+YAML_SUFFIXES = (".yaml", ".yml")
+# tables are read by g60rules.intake.tables; refused formats are picked up only to say so
+DECLARATION_SUFFIXES = YAML_SUFFIXES + TABLE_SUFFIXES + UNSUPPORTED_SUFFIXES
 # libyaml's loader keeps the same line marks and reads ~13× faster than the pure-Python one
 # (bench/: parsing was 87% of screening time); the pure-Python loader is the fallback.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# documented in docs/limits.md; a real declaration has tens of rows
+MAX_ROWS = 2_000
+_ROW_KEYS = {label for spec in PROJECT_FIELDS if spec.key == "indicators" for label in (spec.key, *spec.labels)}
 
 
 @dataclass
@@ -53,6 +61,7 @@ class Corpus:
     findings: list[Finding] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    self_evaluations: int = 0  # 自评表 found among table files (reported, never screened)
 
 
 class _FileLoader:
@@ -109,23 +118,17 @@ def _preview(node: yaml.Node) -> str:
 
 def _display(path: Path) -> str:
     try:
-        return os.path.relpath(path)
+        return display_path(os.path.relpath(path))
     except ValueError:
-        return str(path)
+        return display_path(path)
 
 
 def _read(path: Path, loader: _FileLoader) -> str | None:
-    """Read one file as UTF-8; every failure becomes a finding and returns None."""
+    """Read one regular file of bounded size as UTF-8 (:mod:`g60rules.safeio`); a refusal is a finding."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        loader.add(fc.UNREADABLE, 1, reason=exc.strerror or type(exc).__name__)
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        loader.add(fc.UNREADABLE, line, reason=("不是 UTF-8 编码", f"not UTF-8 (byte {exc.start})"))
+        return read_text(path)
+    except InputRefused as exc:
+        loader.add(fc.UNREADABLE, exc.line, reason=exc.reason)
         return None
 
 
@@ -133,9 +136,16 @@ def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
     """Compose one YAML document; a syntax error becomes a finding and returns None."""
     try:
         root = yaml.compose(text, Loader=_SAFE_LOADER)
+        alias = alias_line(root, text)
+    except RecursionError:
+        loader.add(fc.YAML_SYNTAX, 1, reason=("嵌套层数过多", "nested too deeply"))
+        return None
     except yaml.YAMLError as exc:
         problem = yaml_errors.explain(text, exc)
         loader.add(fc.YAML_SYNTAX, problem.line, reason=(problem.zh, problem.en))
+        return None
+    if alias is not None:
+        loader.add(fc.YAML_SYNTAX, alias, reason=ALIAS_REASON)
         return None
     if root is None:
         loader.add(fc.NOT_A_DECLARATION, 1, reason=("文件为空", "the file is empty"))
@@ -185,6 +195,8 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None, layout
         return None, loader.findings
     kind = _kind_of(root, loader)
     obj: Project | Department | None = None
+    if kind == "project" and _too_many_rows(root, loader):
+        return None, loader.findings
     if kind == "project":
         obj, found = build_project(loader.record(root), layouts=layouts)
         loader.findings.extend(found)
@@ -194,79 +206,91 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None, layout
     return obj, loader.findings
 
 
-def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Files to read (sorted, de-duplicated) and the paths skipped because of their suffix.
+def _too_many_rows(root: yaml.MappingNode, loader: _FileLoader) -> bool:
+    """Refuse a project over :data:`MAX_ROWS` indicator rows (memory grows ~10 KB per row)."""
+    for key_node, value_node in root.value:
+        if (isinstance(key_node, yaml.ScalarNode) and _nfc(str(key_node.value)).strip() in _ROW_KEYS
+                and isinstance(value_node, yaml.SequenceNode) and len(value_node.value) > MAX_ROWS):
+            loader.add(fc.TOO_MANY_ROWS, value_node.start_mark.line + 1, rows=len(value_node.value), limit=MAX_ROWS)
+            return True
+    return False
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding]]:
+    """Files to read (sorted, de-duplicated), the paths skipped because of their suffix, and a
+    finding for each directory that could not be listed (never skipped in silence).
 
     Raises FileNotFoundError for a named path that does not exist.
     """
     files: list[Path] = []
     ignored: list[str] = []
+    problems: list[Finding] = []
+
+    def unlisted(exc: OSError) -> None:
+        problems.append(fc.UNREADABLE.finding(_display(Path(exc.filename or "?")), 1,
+                                              reason=(f"目录无法列出：{os_reason(exc)[0]}",
+                                                      f"cannot list the directory: {os_reason(exc)[1]}")))
+
     for path in paths:
         if path.is_dir():
-            for root, dirs, names in os.walk(path):  # symlinked directories are not followed (loops)
+            # symlinked directories are not followed (loops)
+            for root, dirs, names in os.walk(path, onerror=unlisted):
                 base = Path(root)
                 # hidden directories (.git, .github) are listed once, not walked
                 ignored.extend(_display(base / d) + "/" for d in sorted(dirs) if d.startswith("."))
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     child = base / name
-                    if not name.startswith(".") and child.suffix.lower() in DECLARATION_SUFFIXES:
+                    # "~$x.xlsx" is the lock file Office keeps beside an open workbook
+                    if not name.startswith((".", "~$")) and child.suffix.lower() in DECLARATION_SUFFIXES:
                         files.append(child)  # a broken link too: reading it becomes a finding
                     else:
                         ignored.append(_display(child))
-        elif path.exists() or path.is_symlink():
-            files.append(path)
+        elif present(path):
+            files.append(path)  # reading it says why it cannot be read
         else:
-            raise FileNotFoundError(str(path))
+            raise FileNotFoundError(display_path(path))
     seen: set[Path] = set()
     unique = []
     for f in files:
-        resolved = f.resolve()
-        if resolved not in seen:
-            seen.add(resolved)
+        key = resolved(f)
+        if key not in seen:
+            seen.add(key)
             unique.append(f)
-    return unique, ignored
+    return unique, ignored, problems
 
 
-def load_corpus(paths: list[Path], layouts: Layouts | None = None) -> Corpus:
-    """Load every declaration under ``paths``; see the module docstring and :func:`load_file`."""
-    files, ignored = expand_paths(paths)
-    corpus = Corpus(ignored=ignored)
-    loaded: dict[Path, Project | Department | None] = {}
+def _inside(target: Path, folder: Path) -> bool:
+    return resolved(target).is_relative_to(resolved(folder))
 
-    def load(path: Path) -> Project | Department | None:
-        key = path.resolve()
-        if key not in loaded:
-            obj, problems = load_file(path, layouts)
-            loaded[key] = obj
-            corpus.findings.extend(problems)
-            corpus.files.append(_display(path))
-        return loaded[key]
 
-    for path in files:
-        load(path)
-    claimed: set[Path] = set()
-    for path in files:
-        dept = loaded[path.resolve()]
-        if not isinstance(dept, Department):
-            continue
-        for index, rel in enumerate(dept.project_files):
-            target = (path.parent / rel)
-            line = dept.source.line_of(f"projects[{index}]")
-            if not target.is_file():
-                corpus.findings.append(fc.MISSING_PROJECT_FILE.finding(dept.source.file, line, path=rel))
-                continue
-            project = load(target)
-            if isinstance(project, Project):
-                dept.projects.append(project)
-                claimed.add(target.resolve())
-            elif isinstance(project, Department) or project is None and not any(
-                f.file == _display(target) for f in corpus.findings
-            ):
-                corpus.findings.append(fc.NOT_A_DECLARATION.finding(
-                    dept.source.file, line, reason=(f"“{rel}” 不是项目申报", f"'{rel}' is not a project declaration")))
-        corpus.departments.append(dept)
-    for key, obj in loaded.items():
-        if isinstance(obj, Project) and key not in claimed:
-            corpus.projects.append(obj)
-    return corpus
+def _load_table(path: Path, corpus: Corpus, layouts: Layouts | None) -> None:
+    """Read a workbook / Word / CSV file (or refuse its format) into the corpus."""
+    reading = read_table_file(path, _display(path))
+    corpus.findings.extend(reading.findings)
+    corpus.self_evaluations += reading.self_evaluations
+    for raw in reading.declarations:
+        project, problems = build_project(raw.record, layouts=layouts)
+        corpus.projects.append(project)
+        corpus.findings.extend(problems)
+
+
+def load_corpus(paths: list[Path], layouts: Layouts | None = None, progress: Progress = SILENT) -> Corpus:
+    """Load every declaration under ``paths``; see the module docstring and :func:`load_file`.
+    Reports stage ``read``.
+
+    A department's ``projects`` entries are paths relative to the department file and must stay
+    inside its folder (symbolic links resolved): an entry outside it is a finding (G60-PATH-001)
+    and is not read. A project file listed twice — by one department or by two — belongs to the
+    first listing; every further listing is a finding (G60-PATH-002), so it is never counted twice.
+
+    This is :mod:`g60rules.intake.units` run in this process: the plan, then every unit — the very
+    loader the streamed check runs in its workers, so both read the same.
+    """
+    from g60rules.intake.units import load_units, plan  # units builds on this module's readers
+
+    layout = plan(paths, layouts)
+    progress.start("read", len(layout.files))
+    corpus = load_units(layout.units, layouts, progress)
+    corpus.findings[:0] = layout.findings
+    return replace(corpus, files=layout.files, ignored=layout.ignored)

@@ -74,8 +74,10 @@ from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
-from g60rules.findings import FILE_CHECKS, FileCheck, Finding, Severity
-from g60rules.reports.text import counts, groups, where
+from g60rules.sanitize import plain
+from g60rules.findings import FILE_CHECKS, NOT_READ, FileCheck, Finding, Severity
+from g60rules.reports.summary import counts, groups
+from g60rules.reports.text import where
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 FORMATS = ("sarif", "junit", "github", "gitlab", "jsonl")
@@ -91,7 +93,6 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 _GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 _GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
-_UNSCREENED = {"G60-FILE-001", "G60-FILE-002", "G60-FILE-006"}  # the file could not be screened at all
 _CATEGORY = {"COMP": "completeness", "REL": "relevance", "APP": "appropriateness", "FEA": "feasibility",
              "FORM": "form", "FILE": "file", "DATA": "data", "ENGINE": "engine"}
 
@@ -111,8 +112,8 @@ _LABELS = {
                      "（错误 {error}、警告 {warning}、提示 {info}）；完整结果请用 --format json 或 jsonl",
         "limit_results": "每次运行最多 {n:,} 条结果",
         "limit_size": "gzip 压缩后最多 {n:,} 字节",
-        "ignored": "未检查的非 YAML 文件 {n} 个：{names}",
-        "not_checked": "不是 .yaml/.yml 文件，未检查",
+        "ignored": "未检查的文件（不是可读取的格式、隐藏文件或 Office 锁定文件）{n} 个：{names}",
+        "not_checked": "不是可读取的格式、隐藏文件或 Office 锁定文件，未检查",
         "srcroot": "运行 g60rules 时的工作目录（通常为仓库根目录）",
     },
     "en": {
@@ -130,8 +131,8 @@ _LABELS = {
                      "({error} errors, {warning} warnings, {info} infos); use --format json or jsonl for all of them",
         "limit_results": "at most {n:,} results per run",
         "limit_size": "at most {n:,} bytes gzip-compressed",
-        "ignored": "{n} non-YAML files not checked: {names}",
-        "not_checked": "not a .yaml/.yml file, not checked",
+        "ignored": "{n} files not checked (not a format read, hidden, or an Office lock file): {names}",
+        "not_checked": "not a format read, hidden, or an Office lock file; not checked",
         "srcroot": "the directory g60rules ran in (normally the repository root)",
     },
 }
@@ -336,15 +337,24 @@ def _sarif_result(f: Finding, fp: str, index: int, lang: str, baseline_used: boo
         "ruleIndex": index,
         "level": _SARIF_LEVEL[f.severity.value],
         "message": {"text": f.message(lang) or f.title(lang) or f.rule_id},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": _uri(f.file), "uriBaseId": SARIF_SRCROOT},
-            "region": {"startLine": max(1, int(f.line))},
-        }}],
+        "locations": [_sarif_location(f)],
         "partialFingerprints": {"primaryLocationLineHash": fp, FINGERPRINT_VERSION: fp},
         "properties": {**context, "basis": f.basis, "severity": f.severity.value, "state": f.state,
                        "status": f.status},
         **_suppression(f, baseline_used),
     }
+
+
+def _sarif_location(f: Finding) -> dict:
+    """The file and line; for a workbook / Word / CSV cell also a logical location naming it."""
+    out: dict = {"physicalLocation": {
+        "artifactLocation": {"uri": _uri(f.file), "uriBaseId": SARIF_SRCROOT},
+        "region": {"startLine": max(1, int(f.line))},
+    }}
+    if f.cell:
+        out["logicalLocations"] = [{"name": f.cell.rsplit(" › ", 1)[-1], "fullyQualifiedName": f"{f.file} › {f.cell}",
+                                    "kind": "element"}]
+    return out
 
 
 def _suppression(f: Finding, baseline_used: bool = False) -> dict:
@@ -487,7 +497,9 @@ def junit(result: ScreenResult, ruleset: CompiledRuleset, lang: str = "zh") -> s
 # --- GitHub Actions ---------------------------------------------------------------------------------------
 
 def _gh_data(text: str) -> str:
-    # As the Actions toolkit escapes command data (actions/toolkit, packages/core/src/command.ts).
+    # As the Actions toolkit escapes command data (actions/toolkit, packages/core/src/command.ts);
+    # other control characters (ESC, BEL…) are shown as escapes, never sent to the log raw.
+    text = "".join(part if part in ("\r", "\n") else plain(part) for part in re.split(r"(\r|\n)", text))
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -517,7 +529,7 @@ def github(result: ScreenResult, lang: str = "zh") -> str:
 
 def gitlab_severity(f: Finding) -> str:
     """GitLab severity of a finding (mapping in the module docstring)."""
-    if f.severity is Severity.ERROR and f.rule_id in _UNSCREENED:
+    if f.severity is Severity.ERROR and f.rule_id in NOT_READ:
         return "critical"
     return _GITLAB_SEVERITY[f.severity.value]
 

@@ -1,12 +1,15 @@
 """Reports of a screening run: text (grouped by file, then a summary) and JSON.
 
-Findings fall in four groups, each shown apart and none hidden: those that count (state ``enforce``
-or ``warn``, not waived, not in the baseline), waived ones (with the waiver's reason), baselined ones
-(counted), and those of rules in ``shadow`` state (a trial run). Entries of the baseline no longer
-found are listed as fixed.
+Both render a :class:`~g60rules.reports.summary.Report`. Findings fall in four groups, each shown
+apart and none hidden: those that count (state ``enforce`` or ``warn``, not waived, not in the
+baseline), waived ones (with the waiver's reason), baselined ones (counted), and those of rules in
+``shadow`` state (a trial run). Entries of the baseline no longer found are listed as fixed. After
+``check --compare`` each counted finding is marked new or still open, and the findings fixed since the
+previous report are listed apart.
 
 Text goes through rich with markup off: declaration content such as ``[2024]`` is printed as
-written, never read as styling. Labels are Chinese by default, English with ``lang="en"``.
+written, never read as styling; every text from a declaration or ruleset goes through
+:func:`g60rules.sanitize.plain` (no control character, no line break: nothing can start a line). Labels are Chinese by default, English with ``lang="en"``.
 """
 
 from __future__ import annotations
@@ -14,124 +17,184 @@ from __future__ import annotations
 import json
 from collections import Counter
 from itertools import groupby
+from pathlib import PurePath
 
 from rich.console import Console
 from rich.text import Text
 
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
-from g60rules.findings import Finding, basis_document
+from g60rules.findings import NOT_READ, Finding, basis_document
+from g60rules.reports.summary import Report, UnitCount, counts, groups
+from g60rules.sanitize import plain
+
+__all__ = ["counts", "groups", "where", "render_text", "to_json"]
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
            "files": "文件 {n} 个：项目申报 {p} 份，部门文件 {d} 份，无法读取 {u} 个", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
-           "by_rule": "按规则", "ignored": "未检查的文件（非 YAML 或隐藏）{n} 个：{names}", "basis": "依据",
+           "by_rule": "按规则", "more_rules": "… 另有 {n} 条规则（完整列表：-o html= 或 -o xlsx=）", "ignored": "未检查的文件（不是可读取的格式、隐藏文件或 Office 锁定文件）{n} 个：{names}", "basis": "依据",
            "clean": "没有计入结果的问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
            "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
            "waived": "已豁免（仍列出，不影响结果）：{n} 条", "reason": "理由",
            "baselined": "已在基线中（不影响结果）：{n} 条", "fixed": "基线中已修复：{n} 条",
-           "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}"},
+           "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}",
+           "nothing": "{files}，0 份申报表：没有检查任何申报", "file_count": "{n} 个 {suffix} 文件",
+           "no_files": "没有文件", "self_evaluations": "其中自评表 {n} 份（不是申报表，未检查）",
+           "units": "主管部门 {c} 个，实施单位 {u} 个", "top_units": "错误最多的实施单位", "under": "（主管部门：{name}）",
+           "change_new": "新", "change_open": "仍存在", "change_fixed": "已修复",
+           "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
+           "resolved": "与上次报告相比已修复：{n} 条"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
            "counts": "{error} errors, {warning} warnings, {info} infos",
-           "by_rule": "by rule", "ignored": "{n} files not checked (not YAML, or hidden): {names}", "basis": "basis",
+           "by_rule": "by rule", "more_rules": "… {n} more rules (all of them: -o html= or -o xlsx=)", "ignored": "{n} files not checked (not a format read, hidden, or an Office lock file): {names}", "basis": "basis",
            "clean": "no findings that count", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
            "shadow": "shadow rules (trial run, reported only, never fail): {n}",
            "waived": "waived (listed, never fail): {n}", "reason": "reason",
            "baselined": "in the baseline (never fail): {n}", "fixed": "fixed since the baseline: {n}",
-           "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}"},
+           "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}",
+           "nothing": "{files}, 0 declarations: nothing was screened", "file_count": "{n} {suffix} files",
+           "no_files": "no files", "self_evaluations": "{n} of them self-evaluation forms (not declarations, not screened)",
+           "units": "{c} competent departments, {u} implementing units", "top_units": "units with most errors", "under": " (competent department: {name})",
+           "change_new": "new", "change_open": "still open", "change_fixed": "fixed",
+           "compared": "against the previous report {path}: {new} new, {open} still open, {fixed} fixed",
+           "resolved": "fixed since the previous report: {n}"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def counts(findings: list[Finding]) -> dict[str, int]:
-    found = Counter(f.severity.value for f in findings)
-    return {s: found.get(s, 0) for s in ("error", "warning", "info")}
+TOP = 10  # rules and units listed in the text summary
 
 
-def groups(findings: list[Finding]) -> dict[str, list[Finding]]:
-    """``counted``, ``waived``, ``baselined`` and ``shadow`` findings (module docstring)."""
-    out: dict[str, list[Finding]] = {"counted": [], "waived": [], "baselined": [], "shadow": []}
-    for f in findings:
-        key = "shadow" if f.state == "shadow" else ("counted" if f.status == "new" else f.status)
-        out[key].append(f)
-    return out
+def location(f: Finding) -> str:
+    """Where a finding is: ``文件.yaml:12``, or ``文件.xlsx › 宣传推广 › C14`` for a table file."""
+    return f"{f.file} › {f.cell}" if f.cell else f"{f.file}:{f.line}"
 
 
-def where(f: Finding, lang: str) -> str:
-    """Project › row「indicator」, for a finding's one-line context."""
-    parts = [p for p in (f.project,) if p]
+def where(f: Finding, lang: str, cell: bool = True) -> str:
+    """Sheet › cell (table files; unless ``cell`` is False) › project › row「indicator」: a finding's
+    one-line context."""
+    parts = [p for p in ((f.cell if cell else None), f.project) if p]
     if f.row is not None:
         row = _LABELS[lang]["row"].format(row=f.row)
         parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
-    return " › ".join(parts)
+    return plain(" › ".join(parts))
+
+
+def nothing_screened(result: ScreenResult, lang: str) -> str | None:
+    """When no declaration was screened, what was found instead ("5 个 .xlsx 文件，0 份申报表：…"),
+    with the reason of each file that could not be screened; None when something was screened."""
+    if result.declarations:
+        return None
+    labels = _LABELS[lang]
+    sep = ", " if lang == "en" else "、"
+    by_suffix = Counter(PurePath(name.rstrip("/")).suffix.lower() or "(—)" for name in [*result.files, *result.ignored])
+    files = sep.join(labels["file_count"].format(n=n, suffix=suffix) for suffix, n in sorted(by_suffix.items())) \
+        or labels["no_files"]
+    lines = [labels["nothing"].format(files=files)]
+    if result.self_evaluations:
+        lines.append("  " + labels["self_evaluations"].format(n=result.self_evaluations))
+    stopped = [f for f in result.findings if f.rule_id in NOT_READ]
+    lines += [f"  {location(f)}: {f.message(lang)}" for f in stopped[:10]]
+    if len(stopped) > 10:
+        lines.append(f"  … (+{len(stopped) - 10})")
+    return "\n".join(lines)
 
 
 def _print_group(findings: list[Finding], lang: str, console: Console) -> None:
     labels = _LABELS[lang]
     for file, group in groupby(findings, key=lambda f: f.file):
-        console.print(Text(file, style="bold underline"))
+        console.print(Text(plain(file), style="bold underline"))
         for f in group:
-            line = Text(f"  {f.line:>4}  ")
+            line = Text(f"  {location(f)}  " if f.cell else f"  {f.line:>4}  ")
             line.append(f"{labels[f.severity.value]:<7}", style=_STYLE[f.severity.value])
-            line.append(f" {f.rule_id:<13} ", style="magenta")
-            context = where(f, lang)
+            line.append(f" {plain(f.rule_id):<13} ", style="magenta")
+            if f.change:
+                line.append(f"[{labels['change_' + f.change]}] ", style="bold" if f.change == "new" else "dim")
+            context = where(f, lang, cell=False)
             if context:
                 line.append(f"[{context}] ", style="dim")
-            line.append(f.message(lang))
-            line.append(f"  ({labels['basis']}: {basis_document(f.basis, lang)})", style="dim")
+            line.append(plain(f.message(lang)))
+            line.append(f"  ({labels['basis']}: {plain(basis_document(f.basis, lang))})", style="dim")
             if f.waiver:
-                line.append(f"  [{labels['reason']}: {f.waiver}]", style="green")
+                line.append(f"  [{labels['reason']}: {plain(f.waiver)}]", style="green")
             console.print(line)
         console.print()
 
 
-def render_text(result: ScreenResult, lang: str, console: Console, verbose: bool = False) -> None:
-    """Print counted findings grouped by file; then waived, baselined and shadow ones apart; then the summary.
+def render_text(report: Report, console: Console) -> None:
+    """Print counted findings grouped by file; then waived, shadow and fixed ones apart; then the summary.
 
-    The engine, its fallbacks and the rules run beside it are shown only when ``verbose``.
+    The engine, its fallbacks and the rules run beside it are shown only when ``report.verbose``.
     """
+    lang, result, summary, verbose = report.lang, report.result, report.summary, report.verbose
     labels = _LABELS[lang]
-    parts = groups(result.findings)
+    parts = report.parts
     counted = parts["counted"]
     _print_group(counted, lang, console)
-    for key in ("waived", "shadow"):
-        if parts[key]:
-            console.print(Text(labels[key].format(n=len(parts[key])), style="bold dim"))
-            _print_group(parts[key], lang, console)
+    for key, findings in (("waived", parts["waived"]), ("shadow", parts["shadow"]), ("resolved", report.resolved)):
+        if findings:
+            console.print(Text(labels[key].format(n=len(findings)), style="bold dim"))
+            _print_group(findings, lang, console)
     console.print(Text(labels["summary"], style="bold"))
     sep = "; " if lang == "en" else "；"
-    console.print(Text("  " + labels["files"].format(n=len(result.files), p=result.projects, d=result.departments,
+    console.print(Text("  " + labels["files"].format(n=summary.files, p=result.projects, d=result.departments,
                                                      u=len(result.unreadable))
                        + (f"{sep}{labels['engine']}: {result.engine}" if verbose else "")))
-    console.print(Text("  " + (labels["counts"].format(**counts(counted)) if counted else labels["clean"])))
+    console.print(Text("  " + labels["units"].format(c=summary.competents, u=summary.units)))
+    nothing = nothing_screened(result, lang)
+    if nothing:
+        console.print(Text("  " + nothing.replace("\n", "\n  "), style="bold red"))
+    console.print(Text("  " + (labels["counts"].format(**summary.counts) if counted or nothing
+                               else labels["clean"])))
+    if summary.change:
+        console.print(Text("  " + labels["compared"].format(path=report.compared_with, **summary.change)))
     for key in ("waived", "baselined", "shadow"):
-        if parts[key]:
-            console.print(Text("  " + labels[key].format(n=len(parts[key]))))
+        if summary.apart[key]:
+            console.print(Text("  " + labels[key].format(n=summary.apart[key])))
     if result.fixed:
         console.print(Text("  " + labels["fixed"].format(n=len(result.fixed))))
-    if counted:
-        by_rule = Counter(f.rule_id for f in counted)
-        text = ", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items()))
-        console.print(Text(f"  {labels['by_rule']}: {text}"))
+    if summary.by_rule:
+        console.print(Text(f"  {labels['by_rule']}:"))
+        for rule in summary.by_rule[:TOP]:
+            console.print(Text(f"    {rule.count:>6}  {plain(rule.rule_id):<13} {plain(rule.title)}"))
+        if len(summary.by_rule) > TOP:
+            console.print(Text("    " + labels["more_rules"].format(n=len(summary.by_rule) - TOP), style="dim"))
+    worst = [u for u in summary.by_unit if u.counts["error"]][:TOP]
+    if worst:
+        console.print(Text(f"  {labels['top_units']}:"))
+        for unit in worst:
+            above = "" if unit.competent == unit.unit else labels["under"].format(name=plain(unit.competent))
+            console.print(Text(f"    {unit.counts['error']:>6}  {plain(unit.unit)}{above}"))
     if result.fallbacks and verbose:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
     if result.reference_rules and verbose:
-        console.print(Text("  " + labels["reference_rules"].format(ids=", ".join(result.reference_rules)),
+        console.print(Text("  " + labels["reference_rules"].format(ids=plain(", ".join(result.reference_rules))),
                            style="yellow"))
     if result.ignored:
-        names = ", ".join(result.ignored[:10]) + (" …" if len(result.ignored) > 10 else "")
+        names = plain(", ".join(result.ignored[:10])) + (" …" if len(result.ignored) > 10 else "")
         console.print(Text("  " + labels["ignored"].format(n=len(result.ignored), names=names), style="dim"))
 
 
-def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
-    """The whole result as JSON (UTF-8, Chinese kept readable); every finding carries its status."""
-    parts = groups(result.findings)
-    by_rule = Counter(f.rule_id for f in parts["counted"])
+def _unit_dict(unit: UnitCount) -> dict:
+    names = {"competent_department": unit.competent, **({"implementing_unit": unit.unit} if unit.unit else {})}
+    return {**names, **unit.counts, "projects": unit.projects}
+
+
+def to_json(report: Report) -> str:
+    """The whole result as JSON (UTF-8, Chinese kept readable); every finding carries its status.
+
+    ``summary.by_rule`` maps rule id → count (as before); ``summary.by_unit`` and
+    ``summary.by_competent_department`` list counts per unit, most errors first. With ``--compare``,
+    ``compared_with`` names the previous report, each finding has ``change`` and ``resolved`` lists
+    the findings fixed since.
+    """
+    result, summary, lang = report.result, report.summary, report.lang
     data = {
         "tool": "g60rules",
         "version": __version__,
-        "ruleset": ruleset,
+        "ruleset": report.ruleset.name,
         "engine": result.engine,
         "files": result.files,
         "declarations": result.declarations,
@@ -141,10 +204,16 @@ def to_json(result: ScreenResult, lang: str, ruleset: str) -> str:
         "ignored_files": result.ignored,
         "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
         "rules_on_reference_evaluator": result.reference_rules,
-        "summary": {**counts(parts["counted"]), "waived": len(parts["waived"]), "baselined": len(parts["baselined"]),
-                    "shadow": len(parts["shadow"]), "fixed": len(result.fixed),
-                    "by_rule": dict(sorted(by_rule.items()))},
+        "summary": {**summary.counts, **summary.apart,
+                    "by_rule": {r.rule_id: r.count for r in sorted(summary.by_rule, key=lambda r: r.rule_id)},
+                    "units": summary.units, "competent_departments": summary.competents,
+                    "by_unit": [_unit_dict(u) for u in summary.by_unit],
+                    "by_competent_department": [_unit_dict(u) for u in summary.by_competent],
+                    **({"change": summary.change} if summary.change else {})},
         "findings": [f.to_dict(lang) for f in result.findings],
         "fixed": result.fixed,
     }
+    if report.compared_with is not None:
+        data["compared_with"] = report.compared_with
+        data["resolved"] = [f.to_dict(lang) for f in report.resolved]
     return json.dumps(data, ensure_ascii=False, indent=2)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
 
+import re2
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -34,7 +35,10 @@ from g60rules import schema
 from g60rules.findings import SOURCE_DOCUMENTS
 from g60rules.layouts import Layout, Layouts, Level1, Level2, category_key
 from g60rules.model import DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, LEVEL2_EXTRA, PROJECT_FIELDS
-from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, fields_of, negate
+from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, present, read_text, resolved
+from g60rules.rules.conditions import (
+    And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, compile_regex, fields_of, matches_of, negate,
+)
 from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
     Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
@@ -59,7 +63,7 @@ Path_ = tuple[Union[str, int], ...]
 
 # code: (zh, en, hint zh, hint en); placeholders are filled from the problem's details.
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
-    "RS-READ": ("无法读取规则文件：{detail}", "cannot read the ruleset: {detail}", "", ""),
+    "RS-READ": ("无法读取规则文件：{detail_zh}", "cannot read the ruleset: {detail}", "", ""),
     "RS-YAML": ("YAML 语法错误：{detail_zh}", "YAML syntax error: {detail}",
                 "检查缩进、引号和括号是否成对", "check indentation, quotes and brackets"),
     "RS-EMPTY": ("规则文件为空", "the ruleset file is empty", "至少写出 ruleset: 名称", "write at least 'ruleset: NAME'"),
@@ -95,6 +99,9 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "RS-CYCLE": ("extends 形成循环：{chain}", "'extends' forms a cycle: {chain}", "", ""),
     "RS-PARENT": ("上级规则文件“{name}”不存在", "parent ruleset '{name}' not found",
                   "路径相对于本文件", "the path is relative to this file"),
+    "RS-OUTSIDE": ("上级规则文件“{name}”不在允许的位置", "parent ruleset '{name}' is outside the allowed places",
+                   "extends 只能指向 .yaml 文件，位于自带规则目录、本规则文件所在文件夹或当前目录之下",
+                   "extends names a .yaml file under the bundled rulesets, this ruleset's folder or the working directory"),
     "RS-OVERRIDE": ("覆盖的规则“{rule}”不存在", "override of unknown rule '{rule}'",
                     "检查编号，或用 ruleset show 查看生效的规则", "check the id; 'ruleset show' lists the effective rules"),
     "RS-OVERPARAM": ("规则“{rule}”没有参数 {name}", "rule '{rule}' has no parameter {name}",
@@ -241,18 +248,25 @@ def _to_python(node: yaml.Node, file: str, path: Path_, marks: Marks, sink: _Sin
 
 def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
     """Load a YAML file safely: its data and the position of every key path, or None."""
-    file = str(path)
+    file = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        sink.add(make_problem("RS-READ", file, (1, 1), detail=exc))
+        text = read_text(path)
+    except InputRefused as exc:
+        sink.add(make_problem("RS-READ", file, (exc.line, 1), detail=exc.en, detail_zh=exc.zh))
         return None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        alias = alias_line(root, text)
     except yaml.YAMLError as exc:
         problem = yaml_errors.explain(text, exc)
         sink.add(make_problem("RS-YAML", file, (problem.line, problem.column), detail=problem.en,
                               detail_zh=problem.zh))
+        return None
+    except RecursionError:
+        sink.add(make_problem("RS-YAML", file, (1, 1), detail="nested too deeply", detail_zh="嵌套层数过多"))
+        return None
+    if alias is not None:
+        sink.add(make_problem("RS-YAML", file, (alias, 1), detail=ALIAS_REASON[1], detail_zh=ALIAS_REASON[0]))
         return None
     if root is None:
         sink.add(make_problem("RS-EMPTY", file, (1, 1)))
@@ -265,6 +279,13 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
     return _to_python(root, file, (), marks, sink), marks
 
 
+def _row_origins(marks: Marks, param: Path_, name: str, file: str) -> dict[str, str]:
+    """``params.NAME.rows.I`` → "file:line" of each threshold-table row, so lint names the row's line."""
+    head = (*param, "table", "rows")
+    return {f"params.{name}.rows.{key[-1]}": f"{file}:{line}" for key, (line, _) in marks.items()
+            if len(key) == len(head) + 1 and key[:len(head)] == head}
+
+
 def _mark(marks: Marks, path: Path_) -> tuple[int, int]:
     while path and path not in marks:
         path = path[:-1]
@@ -275,10 +296,17 @@ _MEMBER_NAMES = {"str", "int", "float", "bool", "date", "ParamRef", "FieldRef", 
                  "none", "function-after", "lax-or-strict"}
 
 
-def _clean_loc(loc: tuple) -> Path_:
-    """Drop pydantic's union-member names from an error location so it maps onto YAML keys."""
+def _clean_loc(loc: tuple, marks: Marks | None = None, base: Path_ = ()) -> Path_:
+    """Drop pydantic's union-member names from an error location so it maps onto YAML keys.
+
+    A part that is a key written in the file at that place is kept, even when it looks like a
+    member name (a key such as ``a[1]``).
+    """
     out: list = []
     for i, part in enumerate(loc):
+        if isinstance(part, str) and marks is not None and (*base, *out, part) in marks:
+            out.append(part)
+            continue
         if isinstance(part, str):
             prev = loc[i - 1] if i else None
             if part in CONDITION_TAGS and (prev in ("when", "where", "not") or isinstance(prev, int)):
@@ -294,7 +322,7 @@ def _validation_problems(exc: ValidationError, file: str, marks: Marks, base: Pa
     """One problem per pydantic error, positioned on the offending key."""
     seen: set[tuple] = set()
     for err in exc.errors():
-        loc = (*base, *_clean_loc(err["loc"]))
+        loc = (*base, *_clean_loc(err["loc"], marks, base))
         if (loc, err["type"]) in seen:
             continue
         seen.add((loc, err["type"]))
@@ -446,6 +474,15 @@ class CompiledRuleset:
                       if name.endswith(gap)}
         return used
 
+    def match_leaves(self) -> dict[str, list[Match]]:
+        """Per kind of fact, the distinct ``matches`` leaves of the rules (computed fields for durable-rules)."""
+        out: dict[str, list[Match]] = {kind: [] for kind in schema.FACTS}
+        for rule in self.rules:
+            for match in matches_of(rule.condition):
+                if match not in out[rule.applies_to]:
+                    out[rule.applies_to].append(match)
+        return out
+
     def active(self, day: dt.date) -> "CompiledRuleset":
         """The rules whose ``effective`` dates include ``day``."""
         return replace(self, rules=[r for r in self.rules if r.active_on(day)])
@@ -455,9 +492,11 @@ _SAFE_REGEX = re.compile(r"^(?:[^\\\[\](){}?*+|.^$]|\\[\\.()\[\]{}?*+|^$-]|[.*+?
 
 
 def check_pattern(pattern: str) -> str:
-    """Accept a pattern subset both engines read alike: literals, . * + ? | ( ) and [classes].
+    """Accept a pattern subset: literals, backslash-escaped specials, . * + ? | ( ) and [classes].
 
-    Raises _CompileError (RS-PATTERN) otherwise; an empty pattern is refused (durable-rules error 508).
+    Every pattern runs on RE2 (linear time, the same on both engines; see
+    :mod:`g60rules.rules.conditions`). Raises _CompileError (RS-PATTERN) otherwise; an empty pattern
+    is refused (use ``missing``).
     """
     if not pattern:
         raise _CompileError("RS-PATTERN", pattern=pattern, detail="empty pattern; use 'missing: true'",
@@ -465,32 +504,22 @@ def check_pattern(pattern: str) -> str:
     if not _SAFE_REGEX.match(pattern) or "(?" in pattern:
         raise _CompileError("RS-PATTERN", pattern=pattern, detail="syntax outside the supported subset",
                             detail_zh="超出支持的语法子集（不支持 \\d、{n}、锚点、(?…)）")
+    pattern = unicodedata.normalize("NFC", pattern)
     try:
-        re.compile(pattern)
-    except re.error as exc:
+        compile_regex(pattern)
+    except re2.error as exc:
         raise _CompileError("RS-PATTERN", pattern=pattern, detail=str(exc), detail_zh=f"无效：{exc}") from None
-    for body in _CLASS.findall(pattern):
-        for low, high in _RANGE.findall(body):
-            if not (low.isascii() and high.isascii()):
-                # measured: durable-rules dies (SIGSEGV) compiling a class range such as [一-龥]
-                raise _CompileError("RS-PATTERN", pattern=pattern,
-                                    detail=f"the range {low}-{high} is not ASCII; list the characters instead",
-                                    detail_zh=f"[...] 中的范围 {low}-{high} 不是 ASCII；请逐个列出字符")
-    return unicodedata.normalize("NFC", pattern)
+    return pattern
 
 
-_CLASS = re.compile(r"\[\^?((?:[^\\\]]|\\.)+)\]")
 _SPECIAL = set(".(){}?*+|$-")
 _UNLISTABLE = set("\\[]^")
 
 
 def _escape(word: str) -> str:
     """A word as a literal in the restricted pattern syntax: a special character as a one-character
-    class ("[*]"), because durable-rules does not read a backslash escape such as "\\*" (measured)."""
+    class ("[*]"), which reads the same in every regex dialect."""
     return "".join(f"[{c}]" if c in _SPECIAL else c for c in word)
-
-
-_RANGE = re.compile(r"([^\\])-([^\]])")
 
 
 def _named_code(level: int, label: str) -> str | None:
@@ -556,18 +585,18 @@ class _Compiler:
         if isinstance(value, bool):
             raise _type_error(f"'{name}' compared with true/false; use exists / missing",
                               f"“{name}”不能与 true/false 比较；请用 exists / missing")
+        if ftype.name == "money" and isinstance(value, (int, float, str)):
+            try:
+                amount = parse_money(value) if isinstance(value, str) else value
+                if amount is None:
+                    raise ValueError("empty")
+                return schema.money_units(amount)  # exact, as facts hold money
+            except ValueError as exc:
+                raise _type_error(f"'{value}' is not an amount of money ({exc})",
+                                  f"“{value}”不是金额（{exc}）") from None
         if ftype.name in ("number", "money"):
             if isinstance(value, (int, float)):
                 return float(value)
-            if ftype.name == "money" and isinstance(value, str):
-                try:
-                    amount = parse_money(value)
-                    if amount is None:
-                        raise ValueError("empty")
-                    return float(amount)
-                except ValueError as exc:
-                    raise _type_error(f"'{value}' is not an amount of money ({exc})",
-                                      f"“{value}”不是金额（{exc}）") from None
             raise _type_error(f"'{name}' is a {ftype.name}; '{value}' is not a number",
                               f"“{name}”是数值，“{value}”不是数值")
         if ftype.name == "date":
@@ -586,11 +615,18 @@ class _Compiler:
         if ftype.codes and value not in ftype.codes:
             value = category_code(value, ftype.codes) or value
         if ftype.codes and value not in ftype.codes:
-            names = "timeliness" in ftype.codes or {"cost", "output"} <= set(ftype.codes)
-            raise _type_error(f"'{value}' is not a value of '{name}'; allowed: {', '.join(ftype.codes)}"
-                              + (" or the form's category names (时效指标 …)" if names else ""),
-                              f"“{value}”不是“{name}”的取值；可用：{', '.join(ftype.codes)}"
-                              + ("，或表中的指标类别名称（如 时效指标）" if names else ""))
+            labels = (tuple(bundled_layouts().level2) if "timeliness" in ftype.codes
+                      else tuple(bundled_layouts().level1) if {"cost", "output"} <= set(ftype.codes) else ())
+            # a typo in a name or code ('时效指数') should name the value meant, not only list them all
+            close = difflib.get_close_matches(value, [c for c in ftype.codes if c != "unknown"] + list(labels),
+                                              n=1, cutoff=0.6)
+            raise _type_error(f"'{value}' is not a value of '{name}'"
+                              + (f" (did you mean '{close[0]}'?)" if close else "")
+                              + f"; allowed: {', '.join(ftype.codes)}"
+                              + (" or the form's category names (时效指标 …)" if labels else ""),
+                              f"“{value}”不是“{name}”的取值" + (f"（是否想写“{close[0]}”？）" if close else "")
+                              + f"；可用：{', '.join(ftype.codes)}"
+                              + ("，或表中的指标类别名称（如 时效指标）" if labels else ""))
         return value
 
     def field_type(self, fact: str, name: str) -> schema.FieldType:
@@ -744,7 +780,7 @@ def placeholders(template: str) -> list[str]:
 
 def render_message(template: str, values: dict[str, str]) -> str:
     """Fill ``{name}`` placeholders by plain substitution (no format spec, no attribute access)."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), "—"), template)
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or "—", template)
 
 
 # --- loading a chain ------------------------------------------------------------------------------
@@ -792,11 +828,25 @@ def _load_file(path: Path, sink: _Sink) -> _Loaded | None:
     return _Loaded(path, head, rules, overrides, marks)
 
 
-def _load_chain(path: Path, seen: tuple[Path, ...], sink: _Sink) -> list[_Loaded]:
-    resolved = path.resolve()
-    if resolved in seen:
-        chain = " → ".join(str(p) for p in (*seen, resolved))
-        sink.add(make_problem("RS-CYCLE", str(path), (1, 1), chain=chain))
+def _extends_roots(top: Path, also: Path | None = None) -> tuple[Path, ...]:
+    """Where an ``extends`` may lead: the bundled rulesets, the first file's folder, the working
+    directory, and ``also`` (impact's copy of a git revision)."""
+    return (resolved(BUNDLED_DIR), resolved(top).parent, resolved(Path.cwd()),
+            *((resolved(also),) if also is not None else ()))
+
+
+def _load_chain(path: Path, seen: tuple[Path, ...], sink: _Sink,
+                roots: tuple[Path, ...] | None = None) -> list[_Loaded]:
+    """The chain of files from the root parent to ``path``.
+
+    ``extends`` is a path relative to the file; it must name a .yaml/.yml file inside one of
+    :func:`_extends_roots` (symbolic links resolved), so a ruleset cannot make the tool read an
+    arbitrary file such as ``/etc/passwd``.
+    """
+    here = resolved(path)
+    if here in seen:
+        chain = " → ".join(str(p) for p in (*seen, here))
+        sink.add(make_problem("RS-CYCLE", display_path(path), (1, 1), chain=chain))
         return []
     loaded = _load_file(path, sink)
     if loaded is None:
@@ -804,10 +854,15 @@ def _load_chain(path: Path, seen: tuple[Path, ...], sink: _Sink) -> list[_Loaded
     chain: list[_Loaded] = []
     if loaded.head.extends:
         parent = Path(os.path.normpath(path.parent / loaded.head.extends))
-        if parent.is_file():
-            chain = _load_chain(parent, (*seen, resolved), sink)
+        where = _mark(loaded.marks, ("extends",))
+        roots = roots or _extends_roots(path)
+        if not (parent.suffix.lower() in (".yaml", ".yml")
+                and any(resolved(parent).is_relative_to(root) for root in roots)):
+            sink.add(make_problem("RS-OUTSIDE", display_path(path), where, name=loaded.head.extends))
+        elif present(parent):
+            chain = _load_chain(parent, (*seen, here), sink, roots)
         else:
-            sink.add(make_problem("RS-PARENT", str(path), _mark(loaded.marks, ("extends",)), name=loaded.head.extends))
+            sink.add(make_problem("RS-PARENT", display_path(path), where, name=loaded.head.extends))
     return [*chain, loaded]
 
 
@@ -837,6 +892,8 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
             origins = {"rule": where, "severity": where, "state": where, "effective": where, "examples": where}
             origins.update({f"params.{p}": f"{file}:{_mark(loaded.marks, ('rules', index, 'params', p))[0]}"
                             for p in rule.params})
+            for p in rule.params:
+                origins.update(_row_origins(loaded.marks, ("rules", index, "params", p), p, file))
             entry = _Entry(loaded, index, rule, origins, [
                 (file, *_mark(loaded.marks, ("rules", index, "examples", j))) for j in range(len(rule.examples))])
             entries.append(entry)
@@ -863,6 +920,9 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
             for p in override.params:
                 pos_p = _mark(loaded.marks, ("overrides", rule_id, "params", p))
                 entry.origins[f"params.{p}"] = f"{file}:{pos_p[0]}"
+                for stale in [k for k in entry.origins if k.startswith(f"params.{p}.rows.")]:
+                    del entry.origins[stale]  # the parent's rows are replaced, not merged
+                entry.origins.update(_row_origins(loaded.marks, ("overrides", rule_id, "params", p), p, file))
                 entry.param_at[p] = (file, pos_p)
             for attr in ("severity", "state", "effective", "examples"):
                 if getattr(override, attr) is not None:
@@ -1053,10 +1113,13 @@ def known_values_of(ruleset: CompiledRuleset, fact: str, name: str) -> tuple[str
     return ruleset.known_values.get(name, ())
 
 
-def load_ruleset(path: Path) -> CompiledRuleset:
-    """Load a ruleset and its ``extends`` chain and compile every rule. Raises RulesetError."""
+def load_ruleset(path: Path, also: Path | None = None) -> CompiledRuleset:
+    """Load a ruleset and its ``extends`` chain and compile every rule. Raises RulesetError.
+
+    ``also``: one more folder an ``extends`` may lead into (see :func:`_load_chain`).
+    """
     sink = _Sink(strict=True)
-    chain = _load_chain(Path(path), (), sink)
+    chain = _load_chain(Path(path), (), sink, _extends_roots(Path(path), also))
     return _compile_chain(chain, sink)
 
 

@@ -4,14 +4,21 @@ A rule's ``when`` compiles to these nodes (:mod:`g60rules.rules.compiler`). ``no
 leaves when compiling, under one rule shared by both engines: a comparison on a field the fact does
 not have is false. So ``not (x < 5)`` becomes ``x missing or x ≥ 5``. A ``matches`` cannot be negated
 (durable-rules has no negated pattern match).
+
+Every ``matches`` is evaluated in Python by RE2 (``google-re2``), a linear-time engine, whichever
+engine runs the rule: durable-rules reads a boolean computed field instead (:func:`match_field`).
+Its own matcher reads backslashes literally and matches JSON-escaped text (DURABLE-RULES.md), and
+Python's ``re`` backtracks without a time bound (``(a+)+b``).
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Union
+
+import re2
 
 INVERSE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
 
@@ -101,11 +108,31 @@ def fields_of(node: Node) -> list[str]:
     return [node.field]
 
 
+def match_field(node: Match) -> str:
+    """Name of the computed field (1.0 matched, 0.0 not) that carries ``node``'s result to durable-rules."""
+    digest = hashlib.sha256(f"{node.field}\0{node.pattern}".encode("utf-8")).hexdigest()[:16]
+    return f"matched.{digest}"
+
+
+def matches_of(node: Node) -> list[Match]:
+    """Every ``matches`` leaf of a condition."""
+    if isinstance(node, (And, Or)):
+        return [m for n in node.items for m in matches_of(n)]
+    return [node] if isinstance(node, Match) else []
+
+
+def compile_regex(pattern: str):
+    """The RE2 program of a pattern (``.`` matches a line break too). Raises re2.error."""
+    return _regex(pattern)
+
+
 @lru_cache(maxsize=1024)
-def _regex(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.DOTALL)
+def _regex(pattern: str):
+    options = re2.Options()
+    options.dot_nl = True
+    return re2.compile(pattern, options)
 
 
 def full_match(pattern: str, text: str) -> bool:
-    """Whole-text match in which ``.`` also matches a line break, as in durable-rules."""
+    """Whole-text match in linear time (RE2) in which ``.`` also matches a line break."""
     return _regex(pattern).fullmatch(text) is not None

@@ -42,12 +42,20 @@ class ExampleOutcome:
         return f"{self.rule.id}[{self.index}:{self.expect}{' ' + name if name else ''}]"
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes an object met twice in full: PyYAML would write an alias, which intake refuses."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def example_corpus(declaration: dict, label: str, layouts: Layouts | None = None) -> Corpus:
     """Load an example fragment exactly as a declaration file would be loaded (with the ruleset's layouts)."""
     data = dict(declaration)
     if "kind" not in data and "类型" not in data:
         data = {"kind": "project", **data}
-    obj, problems = load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), label, layouts=layouts)
+    obj, problems = load_text(yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False), label,
+                              layouts=layouts)
     corpus = Corpus(findings=list(problems), files=[label])
     if isinstance(obj, Department):
         corpus.departments.append(obj)

@@ -8,6 +8,7 @@ was compared with, and the result — enough to answer a department that dispute
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or
@@ -19,6 +20,9 @@ from g60rules.intake.yaml_loader import load_corpus
 from g60rules.engines.reference import evaluate
 from g60rules.rules.docs import rule_section
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
+from g60rules.sanitize import plain
+from g60rules.schema import MONEY_SCALE
+from g60rules.values import format_yuan
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 _PLAIN = {"zh": {"eq": "等于", "ne": "不等于", "lt": "小于", "le": "不大于", "gt": "大于", "ge": "不小于"},
@@ -37,7 +41,16 @@ _WORDS = {"zh": {"true": "成立", "false": "不成立", "missing": "（缺失�
 def _value(fact: Fact, name: str, words: dict) -> str:
     if name not in fact.values:
         return words["missing"]
-    return fact.display.get(name, str(fact.values[name]))
+    return plain(fact.display.get(name, str(fact.values[name])))
+
+
+def _constant(value: float | int | str) -> str:
+    """A compiled constant as written: money (whole 厘, an int) in 元, 90.0 as 90."""
+    if isinstance(value, int):
+        return format_yuan(Decimal(value) / MONEY_SCALE)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return plain(value)
 
 
 def trace(node: Node, fact: Fact, lang: str, depth: int = 0) -> list[str]:
@@ -55,14 +68,11 @@ def trace(node: Node, fact: Fact, lang: str, depth: int = 0) -> list[str]:
         return [f"{pad}{node.field} {what}  [{_value(fact, node.field, words)}] → {result}"]
     left = f"{node.field} [{_value(fact, node.field, words)}]"
     if isinstance(node, Cmp):
-        right = str(node.value)
-        if isinstance(node.value, float) and node.value.is_integer():
-            right = str(int(node.value))
-        return [f"{pad}{left} {_SYMBOL[node.op]} {right} → {result}"]
+        return [f"{pad}{left} {_SYMBOL[node.op]} {_constant(node.value)} → {result}"]
     if isinstance(node, CmpField):
         return [f"{pad}{left} {_SYMBOL[node.op]} {node.other} [{_value(fact, node.other, words)}] → {result}"]
     if isinstance(node, InSet):
-        return [f"{pad}{left} {'∉' if node.negate else '∈'} {list(node.values)} → {result}"]
+        return [f"{pad}{left} {'∉' if node.negate else '∈'} [{', '.join(_constant(v) for v in node.values)}] → {result}"]
     if isinstance(node, Match):
         return [f"{pad}{left} matches {node.pattern!r} → {result}"]
     raise TypeError(node)
@@ -114,10 +124,10 @@ def explain_on(ruleset: CompiledRuleset, rule: CompiledRule, paths: list[Path], 
                 continue
             fired = evaluate(rule.condition, fact.values)
             locate = locate_field(rule, fact) if fired else rule.locate
-            where = f"{fact.file}:{fact.line_of(locate) if locate else fact.line}"
-            subject = " › ".join(p for p in (fact.project or fact.department,
-                                              words["row"].format(row=fact.row) if fact.row else None,
-                                              fact.indicator) if p)
+            where = f"{plain(fact.file)}:{fact.line_of(locate) if locate else fact.line}"
+            subject = plain(" › ".join(p for p in (fact.project or fact.department,
+                                                    words["row"].format(row=fact.row) if fact.row else None,
+                                                    fact.indicator) if p))
             out.append(f"{where}  {subject}  → {words['fires'] if fired else words['silent']}")
             if fired:  # in plain words first: the message with its values, the conditions met, the basis
                 out.append(f"  {words['why']} {_finding(rule, fact).message(lang)}")

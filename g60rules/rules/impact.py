@@ -22,7 +22,10 @@ import yaml
 from g60rules.engines.pool import screen_corpus
 from g60rules.findings import Finding
 from g60rules.intake.yaml_loader import load_corpus
+from g60rules.progress import SILENT, Progress
 from g60rules.rules.compiler import CompiledRuleset, load_ruleset
+from g60rules.safeio import alias_line
+from g60rules.sanitize import markdown, plain
 
 
 class ImpactError(Exception):
@@ -53,11 +56,15 @@ def _materialise(ref: str, path: str, into: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            if alias_line(root, text) is not None or not isinstance(root, yaml.MappingNode):
+                continue  # loading reports the refused alias, or the shape, with its line
+        except (yaml.YAMLError, RecursionError):
             continue  # loading reports the syntax error with its line
-        if isinstance(data, dict) and isinstance(data.get("extends"), str):
-            todo.append(PurePosixPath(posixpath.normpath(current.parent / data["extends"])))
+        parent = next((v.value for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "extends"
+                       and isinstance(v, yaml.ScalarNode)), None)
+        if parent:
+            todo.append(PurePosixPath(posixpath.normpath(current.parent / parent)))
     return first
 
 
@@ -70,7 +77,8 @@ def resolve(spec: str, workdir: Path) -> CompiledRuleset:
         _, ref, path = spec.split(":", 2) if spec.count(":") >= 2 else (None, None, None)
         if not ref or not path:
             raise ImpactError(f"'{spec}': write git:REF:PATH")
-        return load_ruleset(_materialise(ref, path, workdir / ref.replace("/", "_")))
+        into = workdir / ref.replace("/", "_")
+        return load_ruleset(_materialise(ref, path, into), also=into)
     if not Path(spec).is_file():
         raise ImpactError(f"ruleset not found: {spec}")
     return load_ruleset(Path(spec))
@@ -113,14 +121,17 @@ def compare(old: list[Finding], new: list[Finding]) -> list[RuleImpact]:
     return [i for _, i in sorted(impacts.items()) if i.newly_fail or i.newly_pass or i.changed]
 
 
-def impact(old_spec: str, new_spec: str, paths: list[Path]) -> list[RuleImpact]:
-    """Run both rulesets over ``paths`` and compare. Raises ImpactError, RulesetError, FileNotFoundError."""
-    corpus = load_corpus(paths)
+def impact(old_spec: str, new_spec: str, paths: list[Path], progress: Progress = SILENT) -> list[RuleImpact]:
+    """Run both rulesets over ``paths`` and compare. Raises ImpactError, RulesetError, FileNotFoundError.
+
+    ``progress`` sees the files read, then the declarations screened twice (old, then new ruleset).
+    """
+    corpus = load_corpus(paths, progress=progress)
     with tempfile.TemporaryDirectory() as tmp:
         old = resolve(old_spec, Path(tmp) / "old")
         new = resolve(new_spec, Path(tmp) / "new")
-    old_findings = screen_corpus(corpus, old, engine="reference").findings
-    new_findings = screen_corpus(corpus, new, engine="reference").findings
+    old_findings = screen_corpus(corpus, old, engine="reference", progress=progress).findings
+    new_findings = screen_corpus(corpus, new, engine="reference", progress=progress).findings
     return compare(old_findings, new_findings)
 
 
@@ -130,18 +141,24 @@ def _where(f: Finding, lang: str) -> str:
 
 
 def render(impacts: list[RuleImpact], fmt: str, lang: str, limit: int = 5) -> str:
-    """Text or Markdown (``md``) report; at most ``limit`` examples per list."""
+    """Text or Markdown (``md``) report; at most ``limit`` examples per list.
+
+    Declaration and ruleset text goes through :mod:`g60rules.sanitize` (``plain`` for text,
+    ``markdown`` for md): it can neither start a line nor add links, images, HTML or table cells.
+    """
     zh = lang != "en"
+    esc = markdown if fmt == "md" else plain
     labels = ("新增不通过", "不再触发", "严重程度/状态/消息变化") if zh else ("newly fail", "newly pass", "changed")
     if not impacts:
         return ("两个规则集在这些申报上的结果相同\n" if zh else "no change on these declarations\n")
     out: list[str] = []
     if fmt == "md":
         out += [f"| {'rule' if not zh else '规则'} | " + " | ".join(labels) + " |", "|---|---|---|---|"]
-        out += [f"| `{i.rule_id}` | {len(i.newly_fail)} | {len(i.newly_pass)} | {len(i.changed)} |" for i in impacts]
+        out += [f"| `{plain(i.rule_id).replace('`', '')}` | {len(i.newly_fail)} | {len(i.newly_pass)} | {len(i.changed)} |"
+                for i in impacts]
         out.append("")
     for i in impacts:
-        out.append(f"### {i.rule_id}" if fmt == "md" else i.rule_id)
+        out.append(f"### {esc(i.rule_id)}" if fmt == "md" else esc(i.rule_id))
         for label, items in zip(labels, (i.newly_fail, i.newly_pass, i.changed)):
             if not items:
                 continue
@@ -149,11 +166,11 @@ def render(impacts: list[RuleImpact], fmt: str, lang: str, limit: int = 5) -> st
             for item in items[:limit]:
                 if isinstance(item, tuple):
                     a, b = item
-                    text = f"{_where(b, lang)}: {a.severity}/{a.state} → {b.severity}/{b.state}"
-                    text += (f"; {b.message(lang)}" if a.message(lang) == b.message(lang)
-                             else f"; “{a.message(lang)}” → “{b.message(lang)}”")
+                    text = f"{esc(_where(b, lang))}: {a.severity}/{a.state} → {b.severity}/{b.state}"
+                    text += (f"; {esc(b.message(lang))}" if a.message(lang) == b.message(lang)
+                             else f"; “{esc(a.message(lang))}” → “{esc(b.message(lang))}”")
                 else:
-                    text = f"{_where(item, lang)}: {item.message(lang)}"
+                    text = f"{esc(_where(item, lang))}: {esc(item.message(lang))}"
                 out.append(f"  - {text}" if fmt == "md" else f"    {text}")
             if len(items) > limit:
                 more = f"…另有 {len(items) - limit} 条" if zh else f"… {len(items) - limit} more"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import replace
-from itertools import combinations
+from collections import defaultdict
 from pathlib import Path
 
 from g60rules import schema
@@ -128,10 +128,12 @@ def value_problems(ruleset: CompiledRuleset) -> list[Problem]:
         known = known_values_of(ruleset, table.fact, table.key)
         rule = ruleset.rule(table.name.split(".")[1])
         file, pos = _at(rule.origins.get(f"params.{table.name.split('.', 2)[2]}", f"{rule.origin}:{rule.line}"))
+        param = table.name.split(".", 2)[2]
         for number, (kind, matcher, _) in enumerate(table.rows, start=1):
+            row_file, row_pos = _at(rule.origins.get(f"params.{param}.rows.{number - 1}", f"{file}:{pos[0]}"))
             for value in sorted(_row_values(kind, matcher) or (), key=str):
                 found = _unknown_value(value, known, table.key, (f"阈值表第 {number} 行", f"threshold table row {number}"),
-                                       file, pos)
+                                       row_file, row_pos)
                 if found:
                     problems.append(found)
     for rule in ruleset.rules:
@@ -167,24 +169,27 @@ def _row_values(kind: str, matcher) -> set | None:
 
 
 def _overlaps(table: TableField, file: str, pos: tuple[int, int]) -> list[Problem]:
+    """Overlapping rows, found through an index of values (linear in the rows, not quadratic)."""
     out = []
     defaults = [i for i, (kind, _, _) in enumerate(table.rows) if kind == "default"]
     for a, b in zip(defaults, defaults[1:]):
         out.append(make_problem("RS-TABLE-OVERLAP", file, pos, a=a + 1, b=b + 1, values="默认行 / default rows",
                                 hint_zh="只保留一个默认行", hint_en="keep one default row"))
-    for (i, (ki, mi, _)), (j, (kj, mj, _)) in combinations(enumerate(table.rows), 2):
+    rows_with: dict = defaultdict(list)  # a value (or ("matches", pattern)) → the rows holding it, in order
+    common: dict[tuple[int, int], set] = defaultdict(set)
+    for j, (kind, matcher, _) in enumerate(table.rows):
+        values = _row_values(kind, matcher)
+        keys = [("matches", matcher)] if kind == "matches" else [("value", v) for v in values or ()]
+        for key in keys:
+            for i in rows_with[key]:
+                common[(i, j)].add(key[1])
+            rows_with[key].append(j)
+    for (i, j), shared in sorted(common.items()):
+        (ki, mi, _), (kj, mj, _) = table.rows[i], table.rows[j]
         si, sj = _row_values(ki, mi), _row_values(kj, mj)
-        if ki == "matches" and kj == "matches" and mi == mj:
-            common = {mi}
-        elif si is None or sj is None:
-            continue
-        else:
-            common = si & sj
-        if not common:
-            continue
         dead = table.hit == "first" and sj is not None and si is not None and sj <= si
         if table.hit == "unique" or dead or ki == kj == "matches":
-            values = "、".join(sorted(map(str, common)))
+            values = "、".join(sorted(map(str, shared)))
             hint_zh = f"第 {j + 1} 行永远不会生效" if dead else "unique 表的行不能重叠"
             hint_en = f"row {j + 1} can never apply" if dead else "rows of a unique table must not overlap"
             out.append(make_problem("RS-TABLE-OVERLAP", file, pos, a=i + 1, b=j + 1, values=values,

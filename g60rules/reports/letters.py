@@ -1,0 +1,236 @@
+"""Return letters: one document per 实施单位 (or per 主管部门) saying, project by project, what to fix.
+
+Each letter lists the counted findings of its unit's projects (waived, baselined and shadow-rule
+findings are not sent) in plain language: what is wrong (the finding's message), where (file, sheet › cell or line,
+indicator row), the basis document, and what to do — by severity (error: must be corrected before
+resubmission; warning: check and complete; info: for reference), the form's field to change (its
+Chinese label from the form's field tables) and the rule's reason when it has one. After
+``--compare``, items are marked new or still open and the findings fixed since are listed as done.
+
+Written as .docx (python-docx) and .html (jinja2, autoescaped, self-contained) side by side, one pair
+per unit, named after the unit (characters a file name cannot hold become ``_``; a name already used
+gets ``-2``, ``-3``…). Units without a counted finding get no letter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, RGBColor
+
+from g60rules.findings import UNREADABLE, Finding, basis_document
+from g60rules.progress import SILENT, Progress
+from g60rules.reports.html import environment
+from g60rules.reports.summary import Report, by_unit, counts, field_label
+from g60rules.reports.text import where
+
+BY = ("unit", "competent")
+
+_LABELS = {
+    "zh": {
+        "title": "绩效目标申报审核意见", "to": "{name}{under}：",
+        "to_competent": "（主管部门：{name}）",
+        "intro": "经审核，贵单位报送的 {projects} 个项目的绩效目标申报表共有 {total} 处问题（错误 {error} 处，"
+                 "警告 {warning} 处，提示 {info} 处）。请按以下意见逐项修改；标为“错误”的须修改后重新报送。",
+        "intro_unattributed": "以下 {projects} 个文件未注明主管部门和实施单位（无法读取，或不是申报表），共有 {total} 处问题"
+                              "（错误 {error} 处，警告 {warning} 处，提示 {info} 处）。请核实报送单位，由其按以下意见修改后重新报送。",
+        "intro_compared": "与上次审核相比：新问题 {new} 处，仍未修改 {open} 处，已修改 {fixed} 处。",
+        "project": "项目：{name}", "file": "申报文件：{file}",
+        "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求", "why": "说明",
+        "field": "需修改的栏目：{label}",
+        "action": {"error": "错误，须修改后重新报送。", "warning": "警告，请核实并完善。", "info": "提示，供参考。"},
+        "change": {"new": "（新问题）", "open": "（上次已指出，仍未修改）"},
+        "fixed": "已修改，无须再改：", "closing": "特此函告。", "sign": "（审核单位）",
+        "generated": "本函由 g60rules 根据规则集 {ruleset} 生成，问题说明与依据逐条对应，可据此复核。",
+    },
+    "en": {
+        "title": "Performance-target declarations: review findings", "to": "To {name}{under}:",
+        "to_competent": " (competent department: {name})",
+        "intro": "We reviewed the performance-target declarations of your {projects} projects and found {total} "
+                 "problems ({error} errors, {warning} warnings, {info} infos). Please correct them as set out below; "
+                 "errors must be corrected before you resubmit.",
+        "intro_unattributed": "The {projects} files below name no competent department or implementing unit (they could "
+                              "not be read, or are not declarations); they have {total} problems ({error} errors, {warning} "
+                              "warnings, {info} infos). Find out who sent them and have them corrected and resubmitted.",
+        "intro_compared": "Since the previous review: {new} new, {open} still open, {fixed} fixed.",
+        "project": "Project: {name}", "file": "Declaration file: {file}",
+        "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do", "why": "Why",
+        "field": " Field to change: {label}.",
+        "action": {"error": "error: correct it before resubmitting.", "warning": "warning: check and complete it.",
+                   "info": "info: for reference."},
+        "change": {"new": " (new)", "open": " (pointed out before, still open)"},
+        "fixed": "Fixed, nothing more to do:", "closing": "Yours faithfully,", "sign": "(reviewing office)",
+        "generated": "Written by g60rules from ruleset {ruleset}; each message names its basis so it can be checked.",
+    },
+}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+@dataclass
+class Item:
+    """One finding as a letter says it."""
+
+    finding: Finding
+    context: str
+    place: str  # where, as the letter says it: the cell of a table file, else the line; plus the context
+    action: str
+    field: str | None
+    why: str | None
+
+
+@dataclass
+class Letter:
+    """One letter: the recipient and, per project, the items to fix and the ones fixed since."""
+
+    recipient: str
+    competent: str
+    projects: list[tuple[str, str, list[Item]]] = field(default_factory=list)  # (name, file, items)
+    fixed: dict[str, list[Item]] = field(default_factory=dict)  # project → fixed items
+    counts: dict[str, int] = field(default_factory=dict)
+    change: dict[str, int] = field(default_factory=dict)
+    unattributed: bool = False  # files without 主管部门 or 实施单位 (unreadable, not a declaration)
+
+    def intro(self, labels: dict) -> str:
+        """The opening sentence: projects of a unit, or files no unit could be named for."""
+        text = labels["intro_unattributed" if self.unattributed else "intro"]
+        return text.format(projects=len(self.projects), total=sum(self.counts.values()), **self.counts)
+
+
+def _item(f: Finding, report: Report) -> Item:
+    labels = _LABELS[report.lang]
+    try:
+        rule = report.ruleset.rule(f.rule_id)
+    except KeyError:  # a built-in file check
+        rule = None
+    why = (rule.why.en if report.lang == "en" else rule.why.zh) if rule is not None and rule.why else None
+    context = where(f, report.lang)
+    if f.cell:  # the cell names the row already
+        place = context
+    elif f.rule_id == UNREADABLE.rule_id:  # a file that could not be read has no line to point at
+        place = labels["whole_file"]
+    else:
+        place = labels["line"].format(line=f.line) + (labels["comma"] + context if context else "")
+    return Item(f, context, place, labels["action"][f.severity.value], field_label(f.field, report.lang), why)
+
+
+def letters(report: Report, by: str = "unit") -> list[Letter]:
+    """The letters of ``report``, grouped by 实施单位 (``by="unit"``) or 主管部门 (``"competent"``)."""
+    if by not in BY:
+        raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(BY)}")
+    resolved = by_unit(report.resolved, report.lang, by)
+    out = []
+    for (competent, unit), projects in by_unit(report.counted, report.lang, by).items():
+        letter = Letter(recipient=unit or competent, competent=competent)
+        found = [f for fs in projects.values() for f in fs]
+        letter.unattributed = not any(f.competent_department or f.department or f.implementing_unit for f in found)
+        for name, fs in projects.items():
+            letter.projects.append((name, fs[0].file, [_item(f, report) for f in fs]))
+        for name, fs in resolved.get((competent, unit), {}).items():
+            letter.fixed[name] = [_item(f, report) for f in fs]
+        letter.counts = counts(found)
+        if report.compared_with is not None:
+            letter.change = {"new": sum(f.change == "new" for f in found), "open": sum(f.change == "open" for f in found),
+                             "fixed": sum(len(v) for v in letter.fixed.values())}
+        out.append(letter)
+    return out
+
+
+def _file_name(name: str, used: set[str]) -> str:
+    base = _UNSAFE.sub("_", name).strip(" .")[:80] or "unit"
+    candidate, n = base, 1
+    while candidate.lower() in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    used.add(candidate.lower())
+    return candidate
+
+
+def _salutation(letter: Letter, labels: dict) -> str:
+    under = labels["to_competent"].format(name=letter.competent) if letter.competent != letter.recipient else ""
+    return labels["to"].format(name=letter.recipient, under=under)
+
+
+def to_docx(letter: Letter, report: Report, path: Path) -> None:
+    """Write one letter as a Word document."""
+    labels = _LABELS[report.lang]
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.size = Pt(11)
+    style.font.name = "SimSun"
+    style.element.rPr.rFonts.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", "SimSun")
+    # style objects, not names: python-docx looks a name up by scanning every style, each time
+    heading1, heading2 = doc.styles["Heading 1"], doc.styles["Heading 2"]
+    bullet = doc.styles["List Bullet"]
+    heading = doc.add_paragraph(labels["title"], style=heading1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(_salutation(letter, labels))
+    doc.add_paragraph(letter.intro(labels))
+    if letter.change:
+        doc.add_paragraph(labels["intro_compared"].format(**letter.change))
+    for name, file, items in letter.projects:
+        doc.add_paragraph(labels["project"].format(name=name), style=heading2)
+        doc.add_paragraph(labels["file"].format(file=file)).runs[0].font.color.rgb = RGBColor(0x55, 0x5F, 0x6B)
+        for number, item in enumerate(items, start=1):
+            f = item.finding
+            paragraph = doc.add_paragraph(f"{number}. ")
+            paragraph.add_run(f.message(report.lang)).bold = f.severity.value == "error"
+            if f.change in labels["change"]:
+                paragraph.add_run(labels["change"][f.change])
+            colon = labels["colon"]
+            detail = [f"{labels['where']}{colon}{item.place}", f"{labels['basis']}{colon}{basis_document(f.basis, report.lang)}",
+                      f"{labels['todo']}{colon}{item.action}" + (labels["field"].format(label=item.field)
+                                                                 if item.field else "")]
+            if item.why:
+                detail.append(f"{labels['why']}{colon}{item.why}")
+            for text in detail:
+                line = doc.add_paragraph(text)
+                line.paragraph_format.left_indent = Pt(24)
+                line.paragraph_format.space_after = Pt(0)
+        if name in letter.fixed:
+            doc.add_paragraph(labels["fixed"])
+            for item in letter.fixed[name]:
+                doc.add_paragraph(item.finding.message(report.lang), style=bullet)
+    for name, items in letter.fixed.items():
+        if name not in {p for p, _, _ in letter.projects}:
+            doc.add_paragraph(labels["project"].format(name=name), style=heading2)
+            doc.add_paragraph(labels["fixed"])
+            for item in items:
+                doc.add_paragraph(item.finding.message(report.lang), style=bullet)
+    doc.add_paragraph(labels["closing"])
+    doc.add_paragraph(labels["sign"]).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    note = doc.add_paragraph(labels["generated"].format(ruleset=report.ruleset.name))
+    note.runs[0].font.size = Pt(9)
+    doc.save(str(path))
+
+
+def to_html(letter: Letter, report: Report) -> str:
+    """One letter as a self-contained HTML page."""
+    project_names = {p for p, _, _ in letter.projects}
+    return environment().get_template("letter.html.j2").render(
+        letter=letter, labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name,
+        salutation=_salutation(letter, _LABELS[report.lang]),
+        orphans={name: items for name, items in letter.fixed.items() if name not in project_names})
+
+
+def write_letters(report: Report, directory: Path, by: str = "unit", progress: Progress = SILENT) -> list[Path]:
+    """Write every letter as .docx and .html into ``directory`` (created); the paths written.
+
+    Reports stage ``written``, one per letter.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    written = []
+    to_write = letters(report, by)
+    progress.start("written", len(to_write))
+    for letter in to_write:
+        name = _file_name(letter.recipient, used)
+        docx_path, html_path = directory / f"{name}.docx", directory / f"{name}.html"
+        to_docx(letter, report, docx_path)
+        html_path.write_text(to_html(letter, report), encoding="utf-8")
+        written += [docx_path, html_path]
+        progress.advance("written")
+    return written

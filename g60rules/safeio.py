@@ -1,0 +1,171 @@
+"""Reading input files that may be hostile: bounded, regular files only, YAML without aliases.
+
+Every file g60rules reads — declarations, rulesets, waivers, baselines — goes through
+:func:`read_bytes` / :func:`read_text`, and every YAML document through :func:`alias_line`.
+Documented limits (docs/limits.md):
+
+* a file must be a regular file (a FIFO would block the run, ``/dev/zero`` never ends, a directory
+  is no file) of at most :data:`MAX_FILE_BYTES` bytes;
+* a path that cannot be reached (symlink loop, a name component over 255 bytes, no permission) is
+  refused with the operating system's reason;
+* YAML aliases (``*name``) are refused: expanding them is unbounded (a 490-byte file can stand for
+  billions of nodes), and no declaration or ruleset needs them.
+
+Each refusal raises :class:`InputRefused` with a Chinese and an English reason; callers turn it
+into a finding or a file:line error, never a crash or a hang.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+import yaml
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# a baseline lists every finding of a whole tree: JSON, cheap to parse
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+_ERRNO_REASONS = {
+    errno.ELOOP: ("符号链接循环", "symbolic link loop"),
+    errno.ENAMETOOLONG: ("路径中的名称超过 255 字节", "a name in the path is longer than 255 bytes"),
+    errno.EACCES: ("没有读取权限", "permission denied"),
+    errno.EPERM: ("没有读取权限", "permission denied"),
+    errno.ENOENT: ("文件不存在", "no such file"),
+    errno.ENOTDIR: ("路径中的某一级不是目录", "a component of the path is not a directory"),
+    errno.EISDIR: ("是目录，不是文件", "is a directory, not a file"),
+}
+
+
+class InputRefused(Exception):
+    """A file that is not read: ``zh`` and ``en`` say why, ``line`` where (1 unless a byte is to blame)."""
+
+    def __init__(self, zh: str, en: str, line: int = 1):
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+        self.line = line
+
+    @property
+    def reason(self) -> tuple[str, str]:
+        return self.zh, self.en
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """A (Chinese, English) reason for an operating-system error."""
+    if exc.errno in _ERRNO_REASONS:
+        return _ERRNO_REASONS[exc.errno]
+    text = exc.strerror or type(exc).__name__
+    return text, text
+
+
+def read_bytes(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Raises InputRefused.
+
+    The file is opened without blocking (a FIFO opens at once) and checked on the open descriptor,
+    so a file swapped after the check cannot slip through.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise InputRefused(*os_reason(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("FIFO（命名管道）", "a FIFO (named pipe)") if stat.S_ISFIFO(info.st_mode) else (
+                ("设备文件", "a device file") if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else (
+                    ("目录", "a directory") if stat.S_ISDIR(info.st_mode) else ("特殊文件", "a special file")))
+            raise InputRefused(f"不是普通文件，而是{kind[0]}", f"not a regular file but {kind[1]}")
+        if info.st_size > limit:
+            raise _too_large(info.st_size, limit)
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(size, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputRefused(*os_reason(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int, limit: int) -> InputRefused:
+    return InputRefused(f"文件大于 {limit // (1024 * 1024)} MB 的上限（{size} 字节）",
+                        f"the file is larger than the {limit // (1024 * 1024)} MB limit ({size} bytes)")
+
+
+def read_text(path: Path | str, limit: int = MAX_FILE_BYTES) -> str:
+    """A regular file as UTF-8 text (a byte-order mark is dropped). Raises InputRefused."""
+    data = read_bytes(path, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputRefused("不是 UTF-8 编码", f"not UTF-8 (byte {exc.start})", line) from None
+
+
+def alias_line(root: yaml.Node | None, text: str) -> int | None:
+    """The line of the first alias (``*name``) in a composed document, or None when it has none.
+
+    Composition shares aliased nodes instead of copying them, so a walk that meets a node twice
+    has found an alias without expanding anything (linear in the document's size).
+    """
+    if root is None:
+        return None
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return _first_alias_token(text)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def _first_alias_token(text: str) -> int:
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.line + 1
+    except yaml.YAMLError:
+        pass
+    return 1
+
+
+ALIAS_REASON = ("不允许使用 YAML 别名（*名称）；请把内容直接写出", "YAML aliases (*name) are not allowed; write the content out")
+
+
+def display_path(path: Path | str) -> str:
+    """A path as printable text: bytes that are not UTF-8 in a file name become ``\\xNN``."""
+    text = os.fspath(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def resolved(path: Path) -> Path:
+    """The absolute path with symbolic links resolved; as written when it cannot be (a loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def present(path: Path) -> bool:
+    """Whether something is at ``path`` (a broken link, a loop, an unreachable name count: reading says why)."""
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        return exc.errno not in (errno.ENOENT, errno.ENOTDIR)
+    return True
