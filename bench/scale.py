@@ -3,7 +3,7 @@
 Usage::
 
     python bench/scale.py [--sizes 1000,10000,100000] [--jobs N] [--out bench/out] [--json PATH]
-                          [--phases csafe,whole,stream,cluster] [--whole-max 10000]
+                          [--phases csafe,whole,stream,cluster] [--whole-max 10000] [--cluster-max 100000]
 
 For each size a corpus is generated once into ``OUT/c<size>`` (``bench/generate.py``, seed 1; reused
 when present). Each phase then runs in a fresh interpreter, one after the other:
@@ -15,7 +15,10 @@ when present). Each phase then runs in a fresh interpreter, one after the other:
 * ``stream``  — ``screen()`` as ``g60rules check`` runs it (durable, ``jobs`` workers that read and
   screen), iterating the findings once;
 * ``cluster`` — ``screen(scheduler=…)`` on a ``distributed.LocalCluster`` of ``jobs`` worker processes
-  with one thread each, started before the clock starts (its start-up time is reported apart).
+  with one thread each, started before the clock starts (its start-up time is reported apart); only
+  up to ``--cluster-max`` declarations (a phase skipped is printed as skipped, never left out silently).
+
+``--sizes 40`` runs it tiny (tests do); the corpus of each size is generated once and reused.
 
 Figures per phase: wall seconds, declarations/s (project files / wall), CPU seconds of the phase
 process and its reaped children, and the peak over samples (every 0.1 s) of the **sum of RSS** and
@@ -221,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--phases", default=",".join(PHASES))
     parser.add_argument("--whole-max", type=int, default=10000)
+    parser.add_argument("--cluster-max", type=int, default=100000)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -240,7 +244,10 @@ def main(argv: list[str] | None = None) -> int:
         base = None
         digests = set()
         for phase in phases:
-            if phase == "whole" and size > args.whole_max:
+            limit = {"whole": args.whole_max, "cluster": args.cluster_max}.get(phase)
+            if limit is not None and size > limit:
+                print(f"{size:>7} {phase:<8} skipped (above --{phase}-max {limit})", flush=True)
+                rows.append({"phase": phase, "size": size, "skipped": True})
                 continue
             r = _spawn(phase, directory, args.jobs)
             r.update(size=size, projects=projects)

@@ -198,12 +198,16 @@ def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None) -> Pla
             times[key] = times.get(key, 0) + 1
             canonical.setdefault(key, expanded.get(key, target))
         valid.append(row)
-    # a file whose unit is not the listing department's, or that two entries name: what it is decides
+    def is_yaml(key: Path) -> bool:  # as loading decides: by the name the file is first read through
+        return canonical[key].suffix.lower() in YAML_SUFFIXES
+
+    # what a file is decides its later listings, when the first listing's unit is not the one loading
+    # it (a department file, a workbook) or when it is listed again
     known: dict[Path, tuple[str, set[str]]] = {}
     for key, count in times.items():
         if key in departments:
             known[key] = ("department", set())
-        elif count > 1 or key.suffix.lower() not in YAML_SUFFIXES:
+        elif count > 1 or not is_yaml(key):
             known[key] = _what_is(canonical[key], layouts)
     loaded = set(expanded)
     owned: set[Path] = set()
@@ -224,19 +228,17 @@ def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None) -> Pla
             if key not in loaded:
                 loaded.add(key)
                 result.files.append(_display(path))
-                if key.suffix.lower() not in YAML_SUFFIXES:
+                if not is_yaml(key):
                     tables.append(path)
-            if key in known and key not in owned and known[key][0] != "department" and key.suffix.lower() in YAML_SUFFIXES:
-                owned.add(key)  # the first listing of a file listed again loads it
+            kind, noted = known.get(key, ("", set()))
+            if is_yaml(key) and kind != "department" and key not in owned:
+                owned.add(key)  # the first listing loads it
                 entries.append((LOAD, str(canonical[key]), None))
-            elif key in known:
-                kind, noted = known[key]
-                entries.append((NOT_PROJECT if kind == "department" or kind == "none" and _display(path) not in noted
-                                else NOTHING, None, None))
+            elif kind == "department" or kind == "none" and _display(path) not in noted:
+                entries.append((NOT_PROJECT, None, None))
             else:
-                owned.add(key)
-                entries.append((LOAD, str(canonical[key]), None))
-            if key in known and known[key][0] == "project":
+                entries.append((NOTHING, None, None))
+            if kind == "project":
                 claimed[key] = f"{listing.department}:{line}"
         result.units.append(Unit(str(f), True, tuple(entries), listing.mentioned))
     for f, listing in zip(files, listings, strict=True):
