@@ -1,7 +1,8 @@
 """Command line: ``check``, ``letters``, ``graph``, ``explain``, ``impact``, ``rules`` and ``ruleset …``.
 
 Exit codes, the same for every command and format:
-0 — nothing at or above ``--fail-on`` (lint: no problem); 1 — findings at or above it (lint: problems;
+0 — nothing at or above ``--fail-on`` (lint: no error, or with ``--strict`` no problem); 1 — findings at or
+above it (lint: an error, or with ``--strict`` any problem;
 ``ruleset test``: an example that does not behave); 2 — usage error, unusable ruleset, missing path,
 a ``check`` that screened no declaration at all (it says what it found instead), or internal error; 130 —
 interrupted (Ctrl-C; no worker is left behind). Findings of rules in state ``warn`` or ``shadow`` never
@@ -34,7 +35,7 @@ from g60rules.engines.pool import ENGINES, screen
 from g60rules.rules.explain import explain_on, explain_rule
 from g60rules.findings import Severity
 from g60rules.gate import (UNSCREENED, WAIVER_HORIZON_DAYS, WAIVERS_FILE, GateError, apply_gate, baseline_document,
-                           changed_files, read_baseline, read_waivers, tree_files)
+                           baseline_fingerprints, changed_files, read_baseline, read_waivers, tree_files)
 from g60rules.graph import build_graph, export
 from g60rules.rules.impact import ImpactError, impact
 from g60rules.rules.impact import render as render_impact
@@ -157,10 +158,15 @@ assert {f.value for f in Format} == set(FORMATS)
 RULESET_HELP = "Ruleset file (default: rulesets/shanghai.yaml)."
 
 
+def _in_lang(pair: tuple[str, str]) -> str:
+    """The (Chinese, English) pair's text in this invocation's language."""
+    return pair[1] if _ACTIVE["lang"] == "en" else pair[0]
+
+
 def _fail(message: str | tuple[str, str]) -> None:
     """Print a usage error (a (Chinese, English) pair is printed in this invocation's language); exit 2."""
     if isinstance(message, tuple):
-        message = message[1] if _ACTIVE["lang"] == "en" else message[0]
+        message = _in_lang(message)
     Console(stderr=True, soft_wrap=True).print(f"g60rules: {plain(message)}", markup=False, highlight=False)
     raise typer.Exit(EXIT_ERROR)
 
@@ -204,8 +210,10 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
     for spec in specs:
         fmt, sep, path = spec.partition("=")
         if not sep or fmt not in {f.value for f in Format} or not path:
-            raise typer.BadParameter(f"'{spec}': write FORMAT=PATH with FORMAT one of "
-                                     f"{', '.join(f.value for f in Format)}", param_hint="--output")
+            formats = ", ".join(f.value for f in Format)
+            raise typer.BadParameter(_in_lang((f"“{spec}”：请写 格式=路径，格式可选 {formats}",
+                                               f"'{spec}': write FORMAT=PATH with FORMAT one of {formats}")),
+                                     param_hint="--output")
         out.append((fmt, Path(path)))
     return out
 
@@ -299,9 +307,11 @@ def check(
     """
     outputs = _outputs(output)
     if strict and fail_on is FailOn.never:
-        raise typer.BadParameter("--strict and --fail-on never contradict each other", param_hint="--strict")
+        raise typer.BadParameter(_in_lang(("--strict 与 --fail-on never 相互矛盾",
+                                           "--strict and --fail-on never contradict each other")), param_hint="--strict")
     if fmt is Format.xlsx and sys.stdout.isatty():
-        _fail("--format xlsx writes a binary workbook: use -o xlsx=PATH, or redirect standard output to a file")
+        _fail(("--format xlsx 写出二进制工作簿：请用 -o xlsx=PATH 写入文件，或把标准输出重定向到文件",
+               "--format xlsx writes a binary workbook: use -o xlsx=PATH, or redirect standard output to a file"))
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
     report = _report(paths, compiled, lang, today, progress_for(quiet, lang.value), engine=engine, jobs=jobs,
@@ -407,8 +417,9 @@ app.add_typer(baseline_app, name="baseline")
 
 
 def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, lang: Lang,
-                    waivers: Optional[Path]) -> tuple[dict, dict[str, int]]:
-    """Write the baseline; returns it and how many findings it left out, by why (waived, unscreened, expired).
+                    waivers: Optional[Path]) -> tuple[dict, dict[str, int], dict[str, str]]:
+    """Write the baseline; returns it, how many findings it left out, by why (waived, unscreened, expired),
+    and each entry's message in ``lang`` by fingerprint (the file keeps the Chinese message).
 
     A waived finding never enters a baseline: when its waiver expires, it must fail the run again.
     Nor does a file that could not be screened (gate.UNSCREENED): it must fail until it is fixed; nor
@@ -443,12 +454,14 @@ def _write_baseline(paths: List[Path], ruleset: Optional[Path], target: Path, la
     except OSError as exc:
         _fail((f"无法写入基线文件 {display_path(target)}（{os_reason(exc)[0]}）",
                f"cannot write the baseline to {display_path(target)} ({os_reason(exc)[1]})"))
-    return document, left
+    messages = {fp: f.message(lang.value) for f, fp in zip(entries, baseline_fingerprints(entries), strict=True)}
+    return document, left, messages
 
 
-def _baseline_lines(entries: list[dict]) -> str:
+def _baseline_lines(entries: list[dict], messages: dict[str, str]) -> str:
     return "".join(f"  + {e['rule_id']} {e['file']}" + (f" [{e['project']}]" if e.get("project") else "")
-                   + (f"「{e['indicator']}」" if e.get("indicator") else "") + f": {e['message']}\n"
+                   + (f"「{e['indicator']}」" if e.get("indicator") else "")
+                   + f": {messages.get(e['fingerprint'], e['message'])}\n"
                    for e in entries)
 
 
@@ -466,7 +479,7 @@ def baseline_create(
     if baseline.exists() and not force:
         _fail((f"{baseline} 已存在；请用 baseline update，或加 --force 覆盖",
                f"{baseline} exists; use 'baseline update' or --force"))
-    document, left = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    document, left, _ = _write_baseline(paths, ruleset, baseline, lang, waivers)
     _out(_baseline_summary(baseline, len(document["findings"]), None, None, left, lang))
 
 
@@ -484,14 +497,14 @@ def baseline_update(
         before = set(read_baseline(baseline))
     except GateError as exc:
         _fail((exc.zh, str(exc)))
-    document, left = _write_baseline(paths, ruleset, baseline, lang, waivers)
+    document, left, messages = _write_baseline(paths, ruleset, baseline, lang, waivers)
     added = [e for e in document["findings"] if e["fingerprint"] not in before]
     dropped = len(before - {e["fingerprint"] for e in document["findings"]})
-    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, left, lang))
+    _out(_baseline_summary(baseline, len(document["findings"]), added, dropped, left, lang, messages))
 
 
 def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dropped: Optional[int],
-                      left: dict[str, int], lang: Lang) -> str:
+                      left: dict[str, int], lang: Lang, messages: Optional[dict[str, str]] = None) -> str:
     en = lang is Lang.en
     waived, unscreened, expired = left["waived"], left["unscreened"], left["expired"]
     text = f"{target}: " + (f"{total} findings" if en else f"{total} 条结果")
@@ -506,7 +519,7 @@ def _baseline_summary(target: Path, total: int, added: Optional[list[dict]], dro
     if unscreened:
         text += (f"; {unscreened} findings of files that could not be screened left out (they fail until fixed)"
                  if en else f"；{unscreened} 条文件无法审核的结果未写入（改正前每次都会报告）")
-    return text + ("\n" + _baseline_lines(added).rstrip("\n") if added else "")
+    return text + ("\n" + _baseline_lines(added, messages or {}).rstrip("\n") if added else "")
 
 
 @app.command()
@@ -558,8 +571,10 @@ def impact_command(
     try:
         with progress_for(quiet, lang.value) as progress:
             impacts = impact(old, new, paths, progress)
-    except (ImpactError, FileNotFoundError) as exc:
-        _fail(str(exc))
+    except ImpactError as exc:
+        _fail(exc.text(lang.value))
+    except FileNotFoundError as exc:
+        _fail((f"文件或目录不存在：{exc}", f"no such file or directory: {exc}"))
     except RulesetError as exc:
         _fail(exc.problem.text(lang.value))
     _out(render_impact(impacts, fmt.value, lang.value, examples))
@@ -595,7 +610,7 @@ def ruleset_lint(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of problems and hints."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
 ) -> None:
-    """Every problem of the rulesets with file:line:column and a fix hint; exit 1 if any."""
+    """Every problem of the rulesets with file:line:column and a fix hint; exit 1 on an error (on a warning too with --strict), else 0."""
     failing = False
     console = Console(highlight=False, soft_wrap=True)
     for file in files:

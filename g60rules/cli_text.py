@@ -5,7 +5,9 @@ it too), else the environment's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: `
 anything else → Chinese), else Chinese. :func:`localise` rewrites the help of the click command
 tree typer built — command and option texts from :data:`HELP_ZH` (the English ones are those in
 :mod:`g60rules.cli`), typer's panel titles — shows flags as flags (no ``<bool>``), and makes that
-language the default of every ``--lang``. :func:`error_text` translates click's usage errors.
+language the default of every ``--lang``, and writes the usage line ("用法:", "[选项]", "命令 [参数]...")
+through a context whose help formatter is in that language (click's ``Context.formatter_class``).
+:func:`error_text` translates click's usage errors.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from typer import _click, rich_utils
+from typer._click.formatting import HelpFormatter
 
 LANGS = ("zh", "en")
 
@@ -90,9 +93,9 @@ HELP_ZH: dict[tuple[str, str], str] = {
     ("rules", "fmt"): "text（列表）或 md（docs/rules.md）。",
     ("rules", "output"): "写入该文件而不是标准输出。",
     ("ruleset", ""): "处理规则集文件：检查、测试、查看、导出 schema。",
-    ("ruleset lint", ""): "列出规则集的所有问题（文件:行:列 及修改提示）；有问题时退出码 1。",
+    ("ruleset lint", ""): "列出规则集的所有问题（文件:行:列 及修改提示）；有错误时退出码 1（加 --strict 时警告也算），否则 0。",
     ("ruleset lint", "files"): "规则集文件。",
-    ("ruleset lint", "strict"): "警告也算失败。",
+    ("ruleset lint", "strict"): "警告也算失败（退出码 1）。",
     ("ruleset test", ""): "运行每条规则的通过与失败示例；有示例不符时退出码 1。",
     ("ruleset test", "files"): "规则集文件（默认：自带的规则集）。",
     ("ruleset test", "engine"): "规则引擎。",
@@ -114,11 +117,27 @@ COMMON_ZH = {
 PANELS = {
     "zh": {"ARGUMENTS_PANEL_TITLE": "参数", "OPTIONS_PANEL_TITLE": "选项", "COMMANDS_PANEL_TITLE": "命令",
            "ERRORS_PANEL_TITLE": "错误", "DEFAULT_STRING": "[默认: {}]", "REQUIRED_LONG_STRING": "[必填]",
-           "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"},
+           "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。", "ABORTED_TEXT": "已中止。"},
     "en": {"ARGUMENTS_PANEL_TITLE": "Arguments", "OPTIONS_PANEL_TITLE": "Options", "COMMANDS_PANEL_TITLE": "Commands",
            "ERRORS_PANEL_TITLE": "Error", "DEFAULT_STRING": "[default: {}]", "REQUIRED_LONG_STRING": "[required]",
-           "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help."},
+           "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.", "ABORTED_TEXT": "Aborted."},
 }
+# The usage line: its prefix and the metavars of options and subcommands.
+USAGE = {"zh": ("用法: ", "[选项]", "命令 [参数]..."), "en": ("Usage: ", "[OPTIONS]", "COMMAND [ARGS]...")}
+
+
+def _usage_context(lang: str) -> type[_click.Context]:
+    """A click context class whose help formatter starts the usage line in ``lang``."""
+    usage_prefix = USAGE[lang][0]
+
+    class Formatter(HelpFormatter):
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            super().write_usage(prog, args, usage_prefix if prefix is None else prefix)
+
+    return type(f"Context_{lang}", (_click.Context,), {"formatter_class": Formatter})
+
+
+_CONTEXTS = {lang: _usage_context(lang) for lang in LANGS}
 
 HELP_OPTIONS = ["-h", "--help"]
 
@@ -131,6 +150,10 @@ def localise(root: _click.Command, lang: str) -> None:
 
 
 def _walk(command: _click.Command, path: str, lang: str) -> None:
+    command.context_class = _CONTEXTS[lang]
+    command.options_metavar = USAGE[lang][1]
+    if hasattr(command, "subcommand_metavar"):
+        command.subcommand_metavar = USAGE[lang][2]
     if lang == "zh" and (path, "") in HELP_ZH:
         command.help = HELP_ZH[(path, "")]
         command.short_help = None

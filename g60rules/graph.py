@@ -22,7 +22,8 @@ Roll-ups are computed on the graph and stored on the nodes:
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
-  with their row); ``unfilled`` (labels of the form's empty header cells); ``funds.project_gap`` =
+  with their row); ``unfilled`` (labels of the form's empty header cells; in a finding's message, only
+  the empty cells whose ``cell.*`` test made that rule fire); ``funds.project_gap`` =
   项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
   上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
   the layout's amount (元);
@@ -120,6 +121,7 @@ FUNDS_CELLS = tuple(s.key for s in FUNDS_FIELDS if s.key != "unreadable")
 INDICATOR_CELLS = tuple(s.key for s in INDICATOR_FIELDS if s.key != "unreadable")
 _LABEL = {**{s.key: s.label for s in PROJECT_FIELDS}, **{f"funds.{s.key}": s.label for s in FUNDS_FIELDS},
           **{f"indicator.{s.key}": s.label for s in INDICATOR_FIELDS}}
+CELL_LABELS = {key: _LABEL[key] for key in (*PROJECT_CELLS, *(f"funds.{k}" for k in FUNDS_CELLS))}
 
 
 def _cell(value: Any, key: str, unreadable: list[str], on_form: tuple[str, ...]) -> str:

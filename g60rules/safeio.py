@@ -25,6 +25,8 @@ from pathlib import Path
 import yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# what a workbook or Word document (a zip) may hold once unpacked: a 2 MB zip can unpack to gigabytes
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 # a baseline lists every finding of a whole tree: JSON, cheap to parse
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
 
@@ -61,12 +63,13 @@ def os_reason(exc: OSError) -> tuple[str, str]:
     return text, text
 
 
-def read_bytes(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes. Raises InputRefused.
+def read_bytes(path: Path | str, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (default :data:`MAX_FILE_BYTES`). Raises InputRefused.
 
     The file is opened without blocking (a FIFO opens at once) and checked on the open descriptor,
     so a file swapped after the check cannot slip through.
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
@@ -98,11 +101,16 @@ def read_bytes(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
 
 
 def _too_large(size: int, limit: int) -> InputRefused:
-    return InputRefused(f"文件大于 {limit // (1024 * 1024)} MB 的上限（{size} 字节）",
-                        f"the file is larger than the {limit // (1024 * 1024)} MB limit ({size} bytes)")
+    return InputRefused(f"文件大于 {size_text(limit)} 的上限（{size} 字节）",
+                        f"the file is larger than the {size_text(limit)} limit ({size} bytes)")
 
 
-def read_text(path: Path | str, limit: int = MAX_FILE_BYTES) -> str:
+def size_text(limit: int) -> str:
+    """A byte count as written in docs/limits.md: whole MB, else bytes."""
+    return f"{limit // (1024 * 1024)} MB" if limit % (1024 * 1024) == 0 else f"{limit} bytes"
+
+
+def read_text(path: Path | str, limit: int | None = None) -> str:
     """A regular file as UTF-8 text (a byte-order mark is dropped). Raises InputRefused."""
     data = read_bytes(path, limit)
     try:

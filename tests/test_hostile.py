@@ -245,7 +245,7 @@ def test_a_file_over_the_size_limit_is_a_finding(tmp_path):
 
 
 def test_a_declaration_over_the_row_limit_is_a_finding(tmp_path):
-    from g60rules.intake.yaml_loader import MAX_ROWS
+    from g60rules.intake.build import MAX_ROWS
 
     rows = "".join(f"  - {{一级指标: 产出指标, 三级指标: 行{i}}}\n" for i in range(MAX_ROWS + 1))
     (tmp_path / "rows.yaml").write_text(f"类型: 项目\n项目名称: 多行\n绩效指标:\n{rows}", encoding="utf-8")

@@ -22,11 +22,11 @@ from g60rules import schema
 from g60rules.engines.durable import DurableSession, EngineFailure, check_available, ruleset_definition, split_rules
 from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
-from g60rules.graph import GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
+from g60rules.graph import CELL_LABELS, GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus
 from g60rules.progress import SILENT, Progress
 from g60rules.engines.workers import WorkerPool
-from g60rules.engines.reference import evaluate, first_true_field, run_reference
+from g60rules.engines.reference import evaluate, first_true_field, holding_fields, run_reference
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
 from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
 
@@ -170,6 +170,11 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         table = f"table.{rule.id}.{name}"
         values[f"param.{name}"] = fact.display.get(table, "—") if table in fact.display or not isinstance(
             value, (int, float, str)) else str(value)
+    # {unfilled} in a finding names the empty cells that made this rule fire, not every empty cell
+    empty = [CELL_LABELS[f[5:]] for f in holding_fields(rule.condition, fact.values)
+             if f.startswith("cell.") and fact.values.get(f) == "empty" and f[5:] in CELL_LABELS]
+    if empty:
+        values["unfilled"] = "、".join(dict.fromkeys(empty))
     locate = locate_field(rule, fact)
     line = fact.line_of(locate) if locate else fact.line
     mixup = _mixed_units(rule.condition, fact.values, schema.FACTS[rule.applies_to])

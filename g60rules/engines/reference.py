@@ -62,3 +62,12 @@ def first_true_field(node: Node, values: dict) -> str | None:
                 return None
         return None
     return node.field if evaluate(node, values) else None
+
+
+def holding_fields(node: Node, values: dict) -> list[str]:
+    """The fields of every leaf that holds inside a branch that makes ``node`` hold ([] if it does not)."""
+    if isinstance(node, (And, Or)):
+        if not evaluate(node, values):
+            return []
+        return [f for item in node.items for f in holding_fields(item, values)]
+    return [node.field] if evaluate(node, values) else []

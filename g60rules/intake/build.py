@@ -107,6 +107,26 @@ def _nest(value: Any, where: Location) -> Any:
 
 _LABELS = {spec.key: spec.label for specs in (PROJECT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, DEPARTMENT_FIELDS)
            for spec in specs}
+# indicator rows per project (docs/limits.md): memory grows ~10 KB per row
+MAX_ROWS = 2_000
+
+
+def rows_over_limit(record: Record) -> Entry | None:
+    """The indicator-row entry of a project ``record`` when it holds more than :data:`MAX_ROWS` rows."""
+    row_keys = {_key_text(k) for spec in PROJECT_FIELDS if spec.key == "indicators" for k in (spec.key, *spec.labels)}
+    for entry in record.entries:
+        if (isinstance(entry.key, str) and _key_text(entry.key) in row_keys
+                and isinstance(entry.value, (list, tuple)) and len(entry.value) > MAX_ROWS):
+            return entry
+    return None
+
+
+def too_many_rows(entry: Entry) -> Finding:
+    """G60-LIMIT-001 at the indicator rows of a project over :data:`MAX_ROWS`: it is not screened."""
+    at = entry.location
+    return fc.TOO_MANY_ROWS.finding(at.file, at.line_or_row, cell=place(at), rows=len(entry.value), limit=MAX_ROWS)
+
+
 _SCALAR_KINDS = (FieldKind.TEXT, FieldKind.DATE, FieldKind.MONEY_YUAN, FieldKind.MONEY_WAN, FieldKind.MONEY_FORM,
                  FieldKind.INT, FieldKind.DECIMAL, FieldKind.TARGET_VALUE)
 DIRECTIONS = {"正向": "positive", "正向指标": "positive", "反向": "negative", "反向指标": "negative",
@@ -345,7 +365,9 @@ class _Builder:
             for item in listed.value:
                 where = item.location if isinstance(item, Cell) else listed.location
                 text = item.value if isinstance(item, Cell) else item
-                if isinstance(text, Record):
+                if isinstance(text, Record) and rows_over_limit(text) is not None:
+                    self.findings.append(too_many_rows(rows_over_limit(text)))
+                elif isinstance(text, Record):
                     inline.append(self.project(text))
                 elif isinstance(text, str) and text.strip():
                     files.append(text.strip())

@@ -11,10 +11,12 @@ named in an info notice.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 from g60rules import findings as fc
+from g60rules import safeio
 from g60rules.intake.grid import Grid
 from g60rules.intake.layout import Reading, read_grid
 
@@ -73,6 +75,10 @@ def read_table_file(path: Path, display: str) -> Reading:
     if suffix not in TABLE_SUFFIXES:
         reading.findings.append(fc.UNREADABLE.finding(display, 1, reason=_unsupported(suffix)))
         return reading
+    refused = _over_limits(path, suffix)
+    if refused is not None:
+        reading.findings.append(fc.UNREADABLE.finding(display, 1, reason=refused))
+        return reading
     try:
         grids, skipped = _grids(path, display, suffix)
     except OSError as exc:
@@ -102,6 +108,28 @@ def read_table_file(path: Path, display: str) -> Reading:
             reason = ("所有工作表都是隐藏或填表说明工作表", "every sheet is hidden or an instruction sheet")
         reading.findings.append(fc.NOT_A_DECLARATION.finding(display, 1, reason=reason))
     return reading
+
+
+def _over_limits(path: Path, suffix: str) -> tuple[str, str] | None:
+    """Why the file is not read, by the limits every declaration file has (docs/limits.md), or None:
+    a regular file of at most ``safeio.MAX_FILE_BYTES``; a workbook or document (a zip) that unpacks
+    to at most ``safeio.MAX_UNPACKED_BYTES``."""
+    try:
+        data = safeio.read_bytes(path)
+    except safeio.InputRefused as exc:
+        return exc.reason
+    if suffix == ".csv" or not data.startswith(b"PK"):
+        return None  # a file that is no zip is named by its reader
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    limit = safeio.MAX_UNPACKED_BYTES
+    if unpacked > limit:
+        return (f"解压后大于 {safeio.size_text(limit)} 的上限（{unpacked} 字节）",
+                f"larger than the {safeio.size_text(limit)} limit once unpacked ({unpacked} bytes)")
+    return None
 
 
 def _grids(path: Path, display: str, suffix: str) -> tuple[list[Grid], list]:

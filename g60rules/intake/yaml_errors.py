@@ -8,9 +8,12 @@ and problem marks (and the three lines before the problem) for the usual causes,
 * a tab in the indentation (YAML indents with spaces only);
 * a full-width colon ``：`` where a key ends;
 * a key followed by ``:`` without a space (``项目名称:甲``);
+* a quoted value followed by more text (``名称: "甲"乙``);
+* a value starting with ``|`` or ``>`` followed by text (read as a block scalar indicator);
 * a line indented unlike its siblings;
 
-and otherwise translates the parser's own message. :func:`colon_slip` finds the first two causes in
+and otherwise translates the parser's own message (the kinds in :data:`_TRANSLATIONS`; any other is
+named as a YAML syntax error), keeping PyYAML's text as detail. :func:`colon_slip` finds the first two causes in
 text that parsed as a plain string where a mapping was meant. Shapes: :class:`YamlProblem` (1-based line and
 column, Chinese and English text). Used by the declaration loader and by the reader of rulesets and waivers files.
 """
@@ -33,10 +36,16 @@ class YamlProblem:
     en: str
 
 
-# PyYAML's problem texts, translated; matched by prefix.
+# PyYAML's problem texts, translated; matched by prefix, first match wins (libyaml's "did not find
+# expected …" as PyYAML's "expected …").
 _TRANSLATIONS = (
+    ("expected <block end>, but found '<scalar>'", "同一行的值后面还有文字（多半是引号只括住了值的一部分）：请把整个值放进引号",
+     "more text after a value on the same line (a quote closing early?): put the whole value in quotes"),
+    *((start, "值后面还有多余的文字（多半是引号只括住了值的一部分）：请把整个值放进引号",
+     "more text after a value (a quote closing early?): put the whole value in quotes")
+      for start in ("expected a comment or a line break", "expected comment or line break")),
     ("could not find expected ':'", "找不到键后面的冒号“:”", "no ':' after a key"),
-    ("mapping values are not allowed here", "此处不能出现“键: 值”（缩进不对，或值中的冒号后有空格：请给值加引号）",
+    ("mapping values are not allowed", "此处不能出现“键: 值”（缩进不对，或值中的冒号后有空格：请给值加引号）",
      "a 'key: value' is not allowed here (indentation, or a value holding ': ' that needs quotes)"),
     ("did not find expected key", "缩进不一致，找不到应有的字段", "indentation differs: no key where one was expected"),
     ("expected <block end>", "缩进不一致：同一层的字段应左对齐", "indentation differs: keys of one level must line up"),
@@ -44,6 +53,18 @@ _TRANSLATIONS = (
      "a quote or bracket is not closed before the end of the file"),
     ("found undefined alias", "引用了未定义的别名（*名称）", "an alias (*name) that is not defined"),
     ("found character '\\t'", "用了制表符（Tab）；YAML 只能用空格缩进", "a tab; YAML indents with spaces only"),
+    ("found a tab character", "用了制表符（Tab）；YAML 只能用空格缩进", "a tab; YAML indents with spaces only"),
+    ("found character", "值以 YAML 保留的字符（@ ` % 等）开头：请给整个值加引号",
+     "a value starts with a character YAML reserves (@ ` % …): put the value in quotes"),
+    ("expected alphabetic or numeric character", "以“&”或“*”开头的值会被当作锚点或别名：请给整个值加引号",
+     "a value starting with '&' or '*' reads as an anchor or alias: put the value in quotes"),
+    ("found unknown escape character", "双引号中的反斜杠“\\”构成了未知的转义：请改用单引号，或把“\\”写成“\\\\”",
+     "a backslash in double quotes makes an unknown escape: use single quotes, or write '\\\\'"),
+    ("expected chomping or indentation indicators", "以“|”或“>”开头的值要加引号",
+     "a value starting with '|' or '>' needs quotes"),
+    ("second occurrence", "锚点（&名称）重复定义", "an anchor (&name) defined twice"),
+    ("expected <document start>", "文件在一份内容结束后还有多余的内容（缩进或“---”不对）",
+     "more content after the document ends (indentation, or a stray '---')"),
     ("did not find expected node content", "此处缺少值（多半是括号、引号或“-”写错）",
      "a value is missing here (a bracket, quote or '-' out of place)"),
     ("expected ',' or ']'", "方括号 [ ] 没有成对，或列表项之间缺少逗号",
@@ -60,14 +81,22 @@ def explain(text: str, exc: yaml.YAMLError) -> YamlProblem:
     problem_mark = getattr(exc, "problem_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     problem = str(getattr(exc, "problem", None) or exc).strip().splitlines()[0]
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.character, int):
+        at = text.find(chr(exc.character))  # libyaml's position counts bytes, PyYAML's characters
+        at = at if at >= 0 else max(0, min(exc.position, len(text)))
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        code = f"#x{exc.character:04x}"
+        return YamlProblem(line, column, f"第 {line} 行第 {column} 列有不可见的控制字符 {code}，请删除",
+                           f"line {line}, column {column}: an invisible control character {code}; delete it")
     if problem_mark is None:
-        return YamlProblem(1, 1, f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}")
+        return YamlProblem(1, 1, f"无法解析的 YAML 写法（解析器：{problem}）", f"YAML syntax error: {problem}")
     lines = text.splitlines()
     last = min(problem_mark.line, len(lines) - 1) if lines else 0
     first = context_mark.line if context_mark is not None and context_mark.line <= last else last
     first = max(0, min(first, last - 3))
     window = range(first, last + 1)
-    for finder in (_tab, _full_width_colon, _no_space_after_colon):
+    for finder in (_tab, _full_width_colon, _no_space_after_colon, _text_after_quote, _block_indicator):
         for index in window:
             found = finder(lines[index], index + 1)
             if found:
@@ -76,11 +105,14 @@ def explain(text: str, exc: yaml.YAMLError) -> YamlProblem:
         found = _indentation(lines, last)
         if found:
             return found
-    zh, en = next(((z, e) for start, z, e in _TRANSLATIONS if problem.startswith(start)), (problem, problem))
+    kinds = (problem, problem.removeprefix("did not find "))
+    zh, en = next(((z, e) for start, z, e in _TRANSLATIONS if any(kind.startswith(start) for kind in kinds)),
+                  ("无法解析的 YAML 写法", "YAML the parser cannot read"))
     line, column = problem_mark.line + 1, problem_mark.column + 1
     if problem.startswith("found unexpected end of stream") and context_mark is not None:
         line, column = context_mark.line + 1, context_mark.column + 1  # where the quote or bracket opened
-    return YamlProblem(line, column, f"第 {line} 行第 {column} 列：{zh}", f"line {line}, column {column}: {en}")
+    return YamlProblem(line, column, f"第 {line} 行第 {column} 列：{zh}（解析器：{problem}）",
+                       f"line {line}, column {column}: {en} (parser: {problem})")
 
 
 def colon_slip(text: str, first_line: int = 1) -> YamlProblem | None:
@@ -129,6 +161,31 @@ def _no_space_after_colon(line: str, number: int) -> YamlProblem | None:
     key = match.group(1).strip()
     return YamlProblem(number, column, f"第 {number} 行冒号后缺少空格：请写成“{key}: 值”",
                        f"line {number}, column {column}: no space after ':'; write '{key}: value'")
+
+
+_QUOTED_THEN_TEXT = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*(?=[^\s#])""")
+
+
+def _text_after_quote(line: str, number: int) -> YamlProblem | None:
+    match = _QUOTED_THEN_TEXT.match(line)
+    if not match:
+        return None
+    column = match.end() + 1
+    return YamlProblem(number, column,
+                       f"第 {number} 行第 {column} 列：引号只括住了值的一部分，后面还有文字：请把整个值放进引号",
+                       f"line {number}, column {column}: text after the closing quote; put the whole value in quotes")
+
+
+_BLOCK_INDICATOR = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?([|>])(?=[^\s0-9+#-])""")
+
+
+def _block_indicator(line: str, number: int) -> YamlProblem | None:
+    match = _BLOCK_INDICATOR.match(line)
+    if not match:
+        return None
+    column = match.start(1) + 1
+    return YamlProblem(number, column, f"第 {number} 行第 {column} 列：以“{match.group(1)}”开头的值要加引号",
+                       f"line {number}, column {column}: a value starting with '{match.group(1)}' needs quotes")
 
 
 def _indentation(lines: list[str], index: int) -> YamlProblem | None:

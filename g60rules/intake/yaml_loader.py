@@ -31,6 +31,7 @@ import yaml
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
+from g60rules.intake import build as intake_build
 from g60rules.intake import yaml_errors
 from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: public here too)
     SURE_MATCH, Cell, Entry, Record, build_department, build_project, suggest_keys,
@@ -48,7 +49,6 @@ DECLARATION_SUFFIXES = YAML_SUFFIXES + TABLE_SUFFIXES + UNSUPPORTED_SUFFIXES
 # (bench/: parsing was 87% of screening time); the pure-Python loader is the fallback.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # documented in docs/limits.md; a real declaration has tens of rows
-MAX_ROWS = 2_000
 _ROW_KEYS = {label for spec in PROJECT_FIELDS if spec.key == "indicators" for label in (spec.key, *spec.labels)}
 
 
@@ -207,11 +207,12 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None, layout
 
 
 def _too_many_rows(root: yaml.MappingNode, loader: _FileLoader) -> bool:
-    """Refuse a project over :data:`MAX_ROWS` indicator rows (memory grows ~10 KB per row)."""
+    """Refuse a project over ``build.MAX_ROWS`` indicator rows before building it (memory grows ~10 KB per row)."""
+    limit = intake_build.MAX_ROWS
     for key_node, value_node in root.value:
         if (isinstance(key_node, yaml.ScalarNode) and _nfc(str(key_node.value)).strip() in _ROW_KEYS
-                and isinstance(value_node, yaml.SequenceNode) and len(value_node.value) > MAX_ROWS):
-            loader.add(fc.TOO_MANY_ROWS, value_node.start_mark.line + 1, rows=len(value_node.value), limit=MAX_ROWS)
+                and isinstance(value_node, yaml.SequenceNode) and len(value_node.value) > limit):
+            loader.add(fc.TOO_MANY_ROWS, value_node.start_mark.line + 1, rows=len(value_node.value), limit=limit)
             return True
     return False
 
@@ -270,6 +271,10 @@ def _load_table(path: Path, corpus: Corpus, layouts: Layouts | None) -> None:
     corpus.findings.extend(reading.findings)
     corpus.self_evaluations += reading.self_evaluations
     for raw in reading.declarations:
+        over = intake_build.rows_over_limit(raw.record)
+        if over is not None:  # the same row limit as a YAML project: a finding at the rows, not screened
+            corpus.findings.append(intake_build.too_many_rows(over))
+            continue
         project, problems = build_project(raw.record, layouts=layouts)
         corpus.projects.append(project)
         corpus.findings.extend(problems)

@@ -29,13 +29,33 @@ from g60rules.sanitize import markdown, plain
 
 
 class ImpactError(Exception):
-    """A ruleset reference that cannot be resolved (bad git ref or path)."""
+    """A ruleset reference that cannot be resolved (bad git ref or path).
+
+    ``str(error)`` is English; ``zh`` the same in Chinese; ``text(lang)`` picks one.
+    """
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.zh = zh
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else str(self)
 
 
-def _git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+def _git(*args: str, cwd: Path, ref: str | None = None) -> str:
+    """git's standard output; a failure names the ref (if any) and the repository, git's text as detail."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError as exc:  # git not installed, or the directory vanished
+        done = subprocess.CompletedProcess(args, 1, "", str(exc))
     if done.returncode != 0:
-        raise ImpactError(done.stderr.strip() or f"git {' '.join(args)} failed")
+        detail = plain(" ".join(done.stderr.split())) or f"git {' '.join(args)} exit {done.returncode}"
+        if ref is None:
+            raise ImpactError(f"{cwd} is not a git repository readable here (git: {detail})",
+                              f"{cwd} 不是可读取的 git 仓库（git：{detail}）")
+        raise ImpactError(f"cannot read {args[-1].partition(':')[2]} at git version '{ref}' in repository {cwd} "
+                          f"(git: {detail})",
+                          f"无法在仓库 {cwd} 中读取 git 版本“{ref}”的 {args[-1].partition(':')[2]}（git：{detail}）")
     return done.stdout
 
 
@@ -51,7 +71,7 @@ def _materialise(ref: str, path: str, into: Path) -> Path:
         if current in seen:
             continue
         seen.add(current)
-        text = _git("show", f"{ref}:{current}", cwd=top)
+        text = _git("show", f"{ref}:{current}", cwd=top, ref=ref)
         target = into / current
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -76,11 +96,11 @@ def resolve(spec: str, workdir: Path) -> CompiledRuleset:
     if spec.startswith("git:"):
         _, ref, path = spec.split(":", 2) if spec.count(":") >= 2 else (None, None, None)
         if not ref or not path:
-            raise ImpactError(f"'{spec}': write git:REF:PATH")
+            raise ImpactError(f"'{spec}': write git:REF:PATH", f"“{spec}”：请写 git:版本:路径")
         into = workdir / ref.replace("/", "_")
         return load_ruleset(_materialise(ref, path, into), also=into)
     if not Path(spec).is_file():
-        raise ImpactError(f"ruleset not found: {spec}")
+        raise ImpactError(f"ruleset not found: {spec}", f"找不到规则集：{spec}")
     return load_ruleset(Path(spec))
 
 
