@@ -22,8 +22,8 @@ Roll-ups are computed on the graph and stored on the nodes:
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
-  with their row); ``unfilled`` (labels of the form's empty header cells; in a finding's message, only
-  the empty cells whose ``cell.*`` test made that rule fire); ``funds.project_gap`` =
+  with their row); ``unfilled`` (labels of the form's empty header cells, 中期/长期目标 aside; in a
+  finding's message, only the empty cells whose ``cell.*`` test made that rule fire); ``funds.project_gap`` =
   项目资金总额 − 财政资金 − 其他资金; ``funds.annual_gap`` = 年度资金申请总额 − 当年财政拨款 −
   上年结转资金 − 其他资金; ``budget_gap`` = 年度预算安排 − 年度资金申请总额 (元); ``funds.budget`` =
   the layout's amount (元);
@@ -56,6 +56,7 @@ same text, 0 otherwise) and ``count.level1.unknown`` (rows whose 一级 is missi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -66,12 +67,15 @@ from typing import Any, Iterable
 import networkx as nx
 
 from g60rules.dates import DateBound
-from g60rules.layouts import Layout, Layouts
+from g60rules.heap import young_collections_only
+from g60rules.layouts import Layout, Layouts, Reading
 from g60rules.model import (
     DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, PROJECT_FIELDS, Department, Indicator, Project, Source,
     render_location,
 )
-from g60rules.values import Operator, RowFamily, TargetValue, UnitKind, ValueKind, for_row, parse_target_value
+from g60rules.values import (
+    MEMO_SIZE, Operator, RowFamily, TargetValue, UnitKind, ValueKind, for_row, memo_text, parse_target_value,
+)
 
 # Each derived gap is its first amount minus the others (module docstring): the first amount, so a
 # report can compare the two sides (the other side is the first minus the gap).
@@ -91,7 +95,7 @@ def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:
 
 _FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other",
           "central", "provincial", "municipal", "county")
-_MIN_QUANTITY_OPS = (Operator.GE, Operator.EQ, Operator.GT)
+_MIN_QUANTITY_OPS = frozenset(o.value for o in (Operator.GE, Operator.EQ, Operator.GT))
 # per-period money units (元/月 × the months of the plan): months in one period, or days for 周/天/日
 _PERIOD_MONTHS = {"月": 1, "季度": 3, "季": 3, "学期": 6, "年": 12, "年度": 12, "学年": 12}
 _PERIOD_DAYS = {"周": 7, "天": 1, "日": 1}
@@ -119,8 +123,10 @@ PROJECT_CELLS = tuple(s.key for s in PROJECT_FIELDS
                       if s.key not in ("kind", "form", "funds", "indicators", "unreadable"))
 FUNDS_CELLS = tuple(s.key for s in FUNDS_FIELDS if s.key != "unreadable")
 INDICATOR_CELLS = tuple(s.key for s in INDICATOR_FIELDS if s.key != "unreadable")
+_PERIOD_TARGETS = ("midterm_target", "longterm_target")
 _LABEL = {**{s.key: s.label for s in PROJECT_FIELDS}, **{f"funds.{s.key}": s.label for s in FUNDS_FIELDS},
           **{f"indicator.{s.key}": s.label for s in INDICATOR_FIELDS}}
+_INDICATOR_CELL_KEYS = tuple((key, f"cell.{key}", _LABEL[f"indicator.{key}"]) for key in INDICATOR_CELLS)
 CELL_LABELS = {key: _LABEL[key] for key in (*PROJECT_CELLS, *(f"funds.{k}" for k in FUNDS_CELLS))}
 
 
@@ -139,7 +145,8 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     attrs: dict[str, Any] = {"node_type": "project", "file": project.source.file, "line": project.source.line,
                              "form": project.form, "form.known": 1 if known else 0}
     for key in ("name", "nature", "category", "competent_department", "implementing_unit", "budget_year",
-                "period", "budget_arrangement", "project_target", "annual_target", "performance_target"):
+                "period", "budget_arrangement", "project_target", "annual_target", "performance_target",
+                "midterm_target", "longterm_target"):
         _put(attrs, key, getattr(project, key))
     # a month or a year is compared as the span it names: a start from its first day, an end to its last
     for key, side in (("plan_start", "start"), ("plan_end", "end")):
@@ -175,8 +182,10 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     for key in FUNDS_CELLS:
         attrs[f"cell.funds.{key}"] = _cell(getattr(funds, key), key, funds_unreadable, layout.funds)
     cells = [(k, _LABEL[k]) for k in PROJECT_CELLS] + [(f"funds.{k}", _LABEL[f"funds.{k}"]) for k in FUNDS_CELLS]
-    # empty source-of-funds cells are normal (a project has few sources): unfilled names the header
-    unfilled = [_LABEL[key] for key in PROJECT_CELLS if attrs[f"cell.{key}"] == "empty"]
+    # empty source-of-funds cells are normal (a project has few sources): unfilled names the header;
+    # a one-year project leaves 中期/长期目标 empty by right (G60-CON-005 checks multi-year ones)
+    unfilled = [_LABEL[key] for key in PROJECT_CELLS
+                if attrs[f"cell.{key}"] == "empty" and key not in _PERIOD_TARGETS]
     unreadable = [label for key, label in cells if attrs[f"cell.{key}"] == "unreadable"]
     if layout.amount:
         _put(attrs, "funds.budget", getattr(funds, layout.amount))
@@ -187,14 +196,17 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     return attrs
 
 
-def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> dict[str, Any]:
+def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout,
+                    reading: Reading | None = None) -> dict[str, Any]:
     """Indicator node attributes: levels with their canonical codes (through the ruleset's category
-    table), the parsed 指标值 under ``value.*``, the form's other columns and each cell's state."""
+    table; ``reading``: that table's reading of the row when the caller has it), the parsed 指标值
+    under ``value.*``, the form's other columns and each cell's state."""
     attrs: dict[str, Any] = {
         "node_type": "indicator", "file": indicator.source.file, "line": indicator.source.line,
         "row": indicator.row,
     }
-    reading = layouts.classify(indicator.level1, indicator.level2)
+    if reading is None:
+        reading = layouts.classify(indicator.level1, indicator.level2)
     _put(attrs, "level1", indicator.level1)
     _put(attrs, "level1_code", reading.level1_code)
     _put(attrs, "level2", indicator.level2)
@@ -202,12 +214,61 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> d
     _put(attrs, "level2_parent", reading.level2_parent)
     _put(attrs, "level3", indicator.level3)
     _put(attrs, "aliases", "、".join(reading.aliases) or None)
-    value = for_row(_with_name_unit(indicator.target_value, indicator.level3),
-                    row_family(reading.level1_code, reading.level2_code))
     if indicator.level3:
-        found = _name_number(indicator.level3)
+        found = (_name_number_memo if memo_text(indicator.level3) else _name_number)(indicator.level3)
         if found is not None:
             attrs["name.amount"], attrs["name.unit"] = found
+    attrs.update(_value_attrs(indicator.target_value, _name_unit(indicator.target_value, indicator.level3),
+                              row_family(reading.level1_code, reading.level2_code)))
+    _put(attrs, "value.cell", indicator.value_cell)
+    _put(attrs, "value.cell_unit", indicator.conflicting_unit)
+    _put(attrs, "value.cell_op", indicator.conflicting_operator)
+    for key in ("unit", "operator", "weight", "standard", "explanation"):
+        _put(attrs, key, getattr(indicator, key))
+    _put(attrs, "direction", indicator.direction)
+    if indicator.qualitative is not None:
+        attrs["qualitative"] = "qualitative" if indicator.qualitative else "quantitative"
+    for key in ("midterm_target", "longterm_target"):
+        target = getattr(indicator, key)
+        if target is not None:
+            attrs[f"{key}.raw"] = target.raw
+    unreadable = []
+    for key, cell_key, label in _INDICATOR_CELL_KEYS:
+        # the 指标值 cell's state is the cell as written, not the value composed with its columns
+        value = indicator.value_cell if key == "target_value" else getattr(indicator, key)
+        state = attrs[cell_key] = _cell(value, key, indicator.unreadable, layout.indicators)
+        if state == "unreadable":
+            unreadable.append(label)
+    _put(attrs, "unreadable", "、".join(unreadable) or None)
+    return attrs
+
+
+# (id of the TargetValue, name unit, row family) → (the TargetValue, its ``value.*`` attributes). Keyed
+# by identity, not equality: Decimal("90") == Decimal("90.00") but the two read differently. The
+# entry holds its TargetValue, so the id cannot be reused while the entry lives; the parse memo
+# hands out one object per distinct text, so repeated values hit. Emptied when full (clear() is one
+# step, safe with threads building graphs at once).
+_VALUE_ATTRS: dict[tuple[int, str | None, RowFamily | None], tuple[TargetValue, dict[str, Any]]] = {}
+
+
+def _value_attrs(target: TargetValue, name_unit: str | None, family: RowFamily | None) -> dict[str, Any]:
+    """The ``value.*`` attributes of a row's 指标值 read for its row and the unit in its name; a
+    shared dict of immutable values: copy it (``dict.update``), never change it."""
+    key = (id(target), name_unit, family)
+    hit = _VALUE_ATTRS.get(key)
+    if hit is not None and hit[0] is target:
+        return hit[1]
+    attrs = _read_value_attrs(for_row(_with_name_unit(target, name_unit), family))
+    if not memo_text(target.raw):
+        return attrs
+    if len(_VALUE_ATTRS) >= MEMO_SIZE:
+        _VALUE_ATTRS.clear()
+    _VALUE_ATTRS[key] = (target, attrs)
+    return attrs
+
+
+def _read_value_attrs(value: TargetValue) -> dict[str, Any]:
+    attrs: dict[str, Any] = {}
     attrs["value.raw"] = value.raw
     attrs["value.kind"] = value.kind.value
     _put(attrs, "value.op", value.op.value if value.op else None)
@@ -236,25 +297,6 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout) -> d
     _put(attrs, "value.note", value.note)
     _put(attrs, "value.word", value.word)
     _put(attrs, "value.problem", value.problem)
-    _put(attrs, "value.cell", indicator.value_cell)
-    _put(attrs, "value.cell_unit", indicator.conflicting_unit)
-    _put(attrs, "value.cell_op", indicator.conflicting_operator)
-    for key in ("unit", "operator", "weight", "standard", "explanation"):
-        _put(attrs, key, getattr(indicator, key))
-    _put(attrs, "direction", indicator.direction)
-    if indicator.qualitative is not None:
-        attrs["qualitative"] = "qualitative" if indicator.qualitative else "quantitative"
-    for key in ("midterm_target", "longterm_target"):
-        target = getattr(indicator, key)
-        if target is not None:
-            attrs[f"{key}.raw"] = target.raw
-    values = {**{k: getattr(indicator, k) for k in INDICATOR_CELLS}, "target_value": indicator.value_cell}
-    unreadable = []
-    for key in INDICATOR_CELLS:
-        state = attrs[f"cell.{key}"] = _cell(values[key], key, indicator.unreadable, layout.indicators)
-        if state == "unreadable":
-            unreadable.append(_LABEL[f"indicator.{key}"])
-    _put(attrs, "unreadable", "、".join(unreadable) or None)
     return attrs
 
 
@@ -268,14 +310,20 @@ def _period_years(period: str) -> int | None:
     return int(count.group(1)) if count else None
 
 
-def _with_name_unit(value: TargetValue, name: str | None) -> TargetValue:
-    """A number without a unit takes the unit written at the end of the name ("时限(月)" with "10")."""
+def _name_unit(value: TargetValue, name: str | None) -> str | None:
+    """The unit written at the end of a 三级 name ("任务完成时限(月)" → "月") when ``value`` is a
+    number or range without a unit; None otherwise."""
     if name is None or value.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE) or value.unit is not None:
-        return value
+        return None
     m = _NAME_UNIT.search(name)
-    if m is None:
+    return m.group(1).strip() if m else None
+
+
+def _with_name_unit(value: TargetValue, unit: str | None) -> TargetValue:
+    """A number without a unit takes the unit written at the end of the name ("时限(月)" with "10")."""
+    if unit is None:
         return value
-    reread = parse_target_value(f"{value.raw.strip()}({m.group(1).strip()})")
+    reread = parse_target_value(f"{value.raw.strip()}({unit})")
     if reread.kind is not value.kind or reread.unit is None:
         return value
     return reread.model_copy(update={"raw": value.raw})
@@ -300,6 +348,9 @@ def _name_number(name: str) -> tuple[Decimal, str] | None:
                 found.append((parsed.amount, parsed.unit))
                 break
     return found[0] if len(found) == 1 else None
+
+
+_name_number_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_name_number)
 
 
 def _subject(name: str | None) -> str:
@@ -328,12 +379,16 @@ def row_family(level1_code: str | None, level2_code: str | None) -> RowFamily | 
     return None
 
 
+_MEANT_KINDS = frozenset(k.value for k in (ValueKind.QUANTITATIVE, ValueKind.CHANGE, ValueKind.RANGE,
+                                           ValueKind.DATE, ValueKind.DATE_RANGE, ValueKind.QUALITATIVE))
+_MEANT_KEYS = ("value.kind", "value.op", "value.amount", "value.upper", "value.unit", "value.change", "value.date",
+               "value.date_end", "value.word")
+
+
 def _value_key(r: dict) -> tuple:
     """What a row's value means: "≥90%" and "≥90.00(%)" are the same target (Decimal equality)."""
-    if r["value.kind"] in (ValueKind.QUANTITATIVE.value, ValueKind.CHANGE.value, ValueKind.RANGE.value,
-                           ValueKind.DATE.value, ValueKind.DATE_RANGE.value, ValueKind.QUALITATIVE.value):
-        return tuple(r.get(k) for k in ("value.kind", "value.op", "value.amount", "value.upper", "value.unit",
-                                        "value.change", "value.date", "value.date_end", "value.word"))
+    if r["value.kind"] in _MEANT_KINDS:
+        return tuple(map(r.get, _MEANT_KEYS))
     return ("raw", "".join(r["value.raw"].split()))
 
 
@@ -348,6 +403,19 @@ class DeclarationGraph:
         self.g = nx.DiGraph()
         self.sources: dict[str, Source] = {}
         self.layouts = layouts
+        # (一级, 二级) as written → the category table's reading: a season repeats a few dozen pairs
+        self._readings: dict[tuple[str | None, str | None], Reading] = {}
+
+    def _classify(self, level1: str | None, level2: str | None) -> Reading:
+        reading = self._readings.get((level1, level2))
+        if reading is None:
+            reading = self.layouts.classify(level1, level2)
+            if not all(text is None or memo_text(text) for text in (level1, level2)):
+                return reading
+            if len(self._readings) >= MEMO_SIZE:
+                self._readings.clear()
+            self._readings[level1, level2] = reading
+        return reading
 
     def add_department(self, department: Department) -> str:
         """Add a department and its projects; returns the department node id."""
@@ -387,7 +455,8 @@ class DeclarationGraph:
         self.g.add_edge(node, funds_node, kind="funded_by")
         for indicator in project.indicators:
             ind_node = f"indicator:{project.source.file}:{at}#{indicator.row}"
-            self.g.add_node(ind_node, **indicator_attrs(indicator, self.layouts, layout))
+            self.g.add_node(ind_node, **indicator_attrs(indicator, self.layouts, layout,
+                                                        self._classify(indicator.level1, indicator.level2)))
             self.sources[ind_node] = indicator.source
             self.g.add_edge(node, ind_node, kind="has_indicator")
         self._project_rollups(node, funds_node)
@@ -403,7 +472,8 @@ class DeclarationGraph:
 
     def _project_rollups(self, node: str, funds_node: str) -> None:
         attrs = self.g.nodes[node]
-        rows = [self.g.nodes[n] for n in self.indicators(node)]
+        ind_nodes = self.indicators(node)
+        rows = [self.g.nodes[n] for n in ind_nodes]
         attrs["count.indicators"] = len(rows)
         level1 = Counter(r.get("level1_code") for r in rows)
         level2 = Counter(r.get("level2_code") for r in rows)
@@ -446,7 +516,7 @@ class DeclarationGraph:
             for r in same:
                 r["dup.same_name_rows"] = len(same)
                 r["dup.same_name_values"] = len(distinct)
-        for ind_node in self.indicators(node):
+        for ind_node in ind_nodes:
             r = self.g.nodes[ind_node]
             if r.get("level1_code") == "cost" and r.get("value.unit_kind") in (
                     UnitKind.MONEY.value, UnitKind.MONEY_PER_UNIT.value):
@@ -455,7 +525,7 @@ class DeclarationGraph:
                 if r.get("value.unit_period") and "value.unit_per" not in r:  # 元/月: per period only
                     self._match_period(r, attrs)
                 else:
-                    self._match_quantity(ind_node, node)
+                    self._match_quantity(ind_node, ind_nodes)
         annual = attrs.get("annual_target")
         if annual:
             for r in rows:
@@ -475,17 +545,18 @@ class DeclarationGraph:
         r["period.count"] = count
         r["period.product_yuan"] = r["value.amount_yuan"] * count
 
-    def _match_quantity(self, ind_node: str, project_node: str) -> None:
-        """Pair a per-unit cost ceiling with its quantity target: same unit, else same subject."""
+    def _match_quantity(self, ind_node: str, ind_nodes: list[str]) -> None:
+        """Pair a per-unit cost ceiling with its quantity target (among the project's ``ind_nodes``,
+        in row order): same unit, else same subject."""
         r = self.g.nodes[ind_node]
         noun = r.get("value.unit_noun")
         candidates = []
-        for other in self.indicators(project_node):
+        for other in ind_nodes:
             q = self.g.nodes[other]
             if (other != ind_node and q.get("level1_code") == "output"
                     and q.get("value.kind") == ValueKind.QUANTITATIVE.value
                     and q.get("value.unit_kind") in _COUNTED
-                    and q.get("value.op") in {o.value for o in _MIN_QUANTITY_OPS}
+                    and q.get("value.op") in _MIN_QUANTITY_OPS
                     and q["value.amount"] > 0):
                 candidates.append(other)
         same_unit = [o for o in candidates if self.g.nodes[o].get("value.unit") == noun]
@@ -542,16 +613,18 @@ def build_graph(departments: Iterable[Department], projects: Iterable[Project],
     """Graph of every department (with its projects) and every standalone project.
 
     ``layouts``: the ruleset's layouts and category table (default: the bundled core ruleset's).
+    Full garbage collections wait until it is built (:mod:`g60rules.heap`).
     """
     if layouts is None:
         from g60rules.rules.compiler import bundled_layouts  # the compiler imports this module
 
         layouts = bundled_layouts()
     graph = DeclarationGraph(layouts)
-    for department in departments:
-        graph.add_department(department)
-    for project in projects:
-        graph.add_project(project)
+    with young_collections_only():
+        for department in departments:
+            graph.add_department(department)
+        for project in projects:
+            graph.add_project(project)
     return graph
 
 

@@ -92,6 +92,9 @@ PROJECT_FIELDS: tuple[FieldSpec, ...] = (
     _spec("project_target", "项目总目标", FieldKind.TEXT, "whole-project target"),
     _spec("annual_target", "年度总体目标", FieldKind.TEXT, "this year's overall target"),
     _spec("performance_target", "绩效目标", FieldKind.TEXT, "the single target text of older forms"),
+    _spec("midterm_target", "中期目标|中期绩效目标|中长期目标", FieldKind.TEXT,
+          "mid-term target of a multi-year project (the whole period, e.g. 2024-2026)"),
+    _spec("longterm_target", "长期目标|长期绩效目标", FieldKind.TEXT, "long-term target (some provincial forms)"),
     _spec("indicators", "绩效指标|指标", FieldKind.LIST, "indicator table rows"),
     _spec("unreadable", "无法识别", FieldKind.KEYS,
           "keys of fields whose cell is present but could not be read (distinct from empty)"),
@@ -307,6 +310,8 @@ class Project(_Model):
     project_target: str | None = None
     annual_target: str | None = None
     performance_target: str | None = None
+    midterm_target: str | None = None
+    longterm_target: str | None = None
     indicators: list[Indicator] = []
     unreadable: list[str] = []
     source: Source

@@ -94,6 +94,8 @@ _PROJECT_OWN: dict[str, FieldType] = {
     "project_target": TEXT,
     "annual_target": TEXT,
     "performance_target": TEXT,
+    "midterm_target": TEXT,
+    "longterm_target": TEXT,
     **{f"funds.{k}": MONEY for k in (
         "total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other",
         "central", "provincial", "municipal", "county", "project_gap", "annual_gap", "budget")},

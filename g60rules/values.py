@@ -99,6 +99,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -110,6 +111,8 @@ from pydantic import BaseModel, ConfigDict
 
 __all__ = [
     "GLYPHS",
+    "MEMO_SIZE",
+    "MEMO_TEXT",
     "DatePrecision",
     "MoneyCell",
     "Operator",
@@ -120,6 +123,7 @@ __all__ = [
     "ValueKind",
     "for_row",
     "format_yuan",
+    "memo_text",
     "parse_money",
     "parse_money_cell",
     "parse_target_value",
@@ -747,12 +751,33 @@ class RowFamily(StrEnum):
     TIMELINESS = "timeliness"
 
 
+# Distinct texts read once per process: a season repeats "≥90%", "完成", "100%" thousands of times.
+# The results are frozen (TargetValue, Composition, MoneyCell hold only str, Decimal, date and
+# enums), so sharing one between declarations shares nothing mutable. Memory stays bounded: at most
+# MEMO_SIZE entries, each for texts of at most MEMO_TEXT characters (longer ones are read each time).
+MEMO_SIZE = 4096
+MEMO_TEXT = 256
+
+
+def memo_text(text: object) -> bool:
+    """Whether ``text`` may key a memo: exactly ``str`` (``Decimal("1") == 1 == True`` would share
+    one entry between different inputs) and at most :data:`MEMO_TEXT` characters."""
+    return type(text) is str and len(text) <= MEMO_TEXT
+
+
 def parse_target_value(text: str | None, row: RowFamily | None = None) -> TargetValue:
     """Parse one 指标值 cell.  Never raises; see the module docstring for the rules.
 
     ``None`` and blank text give EMPTY.  An ``int`` or finite ``Decimal`` is read as its plain
     decimal text; any other non-text input gives UNPARSEABLE.  ``row`` applies :func:`for_row`.
+    Text is read once per distinct (text, row) and the frozen result reused (:data:`MEMO_SIZE`).
     """
+    if memo_text(text) and (row is None or type(row) is RowFamily):
+        return _parse_memo(text, row)
+    return _parse_target_value(text, row)
+
+
+def _parse_target_value(text: str | None, row: RowFamily | None = None) -> TargetValue:
     if text is None:
         return TargetValue(raw="", kind=ValueKind.EMPTY)
     if not isinstance(text, str):
@@ -762,6 +787,9 @@ def parse_target_value(text: str | None, row: RowFamily | None = None) -> Target
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; tests assert unused
         return TargetValue(raw=text, kind=ValueKind.UNPARSEABLE,
                            problem=f"internal error: {type(exc).__name__}")
+
+
+_parse_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_parse_target_value)
 
 
 def for_row(value: TargetValue, row: RowFamily | None) -> TargetValue:
@@ -1463,7 +1491,14 @@ def parse_money_cell(text: str | int | Decimal | None, default_unit: str = "元"
     其中/含/不含/包括/包含/另/注 or holds figures) or after a comma or semicolon that starts with one
     of those words ("300万元，含结转50万").  A unit in parentheses ("503.50（万元）") is a unit, and
     "5(美元)" is not an amount in 元.  Raises ValueError like parse_money; the
-    note never rescues an amount that cannot be read."""
+    note never rescues an amount that cannot be read. Text is read once per distinct
+    (text, unit) (:data:`MEMO_SIZE`); a refused text is read again each time (it raises)."""
+    if memo_text(text) and memo_text(default_unit):
+        return _money_memo(text, default_unit)
+    return _parse_money_cell(text, default_unit)
+
+
+def _parse_money_cell(text: str | int | Decimal | None, default_unit: str = "元") -> MoneyCell:
     factor = _MONEY_FACTORS_LOOSE.get(default_unit)
     if factor is None:
         raise ValueError(f"unknown money unit {default_unit!r}")
@@ -1487,6 +1522,9 @@ def parse_money_cell(text: str | int | Decimal | None, default_unit: str = "元"
         if note is None:
             raise
         return MoneyCell(_money_amount(head, factor, text), note)
+
+
+_money_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_parse_money_cell)
 
 
 def _money_note(s: str) -> tuple[str, str | None]:
@@ -1588,8 +1626,15 @@ def compose_target_value(cell: str | None, operator: str | None = None, unit: st
     fill what the cell leaves out — the unit only for a number or a range, the operator only for a
     cell that starts with a number or a date (a word such as 完成 or a placeholder takes neither).
     ``raw`` of the result is the composed text ("≥90(%)"), so messages show what was read; the
-    caller keeps the cells as written.
+    caller keeps the cells as written. Text cells are composed once per distinct triple
+    (:data:`MEMO_SIZE`).
     """
+    if all(part is None or memo_text(part) for part in (cell, operator, unit)):
+        return _compose_memo(cell, operator, unit)
+    return _compose_target_value(cell, operator, unit)
+
+
+def _compose_target_value(cell: str | None, operator: str | None, unit: str | None) -> Composition:
     has_operator = bool(operator and operator.strip())
     if not has_operator and not (unit and unit.strip()):
         return Composition(parse_target_value(cell), None, None)
@@ -1612,3 +1657,6 @@ def compose_target_value(cell: str | None, operator: str | None = None, unit: st
     if composed == text:
         return Composition(alone, unit_conflict, op_conflict)
     return Composition(parse_target_value(composed), unit_conflict, op_conflict)
+
+
+_compose_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_compose_target_value)

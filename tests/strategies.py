@@ -84,7 +84,9 @@ def indicators(draw, max_rows=12):
             "weight": st.sampled_from([0, 10, 20, 25, 50]),
             "unit": st.sampled_from(["%", "（%）", "次", "元/人", ""]),
             "operator": st.sampled_from(["≥", "≤", "=", "正向", "反向", "定性", "大于等于"]),
-            "unreadable": st.lists(st.sampled_from(["level2", "level3", "target_value"]), max_size=2),
+            "midterm_target": st.sampled_from(["≥24个", ""]),
+            "unreadable": st.lists(st.sampled_from(["level2", "level3", "target_value", "midterm_target"]),
+                                   max_size=2),
         }), max_size=max_rows))
     if rows and draw(st.booleans()):
         rows.append(dict(rows[0]))  # an identical duplicate row
@@ -104,7 +106,10 @@ def projects(draw, max_rows=12, chinese_keys=None):
         "plan_start": st.sampled_from(["2024-01-01", "2024-12-31", "2024-02-30", "2023-06-01", "2024年3月", "2024"]),
         "plan_end": st.sampled_from(["2024-12-31", "2024-01-01", "2025-03-31", "2024.11", "2024年", "2026-12-31"]),
         "period": st.sampled_from(["3年", "2024-2026", ""]),
-        "unreadable": st.lists(st.sampled_from(["annual_target", "project_target", "name"]), max_size=2),
+        "unreadable": st.lists(st.sampled_from(["annual_target", "project_target", "name", "midterm_target"]),
+                               max_size=2),
+        "midterm_target": st.sampled_from(["两年内建成6个站点", ""]),
+        "longterm_target": st.sampled_from(["五年内覆盖全区", ""]),
         "budget_arrangement": money(),
         "project_target": st.one_of(odd_text, st.just("建成3个站点")),
         "annual_target": st.one_of(odd_text, st.sampled_from(["建成3个站点", "完成5场培训"])),

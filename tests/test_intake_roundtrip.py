@@ -49,6 +49,8 @@ def declarations(draw, form: str) -> dict:
         values["period"] = draw(st.sampled_from(["3年", "2024-2026", "两年"]))
     if form == "legacy-2015":
         values["performance_target"] = draw(words)
+    if form == "national-2021":
+        values["midterm_target"] = draw(st.none() | words)
     if form != "legacy-2015" and draw(st.booleans()):
         values["budget_year"] = draw(st.integers(2020, 2030))
     fund_keys = ["total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other"]

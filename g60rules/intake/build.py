@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -44,7 +45,7 @@ from g60rules.model import (
     FieldSpec, Funds, Indicator, Location, Project, Source, place,
 )
 from g60rules.rules.compiler import bundled_layouts
-from g60rules.values import compose_target_value, parse_money, parse_target_value
+from g60rules.values import MEMO_SIZE, compose_target_value, memo_text, parse_money, parse_target_value
 
 
 class _Unreadable:
@@ -135,6 +136,7 @@ QUALITATIVE = {"定性": True, "定性指标": True, "定量": False, "定量指
                "qualitative": True, "quantitative": False}
 
 
+_ROW_SCALARS = tuple(s for s in INDICATOR_FIELDS if s.kind in _SCALAR_KINDS)
 SURE_MATCH = 0.75  # a key this close to one field only (difflib ratio) is read as that field
 
 
@@ -162,7 +164,15 @@ def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool
 
 
 def _key_text(text: str) -> str:
+    """A key or code word as compared: NFC, no whitespace (a short text is read once)."""
+    return _key_memo(text) if memo_text(text) else _compare_text(text)
+
+
+def _compare_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFC", text).split())
+
+
+_key_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_compare_text)
 
 
 _BY_LABEL: dict[tuple[int, bool], dict[str, str]] = {}
@@ -201,7 +211,9 @@ class _Builder:
         unknown: list[Entry] = []
         for entry in record.entries:
             key_loc = entry.key_location or entry.location
-            key = by_label.get(_key_text(str(entry.key)))
+            raw = str(entry.key)
+            # most keys are written as compared (no space, NFC): those need no normalising
+            key = by_label.get(raw) or by_label.get(_key_text(raw))
             if key is None:
                 unknown.append(entry)
                 continue
@@ -244,16 +256,15 @@ class _Builder:
             if spec.key not in unreadable:
                 unreadable.append(spec.key)
             return None
-        label = (_LABELS.get(spec.key, spec.key), spec.key)
         if isinstance(value, (Record, list, tuple, Cell)):
-            self.add(fc.BAD_VALUE, entry.location, key=label, value=_preview(value),
+            self.add(fc.BAD_VALUE, entry.location, key=_field_label(spec), value=_preview(value),
                      reason=("应为单个值", "expected a single value"))
             return None
         try:
             return convert(value, spec.kind, self.funds_unit)
         except ValueError as exc:
             reason = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else str(exc)
-            self.add(fc.BAD_VALUE, entry.location, key=label, value=str(value)[:80], reason=reason)
+            self.add(fc.BAD_VALUE, entry.location, key=_field_label(spec), value=str(value)[:80], reason=reason)
             return None
 
     def keys(self, entries: dict[str, Entry], specs: tuple[FieldSpec, ...]) -> list[str]:
@@ -323,7 +334,8 @@ class _Builder:
                      reason=_not_a_mapping(row.value if isinstance(row, Cell) else row, loc))
             entries, source = {}, Source(loc.file, loc.line_or_row, location=loc)
         unreadable = self.keys(entries, INDICATOR_FIELDS)
-        cells = {s.key: self.scalar(entries, s, unreadable) for s in INDICATOR_FIELDS if s.kind in _SCALAR_KINDS}
+        # a row fills a few of its columns: an absent one is None without a call
+        cells = {s.key: self.scalar(entries, s, unreadable) if s.key in entries else None for s in _ROW_SCALARS}
         direction = _code(cells["direction"], DIRECTIONS)
         qualitative = _code(cells["qualitative"], QUALITATIVE)
         operator = cells["operator"]
@@ -380,6 +392,10 @@ class _Builder:
             self.add(fc.BAD_VALUE, listed.location, key="projects", value=_preview(listed.value),
                      reason=("应为项目文件路径列表", "expected a list of file paths"))
         return Department(**values, project_files=files, projects=inline, source=source)
+
+
+def _field_label(spec: FieldSpec) -> tuple[str, str]:
+    return _LABELS.get(spec.key, spec.key), spec.key
 
 
 def _not_a_mapping(value: Any, at: Location) -> tuple[str, str]:

@@ -9,7 +9,7 @@ and :func:`write_csv` write sheets.
 
 The layouts: ``shanghai-2024`` — 7 columns, header pairs, 项目资金（元） block of two columns,
 项目总目标 / 年度总体目标 over their texts, 一级/二级/三级/指标值; ``national-2021`` — funds by source
-in 万元, 总体目标 / 年度目标, columns 指标性质 / 指标值 / 计量单位 (and 权重, 中期指标值, 评分标准, 指标解释
+in 万元, 总体目标 / 中期目标 / 年度目标, columns 指标性质 / 指标值 / 计量单位 (and 权重, 中期指标值, 评分标准, 指标解释
 when a row has them); ``legacy-2015`` — 项目期, funds in 万元, one 绩效目标 text; ``ndrc-investment`` —
 the title 中央预算内投资计划绩效目标表, funds by source in 万元 and 实施效果指标 / 过程管理指标 rows.
 Amounts a 万元 form prints are converted exactly (Decimal) from the declaration's (a bare number
@@ -127,7 +127,7 @@ _RIGHT_FUNDS = ("annual_request", "appropriation", "carryover", "annual_other")
 PRINTED = {
     "national-2021": (("name", "competent_department", "implementing_unit", "budget_year", "period"),
                       ("total", "annual_request", "central", "provincial", "municipal", "county", "other"),
-                      (("总体目标", "project_target"), ("年度目标", "annual_target"))),
+                      (("总体目标", "project_target"), ("中期目标", "midterm_target"), ("年度目标", "annual_target"))),
     "legacy-2015": (("name", "competent_department", "implementing_unit", "period"),
                     ("total", "fiscal", "other"), (("绩效目标", "performance_target"),)),
     "ndrc-investment": (("name", "competent_department", "implementing_unit", "budget_year", "period"),

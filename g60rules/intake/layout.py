@@ -12,8 +12,9 @@ model's labels (:mod:`g60rules.model` field tables) or of the form wordings in t
 label's value is the first cell right of it (past the label's merged range); when that cell is itself
 a label or there is none, the cell below. "项目名称：某项目" in one cell is a label and its value.
 Each "项目名称" starts a declaration, so one sheet may hold several stacked forms. The indicator table
-is the row holding 一级指标, 二级指标 and 三级指标 and the rows under it; a merged cell (一级 spanning
-rows) gives its value to every row it covers, a blank cell stays blank.
+is the row holding 一级指标, 二级指标 and 三级指标 and the rows under it (a 中期目标 / 长期目标 header
+there is the rows' mid-term / long-term column); a merged cell (一级 spanning rows) gives its value to
+every row it covers, a blank cell stays blank.
 
 Money: a typed number is exact (Decimal). When the label, the block label ("项目资金（万元）") or a
 "单位：万元" cell states the unit, a bare amount is handed over with it ("N万元" / "N元") for the
@@ -80,6 +81,9 @@ NATIONAL_MARKS = {"中央资金", "中央财政资金", "省级资金", "省级�
                   "中期指标值", "中期目标值", "长期指标值"}
 LEGACY_PERIOD = {"项目期", "实施周期", "项目周期"}
 TWO_TARGETS = {"项目总目标", "年度总体目标"}
+# Header targets of a multi-year project that, as a column of the indicator table, hold each row's
+# value of the same period ("中期目标" over the rows' mid-term values)
+ROW_TARGETS = {"midterm_target": "midterm_target", "longterm_target": "longterm_target"}
 _REMARK = re.compile(r"\([^()]*\)$")
 _BARE_NUMBER = re.compile(r"^[0-9０-９][0-9０-９,，\s]*([.．][0-9０-９\s]*)?$")
 
@@ -354,16 +358,24 @@ class _Block:
         lab = self.labels.get((r, c))
         return lab is not None and lab.kind in ("project", "funds", "indicator", "section")
 
+    def _column(self, lab: _Label) -> str | None:
+        """The row field an indicator header cell names (a 中期目标 header is the rows' 中期指标值)."""
+        if lab.kind == "project":
+            return ROW_TARGETS.get(lab.key)
+        key = label_key(lab.cell.text)
+        return INDICATOR_LABELS.get(key) or INDICATOR_LABELS.get(WITH_UNIT.sub(r"\1", key))
+
+    def _in_header(self, lab: _Label) -> bool:
+        return lab.kind == "indicator" or lab.kind == "project" and lab.key in ROW_TARGETS
+
     def _indicator_header(self) -> tuple[int, dict[int, str]] | None:
         for r in range(self.top, self.end):
-            row_labels = {c: label_key(lab.cell.text) for (lr, c), lab in self.labels.items()
-                          if lr == r and lab.kind == "indicator"}
-            if {"一级指标", "二级指标", "三级指标"} <= set(row_labels.values()):
-                columns = {c: INDICATOR_LABELS.get(k) or INDICATOR_LABELS.get(WITH_UNIT.sub(r"\1", k))
-                           for c, k in row_labels.items()}
+            row_labels = {c: lab for (lr, c), lab in self.labels.items() if lr == r and self._in_header(lab)}
+            if {"一级指标", "二级指标", "三级指标"} <= {label_key(lab.cell.text) for lab in row_labels.values()}:
+                columns = {c: self._column(lab) for c, lab in row_labels.items()}
                 # a two-row header: 指标值 over 年度 / 中期 / 长期指标值
-                sub = {c: INDICATOR_LABELS.get(label_key(lab.cell.text)) for (lr, c), lab in self.labels.items()
-                       if lr == r + 1 and lab.kind == "indicator"}
+                sub = {c: self._column(lab) for (lr, c), lab in self.labels.items()
+                       if lr == r + 1 and self._in_header(lab)}
                 if sub:
                     columns.update({c: k for c, k in sub.items() if k})
                     self.used.update((r + 1, c) for c in sub)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ import yaml
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
+from g60rules.heap import young_collections_only
 from g60rules.intake import build as intake_build
 from g60rules.intake import yaml_errors
 from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: public here too)
@@ -41,13 +43,37 @@ from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, PROJECT_FIELDS, Department, Location, Project
 from g60rules.progress import SILENT, Progress
 from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, os_reason, present, read_text, resolved
+from g60rules.values import MEMO_SIZE, memo_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # tables are read by g60rules.intake.tables; refused formats are picked up only to say so
 DECLARATION_SUFFIXES = YAML_SUFFIXES + TABLE_SUFFIXES + UNSUPPORTED_SUFFIXES
 # libyaml's loader keeps the same line marks and reads ~13× faster than the pure-Python one
 # (bench/: parsing was 87% of screening time); the pure-Python loader is the fallback.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# (plain scalar text, implicit flags) → its tag: the resolver tries a list of patterns for each
+# scalar, and a season repeats the same keys and words; bounded like the value memos (emptied when
+# full: clear() is one step, so threads reading files at once never see it half changed)
+_TAGS: dict[tuple[str, Any], str] = {}
+
+
+class _SafeLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader; a scalar's implicit tag (null, int, str …) is resolved once per distinct short text."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers or not memo_text(value):
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_TAGS) >= MEMO_SIZE:
+                _TAGS.clear()
+            _TAGS[key] = tag
+        return tag
+
+
+_SAFE_LOADER = _SafeLoader
 # documented in docs/limits.md; a real declaration has tens of rows
 _ROW_KEYS = {label for spec in PROJECT_FIELDS if spec.key == "indicators" for label in (spec.key, *spec.labels)}
 
@@ -89,21 +115,23 @@ class _FileLoader:
         if isinstance(node, yaml.SequenceNode):
             return [Cell(self.value(item), self.where(item)) if isinstance(item, yaml.ScalarNode)
                     else self.value(item) for item in node.value]
-        if node.tag == "tag:yaml.org,2002:null":
-            return None
-        return _nfc(str(node.value))
+        return None if node.tag == _NULL_TAG else _nfc(str(node.value))
 
     def record(self, node: yaml.MappingNode) -> Record:
         """The mapping's entries in file order; a key that is not plain text is a finding."""
-        record = Record(self.where(node))
+        where, value = self.where, self.value
+        record = Record(where(node))
+        append = record.entries.append
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.add(fc.UNKNOWN_KEY, key_node.start_mark.line + 1, key=_preview(key_node),
                          where=("映射", "mapping"), hint=("字段名应为文本", "keys are text"))
                 continue
-            record.entries.append(Entry(_nfc(str(key_node.value)).strip(), self.value(value_node),
-                                        self.where(value_node), self.where(key_node)))
+            append(Entry(_nfc(str(key_node.value)).strip(), value(value_node), where(value_node), where(key_node)))
         return record
+
+
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def _nfc(text: str) -> str:
@@ -136,7 +164,8 @@ def _compose(text: str, loader: _FileLoader) -> yaml.Node | None:
     """Compose one YAML document; a syntax error becomes a finding and returns None."""
     try:
         root = yaml.compose(text, Loader=_SAFE_LOADER)
-        alias = alias_line(root, text)
+        # an alias is written "*name": without a "*" the walk for one has nothing to find
+        alias = alias_line(root, text) if "*" in text else None
     except RecursionError:
         loader.add(fc.YAML_SYNTAX, 1, reason=("嵌套层数过多", "nested too deeply"))
         return None
@@ -179,7 +208,8 @@ def load_file(path: Path, layouts: Layouts | None = None) -> tuple[Project | Dep
     text = _read(path, loader)
     if text is None:
         return None, loader.findings
-    return load_text(text, loader.display, loader, layouts)
+    with young_collections_only():
+        return load_text(text, loader.display, loader, layouts)
 
 
 def load_text(text: str, display: str, loader: _FileLoader | None = None, layouts: Layouts | None = None
@@ -261,8 +291,8 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding
     return unique, ignored, problems
 
 
-def _inside(target: Path, folder: Path) -> bool:
-    return resolved(target).is_relative_to(resolved(folder))
+def _inside(target: Path, folder: Path, resolve: Callable[[Path], Path] = resolved) -> bool:
+    return resolve(target).is_relative_to(resolve(folder))
 
 
 def _load_table(path: Path, corpus: Corpus, layouts: Layouts | None) -> None:
@@ -288,14 +318,16 @@ def load_corpus(paths: list[Path], layouts: Layouts | None = None, progress: Pro
     inside its folder (symbolic links resolved): an entry outside it is a finding (G60-PATH-001)
     and is not read. A project file listed twice — by one department or by two — belongs to the
     first listing; every further listing is a finding (G60-PATH-002), so it is never counted twice.
+    Full garbage collections wait until the corpus is read (:mod:`g60rules.heap`).
 
     This is :mod:`g60rules.intake.units` run in this process: the plan, then every unit — the very
     loader the streamed check runs in its workers, so both read the same.
     """
     from g60rules.intake.units import load_units, plan  # units builds on this module's readers
 
-    layout = plan(paths, layouts)
-    progress.start("read", len(layout.files))
-    corpus = load_units(layout.units, layouts, progress)
+    with young_collections_only():
+        layout = plan(paths, layouts)
+        progress.start("read", len(layout.files))
+        corpus = load_units(layout.units, layouts, progress)
     corpus.findings[:0] = layout.findings
     return replace(corpus, files=layout.files, ignored=layout.ignored)
