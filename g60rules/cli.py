@@ -47,7 +47,7 @@ from g60rules.model import render_location
 from g60rules.progress import Progress, progress_for
 from g60rules.reports.compare import CompareError, compare, read_previous_run
 from g60rules.reports.formats import FORMATS, render
-from g60rules.reports.letters import write_letters
+from g60rules.reports.letters import INDEX as LETTERS_INDEX, not_read, write_letters
 from g60rules.reports.summary import Report
 from g60rules.reports.text import location, nothing_screened, render_text
 from g60rules.rules.docs import rules_markdown, show_text
@@ -321,6 +321,7 @@ def check(
     unwritten = []
     for out_fmt, path in outputs:
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # as --letters DIR is: a new folder per round
             path.write_bytes(render(out_fmt, report))
         except OSError as exc:
             unwritten.append((display_path(path), os_reason(exc)))
@@ -353,6 +354,7 @@ def import_command(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help="Workbooks, Word documents, CSV files or directories."),
     out: Path = typer.Option(..., "--out", help="Directory to write the declaration YAML files to."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """Write each declaration found in .xlsx/.xlsm/.docx/.csv files as YAML (a comment names each value's cell).
 
@@ -367,23 +369,33 @@ def import_command(
     for f in unlisted:
         console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
     written = 0
-    for path in files:
-        if path.suffix.lower() in YAML_SUFFIXES:
-            ignored.append(str(path))
-            continue
-        reading = read_table_file(path, _display(path))
-        for f in reading.findings:
-            console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
-        for number, raw in enumerate(reading.declarations, start=1):
-            tail = "" if len(reading.declarations) == 1 else f"-{number:02d}-{raw.sheet or 'table'}"
-            target = out / (_UNSAFE_NAME.sub("_", f"{path.stem}{tail}") + ".yaml")
-            target.write_text(declaration_yaml(raw, reading.findings), encoding="utf-8")
-            console.print(f"{target}  ← {render_location(raw.record.location)} ({raw.form})", markup=False)
-            written += 1
+    with progress_for(quiet, lang.value) as progress:
+        progress.start("read", len(files))
+        for path in files:
+            if path.suffix.lower() in YAML_SUFFIXES:
+                ignored.append(str(path))
+            else:
+                written += _import_file(path, out, lang, console)
+            progress.advance("read")
     if ignored:
         console.print(("not imported: " if lang is Lang.en else "未导入：") + ", ".join(ignored), markup=False)
     if not written:
         _fail("no declaration found to import" if lang is Lang.en else "没有可导入的申报表")
+
+
+def _import_file(path: Path, out: Path, lang: Lang, console: Console) -> int:
+    """Write the declarations of one table file as YAML into ``out``; how many were written."""
+    reading = read_table_file(path, _display(path))
+    for f in reading.findings:
+        console.print(f"{location(f)}: {f.severity.value} {f.rule_id} {plain(f.message(lang.value))}", markup=False)
+    for number, raw in enumerate(reading.declarations, start=1):
+        tail = "" if len(reading.declarations) == 1 else f"-{number:02d}-{raw.sheet or 'table'}"
+        target = out / (_UNSAFE_NAME.sub("_", f"{path.stem}{tail}") + ".yaml")
+        target.write_text(declaration_yaml(raw, reading.findings), encoding="utf-8")
+        console.print(f"{target}  ← {render_location(raw.record.location)} ({raw.form})", markup=False)
+    return len(reading.declarations)
+
+
 @app.command("letters")
 def letters_command(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help="Declaration files or directories."),
@@ -399,7 +411,7 @@ def letters_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
-    """Write one return letter (.docx and .html) per unit with findings; exit 0, or 2 on error."""
+    """Write one return letter (.docx and .html) per unit with findings, and an index; exit as check does."""
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
     progress = progress_for(quiet, lang.value)
@@ -407,9 +419,30 @@ def letters_command(
                      previous=compare_with)
     written = _write_letters(report, out, by, progress)
     letters_count = len(written) // 2
-    _out(f"{out}: {letters_count} letters ({letters_count} .docx, {letters_count} .html)" if lang is Lang.en
-         else f"{out}：回函 {letters_count} 份（.docx 与 .html 各 {letters_count} 份）")
-    raise typer.Exit(EXIT_CLEAN)
+    _out(f"{out}: {letters_count} letters ({letters_count} .docx, {letters_count} .html), index {LETTERS_INDEX}"
+         if lang is Lang.en else f"{out}：回函 {letters_count} 份（.docx 与 .html 各 {letters_count} 份），目录 {LETTERS_INDEX}")
+    raise typer.Exit(_letters_exit(report, lang))
+
+
+def _letters_exit(report: Report, lang: Lang) -> int:
+    """``check``'s exit code for the run behind the letters (docs/ci.md), after naming on standard
+    error each file that was not read: a letter never hides that part of the season was not screened."""
+    skipped = not_read(report)
+    if skipped:
+        head = (f"{len(skipped)} files not read (listed in {LETTERS_INDEX}):" if lang is Lang.en
+                else f"未读取的文件 {len(skipped)} 个（见 {LETTERS_INDEX}）：")
+        lines = [f"  {f.file}: {f.message(lang.value)}" for f in skipped[:10]]
+        if len(skipped) > 10:
+            lines.append(f"  … +{len(skipped) - 10}")
+        Console(stderr=True, soft_wrap=True).print(plain(head) + "\n" + "\n".join(map(plain, lines)),
+                                                   markup=False, highlight=False)
+    nothing = nothing_screened(report.result, lang.value)
+    if nothing:
+        Console(stderr=True, soft_wrap=True).print(f"g60rules: {nothing}", markup=False, highlight=False)
+        return EXIT_ERROR
+    if any(f.gating and f.severity.rank >= Severity.ERROR.rank for f in report.result.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
 
 
 baseline_app = typer.Typer(no_args_is_help=True, help="Record today's findings so that CI fails only on new ones.")

@@ -59,7 +59,7 @@ HELP_ZH: dict[tuple[str, str], str] = {
     ("check", "scheduler"): "在 Dask 集群上审核（tcp://主机:8786）；见 docs/scale.md。",
     ("check", "compare_with"): "上次的 JSON 报告：标出每个问题是新问题、仍存在，还是已修复。",
     ("check", "letters_dir"): "另将回函（.docx 与 .html）写入该目录。",
-    ("letters", ""): "为每个有问题的单位写一份回函（.docx 与 .html）；退出码 0，出错时 2。",
+    ("letters", ""): "为每个有问题的单位写一份回函（.docx 与 .html）及目录 index.html；退出码与 check 相同。",
     ("letters", "paths"): "申报文件或目录。",
     ("letters", "out"): "写入回函的目录（不存在时创建）。",
     ("letters", "compare_with"): "上次的 JSON 报告：回函标出新问题、仍未修改和已修改的问题。",

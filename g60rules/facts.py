@@ -295,6 +295,10 @@ class FactBuilder:
         project = self._fact("f0", "project", attrs, extra, problems, _liner(source, attrs, prefixes),
                              _placer(source, prefixes))
         project.department, project.project = department, attrs.get("name")
+        # the note written beside an amount ("其中上级资金220万元") is for messages only: no rule
+        # compares it, so it is display and never an engine value
+        notes = {k: v for k, v in attrs.items() if k.startswith("funds.") and k.endswith(".note")}
+        project.display.update(notes)
         units = attrs.get("competent_department"), attrs.get("implementing_unit")
         project.competent_department, project.implementing_unit = units
         inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
@@ -309,6 +313,7 @@ class FactBuilder:
             fact = self._fact(f"f{index}", "indicator", ind_attrs, inherited, problems,
                               _liner(ind_source, ind_attrs, prefixes), _placer(ind_source, prefixes))
             fact.department, fact.project = department, attrs.get("name")
+            fact.display.update({f"project.{k}": v for k, v in notes.items()})
             fact.competent_department, fact.implementing_unit = units
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)

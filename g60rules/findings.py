@@ -203,6 +203,10 @@ DUPLICATE_LABEL = _check(
     "标签“{key}”在同一张表中出现两次（首次在 {first}）；只读取第一个，请删除其一",
     "label '{key}' appears twice in one form (first at {first}); only the first is read",
 )
+OWN_OUTPUT = _check(
+    "G60-FILE-012", "info", "本工具生成的文件", "Written by g60rules",
+    "本工具生成的文件，未作为申报表筛查", "written by g60rules (a report or letter), not screened as a declaration",
+)
 OUTSIDE_TREE = _check(
     "G60-PATH-001", "error", "项目文件在部门文件夹之外", "Project file outside the department's folder",
     "部门文件列出的“{path}”不在部门文件所在的文件夹内，未读取",
@@ -225,5 +229,5 @@ NOT_READ = frozenset({UNREADABLE.rule_id, YAML_SYNTAX.rule_id, NOT_A_DECLARATION
 FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
     MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK, OUTSIDE_TREE, LISTED_TWICE,
-    TOO_MANY_ROWS, SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL,
+    TOO_MANY_ROWS, SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL, OWN_OUTPUT,
 )

@@ -36,6 +36,9 @@ def glossary_markdown() -> str:
     ]
     lines += _table("Project (财政项目支出绩效目标申报表)", "", PROJECT_FIELDS)
     lines += _table("Funds block (项目资金, 元)", "funds.", FUNDS_FIELDS)
+    lines[-1:-1] = ["", "A note written beside an amount (\"500万元(其中上级资金220万元)\", \"120.5（含结转30万元）\") is",
+                    "kept in `funds.notes` (field key → note as written, read from the cell: no key of its own) and",
+                    "shown in the findings about that amount; the amount alone is compared."]
     lines += _table("Indicator row (绩效指标)", "", INDICATOR_FIELDS)
     lines += _table("Department (部门绩效目标设置情况)", "", DEPARTMENT_FIELDS)
     layouts = bundled_layouts()

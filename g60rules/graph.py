@@ -157,6 +157,8 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     funds = project.funds
     for key in _FUNDS:
         _put(attrs, f"funds.{key}", getattr(funds, key))
+    for key, note in funds.notes.items():
+        attrs[f"funds.{key}.note"] = note  # shown beside the amount in findings (engines/pool.py)
     if funds.total is not None and funds.fiscal is not None:
         attrs["funds.project_gap"] = funds.total - funds.fiscal - (funds.other or Decimal(0))
     parts = (funds.appropriation, funds.carryover, funds.annual_other)
@@ -189,6 +191,7 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
     unreadable = [label for key, label in cells if attrs[f"cell.{key}"] == "unreadable"]
     if layout.amount:
         _put(attrs, "funds.budget", getattr(funds, layout.amount))
+        _put(attrs, "funds.budget.note", funds.notes.get(layout.amount))
         attrs["funds.budget_label"] = _LABEL[f"funds.{layout.amount}"]
         attrs["cell.funds.budget"] = attrs[f"cell.funds.{layout.amount}"]
     _put(attrs, "unfilled", "、".join(unfilled) or None)

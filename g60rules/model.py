@@ -275,7 +275,9 @@ class Indicator(_Model):
 
 
 class Funds(_Model):
-    """The funds block, every amount in 元 (Decimal); None where the cell is empty."""
+    """The funds block, every amount in 元 (Decimal); None where the cell is empty.  ``notes``: the
+    note written beside an amount, by field key ("500万元(其中上级资金220万元)" → total 5000000,
+    notes {"total": "其中上级资金220万元"}); read from the cell, not a key of its own."""
 
     total: Decimal | None = None
     fiscal: Decimal | None = None
@@ -288,6 +290,7 @@ class Funds(_Model):
     provincial: Decimal | None = None
     municipal: Decimal | None = None
     county: Decimal | None = None
+    notes: dict[str, str] = {}
     unreadable: list[str] = []
     source: Source | None = None
 

@@ -22,8 +22,12 @@ Parsing rules (``parse_target_value`` never raises):
    opening 《 or 〈 closed later in the text is a title mark ("《规划》编制完成" is a word).  Word
    operators are read too: 不低于 不少于 不小于 不得低于 不得少于 不应低于 大于等于 至少 → GE;
    不高于 不超过 不超出 不得高于 不得超过 不多于 不大于 小于等于 至多 最多 控制在 → LE; 等于 → EQ;
-   大于 高于 超过 → GT; 小于 低于 → LT; and the suffixes 以上/及以上 → GE, 以下/及以下/以内/之内
-   → LE, and 内 right after a known unit ("3个工作日内") → LE.  A number without any operator is
+   大于 高于 超过 → GT; 小于 低于 → LT; a verb of change with 到/至 names the level to reach —
+   提高 提升 增长 增加 上升 升 增 扩大 + 到/至 → GE ("提高到95%" is ≥95%), 降低 下降 减少 压缩
+   缩短 缩减 压减 降 减 控制 + 到/至 → LE ("降至3%") — when a number, sign, masked digit or
+   placeholder follows ("提升到位" stays a word); and the suffixes 以上/及以上 → GE,
+   以下/及以下/以内/之内 → LE, and 内 right after a known unit ("3个工作日内") → LE.  Word
+   operators are written operators (``op_implied`` False).  A number without any operator is
    EQ with ``op_implied`` True (a rule can report the missing operator).  Two operators in a row
    ("≥≤5") or a prefix and a suffix that disagree are UNPARSEABLE.
 3. **Numbers** are plain decimals: optional sign, digits, optional ``,``-thousands groups of three,
@@ -49,7 +53,10 @@ Parsing rules (``parse_target_value`` never raises):
    → 3300 元/生/年).  A note in parentheses after the value ("≥95%(上年90%)", "≥60%(新增)"), a
    note after a comma ("≥95%，上年90%") and a word after the unit that says the target is met
    ("100%达标", "5个工作日完成", and any word after %) are kept in ``note``; the target is the
-   part before it.  A "note" that is itself a unit ("≥5(%)(元)") is a second unit: UNPARSEABLE.
+   part before it.  A note in parentheses *before* the value ("(新增)≥60%", "（上年90%）≥95%") is
+   kept the same way when it holds a CJK letter; a value with a note on both sides is
+   UNPARSEABLE (one note per value).  A "note" that is itself a unit ("≥5(%)(元)", "(元)500") is
+   a unit: UNPARSEABLE.
    A number after a word of change — 增长 增加 提高 提升 上升 (``change`` "up") or 下降 降低 减少
    压缩 缩短 ("down"), after 同比 环比 较上年 比上年 较去年 较基期 年均 平均 — is a CHANGE, not a
    level: "同比增长10%" is never read as a rate of 10 %.
@@ -65,7 +72,8 @@ Parsing rules (``parse_target_value`` never raises):
    → HALF_YEAR; each is the last day of its period, op LE.  截至/截止 before a date make it a
    deadline (LE, written); 于/在 before a date are read past.  A trailing 完成 到位 完工
    竣工 办结 结束 验收 is allowed.  **Date ranges** "2020年1月--2020年11月", "2021年1月-12月",
-   "2023.07-2024.01" (two month digits), "2022年1月1日至2022年6月30日", "2024年1-12月",
+   "2023.07-2024.01", "2024.1-2024.12", "2023.7～2024.1" (a dotted month with a year 1900–2199
+   and a month 1–12; "2024.10" is October), "2022年1月1日至2022年6月30日", "2024年1-12月",
    "2019年—2021年", "2024-2025年", "2021年全年" and "2021年度" → DATE_RANGE: ``date`` is the
    first day of the start, ``date_end`` the last day of the end, each with its precision.
    Dates without a year ("12月底前", "12月底到位", "12月31日", "年底前") → YEARLESS_DATE with
@@ -83,8 +91,17 @@ Parsing rules (``parse_target_value`` never raises):
    and parentheses), at most 40 characters → QUALITATIVE with ``word`` = the normalised text.
    Typical words: 完成 达成 达标 合理 可控 及时 提高 降低 提升 有效 良好 显著 逐步提高 稳步提升
    按时完成 是 否 优 良 中 差 符合 满足.  Whether a word is too vague is for the rules.
-10. Anything else — letters, mixed garbage, "≥abc", "≥1.2.3(%)", Chinese numerals after an
-    operator, text over 200 characters — is UNPARSEABLE with a short English ``problem``.
+10. **Chinese numerals.**  Text that reads as a word or not at all is read once more with its
+    Chinese numerals in digits: positional numerals (一 … 九, 两, 零, 十 百 千 万 亿, decimals
+    after 点: "≥三次", "两个", "十二个月", "一百零五人", "三点五天", "三至五年") and 百分之X /
+    百分之百 / 百分百 as X % ("百分之九十", "百分之95").  A 万/亿 at the end of the numeral scales
+    the unit as after digits ("五十万元" is 50 万元).  That reading is kept only when it is a
+    number, range or change with a known unit (not OTHER) that is no month or quarter name, or
+    with a written operator and no unit; so "一般", "统一", "一流", "第三方", "一年一次", "零投诉",
+    "十四五期间", "二〇二四年", "十二月" (December), "一季度" (the first quarter) and a bare "三"
+    stay what they were.  ``raw`` keeps the numerals as written.
+11. Anything else — letters, mixed garbage, "≥abc", "≥1.2.3(%)", "≥十四五场", text over 200
+    characters — is UNPARSEABLE with a short English ``problem``.
 
 **The row decides** what the text alone cannot (:func:`for_row`, called by the graph with the
 row's canonical level codes): on a cost row a bare 万/亿 is 万元/亿元 (``unit_from_row``); on a
@@ -507,6 +524,8 @@ _GLYPH_OPS: tuple[tuple[str, Operator], ...] = (
 )
 # An opening bracket that is closed later is a title mark ("《规划》编制完成"), not an operator.
 _TITLE_CLOSE = {"《": "》", "〈": "〉"}
+_REACH_UP = ("提高", "提升", "增长", "增加", "上升", "升", "增", "扩大")
+_REACH_DOWN = ("降低", "下降", "减少", "压缩", "缩短", "缩减", "压减", "降", "减", "控制")
 _WORD_OPS: tuple[tuple[str, Operator], ...] = tuple(sorted(
     [
         ("不低于", Operator.GE), ("不少于", Operator.GE), ("不小于", Operator.GE),
@@ -520,9 +539,16 @@ _WORD_OPS: tuple[tuple[str, Operator], ...] = tuple(sorted(
         ("等于", Operator.EQ),
         ("大于", Operator.GT), ("高于", Operator.GT), ("超过", Operator.GT),
         ("小于", Operator.LT), ("低于", Operator.LT),
+        # A verb of change with 到/至 names the level to reach, not a change: "提高到95%" is ≥95%,
+        # "降低至5%" ≤5% (a change is "提高5%", see _CHANGE_RE).
+        *((verb + to, Operator.GE) for verb in _REACH_UP for to in ("到", "至")),
+        *((verb + to, Operator.LE) for verb in _REACH_DOWN for to in ("到", "至")),
     ],
     key=lambda p: -len(p[0]),
 ))
+_REACH_OPS = frozenset(verb + to for verb in (*_REACH_UP, *_REACH_DOWN) for to in ("到", "至"))
+# A level to reach starts with a number, a sign, a masked digit or a placeholder.
+_REACH_NEXT_RE = re.compile(r"[0-9+\-.*Xx×?(]")
 _SUFFIX_OPS: tuple[tuple[str, Operator], ...] = (
     ("及以上", Operator.GE), ("以上", Operator.GE),
     ("及以下", Operator.LE), ("以下", Operator.LE), ("以内", Operator.LE), ("之内", Operator.LE),
@@ -619,7 +645,10 @@ def _take_operator(s: str) -> tuple[Operator | None, str]:
                 closing = _TITLE_CLOSE.get(glyph[0])
                 if closing is not None and closing in s:
                     return None, s
-                return op, s[len(glyph):]
+                rest = s[len(glyph):]
+                if glyph in _REACH_OPS and not _REACH_NEXT_RE.match(rest):
+                    return None, s  # "提升到位", "落实到户" are words, not "≥ 位"
+                return op, rest
     return None, s
 
 
@@ -885,6 +914,19 @@ def _parse(raw: str) -> TargetValue:
     s = _unwrap(s)
     if not s or s == "()":
         return TargetValue(raw=raw, kind=ValueKind.EMPTY)
+    value = _read(raw, s)
+    if value.kind in (ValueKind.QUALITATIVE, ValueKind.UNPARSEABLE):
+        for run_re in _CN_RUN_RES:
+            arabic = _arabic_numerals(s, run_re)
+            if arabic is not None:
+                numeric = _read(raw, arabic)
+                if _numeral_reading(numeric):
+                    return numeric
+    return value
+
+
+def _read(raw: str, s: str) -> TargetValue:
+    """``s`` (normalised, unwrapped) read as a value, with a note split off where one is written."""
     value = _parse_text(raw, s)
     if value.kind is ValueKind.UNPARSEABLE:
         noted = _split_note(raw, s)
@@ -899,6 +941,70 @@ def _parse(raw: str) -> TargetValue:
     return value
 
 
+# Chinese numerals ("≥三次", "两个", "十二个月", "百分之九十"): a run of numeral characters,
+# optionally with 点 and decimal digits, is written in Arabic digits; cn2an reads the whole part in
+# its strict mode (positional numerals only: "二〇二四", "十四五" and "三万五" are not numbers).
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_DIGIT_VALUES = dict(zip(_CN_DIGITS, "001223456789"))
+_CN_LEADS = frozenset(_CN_DIGITS + "十百千")
+# A 万/亿 that ends the run is first left to scale the unit, as after digits ("五十万元" →
+# "50万元"), then read as part of the number ("一百二十五万天" → "1250000天").
+_CN_RUN_RES = (
+    re.compile(rf"[{_CN_DIGITS}十百千万亿]*[{_CN_DIGITS}十百千](?:点[{_CN_DIGITS}]+)?"),
+    re.compile(rf"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"),
+)
+_CN_PERCENT_RE = re.compile(rf"百分之(?P<n>{_NUM}|[{_CN_DIGITS}十百千点]+)")
+# A numeral before these is a name, not an amount: "十二月" is December, "一季度" the first quarter.
+_CN_NOT_AMOUNT_UNITS = frozenset({"月", "季度"})
+_NUMERAL_KINDS = (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.CHANGE)
+
+
+def _cn_number(run: str) -> str | None:
+    """Arabic digits for one run of Chinese numerals ("一百零五" → "105", "三点五" → "3.5",
+    "两千" → "2000"); None when the run is not a number on its own ("十四五", "二〇二四", "百")."""
+    import cn2an  # imported on first use: only Chinese numerals need it
+
+    whole, _, fraction = run.partition("点")
+    if any(ch not in _CN_DIGIT_VALUES for ch in fraction):
+        return None
+    try:
+        # strict mode refuses 两, which is 2 before a unit or a power of ten ("两个", "两千")
+        number = cn2an.cn2an(whole.replace("两", "二"), "strict")
+    except ValueError:
+        return None
+    if not isinstance(number, int):
+        return None
+    # the decimals are read digit by digit, so no float is involved
+    return f"{number}.{''.join(_CN_DIGIT_VALUES[ch] for ch in fraction)}" if fraction else str(number)
+
+
+def _arabic_numerals(s: str, run_re: re.Pattern[str]) -> str | None:
+    """``s`` with Chinese numerals (runs of ``run_re``) written in Arabic digits ("百分之九十" →
+    "90%", "≥三次" → "≥3次"); None when nothing changed."""
+    text = "100%" + s[4:] if s.startswith("百分之百") else s
+    text = "100%" + text[3:] if text.startswith("百分百") else text
+
+    def percent(m: re.Match[str]) -> str:
+        number = m["n"] if m["n"][0].isdigit() else _cn_number(m["n"])
+        return m[0] if number is None else number + "%"
+
+    text = _CN_PERCENT_RE.sub(percent, text)
+    text = run_re.sub(lambda m: _cn_number(m[0]) or m[0], text)
+    return None if text == s else text
+
+
+def _numeral_reading(value: TargetValue) -> bool:
+    """Whether a value read after writing Chinese numerals in digits is an amount: a number, range
+    or change with a known unit that is no month or quarter name, or with a written operator and no
+    unit.  "一般", "统一", "一流", "十二月", "一季度", "零投诉" stay words."""
+    if value.kind not in _NUMERAL_KINDS:
+        return False
+    if value.unit is None:
+        return value.op is not None and not value.op_implied
+    written = value.unit_written or value.unit
+    return value.unit_kind is not UnitKind.OTHER and written not in _CN_NOT_AMOUNT_UNITS
+
+
 _NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.CHANGE, ValueKind.RANGE, ValueKind.DATE, ValueKind.DATE_RANGE,
                 ValueKind.YEARLESS_DATE, ValueKind.PLACEHOLDER)
 
@@ -910,8 +1016,16 @@ _COMMA_NOTE_RE = re.compile(rf"(?P<head>.+?)[,;:](?P<note>[{_CJK}].*)")
 
 def _split_note(raw: str, s: str) -> TargetValue | None:
     """A value followed by a note in parentheses or after a comma ("≥95%(上年90%)", "≥60%(新增)",
-    "≥95%，上年90%"): the value with ``note`` set; None when the text is not of that shape.  A
-    note that is only a unit ("≥5(%)(元)") is a second unit, not a note."""
+    "≥95%，上年90%"), or preceded by a note in parentheses ("(新增)≥60%", "(上年90%)≥95%"): the
+    value with ``note`` set; None when the text is not of that shape.  A note that is only a unit
+    ("≥5(%)(元)", "(元)500") is a unit, not a note; a leading note holds a CJK letter ("(1)≥60%"
+    is no note) and a value with a note on both sides is not read."""
+    if s.startswith("("):
+        close = _closing(s)
+        if close is not None and close < len(s) - 1:
+            note, head = s[1:close], s[close + 1:]
+            if any(_is_cjk(ch) for ch in note):
+                return _noted(raw, head, note, leading=True)
     comma = _COMMA_NOTE_RE.fullmatch(s)
     if comma is not None:
         head, note = comma["head"], comma["note"]
@@ -926,9 +1040,28 @@ def _split_note(raw: str, s: str) -> TargetValue | None:
         head, note = s[:i], s[i + 1:-1]
     else:
         return None
+    return _noted(raw, head, note)
+
+
+def _closing(s: str) -> int | None:
+    """Index of the parenthesis that closes the one at ``s[0]``; None when it is never closed."""
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return i
+    return None
+
+
+def _noted(raw: str, head: str, note: str, leading: bool = False) -> TargetValue | None:
+    """``head`` read as a value that carries ``note``; None when it is no value.  With ``leading``
+    (the note stood before ``head``), a ``head`` that ends in a note of its own is no value: one
+    note per value."""
     if not head or not note or len(note) > _MAX_NOTE or _known_unit(note) is not None:
         return None
     value = _parse_text(raw, head)
+    if leading and value.kind is ValueKind.UNPARSEABLE and head.endswith(")"):
+        return None
     if value.kind not in _NOTED_KINDS or value.note is not None:
         return None
     return value.model_copy(update={"note": note})
@@ -1059,8 +1192,12 @@ def _parse_date_range(raw: str, s: str) -> TargetValue | None:
     if m is None:
         return None
     for p in ("s", "e"):
-        # "2023.07" is a month only in a range and only with two month digits (2023.7 is a number)
-        if m[f"{p}sep"] == "." and m[f"{p}d"] is None and len(m[f"{p}m"]) != 2:
+        # A dotted month ("2023.07", "2024.1") is a month only as one end of a range, and only with
+        # a plausible year and month; else the text is a range of numbers ("1000.5-1000.9").
+        # Within a range "2024.1" is January and "2024.10" October: the month is read as written
+        # text, never as the number 2024.1.
+        if m[f"{p}sep"] == "." and m[f"{p}d"] is None and len(m[f"{p}m"]) == 1 and not (
+                _MIN_YEAR <= int(m[f"{p}y"]) <= _MAX_YEAR and 1 <= int(m[f"{p}m"]) <= 12):
             return None
     if m["sy"] is not None and m["ssep"] is None and m["sm2"] is None and m["ey"] is None:
         return None  # "2021年-12月" is not a range
@@ -1617,6 +1754,21 @@ def _column_operator(operator: str) -> Operator | None:
     return parse_target_value(f"{''.join(operator.split())}1").op
 
 
+def _compose_numerals(alone: TargetValue, cell: str | None, operator: str | None, unit: str | None
+                      ) -> Composition:
+    """A cell of Chinese numerals alone ("三", "十五") with its columns ("≥", "次"): the number they
+    compose ("≥三(次)" is ≥3 次); ``alone`` for anything else (a word takes no column)."""
+    text = _normalise(cell) if cell is not None else ""
+    if alone.kind is not ValueKind.QUALITATIVE or not text or not _CN_RUN_RES[1].fullmatch(text):
+        return Composition(alone, None, None)
+    column_unit = _column_unit(unit) if unit and unit.strip() else None
+    composed = ("".join(operator.split()) if operator else "") + text + (f"({column_unit})" if column_unit else "")
+    value = parse_target_value(composed)
+    if value.kind is ValueKind.QUANTITATIVE:
+        return Composition(value, None, None)
+    return Composition(alone, None, None)
+
+
 def compose_target_value(cell: str | None, operator: str | None = None, unit: str | None = None) -> Composition:
     """One target value from the 指标值 cell and, when the form has them, its operator column
     (≥ ≤ = > < or a word operator) and unit column, with the conflicts between them.
@@ -1624,7 +1776,8 @@ def compose_target_value(cell: str | None, operator: str | None = None, unit: st
     The cell decides what it states itself: an operator or unit written in the cell is kept, and
     one that differs from its column is returned as a conflict (the rules report it). The columns
     fill what the cell leaves out — the unit only for a number or a range, the operator only for a
-    cell that starts with a number or a date (a word such as 完成 or a placeholder takes neither).
+    cell that starts with a number (digits or Chinese numerals: "三" with "≥" and "次" is ≥3 次)
+    or a date (a word such as 完成 or 一般, or a placeholder, takes neither).
     ``raw`` of the result is the composed text ("≥90(%)"), so messages show what was read; the
     caller keeps the cells as written. Text cells are composed once per distinct triple
     (:data:`MEMO_SIZE`).
@@ -1640,11 +1793,12 @@ def _compose_target_value(cell: str | None, operator: str | None, unit: str | No
         return Composition(parse_target_value(cell), None, None)
     alone = parse_target_value(cell)
     if cell is None or alone.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE):
-        return Composition(alone, None, None)
+        return _compose_numerals(alone, cell, operator, unit)
     text = _normalise(cell)
     column_unit = _column_unit(unit) if unit and unit.strip() else None
     unit_conflict = alone.unit if column_unit and alone.unit and alone.unit != column_unit else None
-    written_op = not (text[0].isdigit() or text[0] in "+-.")
+    # a cell that starts with a number (digits or a Chinese numeral, "百分之九十") wrote no operator
+    written_op = not (text[0].isdigit() or text[0] in "+-." or (alone.op_implied and text[0] in _CN_LEADS))
     column_op = _column_operator(operator) if has_operator else None
     op_conflict = None
     if written_op and column_op is not None and alone.op is not None and alone.op is not column_op:

@@ -422,10 +422,11 @@ def test_waive_everything_and_far_expiry_are_warned(files, expires, extra, warne
 
 
 def test_an_unwritable_output_keeps_the_finished_report(tmp_path):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")  # a missing folder is created; under a file, nothing can be
     done = g60("check", DATA / "escaped-pattern" / "decl", "--lang", "en",
-               "-o", f"json={tmp_path / 'missing' / 'r.json'}", "-o", f"sarif={tmp_path / 'r.sarif'}")
+               "-o", f"json={tmp_path / 'a-file' / 'r.json'}", "-o", f"sarif={tmp_path / 'r.sarif'}")
     assert done.returncode == 2
-    assert f"cannot write the report to {tmp_path / 'missing' / 'r.json'}" in done.stderr
+    assert f"cannot write the report to {tmp_path / 'a-file' / 'r.json'}" in done.stderr
     assert (tmp_path / "r.sarif").stat().st_size > 0  # the other output is written
     assert "Summary" in done.stdout  # and so is standard output
 

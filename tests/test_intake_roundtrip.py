@@ -172,3 +172,24 @@ def test_seed_projects_as_a_shanghai_workbook_give_the_yaml_findings(tmp_path):
     assert sum(expected.values()) > 20
     assert got == expected
     assert all(f["cell"].split(" › ")[0] in {p.stem for p in seeds} for f in from_book["findings"])
+
+
+def test_an_unreadable_header_cell_is_written_as_an_error_cell(tmp_path):
+    # the smallest declaration naming an unreadable cell (the seed's 04 年度总体目标 is one)
+    values = {"name": "丙", "unreadable": ["年度总体目标"]}
+    workbook = tmp_path / "u.xlsx"
+    write_xlsx([form_sheet(values, "shanghai-2024")], workbook)
+    (project,) = load_corpus([workbook]).projects
+    assert project.unreadable == ["annual_target"] and project.annual_target is None
+    # funds and row cells too; two unreadable 二级指标 in a row stay two cells
+    rows = [{"level1": "产出指标", "level3": f"活动{i}", "target_value": "≥1次", "unreadable": ["二级指标"]}
+            for i in (1, 2)]
+    values = {"name": "丁", "funds": {"total": "100", "unreadable": ["上年结转资金"]}, "indicators": rows}
+    write_xlsx([form_sheet(values, "shanghai-2024")], workbook)
+    (project,) = load_corpus([workbook]).projects
+    assert project.funds.unreadable == ["carryover"] and project.funds.total == Decimal(100)
+    assert [row.unreadable for row in project.indicators] == [["level2"], ["level2"]]
+    with pytest.raises(ValueError, match="unreadable"):
+        write_csv(form_sheet(values, "shanghai-2024"), tmp_path / "u.csv")
+    with pytest.raises(ValueError, match="both filled and unreadable"):
+        form_sheet({"name": "丙", "annual_target": "完成", "unreadable": ["annual_target"]}, "shanghai-2024")

@@ -119,3 +119,17 @@ def test_ctrl_c_leaves_no_worker_behind(tmp_path):
     assert "Traceback" not in err.replace("Exception ignored", "")  # none from a worker or the command
     time.sleep(0.5)
     assert [pid for pid in workers if _alive(pid)] == []
+
+
+def test_import_shows_progress_on_a_terminal_and_not_with_quiet(tmp_path):
+    """Issue 9: progress for check, impact, import and letters; import had none."""
+    import shutil
+
+    source = tmp_path / "in"
+    source.mkdir()
+    shutil.copy(Path(__file__).parent.parent / "declarations" / "examples" / "national-2021.xlsx", source / "表一.xlsx")
+    code, shown = _run_on_a_pty([*G60RULES, "import", str(source), "--out", str(tmp_path / "a")], tmp_path)
+    assert code == 0 and "读取文件" in shown and "1/1" in shown, shown
+    code, shown = _run_on_a_pty([*G60RULES, "import", str(source), "--out", str(tmp_path / "b"), "-q"], tmp_path)
+    assert code == 0 and shown == ""
+    assert len(list((tmp_path / "b").glob("*.yaml"))) == 1

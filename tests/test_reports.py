@@ -28,8 +28,8 @@ from g60rules.engines.pool import ScreenResult, screen
 from g60rules.findings import Finding, Severity
 from g60rules.reports.compare import CompareError, read_previous
 from g60rules.reports.formats import render
-from g60rules.reports.letters import field_label, letters
-from g60rules.reports.summary import Report
+from g60rules.reports.letters import letters
+from g60rules.reports.summary import Report, field_label
 from g60rules.rules.compiler import load_ruleset
 from season import HOSTILE_PROJECT, HOSTILE_UNIT, write_season
 
@@ -204,10 +204,10 @@ def _docx_text(path: Path) -> str:
 def test_letters_one_per_unit_read_back(tmp_path, season):
     out = tmp_path / "letters"
     result = runner.invoke(app, ["letters", str(season), "--out", str(out), "--engine", "reference", "-q"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # as check: the season has errors
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(f"{n}.{ext}" for n in ("区发展研究中心", "区信用中心", "区图书馆",
-                                                    "_script_alert('unit')_script_中心") for ext in ("docx", "html"))
+    assert names == sorted(["index.html", *(f"{n}.{ext}" for n in ("区发展研究中心", "区信用中心", "区图书馆",
+                                                    "_script_alert('unit')_script_中心") for ext in ("docx", "html"))])
     text = _docx_text(out / "区发展研究中心.docx")
     assert "区发展研究中心（主管部门：区发展和改革委员会）：" in text
     assert "2 个项目的绩效目标申报表共有 2 处问题（错误 2 处，警告 0 处，提示 0 处）" in text
@@ -243,8 +243,15 @@ def test_field_labels():
     assert field_label("value.amount_yuan", "zh") == "指标值"
     assert field_label("project.funds.annual_request", "zh") == "年度资金申请总额"
     assert field_label("level3", "zh") == "三级指标"
-    assert field_label("value.op", "en") == "target_value (指标值)"
-    assert field_label("count.level2.timeliness", "zh") is None and field_label(None, "zh") is None
+    assert field_label("value.op", "en") == "target value (指标值)"
+    # counts of a category are named by the category's label on the form (the ruleset's categories table)
+    assert field_label("count.level2.timeliness", "zh") == "二级指标“时效指标”个数"
+    assert field_label("project.count.level1.benefit", "zh") == "一级指标“效益指标”个数"
+    assert field_label("count.level2.none", "zh") is None and field_label(None, "zh") is None
+    assert field_label("rollup.total_gap", "zh") is None
+    # a figure computed from a field is not that field
+    assert field_label("funds.project_gap", "zh") is None and field_label("period.count", "zh") is None
+    assert field_label("plan_start.precision", "zh") == "计划开始日期" and field_label("period", "zh") == "项目期"
 
 
 # --- command line contract ----------------------------------------------------------------------------------
@@ -276,7 +283,7 @@ def test_any_declaration_text_survives_every_table_and_is_escaped_in_html(unit, 
     finding = Finding(rule_id="G60-COMP-002", severity=Severity.WARNING, file="d/p.yaml", line=3,
                       message_zh=message, message_en=message, basis="CY-2015-88 完整性", project=project,
                       competent_department="局", implementing_unit=unit)
-    result = ScreenResult([finding], "reference", ["d/p.yaml"], [], 1, units={"d/p.yaml": ("局", unit)})
+    result = ScreenResult([finding], "reference", ["d/p.yaml"], [], 1, units={"d/p.yaml": (("局", unit),)})
     report = Report(result, RULESET, "zh")
     rows = list(csv.reader(io.StringIO(render("csv", report).decode("utf-8-sig"), newline="")))
     row = dict(zip(rows[0], rows[1]))

@@ -46,7 +46,7 @@ def test_the_letter_for_files_without_a_unit_counts_files_not_projects(tmp_path)
                                         ("en", "(not stated)", "your 2 projects", "2 files")):
         result = runner.invoke(app, ["letters", str(tmp_path / "in"), "--out", str(out / lang), "--lang", lang,
                                      "--engine", "reference"])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 2, result.output  # as check: nothing was screened (the letter is still written)
         page = (out / lang / f"{unknown}.html").read_text(encoding="utf-8")
         assert wrong not in page and right in page
 
@@ -149,7 +149,7 @@ def test_letters_place_a_cell_by_its_cell_and_an_unreadable_file_as_a_whole(tmp_
     book.save(tmp_path / "in" / "培训.xlsx")
     (tmp_path / "in" / "扫描件.pdf").write_bytes(b"%PDF-1.4\n")
     result = runner.invoke(app, ["letters", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--engine", "reference"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # as check: a file not read (and a bad date) are errors
     unit = (tmp_path / "out" / "第一中学.html").read_text(encoding="utf-8")
     assert "位置：甲 › D2" in unit and "第 2 行" not in unit
     unknown = (tmp_path / "out" / "（未注明）.html").read_text(encoding="utf-8")

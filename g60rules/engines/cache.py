@@ -27,7 +27,7 @@ from g60rules.findings import Finding, Severity
 from g60rules.intake.units import Unit
 from g60rules.rules.compiler import CompiledRuleset
 
-FORMAT = 3
+FORMAT = 4
 _FIELDS = {f.name: f for f in fields(Finding)}
 _INT_FIELDS = {"line", "row"}
 
@@ -88,7 +88,7 @@ class UnitCache:
         body = {"findings": [_plain(f) for f in result.findings], "declarations": result.declarations,
                 "files_read": result.files_read, "fallbacks": [list(x) for x in result.fallbacks],
                 "projects": result.projects, "unreadable": list(result.unreadable),
-                "units": [[file, *pair] for file, pair in result.units.items()],
+                "units": [[file, [list(pair) for pair in pairs]] for file, pairs in result.units.items()],
                 "self_evaluations": result.self_evaluations}
         path = self._path(key)
         try:
@@ -136,9 +136,9 @@ def _checked(body: dict) -> dict:
     if not isinstance(unreadable, list) or not all(isinstance(f, str) for f in unreadable):
         raise TypeError("unreadable")
     units = {}
-    for file, competent, implementing in body["units"]:
-        if not isinstance(file, str) or not all(v is None or isinstance(v, str) for v in (competent, implementing)):
+    for file, pairs in body["units"]:
+        if not isinstance(file, str) or not all(v is None or isinstance(v, str) for pair in pairs for v in pair):
             raise TypeError("units")
-        units[file] = (competent, implementing)
+        units[file] = tuple((competent, implementing) for competent, implementing in pairs)
     return {"findings": findings, "declarations": counts[0], "files_read": counts[1], "fallbacks": fallbacks,
             "projects": counts[2], "unreadable": unreadable, "units": units, "self_evaluations": counts[3]}

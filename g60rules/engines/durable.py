@@ -101,8 +101,9 @@ def to_durable(node: Node) -> dict:
             return _all([_ex(node.field), *(_cmp(node.field, "ne", v) for v in node.values)])
         return _any([_cmp(node.field, "eq", v) for v in node.values])
     if isinstance(node, Match):
-        # evaluated by RE2 when the facts are built; durable-rules' own matcher is never used
-        return {key(match_field(node)): 1.0}
+        # evaluated by RE2 when the facts are built; durable-rules' own matcher is never used. The
+        # computed field is absent when the text is, so a negated match is false there too.
+        return {key(match_field(node)): 0.0 if node.negate else 1.0}
     raise TypeError(f"unknown condition node {node!r}")
 
 

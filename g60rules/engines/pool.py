@@ -24,10 +24,11 @@ from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import CELL_LABELS, GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus
+from g60rules.model import FUNDS_FIELDS
 from g60rules.progress import SILENT, Progress
 from g60rules.engines.workers import WorkerPool
 from g60rules.engines.reference import evaluate, first_true_field, holding_fields, run_reference
-from g60rules.rules.compiler import CompiledRule, CompiledRuleset, render_message
+from g60rules.rules.compiler import CompiledRule, CompiledRuleset, placeholders, render_message
 from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
 
 ENGINES = ("durable", "reference")
@@ -58,8 +59,9 @@ class ScreenResult:
     projects: int = 0
     departments: int = 0
     unreadable: list[str] = field(default_factory=list)
-    units: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
-    """Each screened project file's (主管部门, 实施单位), for reports that count units."""
+    units: dict[str, tuple[tuple[str | None, str | None], ...]] = field(default_factory=dict)
+    """Each screened project file's (主管部门, 实施单位) pairs, one per distinct unit of its projects (a
+    workbook may hold projects of several units), for reports that count units."""
     cached: int = 0  # units taken from --cache
 
 
@@ -178,13 +180,14 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
     locate = locate_field(rule, fact)
     line = fact.line_of(locate) if locate else fact.line
     mixup = _mixed_units(rule.condition, fact.values, schema.FACTS[rule.applies_to])
+    notes = _amount_notes(rule, fact, locate)
     return Finding(
         rule_id=rule.id,
         severity=Severity(rule.severity),
         file=fact.file,
         line=line,
-        message_zh=render_message(rule.message.zh, values) + (MIXUP[0] if mixup else ""),
-        message_en=render_message(rule.message.en, values) + (MIXUP[1] if mixup else ""),
+        message_zh=render_message(rule.message.zh, values) + notes[0] + (MIXUP[0] if mixup else ""),
+        message_en=render_message(rule.message.en, values) + notes[1] + (MIXUP[1] if mixup else ""),
         basis=rule.basis_text,
         department=fact.department,
         project=fact.project,
@@ -199,6 +202,31 @@ def _finding(rule: CompiledRule, fact: Fact) -> Finding:
         competent_department=fact.competent_department,
         implementing_unit=fact.implementing_unit,
     )
+
+
+def _amount_notes(rule: CompiledRule, fact: Fact, locate: str | None) -> tuple[str, str]:
+    """(zh, en) text naming the note written beside each funds amount the finding is about — the
+    field it points at and the amounts its message shows ("500万元(其中上级资金220万元)"); empty
+    when there is none or the message shows the note itself."""
+    names = dict.fromkeys([*([locate] if locate else []), *placeholders(rule.message.zh)])
+    notes = [(name, fact.display[f"{name}.note"]) for name in names
+             if f"{name}.note" in fact.display and f"{{{name}.note}}" not in rule.message.zh]
+    if not notes:
+        return "", ""
+    zh = "；".join(f"{_amount_label(name, fact)}注明“{note}”" for name, note in notes)
+    en = "; ".join(f"{_amount_label(name, fact, 'en')} notes '{note}'" for name, note in notes)
+    return f"（{zh}）", f" ({en})"
+
+
+def _amount_label(name: str, fact: Fact, lang: str = "zh") -> str:
+    key = name.removeprefix("project.").removeprefix("funds.")
+    if key == "budget":
+        key = fact.display.get(name + "_label", "")
+        key = next((s.key for s in FUNDS_FIELDS if s.label == key), key)
+    spec = next((s for s in FUNDS_FIELDS if s.key == key), None)
+    if spec is None:
+        return key
+    return spec.label if lang == "zh" else spec.description.removeprefix("of which ")
 
 
 MIXUP = ("（两个金额相差约 1 万倍，疑似万元与元混用）",
@@ -244,17 +272,21 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
     return out
 
 
-def units_of(corpus: Corpus) -> dict[str, tuple[str | None, str | None]]:
-    """Project file → (主管部门, 实施单位) as declared."""
-    return {p.source.file: (p.competent_department, p.implementing_unit)
-            for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]}
+def units_of(corpus: Corpus) -> dict[str, tuple[tuple[str | None, str | None], ...]]:
+    """Project file → the distinct (主管部门, 实施单位) of its projects as declared, in file order."""
+    out: dict[str, dict[tuple[str | None, str | None], None]] = {}
+    for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]:
+        out.setdefault(p.source.file, {})[(p.competent_department, p.implementing_unit)] = None
+    return {file: tuple(pairs) for file, pairs in out.items()}
 
 
-def with_units(findings: list[Finding], units: dict[str, tuple[str | None, str | None]]) -> list[Finding]:
-    """Findings of a project file that lack its 主管部门/实施单位 (file and data checks) get them."""
-    return [replace(f, competent_department=units[f.file][0], implementing_unit=units[f.file][1])
-            if f.file in units and f.competent_department is None and f.implementing_unit is None else f
-            for f in findings]
+def with_units(findings: list[Finding], units: dict[str, tuple[tuple[str | None, str | None], ...]]) -> list[Finding]:
+    """Findings of a project file that lack its 主管部门/实施单位 (file and data checks) get them — only
+    when the file's projects share one unit: a file-level finding of a workbook holding several units
+    belongs to none of them alone."""
+    return [replace(f, competent_department=units[f.file][0][0], implementing_unit=units[f.file][0][1])
+            if len(units.get(f.file, ())) == 1 and f.competent_department is None and f.implementing_unit is None
+            else f for f in findings]
 
 
 def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",

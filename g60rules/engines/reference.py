@@ -2,7 +2,7 @@
 
 Semantics (shared with :mod:`g60rules.engines.durable`, proved equal by the differential tests):
 a comparison, ``in``/``not_in`` or ``matches`` on a field the fact lacks is false; numbers are floats,
-text is compared as text; ``matches`` is a full match in which ``.`` also matches a line break (as in
+text is compared as text (``contains_none``: present and not matched); ``matches`` is a full match in which ``.`` also matches a line break (as in
 durable-rules). Each rule fires at most once per fact.
 """
 
@@ -36,7 +36,7 @@ def evaluate(node: Node, values: dict) -> bool:
     if isinstance(node, InSet):
         return (left in node.values) != node.negate
     if isinstance(node, Match):
-        return isinstance(left, str) and full_match(node.pattern, left)
+        return isinstance(left, str) and full_match(node.pattern, left) != node.negate
     raise TypeError(f"unknown condition node {node!r}")
 
 

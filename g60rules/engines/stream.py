@@ -64,7 +64,7 @@ class UnitResult:
     cached: bool = False
     projects: int = 0
     unreadable: list[str] = field(default_factory=list)
-    units: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    units: dict[str, tuple[tuple[str | None, str | None], ...]] = field(default_factory=dict)
     self_evaluations: int = 0
 
 
@@ -258,7 +258,7 @@ class StreamOutcome:
     cached: int = 0
     projects: int = 0
     unreadable: set[str] = field(default_factory=set)
-    units: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    units: dict[str, tuple[tuple[str | None, str | None], ...]] = field(default_factory=dict)
     self_evaluations: int = 0
 
 

@@ -45,7 +45,9 @@ from g60rules.model import (
     FieldSpec, Funds, Indicator, Location, Project, Source, place,
 )
 from g60rules.rules.compiler import bundled_layouts
-from g60rules.values import MEMO_SIZE, compose_target_value, memo_text, parse_money, parse_target_value
+from g60rules.values import (
+    MEMO_SIZE, compose_target_value, memo_text, parse_money, parse_money_cell, parse_target_value,
+)
 
 
 class _Unreadable:
@@ -307,7 +309,9 @@ class _Builder:
                 fund_unreadable = self.keys(fund_entries, FUNDS_FIELDS)
                 amounts = {s.key: self.scalar(fund_entries, s, fund_unreadable)
                            for s in FUNDS_FIELDS if s.kind in _SCALAR_KINDS}
-                funds = Funds(**amounts, unreadable=fund_unreadable, source=fund_source)
+                notes = {key: note for key, amount in amounts.items() if amount is not None
+                         and (note := _money_note(fund_entries[key].value, self.funds_unit)) is not None}
+                funds = Funds(**amounts, notes=notes, unreadable=fund_unreadable, source=fund_source)
             elif funds_entry.value is UNREADABLE:
                 unreadable.append("funds")
             else:
@@ -469,6 +473,14 @@ def convert(value: Any, kind: FieldKind, funds_unit: str = "元") -> Any:
         return parse_money(stripped, default_unit=_unit(kind, funds_unit))
     except ValueError as exc:
         raise ValueError(("不是可识别的金额（例：2, 000, 000. 00、73.5万元）", str(exc))) from None
+
+
+def _money_note(value: Any, funds_unit: str) -> str | None:
+    """The note written beside a funds amount that was read ("500万元(其中上级资金220万元)" →
+    "其中上级资金220万元"); None for a number cell or a cell without a note."""
+    if not isinstance(value, str):
+        return None
+    return parse_money_cell(unicodedata.normalize("NFC", value).strip(), default_unit=funds_unit).note
 
 
 def _unit(kind: FieldKind, funds_unit: str) -> str:

@@ -14,7 +14,9 @@ when a row has them); ``legacy-2015`` — 项目期, funds in 万元, one 绩效
 the title 中央预算内投资计划绩效目标表, funds by source in 万元 and 实施效果指标 / 过程管理指标 rows.
 Amounts a 万元 form prints are converted exactly (Decimal) from the declaration's (a bare number
 there is in the form's funds unit, as the model reads it). A value the layout has no place for
-raises ValueError: a workbook never silently drops what its YAML holds.
+raises ValueError: a workbook never silently drops what its YAML holds.  A project field named in
+``unreadable`` is written as an error cell (#REF!) in .xlsx, which reads back as present but
+unreadable; .docx and .csv cannot hold one (ValueError).
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from g60rules.intake.build import convert
+from g60rules.intake.build import UNREADABLE, _key_text, convert
 from g60rules.rules.compiler import bundled_layouts
-from g60rules.model import FUNDS_FIELDS, FieldKind
+from g60rules.model import FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS, FieldKind
 
 _FUND_KINDS = {s.key: s.kind for s in FUNDS_FIELDS}
 WAN = Decimal(10000)
@@ -63,8 +65,8 @@ class Sheet:
 def _wan(key: str, value: Any, form: str) -> Any:
     """An amount as the declaration holds it (a bare number in ``form``'s funds unit) as the number of
     万元 a 万元 form prints."""
-    if value is None:
-        return None
+    if value is None or value is UNREADABLE:
+        return value
     layout = bundled_layouts().layout(form)
     yuan = convert(value, _FUND_KINDS.get(key, FieldKind.MONEY_YUAN), layout.funds_unit if layout else "元")
     return None if yuan is None else (yuan / WAN).normalize() if yuan % WAN else (yuan / WAN).quantize(Decimal(1))
@@ -100,7 +102,9 @@ def _indicator_table(sheet: Sheet, columns: list[tuple[str, str]], rows: list[di
         for col in (0, 1):
             top = first
             for r in range(first + 1, len(sheet.rows) + 1):
-                if r == len(sheet.rows) or sheet.rows[r][col] != sheet.rows[top][col] or sheet.rows[top][col] is None:
+                # unreadable cells are each their own error cell, never merged
+                if r == len(sheet.rows) or sheet.rows[r][col] != sheet.rows[top][col] or \
+                        sheet.rows[top][col] is None or sheet.rows[top][col] is UNREADABLE:
                     if sheet.rows[top][col] is not None and r - 1 > top and (
                             col == 0 or all(sheet.rows[x][0] == sheet.rows[top][0] for x in range(top, r))):
                         sheet.merge_down(col, top, r - 1)
@@ -141,6 +145,7 @@ TITLES = {"national-2021": "项目支出绩效目标申报表", "legacy-2015": "
 def form_sheet(values: dict[str, Any], form: str, name: str = "申报表", merge_levels: bool = True) -> Sheet:
     """The declaration laid out as ``form`` prints it (module docstring). Raises ValueError for an
     unknown form, or for a value the layout has no place for (nothing is dropped in silence)."""
+    values = _unreadable_cells(values)
     if form == "shanghai-2024":
         sheet, printed = _shanghai(values, merge_levels, name)
     elif form in PRINTED:
@@ -153,6 +158,31 @@ def form_sheet(values: dict[str, Any], form: str, name: str = "申报表", merge
     if given - printed:
         raise ValueError(f"form {form} has no place for: {', '.join(sorted(given - printed))}")
     return sheet
+
+
+def _unreadable_cells(values: dict[str, Any]) -> dict[str, Any]:
+    """The fields named in ``unreadable`` (keys or labels) of the project, its funds and each row as
+    :data:`UNREADABLE` cells, which an .xlsx holds as an error cell (#REF!); the lists themselves
+    are then printed by those cells."""
+    out = _marked(values, PROJECT_FIELDS)
+    if isinstance(out.get("funds"), dict):
+        out["funds"] = _marked(out["funds"], FUNDS_FIELDS)
+    if out.get("indicators"):
+        out["indicators"] = [_marked(row, INDICATOR_FIELDS) for row in out["indicators"]]
+    return out
+
+
+def _marked(values: dict[str, Any], specs: tuple) -> dict[str, Any]:
+    named = values.get("unreadable")
+    if not named:
+        return values
+    by_label = {_key_text(label): spec.key for spec in specs for label in (spec.key, *spec.labels)}
+    out = {k: v for k, v in values.items() if k != "unreadable"}
+    for key in (by_label.get(_key_text(str(item)), str(item)) for item in named):
+        if out.get(key) is not None:
+            raise ValueError(f"{key} is both filled and unreadable")
+        out[key] = UNREADABLE
+    return out
 
 
 def _shanghai(values: dict[str, Any], merge_levels: bool, name: str) -> tuple[Sheet, set[str]]:
@@ -251,6 +281,9 @@ def write_xlsx(sheets: list[Sheet], path: Path) -> None:
                 if value is None:
                     continue
                 cell = ws.cell(r, c)
+                if value is UNREADABLE:
+                    cell.value, cell.data_type = "#REF!", "e"  # present, but holds no value
+                    continue
                 cell.value = value
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -264,6 +297,8 @@ def write_xlsx(sheets: list[Sheet], path: Path) -> None:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if value is UNREADABLE:
+        raise ValueError("only .xlsx can hold an unreadable cell (an error cell)")
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.date):

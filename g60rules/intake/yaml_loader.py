@@ -41,6 +41,7 @@ from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: pu
 from g60rules.intake.tables import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table_file
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, PROJECT_FIELDS, Department, Location, Project
+from g60rules.own_output import own_output
 from g60rules.progress import SILENT, Progress
 from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, os_reason, present, read_text, resolved
 from g60rules.values import MEMO_SIZE, memo_text
@@ -249,7 +250,8 @@ def _too_many_rows(root: yaml.MappingNode, loader: _FileLoader) -> bool:
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding]]:
     """Files to read (sorted, de-duplicated), the paths skipped because of their suffix, and a
-    finding for each directory that could not be listed (never skipped in silence).
+    finding for each directory that could not be listed and each report or letter g60rules wrote
+    (:mod:`g60rules.own_output`; never skipped in silence).
 
     Raises FileNotFoundError for a named path that does not exist.
     """
@@ -274,9 +276,14 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding
                     child = base / name
                     # "~$x.xlsx" is the lock file Office keeps beside an open workbook
                     if not name.startswith((".", "~$")) and child.suffix.lower() in DECLARATION_SUFFIXES:
+                        if own_output(child):  # a report or letter written here earlier: said, not read
+                            problems.append(fc.OWN_OUTPUT.finding(_display(child), 1))
+                            continue
                         files.append(child)  # a broken link too: reading it becomes a finding
                     else:
                         ignored.append(_display(child))
+        elif present(path) and own_output(path):
+            problems.append(fc.OWN_OUTPUT.finding(_display(path), 1))
         elif present(path):
             files.append(path)  # reading it says why it cannot be read
         else:

@@ -4,12 +4,15 @@ Each letter lists the counted findings of its unit's projects (waived, baselined
 findings are not sent) in plain language: what is wrong (the finding's message), where (file, sheet › cell or line,
 indicator row), the basis document, and what to do — by severity (error: must be corrected before
 resubmission; warning: check and complete; info: for reference), the form's field to change (its
-Chinese label from the form's field tables) and the rule's reason when it has one. After
+label on the form, :func:`g60rules.reports.summary.field_label`), the value as written and what it
+was compared with, and the rule's reason when it has one. After
 ``--compare``, items are marked new or still open and the findings fixed since are listed as done.
 
 Written as .docx (python-docx) and .html (jinja2, autoescaped, self-contained) side by side, one pair
 per unit, named after the unit (characters a file name cannot hold become ``_``; a name already used
-gets ``-2``, ``-3``…). Units without a counted finding get no letter.
+gets ``-2``, ``-3``…). Units without a counted finding get no letter. Beside them, :data:`INDEX`
+lists the letters and the files nothing was screened in. Each .docx carries the mark of
+:mod:`g60rules.own_output`, so letters saved among the submissions are never screened as one.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
-from g60rules.findings import UNREADABLE, Finding, basis_document
+from g60rules import __version__
+from g60rules.findings import OWN_OUTPUT, UNREADABLE, Finding, basis_document
+from g60rules.gate import UNSCREENED
+from g60rules.own_output import CATEGORY
 from g60rules.progress import SILENT, Progress
 from g60rules.reports.html import environment
-from g60rules.reports.summary import Report, by_unit, counts, field_label
+from g60rules.reports.summary import UNKNOWN, Report, by_unit, counts, shown
 from g60rules.reports.text import where
 
 BY = ("unit", "competent")
@@ -41,11 +47,17 @@ _LABELS = {
         "intro_compared": "与上次审核相比：新问题 {new} 处，仍未修改 {open} 处，已修改 {fixed} 处。",
         "project": "项目：{name}", "file": "申报文件：{file}",
         "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求", "why": "说明",
-        "field": "需修改的栏目：{label}",
+        "field": "需修改的栏目：{label}", "value": "填报值：{value}", "fires": "（触发条件：{condition}）",
         "action": {"error": "错误，须修改后重新报送。", "warning": "警告，请核实并完善。", "info": "提示，供参考。"},
         "change": {"new": "（新问题）", "open": "（上次已指出，仍未修改）"},
         "fixed": "已修改，无须再改：", "closing": "特此函告。", "sign": "（审核单位）",
         "generated": "本函由 g60rules 根据规则集 {ruleset} 生成，问题说明与依据逐条对应，可据此复核。",
+        "index_title": "回函目录", "index_intro": "共 {n} 份回函（规则集 {ruleset}）。",
+        "not_read": "未读取的文件 {n} 个", "index_letters": "回函",
+        "not_read_hint": "以下文件未能读取或不是申报表，其中的项目没有筛查；请核实后重新报送。",
+        "file_head": "文件", "why_head": "原因", "recipient_head": "收函单位", "competent_head": "主管部门",
+        "error_head": "错误", "warning_head": "警告", "info_head": "提示", "files_head": "文件",
+        "own": "本工具生成的文件，未作为申报表筛查：{n} 个",
     },
     "en": {
         "title": "Performance-target declarations: review findings", "to": "To {name}{under}:",
@@ -59,12 +71,19 @@ _LABELS = {
         "intro_compared": "Since the previous review: {new} new, {open} still open, {fixed} fixed.",
         "project": "Project: {name}", "file": "Declaration file: {file}",
         "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do", "why": "Why",
-        "field": " Field to change: {label}.",
+        "field": " Field to change: {label}.", "value": "Value as written: {value}", "fires": " (flagged when {condition})",
         "action": {"error": "error: correct it before resubmitting.", "warning": "warning: check and complete it.",
                    "info": "info: for reference."},
         "change": {"new": " (new)", "open": " (pointed out before, still open)"},
         "fixed": "Fixed, nothing more to do:", "closing": "Yours faithfully,", "sign": "(reviewing office)",
         "generated": "Written by g60rules from ruleset {ruleset}; each message names its basis so it can be checked.",
+        "index_title": "Return letters", "index_intro": "{n} letters (ruleset {ruleset}).",
+        "not_read": "{n} files not read", "index_letters": "Letters",
+        "not_read_hint": "These files could not be read or are not declarations; nothing in them was screened. "
+                         "Find out why and have them resubmitted.",
+        "file_head": "File", "why_head": "Why", "recipient_head": "To", "competent_head": "Competent department",
+        "error_head": "Errors", "warning_head": "Warnings", "info_head": "Infos", "files_head": "Files",
+        "own": "{n} files written by g60rules, not screened as declarations",
     },
 }
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
@@ -78,8 +97,17 @@ class Item:
     context: str
     place: str  # where, as the letter says it: the cell of a table file, else the line; plus the context
     action: str
-    field: str | None
+    field: str | None      # the form's label of the field to change
+    value: str | None      # the value as written
+    condition: str | None  # what it was compared with (summary.condition_text)
     why: str | None
+
+    def shown(self, labels: dict) -> str | None:
+        """``填报值：≥80(%)（触发条件：指标值 < 85）``, or None when there is no value to show."""
+        if not self.value:
+            return None
+        text = labels["value"].format(value=self.value)
+        return text + labels["fires"].format(condition=self.condition) if self.condition else text
 
 
 @dataclass
@@ -114,16 +142,19 @@ def _item(f: Finding, report: Report) -> Item:
         place = labels["whole_file"]
     else:
         place = labels["line"].format(line=f.line) + (labels["comma"] + context if context else "")
-    return Item(f, context, place, labels["action"][f.severity.value], field_label(f.field, report.lang), why)
+    human = shown(f, report)
+    return Item(f, context, place, labels["action"][f.severity.value], human.label, human.value, human.condition, why)
 
 
 def letters(report: Report, by: str = "unit") -> list[Letter]:
     """The letters of ``report``, grouped by 实施单位 (``by="unit"``) or 主管部门 (``"competent"``)."""
     if by not in BY:
         raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(BY)}")
-    resolved = by_unit(report.resolved, report.lang, by)
+    resolved = _addressed(by_unit(report.resolved, report.lang, by), report.lang)
     out = []
-    for (competent, unit), projects in by_unit(report.counted, report.lang, by).items():
+    # a report or letter found among the submissions concerns the reviewer, not a unit
+    to_send = [f for f in report.counted if f.rule_id != OWN_OUTPUT.rule_id]
+    for (competent, unit), projects in _addressed(by_unit(to_send, report.lang, by), report.lang).items():
         letter = Letter(recipient=unit or competent, competent=competent)
         found = [f for fs in projects.values() for f in fs]
         letter.unattributed = not any(f.competent_department or f.department or f.implementing_unit for f in found)
@@ -137,6 +168,21 @@ def letters(report: Report, by: str = "unit") -> list[Letter]:
                              "fixed": sum(len(v) for v in letter.fixed.values())}
         out.append(letter)
     return out
+
+
+def _addressed(tree: dict[tuple[str, str], dict[str, list[Finding]]], lang: str
+               ) -> dict[tuple[str, str], dict[str, list[Finding]]]:
+    """Findings that name a 主管部门 but no 实施单位 — its department filing (部门汇总), or a project that
+    left 实施单位 empty — are the 主管部门's to answer: they go into its own letter, never into one
+    addressed to “（未注明）”."""
+    out: dict[tuple[str, str], dict[str, list[Finding]]] = {}
+    for (competent, unit), projects in tree.items():
+        key = (competent, competent) if unit == UNKNOWN[lang] and competent != UNKNOWN[lang] else (competent, unit)
+        merged = out.setdefault(key, {})
+        for name, fs in projects.items():
+            merged.setdefault(name, []).extend(fs)
+    return {key: dict(sorted(projects.items(), key=lambda item: item[1][0].sort_key()))
+            for key, projects in sorted(out.items())}
 
 
 def _file_name(name: str, used: set[str]) -> str:
@@ -158,6 +204,10 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
     """Write one letter as a Word document."""
     labels = _LABELS[report.lang]
     doc = Document()
+    # the mark intake knows its own outputs by (g60rules.own_output): never screened as a declaration
+    doc.core_properties.category = CATEGORY
+    doc.core_properties.comments = f"g60rules {__version__}"
+    doc.core_properties.title = labels["title"]
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
     style.font.name = "SimSun"
@@ -184,6 +234,8 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
             detail = [f"{labels['where']}{colon}{item.place}", f"{labels['basis']}{colon}{basis_document(f.basis, report.lang)}",
                       f"{labels['todo']}{colon}{item.action}" + (labels["field"].format(label=item.field)
                                                                  if item.field else "")]
+            if item.shown(labels):
+                detail.insert(1, item.shown(labels))
             if item.why:
                 detail.append(f"{labels['why']}{colon}{item.why}")
             for text in detail:
@@ -212,18 +264,34 @@ def to_html(letter: Letter, report: Report) -> str:
     project_names = {p for p, _, _ in letter.projects}
     return environment().get_template("letter.html.j2").render(
         letter=letter, labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name,
-        salutation=_salutation(letter, _LABELS[report.lang]),
+        salutation=_salutation(letter, _LABELS[report.lang]), version=__version__,
         orphans={name: items for name, items in letter.fixed.items() if name not in project_names})
 
 
+INDEX = "index.html"
+
+
+def not_read(report: Report) -> list[Finding]:
+    """The findings of files nothing was screened in (unreadable, broken, not a declaration, listed
+    but missing: :data:`g60rules.gate.UNSCREENED`), one per file, in file order."""
+    seen: dict[str, Finding] = {}
+    for f in sorted(report.result.findings, key=Finding.sort_key):
+        if f.rule_id in UNSCREENED and f.file not in seen:
+            seen[f.file] = f
+    return list(seen.values())
+
+
 def write_letters(report: Report, directory: Path, by: str = "unit", progress: Progress = SILENT) -> list[Path]:
-    """Write every letter as .docx and .html into ``directory`` (created); the paths written.
+    """Write every letter as .docx and .html into ``directory`` (created), and :data:`INDEX`: every
+    letter with its counts, then the files not read (:func:`not_read`) and the reports and letters
+    of g60rules found among the submissions. Returns the letters' paths (not the index).
 
     Reports stage ``written``, one per letter.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
+    used: set[str] = {INDEX.removesuffix(".html")}
     written = []
+    rows = []
     to_write = letters(report, by)
     progress.start("written", len(to_write))
     for letter in to_write:
@@ -232,5 +300,10 @@ def write_letters(report: Report, directory: Path, by: str = "unit", progress: P
         to_docx(letter, report, docx_path)
         html_path.write_text(to_html(letter, report), encoding="utf-8")
         written += [docx_path, html_path]
+        rows.append({"letter": letter, "docx": docx_path.name, "html": html_path.name})
         progress.advance("written")
+    own = [f for f in report.result.findings if f.rule_id == OWN_OUTPUT.rule_id]
+    (directory / INDEX).write_text(environment().get_template("letters-index.html.j2").render(
+        labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name, version=__version__,
+        rows=rows, not_read=not_read(report), own=own), encoding="utf-8")
     return written

@@ -16,15 +16,19 @@ one without either (a file that could not be read) is under :data:`UNKNOWN` in b
 from __future__ import annotations
 
 import re
-
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from g60rules.engines.pool import ScreenResult
-from g60rules.findings import Finding
+from g60rules.findings import FILE_CHECKS, Finding
+from g60rules.layouts import Layouts
 from g60rules.model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS
-from g60rules.rules.compiler import CompiledRuleset
+from g60rules.rules.compiler import CompiledRuleset, bundled_layouts
+from g60rules.rules.conditions import And, Cmp, CmpField, Exists, Match, Node, Or
+from g60rules.schema import FACTS, MONEY, MONEY_SCALE, FieldType
+from g60rules.values import format_yuan
 
 SEVERITIES = ("error", "warning", "info")
 _FIELD_LABELS = {
@@ -49,24 +53,137 @@ def groups(findings: list[Finding]) -> dict[str, list[Finding]]:
     return out
 
 
-def field_label(path: str | None, lang: str) -> str | None:
-    """The form's label of a finding's field, or None for a computed one.
+def field_label(path: str | None, lang: str, layouts: Layouts | None = None) -> str | None:
+    """The form's label of a finding's field, or None for a computed one without a form label.
 
-    ``value.amount_yuan`` → ``指标值``; in English the key with the label, ``target_value (指标值)``, as
-    the declaration may use either.
+    ``value.amount_yuan`` → ``指标值``; ``count.level2.timeliness`` → ``二级指标“时效指标”个数`` (the
+    category's label from the ruleset's ``categories`` table, ``layouts``; the bundled one when None).
+    In English the identifier in words with the form's label, ``target value (指标值)``, as the
+    declaration may use either. Labels come from the field tables of :mod:`g60rules.model` and the
+    category table, never from a list of their own.
     """
     if not path:
         return None
     key = re.sub(r"^(project|department)\.", "", path)
-    if key.startswith(("count.", "rollup.", "table.", "param.", "dup.", "match.")):
+    if key.startswith("count."):
+        return _count_label(key, lang, layouts)
+    if key.startswith(("rollup.", "table.", "param.", "dup.", "match.")):
         return None
     if key.startswith("value."):
         key = "target_value"
     parts = key.split(".")
-    label = _FIELD_LABELS.get(".".join(parts[:2])) or _FIELD_LABELS.get(parts[0])
+    label = _FIELD_LABELS.get(".".join(parts[:2]))
+    if label is None and (len(parts) == 1 or parts[-1] in ("raw", "precision")):
+        # the field itself, or how it was written; never a figure computed from it (funds.project_gap,
+        # period.count), which the form has no label for
+        label = _FIELD_LABELS.get(parts[0])
     if label is None:
         return None
-    return label[0] if lang == "zh" else f"{label[1]} ({label[0]})"
+    return label[0] if lang == "zh" else f"{label[1].replace('_', ' ')} ({label[0]})"
+
+
+def _count_label(key: str, lang: str, layouts: Layouts | None) -> str | None:
+    """``count.level1.benefit`` → 一级指标“效益指标”个数; ``count.indicators`` → 绩效指标行数."""
+    if key == "count.indicators":
+        label = _FIELD_LABELS["indicators"][0]
+        return f"{label}行数" if lang == "zh" else f"number of indicator rows ({label})"
+    found = re.fullmatch(r"count\.level([12])\.(\w+)", key)
+    if found is None:
+        return None
+    level = int(found.group(1))
+    name = (layouts or bundled_layouts()).standard.get((level, found.group(2)))
+    if name is None:  # unknown / none: no category of the form
+        return None
+    parent = _FIELD_LABELS[f"level{level}"][0]
+    return f"{parent}“{name}”个数" if lang == "zh" else f"number of {name} rows ({parent}, {found.group(2)})"
+
+
+_SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+_ONE_OF = {"zh": ("属于 {v}", "不属于 {v}", "、"), "en": ("one of {v}", "none of {v}", ", ")}
+FILE_CHECK_IDS = frozenset(c.rule_id for c in FILE_CHECKS)
+
+
+def _held(node: Node) -> list[Node]:
+    """The leaves that held whenever ``node`` held: those reached through ``and`` alone (which
+    alternative of an ``or`` fired is not known from the finding)."""
+    if isinstance(node, And):
+        return [leaf for item in node.items for leaf in _held(item)]
+    return [] if isinstance(node, Or) else [node]
+
+
+def _constant(value: float | str, ftype: FieldType | None) -> str:
+    if ftype is MONEY and isinstance(value, (int, float)):
+        return format_yuan(Decimal(int(value)) / MONEY_SCALE) + " 元"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def condition_text(f: Finding, ruleset: CompiledRuleset, lang: str) -> str | None:
+    """What the finding's value was compared with, in words: ``指标值 > 100`` for a rule that fires
+    on 指标值 above 100, ``年度资金申请总额 > 项目资金总额`` for one comparing two fields (reports
+    put it after 触发条件 / "flagged when").
+
+    Only comparisons on the finding's field (or a field of the same form label) that held whenever
+    the rule fired; None when there is none (a file check, a pattern, a missing value, an ``or``).
+    """
+    label = field_label(f.field, lang, ruleset.layouts)
+    if label is None or f.rule_id in FILE_CHECK_IDS:
+        return None
+    try:
+        rule = ruleset.rule(f.rule_id)
+    except KeyError:
+        return None
+    types = FACTS.get(rule.applies_to, {})
+    own = _bare(f.field)
+    parts = []
+    for leaf in _held(rule.condition):
+        if isinstance(leaf, (Exists, Match)) or field_label(leaf.field, lang, ruleset.layouts) != label:
+            continue
+        ftype = types.get(leaf.field)
+        if ftype is not None and ftype.name == "code":  # an internal code (percent, empty…) says nothing to a person
+            continue
+        # another field of the same label (指标值's unit beside its amount) only when it is a quantity
+        if _bare(leaf.field) != own and not (ftype is not None and ftype.ordered):
+            continue
+        if isinstance(leaf, Cmp):
+            parts.append(f"{label} {_SYMBOL[leaf.op]} {_constant(leaf.value, ftype)}")
+        elif isinstance(leaf, CmpField):
+            other = field_label(leaf.other, lang, ruleset.layouts)
+            if other is not None and other != label:
+                parts.append(f"{label} {_SYMBOL[leaf.op]} {other}")
+        else:
+            yes, no, sep = _ONE_OF[lang]
+            parts.append(f"{label} " + (no if leaf.negate else yes).format(
+                v=sep.join(_constant(v, ftype) for v in leaf.values)))
+    return ("，" if lang == "zh" else ", ").join(parts) or None
+
+
+def _bare(path: str | None) -> str:
+    return re.sub(r"^(project|department)\.", "", path or "")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A finding's value as a person reads it: the form's label of its field, the value as the
+    declaration wrote it (an amount as read, in 元), and what it was compared with (each None when
+    there is nothing to say)."""
+
+    label: str | None
+    value: str | None
+    condition: str | None
+
+
+def shown(f: Finding, report: Report) -> Shown:
+    """:class:`Shown` of ``f``; the internal field path and a file check's fingerprint stay out
+    (they are for machine formats and baselines)."""
+    if f.rule_id in FILE_CHECK_IDS:  # its value is what the problem is about, already in the message
+        return Shown(None, None, None)
+    label = field_label(f.field, report.lang, report.ruleset.layouts)
+    value = f.value or None
+    if value and any(kind.get(f.field or "") is MONEY for kind in FACTS.values()):
+        value += " 元"  # money is shown in 元 (万元 converted), so the unit is said
+    return Shown(label, value, condition_text(f, report.ruleset, report.lang))
 
 
 def competent_of(f: Finding, lang: str = "zh") -> str:
@@ -111,7 +228,7 @@ class Summary:
 
     files: int
     declarations: int
-    units: int                 # distinct named 实施单位 among screened project files and findings
+    units: int                 # distinct (主管部门, named 实施单位) among screened projects and findings
     competents: int            # distinct 主管部门 likewise
     counts: dict[str, int]
     apart: dict[str, int]      # waived, baselined, shadow, fixed (baseline entries gone)
@@ -161,7 +278,8 @@ def summarise(report: Report) -> Summary:
     for f in counted:
         by_unit[(competent_of(f, lang), unit_of(f, lang))].append(f)
         by_competent[competent_of(f, lang)].append(f)
-    declared = {(c or UNKNOWN[lang], u or UNKNOWN[lang]) for c, u in result.units.values()}
+    # every project's own unit: a workbook may hold projects of several units
+    declared = {(c or UNKNOWN[lang], u or UNKNOWN[lang]) for pairs in result.units.values() for c, u in pairs}
     all_units = declared | set(by_unit)
     units = sorted((UnitCount(c, u, counts(fs), len({f.project or f.file for f in fs}))
                     for (c, u), fs in by_unit.items()), key=_rank)
@@ -181,7 +299,9 @@ def summarise(report: Report) -> Summary:
     return Summary(
         files=len(result.files), declarations=result.declarations,
         # （未注明） collects what names no unit: it is not one
-        units=len({u for _, u in all_units} - {UNKNOWN[lang]}), competents=len({c for c, _ in all_units} - {UNKNOWN[lang]}),
+        # a unit is its (主管部门, 实施单位) pair, as in by_unit, the sheets and the letters: one name
+        # under two 主管部门 is two units, each sent its own letter
+        units=len({(c, u) for c, u in all_units if u != UNKNOWN[lang]}), competents=len({c for c, _ in all_units} - {UNKNOWN[lang]}),
         counts=counts(counted),
         apart={"waived": len(report.parts["waived"]), "baselined": len(report.parts["baselined"]),
                "shadow": len(report.parts["shadow"]), "fixed": len(result.fixed)},

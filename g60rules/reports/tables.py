@@ -22,36 +22,38 @@ import unicodedata
 
 import xlsxwriter
 
+from g60rules import __version__
 from g60rules.findings import Finding, basis_document
-from g60rules.reports.summary import Report, competent_of, unit_of
+from g60rules.own_output import CATEGORY
+from g60rules.reports.summary import Report, competent_of, shown, unit_of
 
 COLUMNS = ("competent", "unit", "project", "row", "indicator", "severity", "rule", "title", "message",
-           "basis", "file", "line", "field", "value", "status", "change")
+           "basis", "file", "line", "field", "value", "condition", "status", "change")
 _HEAD = {
     "zh": {"competent": "主管部门", "unit": "实施单位", "project": "项目", "row": "指标行", "indicator": "指标",
            "severity": "级别", "rule": "规则", "title": "规则名称", "message": "问题说明", "basis": "依据",
-           "file": "文件", "line": "行号", "field": "字段", "value": "填报值", "status": "状态", "change": "变化",
+           "file": "文件", "line": "行号", "field": "栏目", "value": "填报值", "condition": "触发条件", "status": "状态", "change": "变化",
            "error": "错误", "warning": "警告", "info": "提示", "total": "合计",
            "sev": {"error": "错误", "warning": "警告", "info": "提示"}, "projects": "涉及项目",
            "units": "涉及单位", "count": "问题数",
            "counted": "计入", "waived": "已豁免", "baselined": "基线中", "shadow": "影子规则",
            "new": "新", "open": "仍存在", "fixed": "已修复",
            "sheets": ("汇总", "问题清单", "按规则", "按单位"),
-           "run": (("规则集", "ruleset"), ("引擎", "engine"), ("文件", "files"), ("申报", "declarations"),
+           "run": (("规则集", "ruleset"), ("文件", "files"), ("申报", "declarations"),
                    ("主管部门", "competents"), ("实施单位", "units"), ("错误", "error"), ("警告", "warning"),
                    ("提示", "info"), ("已豁免", "waived"), ("基线中", "baselined"), ("影子规则", "shadow")),
            "compared": "对比的上次报告", "change_counts": (("新问题", "new"), ("仍存在", "open"), ("已修复", "fixed"))},
     "en": {"competent": "Competent department", "unit": "Implementing unit", "project": "Project", "row": "Row",
            "indicator": "Indicator", "severity": "Severity", "rule": "Rule", "title": "Rule title",
            "message": "Message", "basis": "Basis", "file": "File", "line": "Line", "field": "Field",
-           "value": "Value", "status": "Status", "change": "Change",
+           "value": "Value", "condition": "Flagged when", "status": "Status", "change": "Change",
            "error": "errors", "warning": "warnings", "info": "infos", "total": "total",
            "sev": {"error": "error", "warning": "warning", "info": "info"}, "projects": "projects",
            "units": "units", "count": "findings",
            "counted": "counted", "waived": "waived", "baselined": "baselined", "shadow": "shadow",
            "new": "new", "open": "still open", "fixed": "fixed",
            "sheets": ("Summary", "Findings", "By rule", "By unit"),
-           "run": (("Ruleset", "ruleset"), ("Engine", "engine"), ("Files", "files"), ("Declarations", "declarations"),
+           "run": (("Ruleset", "ruleset"), ("Files", "files"), ("Declarations", "declarations"),
                    ("Competent departments", "competents"), ("Implementing units", "units"), ("Errors", "error"),
                    ("Warnings", "warning"), ("Infos", "info"), ("Waived", "waived"), ("Baselined", "baselined"),
                    ("Shadow", "shadow")),
@@ -65,6 +67,12 @@ def _status(f: Finding) -> str:
     return "shadow" if f.state == "shadow" else ("counted" if f.status == "new" else f.status)
 
 
+def header_labels() -> list[list[str]]:
+    """The first CSV header cells of every report, per language, from 主管部门 to 行号 (the mark
+    :mod:`g60rules.own_output` knows a report by; the columns after 行号 have changed between versions)."""
+    return [[_HEAD[lang][k] for k in COLUMNS[:COLUMNS.index("line") + 1]] for lang in _HEAD]
+
+
 def columns(report: Report) -> list[str]:
     """Column keys of :func:`rows`: ``change`` only after ``--compare``."""
     return [c for c in COLUMNS if c != "change" or report.compared_with is not None]
@@ -76,11 +84,13 @@ def rows(report: Report) -> list[list[object]]:
     keys = columns(report)
     out = []
     for f in [*report.result.findings, *report.resolved]:
+        human = shown(f, report)
         values = {"competent": competent_of(f, lang), "unit": unit_of(f, lang), "project": f.project or "",
                   "row": f.row if f.row is not None else "", "indicator": f.indicator or "",
                   "severity": head["sev"][f.severity.value], "rule": f.rule_id, "title": f.title(lang),
                   "message": f.message(lang), "basis": basis_document(f.basis, lang), "file": f.file, "line": f.line,
-                  "field": f.field or "", "value": f.value or "", "status": head[_status(f)],
+                  "field": human.label or "", "value": human.value or "",
+                  "condition": human.condition or "", "status": head[_status(f)],
                   "change": head[f.change] if f.change else ""}
         out.append([values[k] for k in keys])
     return out
@@ -110,6 +120,8 @@ def to_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
+    # the mark intake knows its own outputs by (g60rules.own_output): never screened as a declaration
+    book.set_properties({"title": head["sheets"][0], "category": CATEGORY, "comments": f"g60rules {__version__}"})
     bold = book.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True,
                             "valign": "top"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -130,7 +142,7 @@ def to_xlsx(report: Report) -> bytes:
     names = head["sheets"]
     overview = book.add_worksheet(names[0])
     overview.write(0, 0, "g60rules", title_format)
-    numbers = {"ruleset": report.ruleset.name, "engine": report.result.engine, "files": summary.files,
+    numbers = {"ruleset": report.ruleset.name, "files": summary.files,
                "declarations": summary.declarations, "competents": summary.competents, "units": summary.units,
                **summary.counts, **summary.apart}
     line = 2

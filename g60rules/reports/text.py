@@ -24,7 +24,7 @@ from rich.text import Text
 
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
-from g60rules.findings import NOT_READ, Finding, basis_document
+from g60rules.findings import NOT_READ, OWN_OUTPUT, Finding, basis_document
 from g60rules.reports.summary import Report, UnitCount, counts, groups
 from g60rules.sanitize import plain
 
@@ -41,6 +41,7 @@ _LABELS = {
            "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}",
            "nothing": "{files}，0 份申报表：没有检查任何申报", "file_count": "{n} 个 {suffix} 文件",
            "no_files": "没有文件", "self_evaluations": "其中自评表 {n} 份（不是申报表，未检查）",
+           "own_outputs": "本工具生成的文件 {n} 个（报告或回函），未作为申报表筛查",
            "units": "主管部门 {c} 个，实施单位 {u} 个", "top_units": "错误最多的实施单位", "under": "（主管部门：{name}）",
            "change_new": "新", "change_open": "仍存在", "change_fixed": "已修复",
            "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
@@ -56,6 +57,7 @@ _LABELS = {
            "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}",
            "nothing": "{files}, 0 declarations: nothing was screened", "file_count": "{n} {suffix} files",
            "no_files": "no files", "self_evaluations": "{n} of them self-evaluation forms (not declarations, not screened)",
+           "own_outputs": "{n} files written by g60rules (reports or letters), not screened as declarations",
            "units": "{c} competent departments, {u} implementing units", "top_units": "units with most errors", "under": " (competent department: {name})",
            "change_new": "new", "change_open": "still open", "change_fixed": "fixed",
            "compared": "against the previous report {path}: {new} new, {open} still open, {fixed} fixed",
@@ -95,6 +97,9 @@ def nothing_screened(result: ScreenResult, lang: str) -> str | None:
     lines = [labels["nothing"].format(files=files)]
     if result.self_evaluations:
         lines.append("  " + labels["self_evaluations"].format(n=result.self_evaluations))
+    own = sum(f.rule_id == OWN_OUTPUT.rule_id for f in result.findings)
+    if own:
+        lines.append("  " + labels["own_outputs"].format(n=own))
     stopped = [f for f in result.findings if f.rule_id in NOT_READ]
     lines += [f"  {location(f)}: {f.message(lang)}" for f in stopped[:10]]
     if len(stopped) > 10:

@@ -37,7 +37,7 @@ from g60rules.layouts import Layout, Layouts, Level1, Level2, category_key
 from g60rules.model import DEFAULT_FORM, FUNDS_FIELDS, INDICATOR_FIELDS, LEVEL1, LEVEL2, LEVEL2_EXTRA, PROJECT_FIELDS
 from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, present, read_text, resolved
 from g60rules.rules.conditions import (
-    And, Cmp, CmpField, Exists, InSet, Match, Node, NotNegatable, Or, compile_regex, fields_of, matches_of, negate,
+    And, Cmp, CmpField, Exists, InSet, Match, Node, Or, compile_regex, fields_of, matches_of, negate,
 )
 from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
@@ -86,8 +86,6 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                  "在 params 下增加 {name}", "add {name} under params"),
     "RS-PATTERN": ("匹配模式“{pattern}”不可用：{detail_zh}", "pattern '{pattern}' cannot be used: {detail}",
                    "只用字面字符、. * + ? | ( ) 和 [...]", "use literals, . * + ? | ( ) and [...] only"),
-    "RS-NEGATE": ("matches、contains_any 不能放在 not 之下", "'matches' or 'contains_any' cannot be negated",
-                  "改写为正向匹配，或用 not_in 列出取值", "write the positive pattern, or list values with not_in"),
     "RS-COUNT": ("{fact} 没有可计数的下级", "a {fact} has no children to count",
                  "count 只用于 project（指标）和 department（项目）", "count works on a project (indicators) or department (projects)"),
     "RS-PLACEHOLDER": ("消息占位符“{{{name}}}”不是本规则可用的字段或参数", "message placeholder '{{{name}}}' is not a field or parameter of this rule",
@@ -695,11 +693,7 @@ class _Compiler:
             if isinstance(cond, AnyOf):
                 return Or(tuple(self.condition(c, fact, params, (*path, "any", i)) for i, c in enumerate(cond.any)))
             if isinstance(cond, Not):
-                inner = self.condition(cond.not_, fact, params, (*path, "not"))
-                try:
-                    return negate(inner)
-                except NotNegatable:
-                    raise _CompileError("RS-NEGATE", path) from None
+                return negate(self.condition(cond.not_, fact, params, (*path, "not")))
             if isinstance(cond, Count):
                 return self.count(cond, fact, params, path)
             return self.leaf(cond, fact, params)
@@ -723,8 +717,8 @@ class _Compiler:
                 raise _type_error(f"'matches' needs a text field; '{name}' is {ftype.name}",
                                   f"matches 只用于文本字段；“{name}”是 {ftype.name}")
             return Match(name, check_pattern(value))
-        if op == "contains_any":
-            return Match(name, self.word_pattern(name, ftype, value, params))
+        if op in ("contains_any", "contains_none"):
+            return Match(name, self.word_pattern(name, ftype, value, params, op), op == "contains_none")
         if op in ("in", "not_in"):
             if isinstance(value, ParamRef):
                 value = self.param(params, value.param)
@@ -737,17 +731,19 @@ class _Compiler:
                               f"“{op}”只用于数值、金额或日期字段；“{name}”是 {ftype.name}")
         return self.operand(value, params, ftype, name, fact, op)
 
-    def word_pattern(self, name: str, ftype: schema.FieldType, value: Any, params: dict) -> str:
-        """``contains_any`` as a pattern: the text contains one of the words (each taken literally)."""
+    def word_pattern(self, name: str, ftype: schema.FieldType, value: Any, params: dict,
+                     op: str = "contains_any") -> str:
+        """``contains_any`` / ``contains_none`` as a pattern: the text contains one of the words (each
+        taken literally); ``contains_none`` is its negated match (:class:`Match` ``negate``)."""
         if ftype.name not in ("text", "code"):
-            raise _type_error(f"'contains_any' needs a text field; '{name}' is {ftype.name}",
-                              f"contains_any 只用于文本字段；“{name}”是 {ftype.name}")
+            raise _type_error(f"'{op}' needs a text field; '{name}' is {ftype.name}",
+                              f"{op} 只用于文本字段；“{name}”是 {ftype.name}")
         param = value.param if isinstance(value, ParamRef) else None
         words = self.param(params, param) if param else value
         if (not isinstance(words, list) or not words
                 or not all(isinstance(w, str) and w.strip() and not _UNLISTABLE & set(w) for w in words)):
-            error = _type_error("'contains_any' takes a non-empty list of words without \\ [ ] ^",
-                                "contains_any 需要非空的词语列表（词语中不能有 \\ [ ] ^）")
+            error = _type_error(f"'{op}' takes a non-empty list of words without \\ [ ] ^",
+                                f"{op} 需要非空的词语列表（词语中不能有 \\ [ ] ^）")
             error.param = param
             raise error
         escaped = sorted({_escape(unicodedata.normalize("NFC", w.strip())) for w in words}, key=lambda w: (-len(w), w))

@@ -2,8 +2,8 @@
 
 A rule's ``when`` compiles to these nodes (:mod:`g60rules.rules.compiler`). ``not`` is pushed down to the
 leaves when compiling, under one rule shared by both engines: a comparison on a field the fact does
-not have is false. So ``not (x < 5)`` becomes ``x missing or x ≥ 5``. A ``matches`` cannot be negated
-(durable-rules has no negated pattern match).
+not have is false. So ``not (x < 5)`` becomes ``x missing or x ≥ 5``, and ``not (x matches P)``
+becomes ``x missing or x does not match P`` (a :class:`Match` with ``negate``).
 
 Every ``matches`` is evaluated in Python by RE2 (``google-re2``), a linear-time engine, whichever
 engine runs the rule: durable-rules reads a boolean computed field instead (:func:`match_field`).
@@ -58,10 +58,15 @@ class Exists:
 
 @dataclass(frozen=True)
 class Match:
-    """Whole-text pattern match (restricted syntax; see :func:`g60rules.rules.compiler.check_pattern`)."""
+    """Whole-text pattern match (restricted syntax; see :func:`g60rules.rules.compiler.check_pattern`).
+
+    ``negate``: the text does NOT match (``contains_none``); false, like a match, when the field is
+    missing. Both polarities read the same computed field (:func:`match_field`).
+    """
 
     field: str
     pattern: str
+    negate: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,12 +82,8 @@ class Or:
 Node = Union[Cmp, CmpField, InSet, Exists, Match, And, Or]
 
 
-class NotNegatable(Exception):
-    """A ``matches`` under ``not``."""
-
-
 def negate(node: Node) -> Node:
-    """The negation of ``node``, pushed down to the leaves. Raises NotNegatable for ``matches``."""
+    """The negation of ``node``, pushed down to the leaves."""
     if isinstance(node, Cmp):
         return Or((Exists(node.field, False), Cmp(node.field, INVERSE[node.op], node.value)))
     if isinstance(node, CmpField):
@@ -90,13 +91,15 @@ def negate(node: Node) -> Node:
                    CmpField(node.field, INVERSE[node.op], node.other)))
     if isinstance(node, InSet):
         return Or((Exists(node.field, False), InSet(node.field, node.values, not node.negate)))
+    if isinstance(node, Match):
+        return Or((Exists(node.field, False), Match(node.field, node.pattern, not node.negate)))
     if isinstance(node, Exists):
         return Exists(node.field, not node.present)
     if isinstance(node, And):
         return Or(tuple(negate(n) for n in node.items))
     if isinstance(node, Or):
         return And(tuple(negate(n) for n in node.items))
-    raise NotNegatable(node.field)
+    raise TypeError(f"unknown condition node {node!r}")
 
 
 def fields_of(node: Node) -> list[str]:
@@ -109,7 +112,8 @@ def fields_of(node: Node) -> list[str]:
 
 
 def match_field(node: Match) -> str:
-    """Name of the computed field (1.0 matched, 0.0 not) that carries ``node``'s result to durable-rules."""
+    """Name of the computed field (1.0 matched, 0.0 not) that carries ``node``'s result to durable-rules
+    (the same field for ``negate`` or not)."""
     digest = hashlib.sha256(f"{node.field}\0{node.pattern}".encode("utf-8")).hexdigest()[:16]
     return f"matched.{digest}"
 

@@ -17,7 +17,8 @@ from g60rules.rules.format import All, AnyOf, Count, FieldRef, Leaf, Not, ParamR
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "∈", "not_in": "∉",
-        "matches": "matches", "contains_any": "contains any of"}
+        "matches": "matches", "contains_any": "contains any of",
+        "contains_none": "contains none of"}
 _HEAD = {
     "zh": {"what": "检查什么", "why": "为什么", "params": "参数", "fail": "不通过的示例", "pass": "通过的示例",
            "applies": "适用于", "severity": "严重程度", "state": "状态", "effective": "生效期间", "basis": "依据",
@@ -54,7 +55,7 @@ def describe(cond: Any) -> str:
     for op in ("exists", "missing"):
         if getattr(leaf, op) is not None:
             return f"{leaf.field} {op if getattr(leaf, op) else ('missing' if op == 'exists' else 'exists')}"
-    for op in ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "matches", "contains_any"):
+    for op in ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "matches", "contains_any", "contains_none"):
         value = getattr(leaf, "in_" if op == "in" else op)
         if value is not None:
             return f"{leaf.field} {_OPS[op]} {_operand(value)}"

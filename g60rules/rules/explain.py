@@ -74,7 +74,7 @@ def trace(node: Node, fact: Fact, lang: str, depth: int = 0) -> list[str]:
     if isinstance(node, InSet):
         return [f"{pad}{left} {'∉' if node.negate else '∈'} [{', '.join(_constant(v) for v in node.values)}] → {result}"]
     if isinstance(node, Match):
-        return [f"{pad}{left} matches {node.pattern!r} → {result}"]
+        return [f"{pad}{left} {'does not match' if node.negate else 'matches'} {node.pattern!r} → {result}"]
     raise TypeError(node)
 
 
@@ -104,6 +104,9 @@ def reasons(node: Node, fact: Fact, lang: str) -> list[str]:
         if node.negate:
             return [f"{node.field}（{value}）不在 {listed} 之中" if zh else f"{node.field} ({value}) is not one of {listed}"]
         return [f"{node.field}（{value}）属于 {listed}" if zh else f"{node.field} ({value}) is one of {listed}"]
+    if node.negate:
+        return [f"{node.field}（{value}）不符合模式 {node.pattern}" if zh
+                else f"{node.field} ({value}) does not match {node.pattern}"]
     return [f"{node.field}（{value}）符合模式 {node.pattern}" if zh else f"{node.field} ({value}) matches {node.pattern}"]
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
-LEAF_OPS = (*COMPARISONS, "in", "not_in", "matches", "contains_any", "exists", "missing")
+LEAF_OPS = (*COMPARISONS, "in", "not_in", "matches", "contains_any", "contains_none", "exists", "missing")
 
 
 class _Strict(BaseModel):
@@ -56,6 +56,7 @@ class Leaf(_Strict):
     not_in: list[Scalar] | ParamRef | None = None
     matches: str | None = None
     contains_any: list[str] | ParamRef | None = None
+    contains_none: list[str] | ParamRef | None = None
     exists: bool | None = None
     missing: bool | None = None
 
