@@ -50,7 +50,9 @@ other cost ceilings is their total and is not added to them in ``cost.ceiling_su
 fields: ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
 (calendar years the plan spans, from the plan dates or else the written 项目期: "2024-2026",
 "3年"), ``plan.months``, ``plan.days``, ``target.same`` (1 when 项目总目标 and 年度总体目标 are the
-same text, 0 otherwise) and ``count.level1.unknown`` (rows whose 一级 is missing or not standard).
+same text, 0 otherwise), ``count.level1.unknown`` (rows whose 一级 is missing, unreadable or not
+standard) and ``count.level2.unknown`` (rows under 产出, or whose 一级 is unknown, whose 二级 is
+missing, unreadable or not standard: a count of 数量/质量/时效 rows cannot show one is absent).
 """
 
 from __future__ import annotations
@@ -489,6 +491,10 @@ class DeclarationGraph:
             attrs["weights.sum"] = sum(weights, Decimal(0))
         for code in (*LEVEL2, "none"):
             attrs[f"count.level2.{code}"] = level2[code]
+        # 二级 empty, unreadable or not standard on a row that is or may be 产出: its category is unknown
+        attrs["count.level2.unknown"] = sum(
+            1 for r in rows if r.get("level2_code") in (None, "unknown")
+            and r.get("level1_code") in ("output", None, "unknown"))
         # one notice per project for labels read through the alias table, never one per row
         aliases = list(dict.fromkeys(a for r in rows if r.get("aliases") for a in r["aliases"].split("、")))
         attrs["count.aliased"] = len(aliases)

@@ -117,6 +117,7 @@ _PROJECT_OWN: dict[str, FieldType] = {
     "target.same": NUMBER,
     "count.indicators": NUMBER,
     "count.level1.unknown": NUMBER,
+    "count.level2.unknown": NUMBER,
     **{f"count.level1.{c}": NUMBER for c in LEVEL1},
     **{f"count.level2.{c}": NUMBER for c in (*LEVEL2, "none")},
 }

@@ -1,0 +1,66 @@
+"""Trial 8 (first group): findings that claimed what the declaration does not say.
+
+A category count cannot show a category is absent when some row's category cell is unreadable or
+empty; a unit cost has its quantity row whatever that row's operator; a low-is-good rate under
+满意度指标 is one relevance finding, not a satisfaction deadlock; a department that files fewer
+declarations than it declares is told the amount gap too. Words and numbers are our own; every run
+is on both engines (``run`` asserts they agree); expected values are worked out by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from test_rules_fidelity import GOOD, project, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _out(level2, name, value, **more) -> dict:
+    row = {"level1": "产出指标", "level2": level2, "level3": name, "target_value": value, **more}
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _doc_without_output(rows):
+    """The base project with its three 产出 rows replaced by ``rows``."""
+    doc = project()
+    doc["indicators"] = [r for r in doc["indicators"] if r["level1"] != "产出指标"] + rows
+    return doc
+
+
+# --- 1. a count of 二级 categories with an unknown 二级 cell ------------------------------------------
+
+@pytest.mark.parametrize("unknown", [
+    {"level2": None, "unreadable": ["level2"]},   # present but unreadable (G60-FORM-002)
+    {"level2": None},                              # empty (G60-COMP-009)
+    {"level2": "工作量指标"},                      # not standard (G60-REL-002)
+])
+def test_an_unknown_output_category_is_never_called_absent(shanghai, unknown):
+    # rows: 质量 (row 6 of the doc), 时效 (7) and one 产出 row whose 二级 cannot be read (8): it may be
+    # the quantity row, so neither "缺少数量指标" nor, when 时效 is missing too, "没有时效指标" holds
+    rows = [_out("质量指标", "档案归档合格率", "≥97%"),
+            {**_out("数量指标", "整理卷宗", "≥260卷"), **unknown}]
+    found, _ = run(shanghai, _doc_without_output(rows))
+    assert not {r for r, _ in found} & {"G60-COMP-017", "G60-COMP-018"}
+
+
+def test_a_cost_row_without_a_second_level_does_not_hide_a_missing_quantity(shanghai):
+    # 质量 and 时效 present, no 数量; the cost row's empty 二级 says nothing about output
+    rows = [_out("质量指标", "档案归档合格率", "≥97%"), _out("时效指标", "归档完成时间", "≤2026-11-30"),
+            {"level1": "成本指标", "level3": "装订耗材成本", "target_value": "≤3000元"}]
+    found, findings = run(shanghai, _doc_without_output(rows))
+    assert ("G60-COMP-017", None) in found
+    assert "数量 0 个，质量 1 个" in next(f for f in findings if f.rule_id == "G60-COMP-017").message_zh
+
+
+def test_the_seed_publicity_form_with_unreadable_second_levels(shanghai):
+    # declarations/g60-2024/05-publicity.yaml: rows 2-4 are 无法识别: [二级指标] under 产出指标
+    from g60rules.engines.pool import screen_corpus
+    from g60rules.intake.yaml_loader import load_corpus
+
+    corpus = load_corpus([ROOT / "declarations" / "g60-2024" / "05-publicity.yaml"])
+    rules = {f.rule_id for f in screen_corpus(corpus, shanghai, engine="reference").findings}
+    assert "G60-FORM-002" in rules and not rules & {"G60-COMP-017", "G60-COMP-018"}
