@@ -33,12 +33,13 @@ Roll-ups are computed on the graph and stored on the nodes:
 * indicator: ``dup.same_name_rows`` / ``dup.same_name_values`` (rows sharing its 三级 name, distinct
   values among them) and, for a per-unit cost ceiling (元/个, 元/亩 …), the quantity indicator it
   is matched with: ``match.quantity_name``, ``match.quantity_amount``, ``match.quantity_unit``,
-  ``match.product_yuan`` = ceiling × minimum quantity (元). A quantity row matches when it is
-  measured in the cost's unit noun (个, 亩, 平方米 …); failing that, when its name shares the
+  ``match.product_yuan`` = ceiling × minimum quantity (元; only when the quantity is a minimum:
+  ≥, >, = or a range's lower bound). A quantity row (产出 or 数量, any operator) matches when it is
+  measured in the cost's unit noun (个, 亩, 平方米, 剂次 …); failing that, when its name shares the
   counted subject with the cost's name ("单个课题成本" and "完成课题报告数量" share 课题). When
-  several rows match, the largest minimum quantity is used. A cost per period (元/月, 元/年 …) is
-  multiplied instead by the number of such periods in the plan, at most one year's worth (the
-  annual request covers a year):
+  several rows match, the largest minimum quantity is used (a ceiling row only when none is a
+  minimum). A cost per period (元/月, 元/年 …) is multiplied instead by the number of such periods
+  in the plan, at most one year's worth (the annual request covers a year):
   ``period.count``, ``period.product_yuan`` (元) — CATALOGUE §5;
 * indicator, read from its name: ``name.amount`` / ``name.unit`` (a number with a unit written in
   the 三级 name, "达标率100%"), and ``annual.amount`` (the number the 年度总体目标 states for this
@@ -108,7 +109,6 @@ _NAME_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%|％|[\u4e00-\u9fff]{1,3})
 _PERIOD_SPAN = re.compile(r"((?:19|20)[0-9]{2})\s*年?\s*(?:-|~|—|–|至|到)\s*((?:19|20)[0-9]{2})")
 _PERIOD_COUNT = re.compile(r"([0-9]{1,2})\s*(?:个)?年")
 _CLAUSE = re.compile(r"[，,。；;、\s]")
-_COUNTED = (UnitKind.COUNT.value, UnitKind.LENGTH.value)
 
 
 def _put(attrs: dict, key: str, value: Any) -> None:
@@ -555,18 +555,20 @@ class DeclarationGraph:
         r["period.product_yuan"] = r["value.amount_yuan"] * count
 
     def _match_quantity(self, ind_node: str, ind_nodes: list[str]) -> None:
-        """Pair a per-unit cost ceiling with its quantity target (among the project's ``ind_nodes``,
-        in row order): same unit, else same subject."""
+        """Pair a per-unit cost with its quantity target (among the project's ``ind_nodes``, in row
+        order): an 产出 (or 数量) row with a number in the cost's unit noun, whatever that unit's
+        kind ("剂次"); else a count row of the same subject. Any operator pairs, so no row is ever
+        said to be missing; only a minimum quantity (≥ > = or a range's lower bound) gives
+        ``match.product_yuan``: a ceiling × a quantity ceiling only bounds the spend from above,
+        which no amount of money contradicts."""
         r = self.g.nodes[ind_node]
         noun = r.get("value.unit_noun")
         candidates = []
         for other in ind_nodes:
             q = self.g.nodes[other]
-            if (other != ind_node and q.get("level1_code") == "output"
-                    and q.get("value.kind") == ValueKind.QUANTITATIVE.value
-                    and q.get("value.unit_kind") in _COUNTED
-                    and q.get("value.op") in _MIN_QUANTITY_OPS
-                    and q["value.amount"] > 0):
+            if (other != ind_node and "value.amount" in q
+                    and (q.get("level1_code") == "output" or q.get("level2_code") == "quantity")
+                    and q.get("value.kind") in (ValueKind.QUANTITATIVE.value, ValueKind.RANGE.value)):
                 candidates.append(other)
         same_unit = [o for o in candidates if self.g.nodes[o].get("value.unit") == noun]
         if not same_unit:
@@ -578,12 +580,16 @@ class DeclarationGraph:
             same_unit = [o for s, o in scored if s == top and top >= 2]
         if not same_unit:
             return
-        amount, other = max(((self.g.nodes[o]["value.amount"], o) for o in same_unit), key=lambda t: t[0])
+        minimum = [o for o in same_unit if self.g.nodes[o].get("value.op") in _MIN_QUANTITY_OPS
+                   or self.g.nodes[o].get("value.kind") == ValueKind.RANGE.value]
+        amount, other = max(((self.g.nodes[o]["value.amount"], o) for o in minimum or same_unit),
+                            key=lambda t: t[0])
         r["match.quantity_name"] = self.g.nodes[other].get("level3", "")
         r["match.quantity_row"] = self.g.nodes[other]["row"]
         r["match.quantity_amount"] = amount
         r["match.quantity_unit"] = self.g.nodes[other].get("value.unit", "")
-        r["match.product_yuan"] = r["value.amount_yuan"] * amount
+        if minimum:
+            r["match.product_yuan"] = r["value.amount_yuan"] * amount
         self.g.add_edge(ind_node, other, kind="unit_of")
 
     @staticmethod

@@ -64,3 +64,49 @@ def test_the_seed_publicity_form_with_unreadable_second_levels(shanghai):
     corpus = load_corpus([ROOT / "declarations" / "g60-2024" / "05-publicity.yaml"])
     rules = {f.rule_id for f in screen_corpus(corpus, shanghai, engine="reference").findings}
     assert "G60-FORM-002" in rules and not rules & {"G60-COMP-017", "G60-COMP-018"}
+
+
+# --- 2. a unit cost and its quantity row, whatever the row's operator --------------------------------
+
+def _cost(name, value) -> dict:
+    return {"level1": "成本指标", "level2": "经济成本指标", "level3": name, "target_value": value}
+
+
+@pytest.mark.parametrize("quantity, expected", [
+    # ≤8万元/座 × ≤6座: the row exists (G60-APP-016 says ≤ is wrong); a ceiling × a ceiling bounds the
+    # spend from above, which the 12万元 request cannot contradict: no APP-003, no APP-004
+    ("≤6座", {("G60-APP-016", 7)}),
+    ("<6座", {("G60-APP-016", 7)}),
+    # ≥6座: 80000 × 6 = 480000 元 > 120000 元
+    ("≥6座", {("G60-APP-003", 6)}),
+    # a range's lower bound is a minimum: 80000 × 4 = 320000 元 > 120000 元
+    ("4-6座", {("G60-APP-003", 6)}),
+])
+def test_a_quantity_row_in_the_cost_unit_is_paired_whatever_its_operator(shanghai, quantity, expected):
+    rows = [_cost("单座桥梁维修成本", "≤8万元/座"), _out("数量指标", "维修桥梁数量", quantity)]
+    found, findings = run(shanghai, project(rows, cost=()))
+    assert found == expected
+    for f in findings:
+        if f.rule_id == "G60-APP-003":
+            assert "至少 4" in f.message_zh or "至少 6" in f.message_zh
+
+
+def test_a_unit_of_no_known_kind_pairs_by_its_name(shanghai):
+    # 台班 is no count unit of the value tables; the row is in the cost's unit all the same:
+    # 350 × 300 = 105000 元 ≤ 120000 元, nothing to report
+    rows = [_cost("每台班机械租赁费", "≤350元/台班"), _out("数量指标", "机械作业量", "≥300台班")]
+    assert run(shanghai, project(rows, cost=()))[0] == set()
+
+
+def test_no_quantity_row_is_still_reported_and_says_so_truly(shanghai):
+    # nothing in 座 and nothing about 桥梁: the message's "没有以“座”计量的数值目标" is true
+    found, findings = run(shanghai, project([_cost("单座桥梁维修成本", "≤8万元/座")], cost=()))
+    assert found == {("G60-APP-004", 6)}
+    assert "产出指标中没有以“座”计量的数值目标" in findings[0].message_zh
+
+
+def test_the_trial_school_form_gets_no_false_absence(shanghai):
+    # national form: 单所食堂改造成本 ≤20万元/所 with 改造食堂数量 ≤15所 (trial input 02)
+    doc = yaml.safe_load((ROOT / "tests" / "data" / "trial8" / "school-canteens.yaml").read_text("utf-8"))
+    found, _ = run(shanghai, doc)
+    assert ("G60-APP-004", 1) not in found and ("G60-APP-016", 2) in found
