@@ -110,3 +110,47 @@ def test_the_trial_school_form_gets_no_false_absence(shanghai):
     doc = yaml.safe_load((ROOT / "tests" / "data" / "trial8" / "school-canteens.yaml").read_text("utf-8"))
     found, _ = run(shanghai, doc)
     assert ("G60-APP-004", 1) not in found and ("G60-APP-016", 2) in found
+
+
+# --- 3. a low-is-good measure under 满意度指标 --------------------------------------------------------
+
+def _sat(name, value) -> dict:
+    return {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": name, "target_value": value}
+
+
+@pytest.mark.parametrize("row, expected", [
+    # every direction used to be an error (≥: APP-006 + APP-008 below 85%; ≤: APP-007)
+    (_sat("乘客投诉率", "≥3%"), {"G60-APP-006", "G60-REL-010"}),   # the direction is wrong too
+    (_sat("乘客投诉率", "≤3%"), {"G60-REL-010"}),
+    (_sat("窗口办件差错率", "<2%"), {"G60-REL-010"}),
+    (_sat("办件逾期比例", "≥1%"), {"G60-APP-022", "G60-REL-010"}),
+    (_sat("安全事故发生次数", "无"), {"G60-REL-010"}),               # no APP-019 "give a percentage"
+    # satisfaction with the handling of complaints is a satisfaction measure: its rules stand
+    (_sat("投诉处理满意度", "≤90%"), {"G60-APP-007"}),
+    (_sat("投诉处理满意度", "≥80%"), {"G60-APP-008"}),
+    (_sat("投诉处理满意度", "≥92%"), set()),
+])
+def test_a_low_is_good_measure_under_satisfaction_is_one_relevance_finding(shanghai, row, expected):
+    found, _ = run(shanghai, project([row]))
+    assert {rule for rule, r in found if r == 7} == expected
+
+
+def test_the_trial_water_forms_are_no_deadlock(shanghai):
+    # trial inputs 08 (≥3%) and 12 (≤3%): 用户投诉率 under 满意度指标, row 6
+    for name, expected in (("water-ge.yaml", {"G60-APP-006", "G60-REL-010"}), ("water-le.yaml", {"G60-REL-010"})):
+        doc = yaml.safe_load((ROOT / "tests" / "data" / "trial8" / name).read_text("utf-8"))
+        found, _ = run(shanghai, doc)
+        assert {rule for rule, r in found if r == 6} == expected, name
+
+
+def _params(rule_id: str) -> dict:
+    rules = yaml.safe_load((ROOT / "rulesets" / "core.yaml").read_text(encoding="utf-8"))["rules"]
+    return next(r for r in rules if r["id"] == rule_id)["params"]
+
+
+def test_the_satisfaction_rules_reuse_the_low_is_good_tables():
+    # a word in one copy and not another would give the row a satisfaction finding and G60-REL-010
+    source = _params("G60-APP-022")
+    for rule in ("G60-REL-010", "G60-APP-007", "G60-APP-008", "G60-APP-019"):
+        own = _params(rule)
+        assert own["adverse_words"] == source["adverse_words"] and own["handling"] == source["handling"], rule
