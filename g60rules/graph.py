@@ -18,7 +18,8 @@ codes through the ruleset's category table. An indicator's 指标值 is read for
 Roll-ups are computed on the graph and stored on the nodes:
 
 * department: ``rollup.project_count``, ``rollup.annual_request_sum`` (元) and
-  ``rollup.total_gap`` = declared total − that sum (元) — CATALOGUE §2, department level;
+  ``rollup.total_gap`` = declared total − that sum (元), ``rollup.total_gap_wan`` the same in 万元
+  (exact) — CATALOGUE §2, department level;
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
@@ -98,6 +99,7 @@ def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:
 
 _FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other",
           "central", "provincial", "municipal", "county")
+_WAN = Decimal(10000)
 _MIN_QUANTITY_OPS = frozenset(o.value for o in (Operator.GE, Operator.EQ, Operator.GT))
 # per-period money units (元/月 × the months of the plan): months in one period, or days for 周/天/日
 _PERIOD_MONTHS = {"月": 1, "季度": 3, "季": 3, "学期": 6, "年": 12, "年度": 12, "学年": 12}
@@ -621,6 +623,7 @@ class DeclarationGraph:
         attrs["rollup.annual_request_sum"] = _sum_present(requests)
         if "declared_total" in attrs:
             attrs["rollup.total_gap"] = attrs["declared_total"] - attrs["rollup.annual_request_sum"]
+            attrs["rollup.total_gap_wan"] = attrs["rollup.total_gap"] / _WAN  # exact: a power of ten
 
 
 def build_graph(departments: Iterable[Department], projects: Iterable[Project],

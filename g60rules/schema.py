@@ -72,6 +72,7 @@ DEPARTMENT: dict[str, FieldType] = {
     "rollup.projects_without_request": NUMBER,
     "rollup.annual_request_sum": MONEY,
     "rollup.total_gap": MONEY,
+    "rollup.total_gap_wan": NUMBER,
 }
 
 _CELL = code(*CELL_STATES)

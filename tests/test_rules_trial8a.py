@@ -154,3 +154,37 @@ def test_the_satisfaction_rules_reuse_the_low_is_good_tables():
     for rule in ("G60-REL-010", "G60-APP-007", "G60-APP-008", "G60-APP-019"):
         own = _params(rule)
         assert own["adverse_words"] == source["adverse_words"] and own["handling"] == source["handling"], rule
+
+
+# --- 4. fewer declarations than declared: one finding that states the amount gap too ---------------
+
+def test_a_count_gap_states_the_amount_gap_exactly(shanghai):
+    # declared 5 projects and 73.456789万元 = 734567.89 元; one filed project of 120000 元:
+    # difference 614567.89 元 = 61.456789 万元 (exact)
+    dept = {"kind": "department", "name": "某局", "declared_total": "73.456789万元", "declared_project_count": 5,
+            "projects": [project()]}
+    found, findings = run(shanghai, dept)
+    assert found == {("SH-FORM-004", None)}
+    text = findings[0].message_zh
+    assert "734,567.89 元" in text and "120,000.00 元" in text
+    assert "差额 614,567.89 元，即 61.456789 万元" in text
+
+
+def test_a_count_gap_without_a_declared_total_says_so(shanghai):
+    dept = {"kind": "department", "name": "某局", "declared_project_count": 3, "projects": [project()]}
+    found, findings = run(shanghai, dept)
+    assert found == {("SH-FORM-007", None)} and "未填报项目预算资金" in findings[0].message_zh
+    assert "—" not in findings[0].message_zh
+
+
+def test_the_trial_department_file(shanghai):
+    # 编报项目数 3, 涉及项目预算资金 100万元; its two projects request 90万元 between them
+    from g60rules.engines.pool import screen_corpus
+    from g60rules.intake.yaml_loader import load_corpus
+
+    corpus = load_corpus([ROOT / "tests" / "data" / "trial8" / "dept"])
+    found = [f for f in screen_corpus(corpus, shanghai, engine="reference").findings
+             if f.rule_id.startswith("SH-FORM-00")]
+    assert [f.rule_id for f in found] == ["SH-FORM-004"]
+    assert "1,000,000.00 元" in found[0].message_zh and "900,000.00 元" in found[0].message_zh
+    assert "差额 100,000.00 元，即 10 万元" in found[0].message_zh
