@@ -1,7 +1,7 @@
 """The command line in the user's language: help, usage errors and the default of ``--lang``.
 
-The language is ``--lang`` when the command line gives it (read before parsing, so ``--help`` follows
-it too), else the environment's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``en…`` → English,
+The language is ``--lang`` when the command line gives it, before or after the command (read before
+parsing, so ``--help`` follows it too; the last one when given twice), else the environment's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``en…`` → English,
 anything else → Chinese), else Chinese. :func:`localise` rewrites the help of the click command
 tree typer built — command and option texts from :data:`HELP_ZH` (the English ones are those in
 :mod:`g60rules.cli`), typer's panel titles — shows flags as flags (no ``<bool>``), and makes that
@@ -24,13 +24,16 @@ LANGS = ("zh", "en")
 
 def cli_lang(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> str:
     """``zh`` or ``en`` for this command line (module docstring)."""
+    chosen = None
     for index, arg in enumerate(argv):
         if arg == "--":
             break
         value = arg.partition("=")[2] if arg.startswith("--lang=") else (
             argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
         if value in LANGS:
-            return value
+            chosen = value  # the last one wins, as it does for the command's own option
+    if chosen:
+        return chosen
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         locale = environ.get(name, "")
         if locale:
@@ -55,6 +58,8 @@ HELP_ZH: dict[tuple[str, str], str] = {
     ("check", "jobs"): "工作进程数（默认：CPU 核数）。",
     ("check", "as_of"): "决定哪些规则生效的日期 YYYY-MM-DD（默认：今天）。",
     ("check", "verbose"): "汇总中另外显示引擎、回退和由参考评估器执行的规则。",
+    ("check", "cache"): "在此保存结果；未改动的文件不再重新审核。",
+    ("check", "scheduler"): "在 Dask 集群上审核（tcp://主机:8786）；见 docs/scale.md。",
     ("check", "compare_with"): "上次的 JSON 报告：标出每个问题是新问题、仍存在，还是已修复。",
     ("check", "letters_dir"): "另将回函（.docx 与 .html）写入该目录。",
     ("letters", ""): "为每个有问题的单位写一份回函（.docx 与 .html）及目录 index.html；退出码与 check 相同。",
