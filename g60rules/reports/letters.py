@@ -5,7 +5,12 @@ findings are not sent) in plain language: what is wrong (the finding's message),
 indicator row), the basis document, and what to do — by severity (error: must be corrected before
 resubmission; warning: check and complete; info: for reference), the form's field to change (its
 label on the form, :func:`g60rules.reports.summary.field_label`), the value as written and what it
-was compared with, and the rule's reason when it has one. After
+was compared with, and the rule's reason when it has one (without references to the reviewers'
+catalogue, :func:`g60rules.reports.summary.public_text`). A finding on a figure computed from the
+form (a count of rows, a gap) has no cell to change: the letter says what to add or check instead
+(:attr:`g60rules.reports.summary.Shown.todo`). Cells present but unreadable are asked for again,
+named by their labels; the rule's reason, which tells reviewers how such a finding is handled, is
+not sent. After
 ``--compare``, items are marked new or still open and the findings fixed since are listed as done.
 
 Written as .docx (python-docx) and .html (jinja2, autoescaped, self-contained) side by side, one pair

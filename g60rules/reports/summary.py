@@ -88,15 +88,24 @@ def _count_label(key: str, lang: str, layouts: Layouts | None) -> str | None:
     if key == "count.indicators":
         label = _FIELD_LABELS["indicators"][0]
         return f"{label}行数" if lang == "zh" else f"number of indicator rows ({label})"
-    found = re.fullmatch(r"count\.level([12])\.(\w+)", key)
+    found = _category(key, layouts or bundled_layouts())
     if found is None:
         return None
-    level = int(found.group(1))
-    name = (layouts or bundled_layouts()).standard.get((level, found.group(2)))
-    if name is None:  # unknown / none: no category of the form
+    parent, name, code = found
+    return f"{parent}“{name}”个数" if lang == "zh" else f"number of {name} rows ({parent}, {code})"
+
+
+def _category(path: str, layouts: Layouts) -> tuple[str, str, str] | None:
+    """``count.level2.timeliness`` → (二级指标, 时效指标, timeliness): the level's label, the
+    category's name in the ruleset's ``categories`` table, its code; None for what is no category
+    of the form (unknown, none) or no category count."""
+    found = re.fullmatch(r"count\.level([12])\.(\w+)", _bare(path))
+    if found is None:
         return None
-    parent = _FIELD_LABELS[f"level{level}"][0]
-    return f"{parent}“{name}”个数" if lang == "zh" else f"number of {name} rows ({parent}, {found.group(2)})"
+    name = layouts.standard.get((int(found.group(1)), found.group(2)))
+    if name is None:
+        return None
+    return _FIELD_LABELS[f"level{found.group(1)}"][0], name, found.group(2)
 
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
@@ -200,15 +209,11 @@ _TODO = {
 
 
 def _category_name(path: str, lang: str, layouts: Layouts) -> str | None:
-    """``count.level2.timeliness`` → 二级指标“时效指标” (English: 时效指标 (二级指标)); None for
-    what is no category of the form (unknown, none) or no category count."""
-    found = re.fullmatch(r"count\.level([12])\.(\w+)", _bare(path))
+    """``count.level2.timeliness`` → 二级指标“时效指标” (English: 时效指标 (二级指标)), or None."""
+    found = _category(path, layouts)
     if found is None:
         return None
-    name = layouts.standard.get((int(found.group(1)), found.group(2)))
-    if name is None:
-        return None
-    parent = _FIELD_LABELS[f"level{found.group(1)}"][0]
+    parent, name, _ = found
     return f"{parent}“{name}”" if lang == "zh" else f"{name} ({parent})"
 
 
