@@ -122,3 +122,13 @@ def test_no_bundled_reason_cites_the_catalogue_after_public_text(shanghai):
     for rule in shanghai.rules:
         if rule.why:
             assert "§" not in public_text(rule.why.zh) and "§" not in public_text(rule.why.en, "en"), rule.id
+
+
+def test_amounts_that_do_not_add_up_name_every_amount_of_the_sum(tmp_path, shanghai):
+    # G60-APP-009 points at 项目资金总额, but fires on the gap: any of the three may be the wrong one
+    uneven = BASE.replace("funds: {total: 100000, fiscal: 100000,", "funds: {total: 100000, fiscal: 70000, other: 20000,")
+    page, doc, report = _letter_text(uneven, tmp_path, shanghai)
+    assert any(f.rule_id == "G60-APP-009" for f in report.counted)
+    for text in (page, doc):
+        assert "请核对并修改：项目资金总额、财政资金、其他资金（须相互一致）" in text
+        assert "需修改的栏目：项目资金总额" not in text and "填报值：100,000.00 元" not in text

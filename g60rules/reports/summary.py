@@ -235,7 +235,8 @@ def _missing(node: Node, lang: str, layouts: Layouts) -> tuple[list[str], bool]:
 def todo_text(f: Finding, ruleset: CompiledRuleset, lang: str) -> str | None:
     """What a unit does about a finding on a computed figure (:class:`Shown`): the categories of
     indicator rows to add for a count (``需补充：二级指标“时效指标”（至少一项）``), the cells a gap
-    is computed from for a gap (``请核对并修改：项目资金总额、财政资金、其他资金（须相互一致）``);
+    is computed from for a finding on a gap, its own or its rule's (:func:`_gap`:
+    ``请核对并修改：项目资金总额、财政资金、其他资金（须相互一致）``);
     None when there is nothing more to say than the message."""
     words, key = _TODO[lang], _bare(f.field)
     if key.startswith("count."):
@@ -250,10 +251,26 @@ def todo_text(f: Finding, ruleset: CompiledRuleset, lang: str) -> str | None:
             return words["add"].format(items=names[0])
         return words["add_each" if each else "add"].format(
             items=(words["sep"] if each else ("或" if lang == "zh" else " or ")).join(names))
-    if key in GAP_PARTS:
-        labels = [field_label(part, lang, ruleset.layouts) for part in GAP_PARTS[key]]
+    gap = _gap(f, ruleset)
+    if gap is not None:
+        labels = [field_label(part, lang, ruleset.layouts) for part in GAP_PARTS[gap]]
         return words["check"].format(items=words["sep"].join(dict.fromkeys(x for x in labels if x)))
     return None
+
+
+def _gap(f: Finding, ruleset: CompiledRuleset) -> str | None:
+    """The gap between amounts (:data:`g60rules.graph.GAP_PARTS`) a finding is about: its own field,
+    or one its rule compares whenever it fires (a rule on ``funds.project_gap`` pointing at
+    项目资金总额 is about the three amounts, not that one cell)."""
+    key = _bare(f.field)
+    if key in GAP_PARTS:
+        return key
+    try:
+        rule = ruleset.rule(f.rule_id)
+    except KeyError:
+        return None
+    return next((_bare(leaf.field) for leaf in _held(rule.condition)
+                 if isinstance(leaf, (Cmp, CmpField)) and _bare(leaf.field) in GAP_PARTS), None)
 
 
 def shown(f: Finding, report: Report) -> Shown:
@@ -262,7 +279,7 @@ def shown(f: Finding, report: Report) -> Shown:
     if f.rule_id in FILE_CHECK_IDS:  # its value is what the problem is about, already in the message
         return Shown(None, None, None)
     label = field_label(f.field, report.lang, report.ruleset.layouts)
-    if f.field and (label is None or _bare(f.field).startswith("count.")):
+    if f.field and (label is None or _bare(f.field).startswith("count.") or _gap(f, report.ruleset)):
         # a computed figure: no cell holds its value, so none is shown as if written
         return Shown(None, None, None, todo_text(f, report.ruleset, report.lang))
     value = f.value or None
