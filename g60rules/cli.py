@@ -25,6 +25,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 from typer import rich_utils
+from typer._click.core import ParameterSource
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
@@ -95,15 +96,35 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(EXIT_CLEAN)
 
 
-@app.callback()
-def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
-                                       help="Show the version and exit.")) -> None:
-    """Screen 财政项目支出绩效目标申报表 against YAML rulesets."""
-
-
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
+
+
+QUIET_HELP = "No progress display (it shows only when standard error is a terminal)."
+
+
+@app.callback()
+def _root(ctx: typer.Context,
+          version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                       help="Show the version and exit."),
+          lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of messages (every command)."),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP)) -> None:
+    """Screen 财政项目支出绩效目标申报表 against YAML rulesets."""
+    # given before the command, --lang and -q become the defaults of the command's own options,
+    # so the same option after the command still wins
+    given = {}
+    if ctx.get_parameter_source("lang") is ParameterSource.COMMANDLINE:
+        given["lang"] = lang.value
+    if quiet:
+        given["quiet"] = True
+    if given:
+        ctx.default_map = _defaults_below(ctx.command, given)
+
+
+def _defaults_below(command, given: dict) -> dict:
+    """click's ``default_map`` giving ``given`` to every command under ``command`` that has those options."""
+    return {name: {**given, **_defaults_below(sub, given)} for name, sub in getattr(command, "commands", {}).items()}
 
 
 class Format(str, Enum):
@@ -218,7 +239,6 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
     return out
 
 
-QUIET_HELP = "No progress display (it shows only when standard error is a terminal)."
 COMPARE_HELP = "A previous JSON report: mark each finding new, still open or fixed since."
 BY_HELP = "One letter per 实施单位 (default) or per 主管部门."
 

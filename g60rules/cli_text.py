@@ -1,7 +1,7 @@
 """The command line in the user's language: help, usage errors and the default of ``--lang``.
 
-The language is ``--lang`` when the command line gives it (read before parsing, so ``--help`` follows
-it too), else the environment's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``en…`` → English,
+The language is ``--lang`` when the command line gives it, before or after the command (read before
+parsing, so ``--help`` follows it too; the last one when given twice), else the environment's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``en…`` → English,
 anything else → Chinese), else Chinese. :func:`localise` rewrites the help of the click command
 tree typer built — command and option texts from :data:`HELP_ZH` (the English ones are those in
 :mod:`g60rules.cli`), typer's panel titles — shows flags as flags (no ``<bool>``), and makes that
@@ -24,13 +24,16 @@ LANGS = ("zh", "en")
 
 def cli_lang(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> str:
     """``zh`` or ``en`` for this command line (module docstring)."""
+    chosen = None
     for index, arg in enumerate(argv):
         if arg == "--":
             break
         value = arg.partition("=")[2] if arg.startswith("--lang=") else (
             argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
         if value in LANGS:
-            return value
+            chosen = value  # the last one wins, as it does for the command's own option
+    if chosen:
+        return chosen
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         locale = environ.get(name, "")
         if locale:

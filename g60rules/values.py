@@ -117,6 +117,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import functools
+import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -944,6 +945,11 @@ def _read(raw: str, s: str) -> TargetValue:
 # Chinese numerals ("≥三次", "两个", "十二个月", "百分之九十"): a run of numeral characters,
 # optionally with 点 and decimal digits, is written in Arabic digits; cn2an reads the whole part in
 # its strict mode (positional numerals only: "二〇二四", "十四五" and "三万五" are not numbers).
+if importlib.util.find_spec("cn2an") is None:
+    # cn2an is imported on first use (it costs ~0.2 s to import); a missing install must stop here,
+    # not turn every Chinese numeral into an "unreadable value" finding.
+    raise ImportError("g60rules 需要 cn2an 读取中文数字（请运行 pip install -e .）/ "
+                      "g60rules needs cn2an to read Chinese numerals (run pip install -e .)")
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_DIGIT_VALUES = dict(zip(_CN_DIGITS, "001223456789"))
 _CN_LEADS = frozenset(_CN_DIGITS + "十百千")

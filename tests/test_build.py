@@ -256,11 +256,29 @@ def test_a_mapping_gives_the_model_and_findings_the_yaml_file_gives(document):
         def ignore_aliases(self, data):
             return True
 
+    def escaped_breaks(dumper, text):
+        # PyYAML writes a NEL raw in a quoted scalar, which its own loader then folds to a space:
+        # escaped (\N \L \P) in double quotes the file means the text the document holds
+        style = '"' if any(c in text for c in "\x85\u2028\u2029") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+    Plain.add_representer(str, escaped_breaks)
+
     from_yaml, yaml_problems = load_text(yaml.dump(document, Dumper=Plain, allow_unicode=True), "p.yaml")
     mapping = {k: v for k, v in document.items() if k not in ("kind", "类型")}
     from_mapping, problems = build_project(_texts(mapping), Location("p.yaml", 1))
     assert _plain(from_mapping.model_dump()) == _plain(from_yaml.model_dump())
     assert [(p.rule_id, p.message_en) for p in problems] == [(p.rule_id, p.message_en) for p in yaml_problems]
+
+
+@pytest.mark.parametrize("written", ["0\x850", "0\u20280", "0\u20290", "0\r0", "0\r\n0", "0\n0"])
+def test_a_line_break_look_alike_reads_as_one_line_break_from_any_reader(written):
+    # found by hypothesis: a NEL in a 三级 name read "0 0" from YAML but "0\x850" from a mapping
+    escaped = written.encode("unicode_escape").decode().replace("\\x85", "\\N").replace(
+        "\\u2028", "\\L").replace("\\u2029", "\\P")
+    from_yaml, _ = load_text(f'kind: project\nname: 甲\nindicators:\n  - {{level3: "{escaped}"}}\n', "p.yaml")
+    from_mapping, _ = build_project({"name": "甲", "indicators": [{"level3": written}]}, Location("p.yaml", 1))
+    assert from_yaml.indicators[0].level3 == from_mapping.indicators[0].level3 == "0\n0"
 
 
 def _texts(value):

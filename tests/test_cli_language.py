@@ -30,6 +30,7 @@ def runner(monkeypatch):
     ([], {}, "zh"), ([], {"LANG": "en_US.UTF-8"}, "en"), ([], {"LANG": "C.UTF-8"}, "zh"),
     ([], {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"), (["check", "--lang", "en"], {}, "en"),
     (["check", "--lang=zh"], {"LANG": "en_GB"}, "zh"), (["check", "--", "--lang", "en"], {}, "zh"),
+    (["--lang", "en", "check"], {}, "en"), (["--lang", "en", "check", "--lang=zh"], {}, "zh"),
 ])
 def test_the_language_comes_from_lang_then_the_locale_then_chinese(argv, env, lang):
     assert cli_lang(argv, env) == lang
@@ -42,6 +43,42 @@ def test_help_is_chinese_by_default_and_english_on_request(runner):
     en = runner.invoke(app, ["check", "--lang", "en", "-h"])
     assert en.exit_code == 0 and "Screen declarations" in en.output and "Fail on warnings too" in en.output
     assert "[default: en]" in en.output
+
+
+@pytest.mark.parametrize("args, english", [
+    (["--lang", "en", "check", DECL], True), (["check", DECL, "--lang", "en"], True),
+    (["--lang=en", "check", DECL, "--lang", "zh"], False), (["--lang", "zh", "check", DECL, "--lang=en"], True),
+    (["--lang", "en", "ruleset", "test", str(ROOT / "rulesets" / "core.yaml")], True),
+])
+def test_lang_before_or_after_the_command_and_the_later_one_wins(runner, args, english):
+    result = runner.invoke(app, args)
+    assert result.exit_code in (0, 1) and "No such option" not in result.output, result.output
+    said = ("units with most errors" in result.output or " passed, 0 failed" in result.output,
+            "错误最多的实施单位" in result.output)
+    assert said == (english, not english), result.output[-300:]
+
+
+def test_the_root_help_offers_lang_and_quiet_in_either_language(runner):
+    zh = runner.invoke(app, ["-h"])
+    assert zh.exit_code == 0 and "--lang" in zh.output and "输出语言" in zh.output and "不显示进度" in zh.output
+    en = runner.invoke(app, ["--lang", "en", "-h"])
+    assert en.exit_code == 0 and "Language of messages" in en.output and "No progress display" in en.output
+    check = runner.invoke(app, ["--lang", "en", "check", "-h"])
+    assert check.exit_code == 0 and "Screen declarations" in check.output and "[default: en]" in check.output
+
+
+@pytest.mark.parametrize("args, quiet", [
+    (["-q", "check", DECL], True), (["--quiet", "check", DECL], True), (["check", DECL, "-q"], True),
+    (["check", DECL], False),
+])
+def test_quiet_before_or_after_the_command(runner, monkeypatch, args, quiet):
+    import g60rules.cli as cli
+
+    asked = []
+    real = cli.progress_for
+    monkeypatch.setattr(cli, "progress_for", lambda q, lang="zh": asked.append(q) or real(q, lang))
+    result = runner.invoke(app, [*args, "--engine", "reference"])
+    assert result.exit_code in (0, 1) and asked == [quiet], result.output[-300:]
 
 
 def test_the_locale_chooses_english_and_the_default_of_lang(runner, monkeypatch):

@@ -97,6 +97,22 @@ def test_labels_with_spaces_fullwidth_colons_and_line_breaks(tmp_path):
     assert not [f for f in findings if f.severity.value != "info"], findings
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_every_line_break_look_alike_in_a_cell_reads_as_a_wrapped_line(tmp_path, suffix):
+    # a NEL, LS or PS is a line break as much as CR or LF: the cell reads as one line, one space each
+    import csv
+
+    rows = _form("资金\x85拨付\u2028跟踪\u2029服务\r\n评价", rows=[["产出指标", "数量指标", "走访\x85户数", "≥3(户)"]])
+    if suffix == "xlsx":
+        path = _book(tmp_path / "n.xlsx", {"表一": rows})
+    else:
+        path = tmp_path / "n.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([[("" if v is None else str(v)) for v in row] for row in rows])
+    (project,), _ = _projects(path)
+    assert project.name == "资金 拨付 跟踪 服务 评价" and project.indicators[0].level3 == "走访 户数"
+
+
 def test_label_and_value_in_one_cell(tmp_path):
     rows = _form()
     rows[1][:3] = ["项目名称：田间监测", None, None]

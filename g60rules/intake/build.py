@@ -37,6 +37,7 @@ from typing import Any, Mapping
 
 from g60rules import findings as fc
 from g60rules.intake import yaml_errors
+from g60rules.intake.grid import one_line_break
 from g60rules.dates import PartialDate, parse_partial_date
 from g60rules.findings import Finding
 from g60rules.layouts import Layouts
@@ -448,7 +449,7 @@ def convert(value: Any, kind: FieldKind, funds_unit: str = "元") -> Any:
         raise ValueError(("应为数值，而不是日期", "expected a number, not a date"))
     if isinstance(value, (Decimal, int)):
         return _number(value, kind, funds_unit)
-    text = unicodedata.normalize("NFC", str(value))
+    text = one_line_break(unicodedata.normalize("NFC", str(value)))
     stripped = text.strip()
     if kind is FieldKind.TEXT:
         return stripped or None

@@ -22,6 +22,8 @@ from decimal import Decimal, InvalidOperation
 from g60rules.model import Location
 
 _SPACES = re.compile(r"\s+")
+# YAML reads NEL, LS and PS as line breaks; a cell or a mapping holds them as written
+_LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
 
 
 @dataclass
@@ -83,9 +85,16 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def one_line_break(text: str) -> str:
+    """``text`` with every line break — CR LF, CR, NEL (U+0085), LS (U+2028), PS (U+2029) — as ``\\n``,
+    so text reads the same whatever the file kind."""
+    return _LINE_BREAKS.sub("\n", text)
+
+
 def clean_text(text: str) -> str:
-    """Cell text as a reviewer reads it: NFC, line breaks inside kept as single spaces, stripped."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    """Cell text as a reviewer reads it: NFC, line breaks inside (any of :func:`one_line_break`'s)
+    kept as single spaces, stripped."""
+    text = one_line_break(unicodedata.normalize("NFC", text))
     lines = [line.strip() for line in text.split("\n")]
     return " ".join(line for line in lines if line)
 
