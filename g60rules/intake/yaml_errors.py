@@ -128,15 +128,15 @@ def explain(text: str, exc: yaml.YAMLError) -> YamlProblem:
                                                             "found unexpected document separator"))):
         return YamlProblem(
             start_line, start_column,
-            f"第 {start_line} 行第 {start_column} 列：{zh}（{name_zh}从这里开始，解析器读到第 {line} 行第 {column} 列"
-            f"时发现问题；解析器：{parser}）",
-            f"line {start_line}, column {start_column}: {en} ({name_en} opened here; the parser noticed at line {line}, "
-            f"column {column}; parser: {parser})")
+            f"第 {start_line} 行第 {start_column} 列：{zh}；{name_zh}从这里开始，解析器读到第 {line} 行第 {column} 列"
+            f"时发现问题（解析器：{parser}）",
+            f"line {start_line}, column {start_column}: {en}; {name_en} opened here, the parser noticed at line {line}, "
+            f"column {column} (parser: {parser})")
     return YamlProblem(
         line, column,
-        f"第 {line} 行第 {column} 列：{zh}（{name_zh}从第 {start_line} 行第 {start_column} 列开始；解析器：{parser}）",
-        f"line {line}, column {column}: {en} ({name_en} began at line {start_line}, column {start_column}; "
-        f"parser: {parser})")
+        f"第 {line} 行第 {column} 列：{zh}；{name_zh}从第 {start_line} 行第 {start_column} 列开始（解析器：{parser}）",
+        f"line {line}, column {column}: {en}; {name_en} began at line {start_line}, column {start_column} "
+        f"(parser: {parser})")
 
 
 # PyYAML's and libyaml's contexts ("while parsing a flow mapping"), matched by substring: what began
