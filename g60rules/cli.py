@@ -246,7 +246,8 @@ BY_HELP = "One letter per 实施单位 (default) or per 主管部门."
 def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.date, progress: Progress, *,
             engine: Engine = Engine.durable, jobs: Optional[int] = None, baseline: Optional[Path] = None,
             waivers: Optional[Path] = None, changed_since: Optional[str] = None,
-            previous: Optional[Path] = None, horizon_days: int = WAIVER_HORIZON_DAYS) -> Report:
+            previous: Optional[Path] = None, horizon_days: int = WAIVER_HORIZON_DAYS,
+            cache: Optional[Path] = None, scheduler: Optional[str] = None) -> Report:
     """Screen, apply baseline and waivers, compare with a previous report; exits 2 on a usage problem."""
     try:
         known = read_baseline(baseline) if baseline else None
@@ -254,7 +255,8 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
         earlier, earlier_files = read_previous_run(previous) if previous else (None, None)
         changed = changed_files(changed_since, Path.cwd()) if changed_since else None
         with progress:
-            result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, progress=progress)
+            result = screen(paths, compiled, engine=engine.value, jobs=jobs, changed=changed, progress=progress,
+                            cache=cache, scheduler=scheduler)
     except FileNotFoundError as exc:
         if str(exc).lower() in ("true", "false", "yes", "no"):  # "--strict true": a flag takes no value
             _fail((f"文件或目录不存在：{exc}（开关选项不带值：写 --strict，而不是 --strict {exc}）",
@@ -266,6 +268,8 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
         _fail(str(exc))
     except EngineUnavailable as exc:
         _fail(exc.text(lang.value))
+    except (RuntimeError, OSError) as exc:  # --scheduler: distributed missing, scheduler unreachable
+        _fail((f"无法在集群上筛查：{exc}", f"cannot screen on the cluster: {exc}"))
     outcome = apply_gate(result.findings, known, loaded_waivers, today, result.files, tree_files(paths),
                          horizon_days=horizon_days)
     findings = sorted(outcome.findings, key=lambda f: f.sort_key())
@@ -311,6 +315,10 @@ def check(
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also show the engine, its fallbacks and the rules run beside it."),
+    cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR",
+                                         help="Keep results here; unchanged files are not screened again."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Screen on a Dask cluster (tcp://host:8786); see docs/scale.md."),
 ) -> None:
     """Screen declarations; exit 0 clean, 1 findings at or above --fail-on, 2 error.
 
@@ -328,7 +336,7 @@ def check(
     compiled = _ruleset(ruleset, lang).active(today)
     report = _report(paths, compiled, lang, today, progress_for(quiet, lang.value), engine=engine, jobs=jobs,
                      baseline=baseline, waivers=waivers, changed_since=changed_since, previous=compare_with,
-                     horizon_days=waiver_horizon)
+                     horizon_days=waiver_horizon, cache=cache, scheduler=scheduler)
     report.verbose = verbose
     unwritten = []
     for out_fmt, path in outputs:

@@ -58,6 +58,8 @@ HELP_ZH: dict[tuple[str, str], str] = {
     ("check", "jobs"): "工作进程数（默认：CPU 核数）。",
     ("check", "as_of"): "决定哪些规则生效的日期 YYYY-MM-DD（默认：今天）。",
     ("check", "verbose"): "汇总中另外显示引擎、回退和由参考评估器执行的规则。",
+    ("check", "cache"): "在此保存结果；未改动的文件不再重新审核。",
+    ("check", "scheduler"): "在 Dask 集群上审核（tcp://主机:8786）；见 docs/scale.md。",
     ("check", "compare_with"): "上次的 JSON 报告：标出每个问题是新问题、仍存在，还是已修复。",
     ("check", "letters_dir"): "另将回函（.docx 与 .html）写入该目录。",
     ("letters", ""): "为每个有问题的单位写一份回函（.docx 与 .html）及目录 index.html；退出码与 check 相同。",

@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -39,6 +40,51 @@ MAX_TEXT_BYTES = 60_000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+class Display(MutableMapping):
+    """Field path → the text a message shows, rendered on first use.
+
+    Only findings show values, and most facts have none: rendering every value of every fact
+    (money with thousands separators, dates) was a quarter of screening time (issue 9).
+    """
+
+    __slots__ = ("_raw", "_text")
+
+    def __init__(self) -> None:
+        self._raw: dict[str, tuple[Any, schema.FieldType]] = {}
+        self._text: dict[str, str] = {}
+
+    def defer(self, key: str, raw: Any, ftype: schema.FieldType) -> None:
+        """Show ``raw`` (a field value of type ``ftype``) under ``key`` when asked."""
+        self._raw[key] = (raw, ftype)
+        self._text.pop(key, None)
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._text:
+            raw, ftype = self._raw[key]
+            self._text[key] = _display(raw, ftype)
+        return self._text[key]
+
+    def __setitem__(self, key: str, text: str) -> None:
+        self._text[key] = text
+        self._raw.pop(key, None)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self._text and key not in self._raw:
+            raise KeyError(key)
+        self._text.pop(key, None)
+        self._raw.pop(key, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._text or key in self._raw
+
+    def __iter__(self):
+        yield from self._text
+        yield from (k for k in self._raw if k not in self._text)
+
+    def __len__(self) -> int:
+        return len(self._text) + sum(1 for k in self._raw if k not in self._text)
+
+
 @dataclass
 class Fact:
     """One engine fact. ``values`` is what the engines see; ``display`` renders messages."""
@@ -46,7 +92,7 @@ class Fact:
     id: str
     type: str
     values: dict[str, float | str]
-    display: dict[str, str]
+    display: Display
     file: str
     line: int
     line_of: Callable[[str], int] | None = None
@@ -113,6 +159,28 @@ def _normalise(value: Any, ftype: schema.FieldType) -> tuple[float | str | None,
     return clean, reason
 
 
+_SEEN: dict[tuple, tuple[float | str | None, str | None]] = {}
+
+
+def _normalised(value: Any, ftype: schema.FieldType) -> tuple[float | str | None, str | None]:
+    """:func:`_normalise`, remembered for short values: a project's fields recur on each of its
+    indicator rows, and the same labels and amounts across a season. The value's type is part of
+    the key (``True == 1 == Decimal(1)`` as dict keys), and so is the field's (an amount is held in
+    厘 in a money field, as a plain number elsewhere); only values kept whole are remembered, so a
+    reason always quotes its own value's text."""
+    if isinstance(value, str) and len(value) > 256:
+        return _normalise(value, ftype)
+    key = (type(value), value, ftype.name)
+    found = _SEEN.get(key)
+    if found is None:
+        if len(_SEEN) >= 20_000:
+            _SEEN.clear()
+        found = _normalise(value, ftype)
+        if found[1] is None:
+            _SEEN[key] = found
+    return found
+
+
 class FactBuilder:
     """Turns graph nodes into facts for one compiled ruleset, adding its computed fields.
 
@@ -139,14 +207,15 @@ class FactBuilder:
               problems: list[Finding], line_of, cell_of=None) -> Fact:
         known = self.fields[ftype]
         values: dict[str, float | str] = {}
-        display: dict[str, str] = {}
+        display = Display()
+        deferred = display._raw
         items = [(k, attrs[k], t) for k, t in known.items() if k in attrs] + [
             (k, v, t) for k, (v, t) in extra.items() if k in known]
         for key, raw, ftype_ in items:
             if raw is None:
                 continue
-            value, reason = _normalise(raw, ftype_)
-            display[key] = _display(raw, ftype_)
+            value, reason = _normalised(raw, ftype_)
+            deferred[key] = (raw, ftype_)
             if reason:
                 problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason,
                                                          cell=cell_of(key) if cell_of else None))

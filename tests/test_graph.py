@@ -158,3 +158,17 @@ def test_operator_source_and_note_reach_the_facts():
     assert (rate["value.op"], rate["value.op_source"], rate["value.note"]) == ("eq", "implied", "上年90%")
     assert facts["补助面积"]["value.op_source"] == "written"
     assert facts["完成时间"]["value.date"] == 20250630.0 and facts["完成时间"]["value.date_serial"] == 45838.0
+
+
+def test_a_remembered_value_keeps_its_field_type():
+    """Regression: values were remembered by their Python type and value only, so an amount first
+    seen in a count field came back as a plain number in a money field (and the other way round)."""
+    from decimal import Decimal
+
+    from g60rules import facts, schema
+
+    facts._SEEN.clear()
+    as_count = facts._normalised(Decimal("37"), schema.NUMBER)
+    as_money = facts._normalised(Decimal("37"), schema.MONEY)
+    assert as_count == (37.0, None)
+    assert as_money == (schema.money_units(Decimal("37")), None) and as_money != as_count

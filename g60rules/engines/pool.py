@@ -23,11 +23,10 @@ from g60rules.engines.durable import DurableSession, EngineFailure, check_availa
 from g60rules.facts import Declaration, Fact, FactBuilder
 from g60rules.findings import Finding, Severity
 from g60rules.graph import CELL_LABELS, GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
-from g60rules.intake.yaml_loader import Corpus, load_corpus
+from g60rules.intake.yaml_loader import Corpus
 from g60rules.model import FUNDS_FIELDS
 from g60rules.progress import SILENT, Progress
 from g60rules.engines.workers import WorkerPool
-from g60rules.safeio import resolved
 from g60rules.engines.reference import evaluate, first_true_field, holding_fields, run_reference
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset, placeholders, render_message
 from g60rules.rules.conditions import And, Cmp, CmpField, Node, Or
@@ -42,7 +41,9 @@ class ScreenResult:
     """Findings (sorted), the engine used, fallbacks, and counts for the summary.
 
     ``declarations`` = ``projects`` + ``departments`` screened; ``unreadable``: files screened that
-    gave neither (unreadable, not YAML, not a declaration).
+    gave neither (unreadable, not YAML, not a declaration). ``findings`` is a list, except from
+    :func:`screen` with more than :data:`~g60rules.engines.stream.SPILL_AT` findings: then a
+    read-only sequence kept on disk (:class:`~g60rules.engines.stream.SpilledFindings`).
     """
 
     findings: list[Finding]
@@ -61,6 +62,7 @@ class ScreenResult:
     units: dict[str, tuple[tuple[str | None, str | None], ...]] = field(default_factory=dict)
     """Each screened project file's (主管部门, 实施单位) pairs, one per distinct unit of its projects (a
     workbook may hold projects of several units), for reports that count units."""
+    cached: int = 0  # units taken from --cache
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:
@@ -324,20 +326,19 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",
            jobs: int | None = None, changed: set[Path] | None = None,
-           progress: Progress = SILENT) -> ScreenResult:
-    """Load and screen every declaration under ``paths``. Raises FileNotFoundError for a missing path.
+           progress: Progress = SILENT, cache: Path | None = None, scheduler=None) -> ScreenResult:
+    """Load and screen every declaration under ``paths``, unit by unit in worker processes
+    (:mod:`g60rules.engines.stream`); the findings are those of :func:`load_corpus` then
+    :func:`screen_corpus`. Raises FileNotFoundError for a missing path.
 
     ``changed`` (resolved paths, deleted and renamed ones included): screen only those declarations,
     plus the department files that list one of them (their roll-ups change with it, and a listed
-    file that was deleted or renamed away breaks the department).
+    file that was deleted or renamed away breaks the department). ``cache``: a directory of earlier
+    results (:mod:`g60rules.engines.cache`). ``scheduler``: a Dask scheduler address (or a
+    ``distributed.Client``) to screen on instead of local workers (:mod:`g60rules.engines.cluster`;
+    RuntimeError when ``distributed`` is not installed). Raises EngineUnavailable when
+    ``engine="durable"`` and durable-rules is not installed.
     """
-    corpus = load_corpus(paths, ruleset.layouts, progress)
-    only = None
-    if changed is not None:
-        only = {f for f in corpus.files if resolved(Path(f)) in changed}
-        for dept in corpus.departments:
-            listed = (Path(dept.source.file).parent / rel for rel in dept.project_files)
-            if (dept.source.file in only or any(p.source.file in only for p in dept.projects)
-                    or any(path.resolve() in changed for path in listed)):
-                only.add(dept.source.file)
-    return screen_corpus(corpus, ruleset, engine, jobs, only, progress)
+    from g60rules.engines.stream import screen_stream  # stream builds on this module
+
+    return screen_stream(paths, ruleset, engine, jobs, changed, progress, cache, scheduler)

@@ -1,7 +1,9 @@
 """Supervised worker processes: one message at a time each, a deadline per message, none outlives us.
 
 :class:`WorkerPool` forks ``size`` workers. Each builds its state once (``work(*args)``) and then
-answers messages (``state(message) -> reply``) until told to stop. The parent sends each message with
+answers messages (``state(message) -> reply``) until told to stop. Each :meth:`WorkerPool.imap` starts
+and stops its own workers; used as a context manager, the pool starts them on entry and keeps them
+through several ``imap`` calls until exit (so they are forked before the parent grows). The parent sends each message with
 a deadline; a worker that dies (a C extension's SIGSEGV) or misses its deadline is killed and
 replaced, and that message's result is a string saying why — the caller decides what to do with it
 (:mod:`g60rules.engines.pool` re-runs it on the reference evaluator and reports a fallback).
@@ -98,6 +100,22 @@ class WorkerPool:
         self.size = max(1, size)
         self.seconds = seconds
         self._ends: list = []  # the parent's end of every live worker's pipe
+        self._kept: list | None = None  # idle workers kept between imap calls (context manager)
+
+    def __enter__(self) -> WorkerPool:
+        self._kept = [self._start() for _ in range(self.size)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        kept, self._kept = self._kept or [], None
+        self._stop(kept)
+
+    def _stop(self, idle: list) -> None:
+        for proc, conn in idle:
+            _send_quietly(conn, None)
+        for proc, conn in idle:
+            proc.join(5)
+            self._retire(proc, conn, None, kill=proc.is_alive())
 
     def _start(self):
         parent, child = self.ctx.Pipe()
@@ -129,7 +147,10 @@ class WorkerPool:
         """(index, reply) for each message as it completes; the reply is a string when the worker
         died or ran out of time."""
         pending = list(range(len(messages)))[::-1]
-        idle = [self._start() for _ in range(min(self.size, len(messages)))]
+        kept = self._kept is not None
+        idle = self._kept if kept else [self._start() for _ in range(min(self.size, len(messages)))]
+        while kept and messages and len(idle) < self.size:  # replace workers lost in an earlier call
+            idle.append(self._start())
         busy: dict = {}
         try:
             while pending or busy:
@@ -166,11 +187,8 @@ class WorkerPool:
         finally:
             for conn, (proc, _, _, sender) in busy.items():  # an interrupted run (Ctrl-C, an error)
                 self._retire(proc, conn, sender, kill=True)
-            for proc, conn in idle:
-                _send_quietly(conn, None)
-            for proc, conn in idle:
-                proc.join(5)
-                self._retire(proc, conn, None, kill=proc.is_alive())
+            if not kept:
+                self._stop(idle)
 
     def run(self, messages: list) -> list:
         """Every message's reply, in order (a string where the worker died or ran out of time)."""

@@ -21,11 +21,10 @@ not exist (a usage error).
 
 from __future__ import annotations
 
-import functools
 import os
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -327,67 +326,15 @@ def load_corpus(paths: list[Path], layouts: Layouts | None = None, progress: Pro
     and is not read. A project file listed twice — by one department or by two — belongs to the
     first listing; every further listing is a finding (G60-PATH-002), so it is never counted twice.
     Full garbage collections wait until the corpus is read (:mod:`g60rules.heap`).
+
+    This is :mod:`g60rules.intake.units` run in this process: the plan, then every unit — the very
+    loader the streamed check runs in its workers, so both read the same.
     """
+    from g60rules.intake.units import load_units, plan  # units builds on this module's readers
+
     with young_collections_only():
-        return _load_corpus(paths, layouts, progress)
-
-
-def _load_corpus(paths: list[Path], layouts: Layouts | None, progress: Progress) -> Corpus:
-    files, ignored, problems = expand_paths(paths)
-    # each path resolved once: a listed project is met by the walk, its department and the lookup
-    resolve = functools.lru_cache(maxsize=None)(resolved)
-    progress.start("read", len(files))
-    corpus = Corpus(ignored=ignored, findings=problems)
-    loaded: dict[Path, Project | Department | None] = {}
-
-    def load(path: Path) -> Project | Department | None:
-        key = resolve(path)
-        if key not in loaded and path.suffix.lower() not in YAML_SUFFIXES:
-            loaded[key] = None
-            corpus.files.append(_display(path))
-            _load_table(path, corpus, layouts)
-        if key not in loaded:
-            obj, problems = load_file(path, layouts)
-            loaded[key] = obj
-            corpus.findings.extend(problems)
-            corpus.files.append(_display(path))
-        return loaded[key]
-
-    for path in files:
-        load(path)
-        progress.advance("read")
-    claimed: dict[Path, tuple[str, int]] = {}
-    for path in files:
-        dept = loaded[resolve(path)]
-        if not isinstance(dept, Department):
-            continue
-        for index, rel in enumerate(dept.project_files):
-            target = (path.parent / rel)
-            line = dept.source.line_of(f"projects[{index}]")
-            if not _inside(target, path.parent, resolve):
-                corpus.findings.append(fc.OUTSIDE_TREE.finding(dept.source.file, line, path=rel))
-                continue
-            if not present(target):
-                corpus.findings.append(fc.MISSING_PROJECT_FILE.finding(dept.source.file, line, path=rel))
-                continue
-            key = resolve(target)
-            if key in claimed:
-                first = claimed[key]
-                corpus.findings.append(fc.LISTED_TWICE.finding(dept.source.file, line, path=rel,
-                                                            first=f"{first[0]}:{first[1]}"))
-                continue
-            project = load(target)
-            if isinstance(project, Project):
-                dept.projects.append(project)
-                claimed[key] = (dept.source.file, line)
-            elif isinstance(project, Department) or project is None and not any(
-                f.file == _display(target) for f in corpus.findings
-            ):
-                corpus.findings.append(fc.NOT_A_DECLARATION.finding(
-                    dept.source.file, line, reason=(f"“{rel}” 不是项目申报", f"'{rel}' is not a project declaration")))
-        corpus.departments.append(dept)
-    for key, obj in loaded.items():
-        if isinstance(obj, Project) and key not in claimed:
-            corpus.projects.append(obj)
-    return corpus
-
+        layout = plan(paths, layouts)
+        progress.start("read", len(layout.files))
+        corpus = load_units(layout.units, layouts, progress)
+    corpus.findings[:0] = layout.findings
+    return replace(corpus, files=layout.files, ignored=layout.ignored)

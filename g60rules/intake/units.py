@@ -1,0 +1,325 @@
+"""Split a corpus into independent units of reading and screening: the one loader behind both
+:func:`g60rules.intake.yaml_loader.load_corpus` (every unit, in this process) and the streamed check
+(:mod:`g60rules.engines.stream`: units in worker processes, or on a Dask cluster).
+
+A **unit** is one department file with the project files it owns, or one file no department owns: a
+project or broken YAML file, or a workbook / Word / CSV file (which may hold several projects, and
+is never split). Everything a rule reads about a declaration lies inside its unit (a project reads its
+department's header; a department's roll-ups read its projects), so units can be loaded and screened
+in any order, in any process, on any machine.
+
+* :func:`scan` reads what tells departments apart: a YAML file's top-level ``kind`` (from libyaml's
+  event stream, stopping there), and each department file in full for its ``projects`` entries.
+* :func:`plan` expands the paths (:func:`~g60rules.intake.yaml_loader.expand_paths`, once: its
+  findings are the plan's) and decides every ``projects`` entry exactly as loading the whole corpus
+  in one pass would: an entry outside its department's folder (G60-PATH-001), a missing file, a file
+  already claimed by an earlier listing (G60-PATH-002, naming the first), a file that is no project.
+  A listed project file belongs to the **first** listing; its unit is that department's.
+* :func:`load_unit` loads one unit into a :class:`~g60rules.intake.yaml_loader.Corpus` with every
+  check :func:`~g60rules.intake.yaml_loader.load_file` and the table readers apply (size and row
+  limits, refused formats, 自评表, hidden sheets, unreadable files).
+
+Deciding an entry may need to know what a file is when the unit does not load it itself: a file
+listed more than once, a department file listed as a project, a workbook listed as a project. The
+planner reads those few files (rare in practice; the normal single listing costs nothing extra).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from g60rules import findings as fc
+from g60rules.findings import Finding
+from g60rules.intake.yaml_loader import (
+    _SAFE_LOADER, YAML_SUFFIXES, Corpus, _display, _inside, _load_table, expand_paths, load_file,
+)
+from g60rules.layouts import Layouts
+from g60rules.model import KIND_VALUES, Department, Project
+from g60rules.progress import SILENT, Progress
+from g60rules.safeio import InputRefused, present, read_text, resolved
+
+# what the planner decided for one ``projects`` entry of a department (see Unit.entries)
+OUTSIDE, MISSING, TWICE, LOAD, NOT_PROJECT, NOTHING = "outside", "missing", "twice", "load", "not", "nothing"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A department file as the scan read it: its displayed name and each ``projects`` entry with
+    its line. ``mentioned``: every entry's resolved path (a deleted or renamed file changes the
+    department, for ``--changed-since``)."""
+
+    department: str
+    entries: tuple[tuple[str, int], ...]
+    mentioned: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one worker loads (and screens) together.
+
+    ``path``: the department file, or the single file of the unit. ``department``: whether it is a
+    department unit. ``entries``: for a department, one ``(action, path, first)`` per ``projects``
+    entry — ``load`` the file at ``path`` here (this unit owns it), or report it ``outside`` the
+    folder, ``missing``, listed ``twice`` (``first`` = "file:line" of the first listing), ``not`` a
+    project, or ``nothing`` (the file's own findings say why it is no project, elsewhere).
+    ``mentioned``: every entry's resolved path.
+    """
+
+    path: str
+    department: bool = False
+    entries: tuple[tuple[str, str | None, str | None], ...] = ()
+    mentioned: tuple[str, ...] = ()
+
+    def reads(self) -> list[str]:
+        """The files this unit reads, its own first."""
+        return [self.path, *(path for action, path, _ in self.entries if action == LOAD)]
+
+
+@dataclass
+class Plan:
+    """Units (department and single-file units in file order, then workbooks only a department
+    names), the files read (displayed, in the order loading the whole corpus reads them), the paths
+    ignored, and the findings of expanding the paths (directories that could not be listed)."""
+
+    units: list[Unit] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _top_level_kind(text: str) -> str | None | bool:
+    """The kind named by the first top-level ``kind``/``类型`` key, read from libyaml's events.
+
+    Returns the kind ("project", "department") or None when there is none, and True when only
+    composing the whole file can tell (an alias in a key, a YAML error: :func:`load_file` decides).
+    """
+    try:
+        events = yaml.parse(text, Loader=_SAFE_LOADER)
+        if not isinstance(next(events), yaml.StreamStartEvent):
+            return True
+        first = next(events)
+        if isinstance(first, yaml.StreamEndEvent):
+            return None
+        if not isinstance(next(events), yaml.MappingStartEvent):
+            return None
+        while True:
+            key = next(events)
+            if isinstance(key, yaml.MappingEndEvent):
+                return None
+            if not isinstance(key, yaml.ScalarEvent):
+                return True
+            if key.value in ("kind", "类型"):
+                value = next(events)
+                if not isinstance(value, yaml.ScalarEvent):
+                    return True
+                return KIND_VALUES.get(str(value.value).strip())
+            depth = 0
+            while True:  # skip the value
+                event = next(events)
+                if isinstance(event, yaml.AliasEvent) and depth == 0:
+                    break
+                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    depth += 1
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    depth -= 1
+                if depth == 0:
+                    break
+    except (yaml.YAMLError, StopIteration, RecursionError):
+        return True
+
+
+def _resolved_text(path: Path) -> str | None:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: it is no file either
+        return None
+
+
+def scan_file(path: Path, layouts: Layouts | None = None) -> Listing | None:
+    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None."""
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        return None
+    try:
+        text = read_text(path)
+    except InputRefused:
+        return None
+    kind = _top_level_kind(text)
+    if kind is not True and kind != "department":
+        return None
+    department, _ = load_file(path, layouts)
+    if not isinstance(department, Department):
+        return None
+    entries = tuple((rel, department.source.line_of(f"projects[{index}]"))
+                    for index, rel in enumerate(department.project_files))
+    mentioned = tuple(r for r in (_resolved_text(path.parent / rel) for rel, _ in entries) if r is not None)
+    return Listing(department.source.file, entries, mentioned)
+
+
+def scan(files: list[Path], layouts: Layouts | None = None) -> list[Listing | None]:
+    """:func:`scan_file` of each file."""
+    return [scan_file(f, layouts) for f in files]
+
+
+def _what_is(path: Path, layouts: Layouts | None) -> tuple[str, set[str]]:
+    """What loading ``path`` gives ("project", "department" or "none") and the files its findings name."""
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        scratch = Corpus()
+        _load_table(path, scratch, layouts)  # reading and building its projects: both name the file
+        return "none", {f.file for f in scratch.findings}
+    obj, found = load_file(path, layouts)
+    kind = "project" if isinstance(obj, Project) else "department" if isinstance(obj, Department) else "none"
+    return kind, {f.file for f in found}
+
+
+def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None) -> Plan:
+    """Units for ``paths``; ``scanner`` maps a list of files to their listings (default :func:`scan`;
+    it may run in worker processes). Raises FileNotFoundError for a named path that does not exist."""
+    files, ignored, problems = expand_paths(paths)
+    listings = scanner(files) if scanner is not None else scan(files, layouts)
+    result = Plan(ignored=ignored, findings=problems, files=[_display(f) for f in files])
+    expanded = {resolved(f): f for f in files}
+    departments = {resolved(f) for f, listing in zip(files, listings, strict=True) if listing}
+    # every entry that names an existing file inside its department's folder, in loading order
+    valid: list[list[tuple[Path, Path] | None]] = []
+    times: dict[Path, int] = {}
+    canonical: dict[Path, Path] = {}  # the path a file is first loaded through (names it in findings)
+    for f, listing in zip(files, listings, strict=True):
+        row: list[tuple[Path, Path] | None] = []
+        for rel, _ in listing.entries if listing else ():
+            target = f.parent / rel
+            if not _inside(target, f.parent) or not present(target):
+                row.append(None)
+                continue
+            key = resolved(target)
+            row.append((target, key))
+            times[key] = times.get(key, 0) + 1
+            canonical.setdefault(key, expanded.get(key, target))
+        valid.append(row)
+    def is_yaml(key: Path) -> bool:  # as loading decides: by the name the file is first read through
+        return canonical[key].suffix.lower() in YAML_SUFFIXES
+
+    # what a file is decides its later listings, when the first listing's unit is not the one loading
+    # it (a department file, a workbook) or when it is listed again
+    known: dict[Path, tuple[str, set[str]]] = {}
+    for key, count in times.items():
+        if key in departments:
+            known[key] = ("department", set())
+        elif count > 1 or not is_yaml(key):
+            known[key] = _what_is(canonical[key], layouts)
+    loaded = set(expanded)
+    owned: set[Path] = set()
+    claimed: dict[Path, str] = {}
+    tables: list[Path] = []
+    for f, listing, row in zip(files, listings, valid, strict=True):
+        if listing is None:
+            continue
+        entries = []
+        for (rel, line), target in zip(listing.entries, row, strict=True):
+            if target is None:
+                entries.append((OUTSIDE if not _inside(f.parent / rel, f.parent) else MISSING, None, None))
+                continue
+            path, key = target
+            if key in claimed:
+                entries.append((TWICE, None, claimed[key]))
+                continue
+            if key not in loaded:
+                loaded.add(key)
+                result.files.append(_display(path))
+                if not is_yaml(key):
+                    tables.append(path)
+            kind, noted = known.get(key, ("", set()))
+            if is_yaml(key) and kind != "department" and key not in owned:
+                owned.add(key)  # the first listing loads it
+                entries.append((LOAD, str(canonical[key]), None))
+            elif kind == "department" or kind == "none" and _display(path) not in noted:
+                entries.append((NOT_PROJECT, None, None))
+            else:
+                entries.append((NOTHING, None, None))
+            if kind == "project":
+                claimed[key] = f"{listing.department}:{line}"
+        result.units.append(Unit(str(f), True, tuple(entries), listing.mentioned))
+    for f, listing in zip(files, listings, strict=True):
+        if listing is None and resolved(f) not in owned:
+            result.units.append(Unit(str(f)))
+    result.units.extend(Unit(str(t)) for t in tables)
+    return result
+
+
+def load_unit(unit: Unit, layouts: Layouts | None = None) -> Corpus:
+    """Load one unit: its department (with the projects it owns) or its single file, and the findings
+    of every file it reads. ``Corpus.files`` holds the displayed names of those files."""
+    corpus = Corpus()
+    path = Path(unit.path)
+    corpus.files.append(_display(path))
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        _load_table(path, corpus, layouts)
+        return corpus
+    obj, problems = load_file(path, layouts)
+    corpus.findings.extend(problems)
+    if not unit.department or not isinstance(obj, Department):
+        if isinstance(obj, Project):
+            corpus.projects.append(obj)
+        return corpus
+    extra: list[Finding] = []
+    for index, (rel, (action, target, first)) in enumerate(zip(obj.project_files, unit.entries)):
+        line = obj.source.line_of(f"projects[{index}]")
+        if action == OUTSIDE:
+            extra.append(fc.OUTSIDE_TREE.finding(obj.source.file, line, path=rel))
+        elif action == MISSING:
+            extra.append(fc.MISSING_PROJECT_FILE.finding(obj.source.file, line, path=rel))
+        elif action == TWICE:
+            extra.append(fc.LISTED_TWICE.finding(obj.source.file, line, path=rel, first=first))
+        elif action == NOT_PROJECT:
+            extra.append(_not_a_project(obj, line, rel))
+        elif action == LOAD:
+            project, found = load_file(Path(target), layouts)
+            corpus.findings.extend(found)
+            corpus.files.append(_display(Path(target)))
+            if isinstance(project, Project):
+                obj.projects.append(project)
+            elif isinstance(project, Department) or not any(f.file == _display(path.parent / rel) for f in found):
+                extra.append(_not_a_project(obj, line, rel))
+    corpus.findings.extend(extra)
+    corpus.departments.append(obj)
+    return corpus
+
+
+def _not_a_project(department: Department, line: int, rel: str) -> Finding:
+    return fc.NOT_A_DECLARATION.finding(
+        department.source.file, line, reason=(f"“{rel}” 不是项目申报", f"'{rel}' is not a project declaration"))
+
+
+def load_units(units: list[Unit], layouts: Layouts | None = None, progress: Progress = SILENT) -> Corpus:
+    """Load ``units`` into one corpus, in the order loading the whole corpus in one pass gives:
+    departments in file order; projects from workbooks first, then the YAML projects no department
+    owns. Reports each file read (stage ``read``)."""
+    corpus = Corpus()
+    lone: list[Project] = []
+    for unit in units:
+        part = load_unit(unit, layouts)
+        corpus.departments.extend(part.departments)
+        (corpus.projects if Path(unit.path).suffix.lower() not in YAML_SUFFIXES else lone).extend(part.projects)
+        corpus.findings.extend(part.findings)
+        corpus.self_evaluations += part.self_evaluations
+        progress.advance("read", len(part.files))
+    corpus.projects.extend(lone)
+    return corpus
+
+
+def chunks(units: list[Unit], files_per_chunk: int) -> list[list[Unit]]:
+    """Consecutive units grouped so that each group reads about ``files_per_chunk`` files."""
+    out: list[list[Unit]] = []
+    current: list[Unit] = []
+    size = 0
+    for unit in units:
+        current.append(unit)
+        size += len(unit.reads())
+        if size >= files_per_chunk:
+            out.append(current)
+            current, size = [], 0
+    if current:
+        out.append(current)
+    return out
