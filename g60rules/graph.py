@@ -82,14 +82,16 @@ from g60rules.values import (
     parse_target_value,
 )
 
-# Each derived gap is its first amount minus the others (module docstring): the first amount, so a
-# report can compare the two sides (the other side is the first minus the gap).
-GAP_FIRST: dict[str, str] = {
-    "rollup.total_gap": "declared_total",
-    "budget_gap": "budget_arrangement",
-    "funds.project_gap": "funds.total",
-    "funds.annual_gap": "funds.annual_request",
+# Each derived gap is its first amount minus the others (module docstring): the cells it is computed
+# from, so a report can name the cells a unit corrects (the gap itself is no cell of the form)
+GAP_PARTS: dict[str, tuple[str, ...]] = {
+    "rollup.total_gap": ("declared_total", "funds.annual_request"),
+    "budget_gap": ("budget_arrangement", "funds.annual_request"),
+    "funds.project_gap": ("funds.total", "funds.fiscal", "funds.other"),
+    "funds.annual_gap": ("funds.annual_request", "funds.appropriation", "funds.carryover", "funds.annual_other"),
 }
+# the first amount, so a report can compare the two sides (the other side is the first minus the gap)
+GAP_FIRST: dict[str, str] = {gap: parts[0] for gap, parts in GAP_PARTS.items()}
 
 
 def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:

@@ -170,7 +170,7 @@ def test_sarif_lists_the_built_in_checks_that_occur(tmp_path, shanghai, monkeypa
     assert broken["ruleIndex"] == len(shanghai.rules)
     assert broken["level"] == "error"
     assert broken["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "d/broken.yaml"
-    assert broken["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    assert broken["locations"][0]["physicalLocation"]["region"]["startLine"] == 2  # where the [ opened
     rule = run["tool"]["driver"]["rules"][-1]
     assert rule["name"] == "YAMLSyntaxError" and rule["defaultConfiguration"]["level"] == "error"
     assert "file-check" in rule["properties"]["tags"]
@@ -363,7 +363,7 @@ def test_junit_reports_broken_and_unread_files(tmp_path, shanghai, monkeypatch):
     cases = {c.get("name"): c for c in suite.findall("testcase")}
     (failure,) = cases["d/broken.yaml"].findall("failure")
     assert failure.get("message").startswith("G60-FILE-002: YAML syntax error")
-    assert "d/broken.yaml:3: error G60-FILE-002" in failure.text
+    assert "d/broken.yaml:2: error G60-FILE-002" in failure.text  # where the [ opened
     assert cases["d/notes.txt"].find("skipped") is not None
 
 
@@ -436,7 +436,7 @@ def test_gitlab_an_unscreened_file_is_critical(tmp_path, shanghai, monkeypatch):
     issues = json.loads(render("gitlab", _screen_in(tmp_path, shanghai, monkeypatch), shanghai, "en"))
     (broken,) = [i for i in issues if i["check_name"] == "G60-FILE-002"]
     assert broken["severity"] == "critical"
-    assert broken["location"] == {"path": "d/broken.yaml", "lines": {"begin": 3}}
+    assert broken["location"] == {"path": "d/broken.yaml", "lines": {"begin": 2}}  # where the [ opened
     assert json.loads(render("gitlab", _result([]), shanghai, "en")) == []
 
 

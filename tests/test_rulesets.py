@@ -66,7 +66,8 @@ def test_the_minimal_rule_loads(tmp_path):
     ("severity: error", "severity: fatal", 5, "severity"),
     ("      - {expect: pass, declaration: {indicators: [{target_value: \"≥90(%)\"}]}}\n", "", 10, "at least 2"),
     ("  - id: T-001\n", "  - id: t 001\n", 3, "pattern"),
-    ("    when: {field: value.amount, gt: 100}\n", "    when: {field: value.amount, gt: 100\n", 9, "YAML syntax"),
+    # the { left open on line 8 is the fault, though the parser notices on line 9
+    ("    when: {field: value.amount, gt: 100}\n", "    when: {field: value.amount, gt: 100\n", 8, "YAML syntax"),
 ])
 def test_broken_rulesets_stop_with_file_and_line(tmp_path, old, new, line, words):
     assert old in RULE
