@@ -103,7 +103,10 @@ def test_overrides_change_params_and_severity(tmp_path):
         "overrides:\n  G60-APP-008: {params: {floor: 90}, severity: error}\n", encoding="utf-8")
     compiled = load_ruleset(tmp_path / "district.yaml")
     rule = compiled.rule("G60-APP-008")
-    assert rule.params == {"floor": 90} and rule.severity == "error"
+    # the override replaces floor only; the rule's word tables stay
+    assert rule.params["floor"] == 90 and rule.severity == "error"
+    parent = load_ruleset(ROOT / "rulesets" / "shanghai.yaml").rule("G60-APP-008")
+    assert rule.params["adverse_words"] == parent.params["adverse_words"]
 
 
 def test_override_errors_name_the_line(tmp_path):
