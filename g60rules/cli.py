@@ -48,7 +48,7 @@ from g60rules.model import render_location
 from g60rules.progress import Progress, progress_for
 from g60rules.reports.compare import CompareError, compare, read_previous_run
 from g60rules.reports.formats import FORMATS, render
-from g60rules.reports.letters import INDEX as LETTERS_INDEX, not_read, write_letters
+from g60rules.reports.letters import INDEX as LETTERS_INDEX, missing_listed, not_read, write_letters
 from g60rules.reports.summary import Report
 from g60rules.reports.text import location, nothing_screened, render_text
 from g60rules.rules.docs import rules_markdown, show_text
@@ -447,10 +447,14 @@ def letters_command(
 def _letters_exit(report: Report, lang: Lang) -> int:
     """``check``'s exit code for the run behind the letters (docs/ci.md), after naming on standard
     error each file that was not read: a letter never hides that part of the season was not screened."""
-    skipped = not_read(report)
-    if skipped:
-        head = (f"{len(skipped)} files not read (listed in {LETTERS_INDEX}):" if lang is Lang.en
-                else f"未读取的文件 {len(skipped)} 个（见 {LETTERS_INDEX}）：")
+    # the same counts as check's summary: files found but unreadable, then listed project files missing
+    for skipped, head in ((not_read(report), ("{n} files unreadable", "无法读取的文件 {n} 个")),
+                          (missing_listed(report), ("{n} project files listed by a department but missing",
+                                                    "部门文件列出但不存在的项目文件 {n} 个"))):
+        if not skipped:
+            continue
+        head = (f"{head[0]} (listed in {LETTERS_INDEX}):" if lang is Lang.en
+                else f"{head[1]}（见 {LETTERS_INDEX}）：").format(n=len(skipped))
         lines = [f"  {f.file}: {f.message(lang.value)}" for f in skipped[:10]]
         if len(skipped) > 10:
             lines.append(f"  … +{len(skipped) - 10}")

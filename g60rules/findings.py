@@ -205,7 +205,8 @@ DUPLICATE_LABEL = _check(
 )
 OWN_OUTPUT = _check(
     "G60-FILE-012", "info", "本工具生成的文件", "Written by g60rules",
-    "本工具生成的文件，未作为申报表筛查", "written by g60rules (a report or letter), not screened as a declaration",
+    "本工具生成的文件 {n} 个（{folder}），未作为申报表筛查",
+    "{n} files written by g60rules (reports or letters) in {folder}, not screened as declarations",
 )
 OUTSIDE_TREE = _check(
     "G60-PATH-001", "error", "项目文件在部门文件夹之外", "Project file outside the department's folder",

@@ -10,10 +10,12 @@ Every output that intake could read carries a mark:
 - ``.csv``: no properties, so its header row — a UTF-8 byte-order mark, then the report's first
   column labels (主管部门 … 行号) in Chinese or English (:func:`g60rules.reports.tables.header_labels`)
   — is the mark;
-- ``.html`` (report and letters, never read by intake): ``<meta name="generator" content="g60rules …">``.
+- ``.html`` (report, letters and their index.html; never read by intake): ``<meta name="generator"
+  content="g60rules …">`` in the page's head.
 
-:func:`own_output` tells a file so marked; intake lists it with an info notice (G60-FILE-012,
-"本工具生成的文件，未作为申报表筛查") instead of reading it.
+:func:`own_output` tells a file so marked; intake does not read it and gives one info notice per
+folder (G60-FILE-012, "本工具生成的文件 675 个（letters/），未作为申报表筛查"): a folder of letters
+is one notice, never one per letter, and ``--compare`` never counts it as a new problem.
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ CATEGORY = "g60rules-output"
 _CORE = "docProps/core.xml"
 _MARK = f"<cp:category>{CATEGORY}</cp:category>".encode()
 _CORE_LIMIT = 64 * 1024  # a core-properties part is a few hundred bytes; never read a huge one
+_GENERATOR = b'<meta name="generator" content="g60rules'
+_HEAD = 4096  # the generator meta is in the first lines of every page g60rules writes
 
 
 def own_output(path: Path) -> bool:
-    """Whether ``path`` is a .docx/.xlsx/.xlsm/.csv file g60rules wrote (module docstring). A file that
+    """Whether ``path`` is a .docx/.xlsx/.xlsm/.csv/.html file g60rules wrote (module docstring). A file that
     cannot be opened is not (reading it later says why)."""
     suffix = path.suffix.lower()
     try:
@@ -41,6 +45,9 @@ def own_output(path: Path) -> bool:
                 if info.file_size > _CORE_LIMIT:
                     return False
                 return _MARK in archive.read(info)
+        if suffix in (".html", ".htm"):
+            with path.open("rb") as handle:
+                return _GENERATOR in handle.read(_HEAD)
         if suffix == ".csv":
             with path.open("rb") as handle:
                 head = handle.read(4096)

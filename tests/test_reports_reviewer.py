@@ -159,9 +159,9 @@ def test_letters_exit_as_check_does_and_name_the_files_not_read(tmp_path):
     result = runner.invoke(app, ["letters", str(season), "--out", str(out), "--engine", "reference", "-q"])
     checked = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q"])
     assert result.exit_code == checked.exit_code == 1, result.output
-    assert "未读取的文件 2 个" in result.stderr and "坏表.yaml" in result.stderr and "空表.xlsx" in result.stderr
+    assert "无法读取的文件 2 个" in result.stderr and "坏表.yaml" in result.stderr and "空表.xlsx" in result.stderr
     index = html.unescape((out / "index.html").read_text(encoding="utf-8"))
-    assert "未读取的文件 2 个" in index and "坏表.yaml" in index and "空表.xlsx" in index
+    assert "无法读取的文件 2 个" in index and "坏表.yaml" in index and "空表.xlsx" in index
     assert "区档案馆.html" in index and "区档案馆.docx" in index
 
 
@@ -193,10 +193,15 @@ def test_reports_and_letters_written_into_the_season_are_noticed_not_screened(tm
     assert own <= {str(p.relative_to(season)) for p in season.rglob("*")}
     again = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q", "-f", "json"])
     data = json.loads(again.stdout)
+    # one notice per folder with its count: the season's two reports, the letters' .docx, .html and index.html
     notices = {Path(f["file"]).resolve().relative_to(season.resolve()).as_posix(): f for f in data["findings"]
                if f["rule_id"] == "G60-FILE-012"}
-    assert set(notices) == own
-    assert all(f["severity"] == "info" and f["message"] == "本工具生成的文件，未作为申报表筛查" for f in notices.values())
+    assert set(notices) == {".", "回函"}
+    assert all(f["severity"] == "info" for f in notices.values())
+    assert notices["."]["message"].startswith("本工具生成的文件 2 个（")
+    assert notices["回函"]["message"].startswith("本工具生成的文件 3 个（")
+    assert notices["回函"]["message"].endswith("回函/），未作为申报表筛查")
+    assert not [name for name in data["ignored_files"] if "回函" in name], data["ignored_files"]
     # nothing else changed: the same findings as the first run, the same files screened
     assert data["files"] == json.loads(first.stdout)["files"] and len(data["files"]) == 1
     assert sorted(f["rule_id"] for f in data["findings"] if f["rule_id"] != "G60-FILE-012") == \
@@ -204,7 +209,8 @@ def test_reports_and_letters_written_into_the_season_are_noticed_not_screened(tm
     # a second round of letters written into the same folder sends no letter about the first round's
     letters = runner.invoke(app, ["letters", str(season), "--out", str(season / "回函2"), "--engine", "reference", "-q"])
     assert sorted(p.name for p in (season / "回函2").iterdir()) == ["index.html", "区档案馆.docx", "区档案馆.html"]
-    assert "本工具生成的文件，未作为申报表筛查：3 个" in (season / "回函2" / "index.html").read_text(encoding="utf-8")
+    index = (season / "回函2" / "index.html").read_text(encoding="utf-8")
+    assert "本工具生成的文件 2 个（" in index and "本工具生成的文件 3 个（" in index
     assert letters.exit_code == 1
 
 
@@ -304,4 +310,62 @@ def test_a_folder_of_nothing_but_our_outputs_says_so(tmp_path):
     runner.invoke(app, ["letters", str(season), "--out", str(tmp_path / "回函"), "--engine", "reference", "-q"])
     result = runner.invoke(app, ["check", str(tmp_path / "回函"), "--engine", "reference", "-q"])
     assert result.exit_code == 2  # nothing screened is no pass
-    assert "本工具生成的文件 1 个（报告或回函），未作为申报表筛查" in result.output
+    assert "本工具生成的文件 3 个（" in result.output and "未作为申报表筛查" in result.output
+
+
+def test_letters_saved_in_the_season_are_one_notice_and_never_new_by_compare(tmp_path):
+    """Trial: 675 letters written into the season became 675 notices, 675 "new" problems by --compare
+    and their .html pages were listed as files not checked."""
+    season = tmp_path / "季"
+    season.mkdir()
+    (season / "a.yaml").write_text(NO_TIMELINESS, encoding="utf-8")
+    (season / "b.yaml").write_text(CLEAN.format(name="年鉴编纂", competent="区地方志办", unit="区史志馆",
+                                                cost="≤150000(元)", level3="评审合格率"), encoding="utf-8")
+    first = tmp_path / "r1.json"
+    before = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q", "-o", f"json={first}"])
+    assert before.exit_code == 1, before.output
+    runner.invoke(app, ["letters", str(season), "--out", str(season / "letters"), "--engine", "reference", "-q"])
+    written = sorted(p.name for p in (season / "letters").iterdir())
+    assert len([n for n in written if n.endswith(".docx")]) >= 1 and "index.html" in written
+    again = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q", "-f", "json",
+                                "--compare", str(first)])
+    data = json.loads(again.stdout)
+    notices = [f for f in data["findings"] if f["rule_id"] == "G60-FILE-012"]
+    assert len(notices) == 1, notices
+    assert notices[0]["message"].startswith(f"本工具生成的文件 {len(written)} 个（") and "letters/" in notices[0]["message"]
+    assert notices[0].get("change") is None
+    assert [f for f in data["findings"] if f.get("change") == "new"] == []
+    assert not [name for name in data["ignored_files"] if "letters" in name], data["ignored_files"]
+    text = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q", "--compare", str(first)])
+    assert "新问题 0 个" in text.output, text.output
+
+
+def test_an_html_page_of_ours_is_known_and_another_html_is_not(tmp_path):
+    from g60rules.own_output import own_output
+
+    (tmp_path / "ours.html").write_text('<!DOCTYPE html>\n<html><head><meta charset="utf-8">\n'
+                                        '<meta name="generator" content="g60rules 9.9">', encoding="utf-8")
+    (tmp_path / "theirs.html").write_text('<html><head><meta name="generator" content="Word 15"></head>',
+                                          encoding="utf-8")
+    (tmp_path / "mentions.html").write_text("<p>g60rules</p>", encoding="utf-8")
+    assert own_output(tmp_path / "ours.html")
+    assert not own_output(tmp_path / "theirs.html") and not own_output(tmp_path / "mentions.html")
+
+
+def test_check_and_letters_count_the_same_files_unreadable(tmp_path):
+    """Trial: check said 无法读取 16 个, letters 未读取的文件 19 个 (3 departments listing a missing file)."""
+    season = tmp_path / "s"
+    (season / "科").mkdir(parents=True)
+    (season / "p.yaml").write_text(NO_TIMELINESS, encoding="utf-8")
+    (season / "乱码.yaml").write_bytes("kind: project\nname: 测试\n".encode("gbk"))
+    (season / "科" / "department.yaml").write_text(
+        "kind: department\nname: 区科委\nyear: 2024\nprojects: [不在.yaml]\n", encoding="utf-8")
+    checked = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q"])
+    result = runner.invoke(app, ["letters", str(season), "--out", str(tmp_path / "l"), "--engine", "reference", "-q"])
+    assert "无法读取 1 个" in checked.output, checked.output
+    assert "无法读取的文件 1 个" in result.stderr and "乱码.yaml" in result.stderr, result.stderr
+    # the listed-but-missing project is said apart, with the same label, by both commands
+    assert "部门文件列出但不存在的项目文件 1 个" in checked.output
+    assert "部门文件列出但不存在的项目文件 1 个" in result.stderr and "不在.yaml" in result.stderr
+    index = html.unescape((tmp_path / "l" / "index.html").read_text(encoding="utf-8"))
+    assert "无法读取的文件 1 个" in index and "部门文件列出但不存在的项目文件 1 个" in index

@@ -250,14 +250,23 @@ def _too_many_rows(root: yaml.MappingNode, loader: _FileLoader) -> bool:
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding]]:
     """Files to read (sorted, de-duplicated), the paths skipped because of their suffix, and a
-    finding for each directory that could not be listed and each report or letter g60rules wrote
-    (:mod:`g60rules.own_output`; never skipped in silence).
+    finding for each directory that could not be listed and one for each folder holding reports or
+    letters g60rules wrote, with their number (:mod:`g60rules.own_output`; never skipped in silence,
+    never one notice per letter).
 
     Raises FileNotFoundError for a named path that does not exist.
     """
     files: list[Path] = []
     ignored: list[str] = []
     problems: list[Finding] = []
+    own: dict[str, int] = {}  # folder (as shown) → files of g60rules in it
+
+    def mine(child: Path) -> bool:
+        if not own_output(child):
+            return False
+        folder = _display(child.parent).rstrip("/") + "/"
+        own[folder] = own.get(folder, 0) + 1
+        return True
 
     def unlisted(exc: OSError) -> None:
         problems.append(fc.UNREADABLE.finding(_display(Path(exc.filename or "?")), 1,
@@ -275,19 +284,21 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding
                 for name in sorted(names):
                     child = base / name
                     # "~$x.xlsx" is the lock file Office keeps beside an open workbook
-                    if not name.startswith((".", "~$")) and child.suffix.lower() in DECLARATION_SUFFIXES:
-                        if own_output(child):  # a report or letter written here earlier: said, not read
-                            problems.append(fc.OWN_OUTPUT.finding(_display(child), 1))
-                            continue
+                    if name.startswith((".", "~$")):
+                        ignored.append(_display(child))
+                    elif mine(child):  # a report or letter written here earlier: counted, not read
+                        continue
+                    elif child.suffix.lower() in DECLARATION_SUFFIXES:
                         files.append(child)  # a broken link too: reading it becomes a finding
                     else:
                         ignored.append(_display(child))
-        elif present(path) and own_output(path):
-            problems.append(fc.OWN_OUTPUT.finding(_display(path), 1))
+        elif present(path) and mine(path):
+            continue
         elif present(path):
             files.append(path)  # reading it says why it cannot be read
         else:
             raise FileNotFoundError(display_path(path))
+    problems += [fc.OWN_OUTPUT.finding(folder, 1, n=n, folder=folder) for folder, n in sorted(own.items())]
     seen: set[Path] = set()
     unique = []
     for f in files:

@@ -12,6 +12,10 @@ without the folder all of a run's files lie in.
 Not the line, not the message: a value changed but still wrong is the same problem, still open. Two
 findings with the same identity are told apart by their order in the file (occurrence 0, 1, …).
 Renaming a project makes its findings new and the old ones fixed.
+
+The notice of g60rules' own reports and letters found among the submissions (G60-FILE-012) is not a
+problem of the season: it is never marked new, open or fixed (letters written into the season
+between two runs are not 675 new problems).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from collections import defaultdict
 from dataclasses import fields, replace
 from pathlib import Path, PurePosixPath
 
-from g60rules.findings import Finding, Severity
+from g60rules.findings import OWN_OUTPUT, Finding, Severity
 from g60rules.reports.summary import groups
 
 _FIELDS = {f.name for f in fields(Finding)}
@@ -107,8 +111,8 @@ def compare(current: list[Finding], previous: list[Finding], current_files: list
             previous_files: list[str] | None = None) -> tuple[list[Finding], list[Finding]]:
     """(``current`` with counted findings marked new/open, previous findings now fixed). ``*_files``:
     the files each run read (default: those its findings name), whose common folder is left out."""
-    before = _keyed(previous, previous_files)
-    counted = {id(f) for f in groups(current)["counted"]}
+    before = _keyed([f for f in previous if f.rule_id != OWN_OUTPUT.rule_id], previous_files)
+    counted = {id(f) for f in groups(current)["counted"] if f.rule_id != OWN_OUTPUT.rule_id}
     now = _keyed(current, current_files)
     open_keys = {key for key, f in now.items() if id(f) in counted and key in before}
     marked = {id(f): ("open" if key in open_keys else "new") for key, f in now.items() if id(f) in counted}

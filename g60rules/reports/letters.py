@@ -31,7 +31,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from g60rules import __version__
-from g60rules.findings import OWN_OUTPUT, UNREADABLE, Finding, basis_document
+from g60rules.findings import MISSING_PROJECT_FILE, OWN_OUTPUT, UNREADABLE, Finding, basis_document
 from g60rules.gate import UNSCREENED
 from g60rules.own_output import CATEGORY
 from g60rules.progress import SILENT, Progress
@@ -59,11 +59,11 @@ _LABELS = {
         "fixed": "已修改，无须再改：", "closing": "特此函告。", "sign": "（审核单位）",
         "generated": "本函由 g60rules 根据规则集 {ruleset} 生成，问题说明与依据逐条对应，可据此复核。",
         "index_title": "回函目录", "index_intro": "共 {n} 份回函（规则集 {ruleset}）。",
-        "not_read": "未读取的文件 {n} 个", "index_letters": "回函",
+        "not_read": "无法读取的文件 {n} 个", "missing": "部门文件列出但不存在的项目文件 {n} 个", "index_letters": "回函",
         "not_read_hint": "以下文件未能读取或不是申报表，其中的项目没有筛查；请核实后重新报送。",
         "file_head": "文件", "why_head": "原因", "recipient_head": "收函单位", "competent_head": "主管部门",
         "error_head": "错误", "warning_head": "警告", "info_head": "提示", "files_head": "文件",
-        "own": "本工具生成的文件，未作为申报表筛查：{n} 个",
+        "own": "本工具生成的文件（未作为申报表筛查）",
     },
     "en": {
         "title": "Performance-target declarations: review findings", "to": "To {name}{under}:",
@@ -86,12 +86,12 @@ _LABELS = {
         "fixed": "Fixed, nothing more to do:", "closing": "Yours faithfully,", "sign": "(reviewing office)",
         "generated": "Written by g60rules from ruleset {ruleset}; each message names its basis so it can be checked.",
         "index_title": "Return letters", "index_intro": "{n} letters (ruleset {ruleset}).",
-        "not_read": "{n} files not read", "index_letters": "Letters",
+        "not_read": "{n} files unreadable", "missing": "{n} project files listed by a department but missing", "index_letters": "Letters",
         "not_read_hint": "These files could not be read or are not declarations; nothing in them was screened. "
                          "Find out why and have them resubmitted.",
         "file_head": "File", "why_head": "Why", "recipient_head": "To", "competent_head": "Competent department",
         "error_head": "Errors", "warning_head": "Warnings", "info_head": "Infos", "files_head": "Files",
-        "own": "{n} files written by g60rules, not screened as declarations",
+        "own": "Files written by g60rules (not screened as declarations)",
     },
 }
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
@@ -288,13 +288,22 @@ INDEX = "index.html"
 
 
 def not_read(report: Report) -> list[Finding]:
-    """The findings of files nothing was screened in (unreadable, broken, not a declaration, listed
-    but missing: :data:`g60rules.gate.UNSCREENED`), one per file, in file order."""
+    """One finding per file the run found but could not screen (``report.result.unreadable``, the
+    count ``check`` prints as 无法读取), the reason first (:data:`g60rules.gate.UNSCREENED`), in file order."""
+    unreadable = set(report.result.unreadable)
     seen: dict[str, Finding] = {}
-    for f in sorted(report.result.findings, key=Finding.sort_key):
-        if f.rule_id in UNSCREENED and f.file not in seen:
+    ordered = sorted(report.result.findings, key=lambda f: (f.rule_id not in UNSCREENED, Finding.sort_key(f)))
+    for f in ordered:
+        if f.file in unreadable and f.file not in seen:
             seen[f.file] = f
-    return list(seen.values())
+    return sorted(seen.values(), key=Finding.sort_key)
+
+
+def missing_listed(report: Report) -> list[Finding]:
+    """Project files a department lists that do not exist (G60-FILE-007): not screened either, but
+    not files of the season, so counted apart from :func:`not_read` (as ``check`` does)."""
+    return sorted((f for f in report.result.findings if f.rule_id == MISSING_PROJECT_FILE.rule_id),
+                  key=Finding.sort_key)
 
 
 def write_letters(report: Report, directory: Path, by: str = "unit", progress: Progress = SILENT) -> list[Path]:
@@ -321,5 +330,5 @@ def write_letters(report: Report, directory: Path, by: str = "unit", progress: P
     own = [f for f in report.result.findings if f.rule_id == OWN_OUTPUT.rule_id]
     (directory / INDEX).write_text(environment().get_template("letters-index.html.j2").render(
         labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name, version=__version__,
-        rows=rows, not_read=not_read(report), own=own), encoding="utf-8")
+        rows=rows, not_read=not_read(report), missing=missing_listed(report), own=own), encoding="utf-8")
     return written

@@ -24,7 +24,7 @@ from rich.text import Text
 
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
-from g60rules.findings import NOT_READ, OWN_OUTPUT, Finding, basis_document
+from g60rules.findings import MISSING_PROJECT_FILE, NOT_READ, OWN_OUTPUT, Finding, basis_document
 from g60rules.reports.summary import Report, UnitCount, counts, groups
 from g60rules.sanitize import plain
 
@@ -32,7 +32,7 @@ __all__ = ["counts", "groups", "where", "render_text", "to_json"]
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
-           "files": "文件 {n} 个：项目申报 {p} 份，部门文件 {d} 份，无法读取 {u} 个", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
+           "files": "文件 {n} 个：项目申报 {p} 份，部门文件 {d} 份，无法读取 {u} 个", "missing": "部门文件列出但不存在的项目文件 {n} 个", "counts": "错误 {error} 个，警告 {warning} 个，提示 {info} 个",
            "by_rule": "按规则", "more_rules": "… 另有 {n} 条规则（完整列表：-o html= 或 -o xlsx=）", "ignored": "未检查的文件（不是可读取的格式、隐藏文件或 Office 锁定文件）{n} 个：{names}", "basis": "依据",
            "clean": "没有计入结果的问题", "engine": "引擎", "fallback": "回退到参考评估器的申报 {n} 份",
            "shadow": "影子规则（试运行，仅报告，不影响结果）：{n} 条",
@@ -41,13 +41,13 @@ _LABELS = {
            "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}",
            "nothing": "{files}，0 份申报表：没有检查任何申报", "file_count": "{n} 个 {suffix} 文件",
            "no_files": "没有文件", "self_evaluations": "其中自评表 {n} 份（不是申报表，未检查）",
-           "own_outputs": "本工具生成的文件 {n} 个（报告或回函），未作为申报表筛查",
            "units": "主管部门 {c} 个，实施单位 {u} 个", "top_units": "错误最多的实施单位", "under": "（主管部门：{name}）",
            "change_new": "新", "change_open": "仍存在", "change_fixed": "已修复",
            "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
            "resolved": "与上次报告相比已修复：{n} 条"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
+           "missing": "{n} project files listed by a department but missing",
            "counts": "{error} errors, {warning} warnings, {info} infos",
            "by_rule": "by rule", "more_rules": "… {n} more rules (all of them: -o html= or -o xlsx=)", "ignored": "{n} files not checked (not a format read, hidden, or an Office lock file): {names}", "basis": "basis",
            "clean": "no findings that count", "engine": "engine", "fallback": "{n} declarations re-checked by the reference evaluator",
@@ -57,7 +57,6 @@ _LABELS = {
            "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}",
            "nothing": "{files}, 0 declarations: nothing was screened", "file_count": "{n} {suffix} files",
            "no_files": "no files", "self_evaluations": "{n} of them self-evaluation forms (not declarations, not screened)",
-           "own_outputs": "{n} files written by g60rules (reports or letters), not screened as declarations",
            "units": "{c} competent departments, {u} implementing units", "top_units": "units with most errors", "under": " (competent department: {name})",
            "change_new": "new", "change_open": "still open", "change_fixed": "fixed",
            "compared": "against the previous report {path}: {new} new, {open} still open, {fixed} fixed",
@@ -97,9 +96,8 @@ def nothing_screened(result: ScreenResult, lang: str) -> str | None:
     lines = [labels["nothing"].format(files=files)]
     if result.self_evaluations:
         lines.append("  " + labels["self_evaluations"].format(n=result.self_evaluations))
-    own = sum(f.rule_id == OWN_OUTPUT.rule_id for f in result.findings)
-    if own:
-        lines.append("  " + labels["own_outputs"].format(n=own))
+    # one notice per folder, each with its number of files (G60-FILE-012)
+    lines += ["  " + plain(f.message(lang)) for f in result.findings if f.rule_id == OWN_OUTPUT.rule_id]
     stopped = [f for f in result.findings if f.rule_id in NOT_READ]
     lines += [f"  {location(f)}: {f.message(lang)}" for f in stopped[:10]]
     if len(stopped) > 10:
@@ -147,6 +145,9 @@ def render_text(report: Report, console: Console) -> None:
     console.print(Text("  " + labels["files"].format(n=summary.files, p=result.projects, d=result.departments,
                                                      u=len(result.unreadable))
                        + (f"{sep}{labels['engine']}: {result.engine}" if verbose else "")))
+    missing = sum(f.rule_id == MISSING_PROJECT_FILE.rule_id for f in result.findings)
+    if missing:  # not files of the season (the line above), yet not screened: said apart, as letters does
+        console.print(Text("  " + labels["missing"].format(n=missing), style="bold red"))
     console.print(Text("  " + labels["units"].format(c=summary.competents, u=summary.units)))
     nothing = nothing_screened(result, lang)
     if nothing:
