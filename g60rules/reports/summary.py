@@ -10,7 +10,9 @@ Findings fall in four groups (see :func:`groups`): those that count (state ``enf
 neither waived nor baselined), waived, baselined, and shadow-rule findings. Counts by unit and by
 rule are of the counted findings. A finding belongs to the unit of its project: 主管部门
 (``competent_department``, else the department filing's name) and 实施单位 (``implementing_unit``);
-one without either (a file that could not be read) is under :data:`UNKNOWN` in both.
+one without either (a file that could not be read) is under :data:`UNKNOWN` in both. Findings
+naming no 实施单位 are counted but never ranked as a unit (:attr:`Summary.ranked`,
+:attr:`Summary.unattributed`).
 """
 
 from __future__ import annotations
