@@ -130,3 +130,10 @@ def test_findings_list_gives_sheet_and_cell_of_workbook_findings(tmp_path, shang
     assert (book_csv["工作表"], book_csv["单元格"], book_csv["行号"]) == ("社区健康讲座", "D8", "8")
     yaml_csv = next(r for r in table if r["规则"] == "G60-APP-001" and r["文件"].endswith("p.yaml"))
     assert (yaml_csv["工作表"], yaml_csv["单元格"], yaml_csv["行号"]) == ("", "", "12")
+
+
+def test_charts_draw_no_bar_for_findings_naming_no_unit(report):
+    page = render("html", report).decode("utf-8")
+    charts = json.loads(page.split('<script type="application/json" id="chart-data">')[1].split("</script>")[0])
+    assert charts["unit"]["labels"] == ["区河道管理所"]
+    assert charts["competent"]["labels"] == ["区水务局"]

@@ -127,8 +127,9 @@ def to_html(report: Report) -> str:
                   for r in summary.by_rule]
     charts = {
         "rule": _bars(rule_items),
-        "competent": _bars([(u.competent, u.counts) for u in summary.by_competent]),
-        "unit": _bars([(named(u.competent, u.unit or ""), u.counts) for u in summary.by_unit]),
+        # findings naming no unit are the summary's own line, never a bar among the units
+        "competent": _bars([(u.competent, u.counts) for u in summary.by_competent if u.competent != UNKNOWN[lang]]),
+        "unit": _bars([(named(u.competent, u.unit or ""), u.counts) for u in summary.ranked]),
         "names": {s: labels[s] for s in ("error", "warning", "info")},
     }
     tree = by_unit(report.counted, lang)
