@@ -137,3 +137,17 @@ def test_charts_draw_no_bar_for_findings_naming_no_unit(report):
     charts = json.loads(page.split('<script type="application/json" id="chart-data">')[1].split("</script>")[0])
     assert charts["unit"]["labels"] == ["区河道管理所"]
     assert charts["competent"]["labels"] == ["区水务局"]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    (None, ("", "")),                                   # YAML: 行号 alone
+    ("预算表 › AB120", ("预算表", "AB120")),              # a workbook cell
+    ("H3", ("", "H3")),                                 # a CSV cell: no sheet
+    ("说明页", ("说明页", "")),                          # a whole sheet not screened
+    ("表 2 › 第 3 行第 4 列", ("表 2", "第 3 行第 4 列")),  # a Word table
+])
+def test_sheet_and_cell_split_every_kind_of_place(cell, expected):
+    from g60rules.findings import Finding, Severity
+    from g60rules.reports.tables import sheet_cell
+    f = Finding("G60-FILE-002", Severity.ERROR, "x", 3, "说明", "message", cell=cell)
+    assert sheet_cell(f) == expected
