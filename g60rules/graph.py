@@ -18,7 +18,8 @@ codes through the ruleset's category table. An indicator's 指标值 is read for
 Roll-ups are computed on the graph and stored on the nodes:
 
 * department: ``rollup.project_count``, ``rollup.annual_request_sum`` (元) and
-  ``rollup.total_gap`` = declared total − that sum (元) — CATALOGUE §2, department level;
+  ``rollup.total_gap`` = declared total − that sum (元), ``rollup.total_gap_wan`` the same in 万元
+  (exact) — CATALOGUE §2, department level;
 * project: ``count.indicators``, ``count.level1.<code>``, ``count.level2.<code>`` (``none``: rows
   of a form without 二级 breakdown); ``count.aliased`` / ``aliased`` (category labels read through an
   alias, once per project); ``unreadable`` (labels of cells present but unreadable, indicator cells
@@ -33,12 +34,13 @@ Roll-ups are computed on the graph and stored on the nodes:
 * indicator: ``dup.same_name_rows`` / ``dup.same_name_values`` (rows sharing its 三级 name, distinct
   values among them) and, for a per-unit cost ceiling (元/个, 元/亩 …), the quantity indicator it
   is matched with: ``match.quantity_name``, ``match.quantity_amount``, ``match.quantity_unit``,
-  ``match.product_yuan`` = ceiling × minimum quantity (元). A quantity row matches when it is
-  measured in the cost's unit noun (个, 亩, 平方米 …); failing that, when its name shares the
+  ``match.product_yuan`` = ceiling × minimum quantity (元; only when the quantity is a minimum:
+  ≥, >, = or a range's lower bound). A quantity row (产出 or 数量, any operator) matches when it is
+  measured in the cost's unit noun (个, 亩, 平方米, 剂次 …); failing that, when its name shares the
   counted subject with the cost's name ("单个课题成本" and "完成课题报告数量" share 课题). When
-  several rows match, the largest minimum quantity is used. A cost per period (元/月, 元/年 …) is
-  multiplied instead by the number of such periods in the plan, at most one year's worth (the
-  annual request covers a year):
+  several rows match, the largest minimum quantity is used (a ceiling row only when none is a
+  minimum). A cost per period (元/月, 元/年 …) is multiplied instead by the number of such periods
+  in the plan, at most one year's worth (the annual request covers a year):
   ``period.count``, ``period.product_yuan`` (元) — CATALOGUE §5;
 * indicator, read from its name: ``name.amount`` / ``name.unit`` (a number with a unit written in
   the 三级 name, "达标率100%"), and ``annual.amount`` (the number the 年度总体目标 states for this
@@ -50,7 +52,9 @@ other cost ceilings is their total and is not added to them in ``cost.ceiling_su
 fields: ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
 (calendar years the plan spans, from the plan dates or else the written 项目期: "2024-2026",
 "3年"), ``plan.months``, ``plan.days``, ``target.same`` (1 when 项目总目标 and 年度总体目标 are the
-same text, 0 otherwise) and ``count.level1.unknown`` (rows whose 一级 is missing or not standard).
+same text, 0 otherwise), ``count.level1.unknown`` (rows whose 一级 is missing, unreadable or not
+standard) and ``count.level2.unknown`` (rows under 产出, or whose 一级 is unknown, whose 二级 is
+missing, unreadable or not standard: a count of 数量/质量/时效 rows cannot show one is absent).
 """
 
 from __future__ import annotations
@@ -78,14 +82,16 @@ from g60rules.values import (
     parse_target_value,
 )
 
-# Each derived gap is its first amount minus the others (module docstring): the first amount, so a
-# report can compare the two sides (the other side is the first minus the gap).
-GAP_FIRST: dict[str, str] = {
-    "rollup.total_gap": "declared_total",
-    "budget_gap": "budget_arrangement",
-    "funds.project_gap": "funds.total",
-    "funds.annual_gap": "funds.annual_request",
+# Each derived gap is its first amount minus the others (module docstring): the cells it is computed
+# from, so a report can name the cells a unit corrects (the gap itself is no cell of the form)
+GAP_PARTS: dict[str, tuple[str, ...]] = {
+    "rollup.total_gap": ("declared_total", "funds.annual_request"),
+    "budget_gap": ("budget_arrangement", "funds.annual_request"),
+    "funds.project_gap": ("funds.total", "funds.fiscal", "funds.other"),
+    "funds.annual_gap": ("funds.annual_request", "funds.appropriation", "funds.carryover", "funds.annual_other"),
 }
+# the first amount, so a report can compare the two sides (the other side is the first minus the gap)
+GAP_FIRST: dict[str, str] = {gap: parts[0] for gap, parts in GAP_PARTS.items()}
 
 
 def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:
@@ -96,6 +102,7 @@ def wan_yuan_mixup(a: float | Decimal, b: float | Decimal) -> bool:
 
 _FUNDS = ("total", "fiscal", "other", "annual_request", "appropriation", "carryover", "annual_other",
           "central", "provincial", "municipal", "county")
+_WAN = Decimal(10000)
 _MIN_QUANTITY_OPS = frozenset(o.value for o in (Operator.GE, Operator.EQ, Operator.GT))
 # per-period money units (元/月 × the months of the plan): months in one period, or days for 周/天/日
 _PERIOD_MONTHS = {"月": 1, "季度": 3, "季": 3, "学期": 6, "年": 12, "年度": 12, "学年": 12}
@@ -108,7 +115,6 @@ _PERIOD_SPAN = re.compile(r"((?:19|20)[0-9]{2})\s*年?\s*(?:-|~|—|–|至|到)
 # "3年", "5年期", "为期3个年度"; Chinese numerals ("三年", "两年") are first written in digits
 _PERIOD_COUNT = re.compile(r"(?:为期|共)?\s*([0-9]{1,2})\s*个?(?:年度|年)(?:期)?")
 _CLAUSE = re.compile(r"[，,。；;、\s]")
-_COUNTED = (UnitKind.COUNT.value, UnitKind.LENGTH.value)
 
 
 def _put(attrs: dict, key: str, value: Any) -> None:
@@ -493,6 +499,10 @@ class DeclarationGraph:
             attrs["weights.sum"] = sum(weights, Decimal(0))
         for code in (*LEVEL2, "none"):
             attrs[f"count.level2.{code}"] = level2[code]
+        # 二级 empty, unreadable or not standard on a row that is or may be 产出: its category is unknown
+        attrs["count.level2.unknown"] = sum(
+            1 for r in rows if r.get("level2_code") in (None, "unknown")
+            and r.get("level1_code") in ("output", None, "unknown"))
         # one notice per project for labels read through the alias table, never one per row
         aliases = list(dict.fromkeys(a for r in rows if r.get("aliases") for a in r["aliases"].split("、")))
         attrs["count.aliased"] = len(aliases)
@@ -553,18 +563,20 @@ class DeclarationGraph:
         r["period.product_yuan"] = r["value.amount_yuan"] * count
 
     def _match_quantity(self, ind_node: str, ind_nodes: list[str]) -> None:
-        """Pair a per-unit cost ceiling with its quantity target (among the project's ``ind_nodes``,
-        in row order): same unit, else same subject."""
+        """Pair a per-unit cost with its quantity target (among the project's ``ind_nodes``, in row
+        order): an 产出 (or 数量) row with a number in the cost's unit noun, whatever that unit's
+        kind ("剂次"); else a count row of the same subject. Any operator pairs, so no row is ever
+        said to be missing; only a minimum quantity (≥ > = or a range's lower bound) gives
+        ``match.product_yuan``: a ceiling × a quantity ceiling only bounds the spend from above,
+        which no amount of money contradicts."""
         r = self.g.nodes[ind_node]
         noun = r.get("value.unit_noun")
         candidates = []
         for other in ind_nodes:
             q = self.g.nodes[other]
-            if (other != ind_node and q.get("level1_code") == "output"
-                    and q.get("value.kind") == ValueKind.QUANTITATIVE.value
-                    and q.get("value.unit_kind") in _COUNTED
-                    and q.get("value.op") in _MIN_QUANTITY_OPS
-                    and q["value.amount"] > 0):
+            if (other != ind_node and "value.amount" in q
+                    and (q.get("level1_code") == "output" or q.get("level2_code") == "quantity")
+                    and q.get("value.kind") in (ValueKind.QUANTITATIVE.value, ValueKind.RANGE.value)):
                 candidates.append(other)
         same_unit = [o for o in candidates if self.g.nodes[o].get("value.unit") == noun]
         if not same_unit:
@@ -576,12 +588,16 @@ class DeclarationGraph:
             same_unit = [o for s, o in scored if s == top and top >= 2]
         if not same_unit:
             return
-        amount, other = max(((self.g.nodes[o]["value.amount"], o) for o in same_unit), key=lambda t: t[0])
+        minimum = [o for o in same_unit if self.g.nodes[o].get("value.op") in _MIN_QUANTITY_OPS
+                   or self.g.nodes[o].get("value.kind") == ValueKind.RANGE.value]
+        amount, other = max(((self.g.nodes[o]["value.amount"], o) for o in minimum or same_unit),
+                            key=lambda t: t[0])
         r["match.quantity_name"] = self.g.nodes[other].get("level3", "")
         r["match.quantity_row"] = self.g.nodes[other]["row"]
         r["match.quantity_amount"] = amount
         r["match.quantity_unit"] = self.g.nodes[other].get("value.unit", "")
-        r["match.product_yuan"] = r["value.amount_yuan"] * amount
+        if minimum:
+            r["match.product_yuan"] = r["value.amount_yuan"] * amount
         self.g.add_edge(ind_node, other, kind="unit_of")
 
     @staticmethod
@@ -613,6 +629,7 @@ class DeclarationGraph:
         attrs["rollup.annual_request_sum"] = _sum_present(requests)
         if "declared_total" in attrs:
             attrs["rollup.total_gap"] = attrs["declared_total"] - attrs["rollup.annual_request_sum"]
+            attrs["rollup.total_gap_wan"] = attrs["rollup.total_gap"] / _WAN  # exact: a power of ten
 
 
 def build_graph(departments: Iterable[Department], projects: Iterable[Project],

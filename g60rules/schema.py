@@ -72,6 +72,7 @@ DEPARTMENT: dict[str, FieldType] = {
     "rollup.projects_without_request": NUMBER,
     "rollup.annual_request_sum": MONEY,
     "rollup.total_gap": MONEY,
+    "rollup.total_gap_wan": NUMBER,
 }
 
 _CELL = code(*CELL_STATES)
@@ -117,6 +118,7 @@ _PROJECT_OWN: dict[str, FieldType] = {
     "target.same": NUMBER,
     "count.indicators": NUMBER,
     "count.level1.unknown": NUMBER,
+    "count.level2.unknown": NUMBER,
     **{f"count.level1.{c}": NUMBER for c in LEVEL1},
     **{f"count.level2.{c}": NUMBER for c in (*LEVEL2, "none")},
 }

@@ -108,7 +108,7 @@ def test_unreadable_files_become_findings_and_the_run_goes_on(tmp_path):
     corpus = load_corpus([tmp_path])
     by_file = {Path(f.file).name: (f.rule_id, f.line) for f in corpus.findings}
     assert by_file == {
-        "a-bad-yaml.yaml": ("G60-FILE-002", 3),
+        "a-bad-yaml.yaml": ("G60-FILE-002", 2),  # where the [ opened (the parser notices on line 3)
         "b-not-utf8.yaml": ("G60-FILE-001", 2),
         "c-empty.yaml": ("G60-FILE-006", 1),
         "d-no-kind.yaml": ("G60-FILE-006", 1),

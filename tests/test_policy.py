@@ -176,7 +176,8 @@ def test_show_says_where_each_value_comes_from():
 def test_overlay_on_the_seed_raises_timeliness_and_the_floor():
     findings = screen([DECL], load_ruleset(SONGJIANG), engine="durable").findings
     timeliness = [f for f in findings if f.rule_id == "G60-COMP-018"]
-    assert len(timeliness) == 6 and {f.severity for f in timeliness} == {"error"}
+    # 5: 05-publicity's 产出 rows with unreadable 二级 may hold the 时效 row, so it is not claimed missing
+    assert len(timeliness) == 5 and {f.severity for f in timeliness} == {"error"}
     floor = [f for f in findings if f.rule_id == "G60-APP-008"]
     assert len(floor) == 6 and all("88%" in f.message_zh for f in floor)
 
@@ -223,7 +224,8 @@ def test_impact_of_the_songjiang_overlay_on_the_seed():
     assert set(impacts) == {"G60-APP-008", "G60-COMP-018"}
     assert len(impacts["G60-APP-008"].newly_fail) == 6 and not impacts["G60-APP-008"].newly_pass
     changed = impacts["G60-COMP-018"].changed
-    assert len(changed) == 6 and {(a.severity, b.severity) for a, b in changed} == {("warning", "error")}
+    # 5: 05-publicity's 产出 rows with unreadable 二级 may hold the 时效 row (no G60-COMP-018 there)
+    assert len(changed) == 5 and {(a.severity, b.severity) for a, b in changed} == {("warning", "error")}
 
 
 def test_impact_against_a_git_revision(tmp_path, monkeypatch):

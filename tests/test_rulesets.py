@@ -66,7 +66,8 @@ def test_the_minimal_rule_loads(tmp_path):
     ("severity: error", "severity: fatal", 5, "severity"),
     ("      - {expect: pass, declaration: {indicators: [{target_value: \"≥90(%)\"}]}}\n", "", 10, "at least 2"),
     ("  - id: T-001\n", "  - id: t 001\n", 3, "pattern"),
-    ("    when: {field: value.amount, gt: 100}\n", "    when: {field: value.amount, gt: 100\n", 9, "YAML syntax"),
+    # the { left open on line 8 is the fault, though the parser notices on line 9
+    ("    when: {field: value.amount, gt: 100}\n", "    when: {field: value.amount, gt: 100\n", 8, "YAML syntax"),
 ])
 def test_broken_rulesets_stop_with_file_and_line(tmp_path, old, new, line, words):
     assert old in RULE
@@ -103,7 +104,10 @@ def test_overrides_change_params_and_severity(tmp_path):
         "overrides:\n  G60-APP-008: {params: {floor: 90}, severity: error}\n", encoding="utf-8")
     compiled = load_ruleset(tmp_path / "district.yaml")
     rule = compiled.rule("G60-APP-008")
-    assert rule.params == {"floor": 90} and rule.severity == "error"
+    # the override replaces floor only; the rule's word tables stay
+    assert rule.params["floor"] == 90 and rule.severity == "error"
+    parent = load_ruleset(ROOT / "rulesets" / "shanghai.yaml").rule("G60-APP-008")
+    assert rule.params["adverse_words"] == parent.params["adverse_words"]
 
 
 def test_override_errors_name_the_line(tmp_path):

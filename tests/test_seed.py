@@ -95,3 +95,15 @@ def test_committed_reports_are_current(shanghai, monkeypatch):
     fresh = to_json(Report(screen([Path("declarations")], shanghai, engine="reference"), shanghai, "zh"))
     committed = (DECL.parent / "reports" / "seed.json").read_text(encoding="utf-8")
     assert fresh.replace('"engine": "reference"', '"engine": "durable"') + "\n" == committed
+
+
+@pytest.mark.parametrize("file", ["03-industry-research.yaml", "06-innovation-cooperation.yaml"])
+def test_a_target_column_lost_in_extraction_is_unreadable_not_empty(result, file):
+    # the seed text shows 目标 paragraphs whose column (项目总目标 or 年度总体目标) was lost: whether
+    # 项目总目标 held one cannot be told, so "not filled" would be a claim the source does not support
+    assert _hits(result, "G60-COMP-002", file) == []
+    (unreadable,) = _hits(result, "G60-FORM-002", file)
+    assert unreadable.message_zh.endswith("：项目总目标")
+    # the other four seeds show an empty 项目总目标 column: still "not filled"
+    assert {f.file.rsplit("/", 1)[-1] for f in _hits(result, "G60-COMP-002")} == {
+        P1, P2, "04-finance-empowerment.yaml", P5}

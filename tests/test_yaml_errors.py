@@ -110,3 +110,45 @@ def test_a_ruleset_written_with_full_width_colons_names_the_first(tmp_path):
     path.write_text("# 规则\nruleset：t\nrules：[]\n", encoding="utf-8")
     (problem,) = lint(path)
     assert (problem.code, problem.line, problem.column) == ("RS-YAML", 2, 8) and "全角冒号" in problem.zh
+
+
+# --- trial 8: an unclosed bracket or quote is named where it opened and where the parser noticed ------
+
+@pytest.mark.parametrize("broken,line,column,parts", [
+    # the trial's own: the { of line 4 is never closed, the parser gives up on line 5
+    ("类型: 项目\n项目名称: 甲\n指标:\n  - {一级指标: 产出指标, 二级指标: 数量指标\n  - 三级指标: [oops\n", 4, 5,
+     ("第 4 行第 5 列：花括号 { } 没有成对", "花括号“{”从这里开始", "第 5 行第 9 列")),
+    ("类型: 项目\n项目名称: 甲\n标签: [一, 二\n备注: 乙\n", 3, 5,
+     ("第 3 行第 5 列：方括号 [ ] 没有成对", "方括号“[”从这里开始", "第 4 行第 3 列")),
+    ("类型: 项目\n名称: '甲\n备注: 乙\n", 2, 5, ("第 2 行第 5 列：引号或括号没有成对", "引号从这里开始", "第 4 行第 1 列")),
+    # a bad escape is where the parser stopped; the quote it sits in is named too
+    ('类型: 项目\n名称: "a\\q"\n', 2, 8, ("第 2 行第 8 列：双引号中的反斜杠", "引号从第 2 行第 5 列开始")),
+    ("a: b\n- c\n", 2, 1, ("第 2 行第 1 列：缩进不一致", "所在的字段块从第 1 行第 1 列开始")),
+])
+def test_an_error_with_a_context_names_where_it_began(broken, line, column, parts):
+    try:
+        yaml.compose(broken, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        problem = explain(broken, exc)
+    else:
+        pytest.fail("the text parsed")
+    assert (problem.line, problem.column) == (line, column)
+    for part in parts:
+        assert part in problem.zh
+    assert problem.en.startswith(f"line {line}, column {column}: ")
+
+
+@settings(max_examples=40, deadline=None)
+@given(before=st.integers(0, 6), after=st.integers(1, 4), bracket=st.sampled_from(["{a: 1, b: 2", "[1, 2"]),
+       indent=st.integers(0, 3))
+def test_an_unclosed_bracket_is_reported_on_the_line_it_opened(before, after, bracket, indent):
+    lines = [f"k{i}: {i}" for i in range(before)] + [f"x:{' ' * (indent + 1)}{bracket}"]
+    lines += [f"y{j}: {j}" for j in range(after)]
+    text = "\n".join(lines) + "\n"
+    with pytest.raises(yaml.YAMLError) as info:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    problem = explain(text, info.value)
+    assert (problem.line, problem.column) == (before + 1, indent + 4)
+    assert f"第 {before + 1} 行第 {indent + 4} 列" in problem.zh and "从这里开始" in problem.zh
+    # where the parser noticed is named as well, on a later line
+    assert any(f"读到第 {n} 行" in problem.zh for n in range(before + 2, before + after + 3))

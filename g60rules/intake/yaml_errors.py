@@ -13,7 +13,10 @@ and problem marks (and the three lines before the problem) for the usual causes,
 * a line indented unlike its siblings;
 
 and otherwise translates the parser's own message (the kinds in :data:`_TRANSLATIONS`; any other is
-named as a YAML syntax error), keeping PyYAML's text as detail. :func:`colon_slip` finds the first two causes in
+named as a YAML syntax error), keeping PyYAML's text as detail. When the parser gives its context
+(``while parsing a flow mapping`` and where that began), the message names both places: a bracket or
+quote left open is reported on the line where it opened, with the line where the parser noticed;
+any other context (a block of keys, a key) is named with the line where it began. :func:`colon_slip` finds the first two causes in
 text that parsed as a plain string where a mapping was meant. Shapes: :class:`YamlProblem` (1-based line and
 column, Chinese and English text). Used by the declaration loader and by the reader of rulesets and waivers files.
 """
@@ -109,10 +112,48 @@ def explain(text: str, exc: yaml.YAMLError) -> YamlProblem:
     zh, en = next(((z, e) for start, z, e in _TRANSLATIONS if any(kind.startswith(start) for kind in kinds)),
                   ("无法解析的 YAML 写法", "YAML the parser cannot read"))
     line, column = problem_mark.line + 1, problem_mark.column + 1
-    if problem.startswith("found unexpected end of stream") and context_mark is not None:
-        line, column = context_mark.line + 1, context_mark.column + 1  # where the quote or bracket opened
-    return YamlProblem(line, column, f"第 {line} 行第 {column} 列：{zh}（解析器：{problem}）",
-                       f"line {line}, column {column}: {en} (parser: {problem})")
+    context = str(getattr(exc, "context", None) or "").strip()
+    if context_mark is None or (context_mark.line, context_mark.column) == (problem_mark.line, problem_mark.column):
+        return YamlProblem(line, column, f"第 {line} 行第 {column} 列：{zh}（解析器：{problem}）",
+                           f"line {line}, column {column}: {en} (parser: {problem})")
+    # the parser notices an unclosed bracket or quote where it gives up, often lines later: say
+    # where the construct began (the context mark) as well as where the parser stopped
+    start_line, start_column = context_mark.line + 1, context_mark.column + 1
+    name_zh, name_en, opened = next(((z, e, o) for kind, z, e, o in _CONTEXTS if kind in context),
+                                    ("出错的结构", "the construct", False))
+    parser = f"{context}, {problem}" if context else problem
+    # a bracket or quote left open is the fault: name its line first (a bad escape inside a quote is
+    # where the parser stopped, and stays there)
+    if opened and ("flow" in context or problem.startswith(("found unexpected end of stream",
+                                                            "found unexpected document separator"))):
+        return YamlProblem(
+            start_line, start_column,
+            f"第 {start_line} 行第 {start_column} 列：{zh}；{name_zh}从这里开始，解析器读到第 {line} 行第 {column} 列"
+            f"时发现问题（解析器：{parser}）",
+            f"line {start_line}, column {start_column}: {en}; {name_en} opened here, the parser noticed at line {line}, "
+            f"column {column} (parser: {parser})")
+    return YamlProblem(
+        line, column,
+        f"第 {line} 行第 {column} 列：{zh}；{name_zh}从第 {start_line} 行第 {start_column} 列开始（解析器：{parser}）",
+        f"line {line}, column {column}: {en}; {name_en} began at line {start_line}, column {start_column} "
+        f"(parser: {parser})")
+
+
+# PyYAML's and libyaml's contexts ("while parsing a flow mapping"), matched by substring: what began
+# at the context mark, in both languages, and whether it is a bracket or quote left open there
+_CONTEXTS = (
+    ("flow mapping", "花括号“{”", "the { mapping", True),
+    ("flow sequence", "方括号“[”", "the [ list", True),
+    ("quoted scalar", "引号", "the quoted value", True),
+    ("block mapping", "所在的字段块", "the block of keys", False),
+    ("block collection", "所在的列表", "the list", False),
+    ("simple key", "这个键", "the key", False),
+    ("block scalar", "块文本（| 或 >）", "the block text (| or >)", False),
+    ("anchor", "锚点（&）", "the anchor (&)", False),
+    ("alias", "别名（*）", "the alias (*)", False),
+    ("tag", "标签（!）", "the tag (!)", False),
+    ("directive", "指令（%）", "the directive (%)", False),
+)
 
 
 def colon_slip(text: str, first_line: int = 1) -> YamlProblem | None:

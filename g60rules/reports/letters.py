@@ -5,7 +5,12 @@ findings are not sent) in plain language: what is wrong (the finding's message),
 indicator row), the basis document, and what to do — by severity (error: must be corrected before
 resubmission; warning: check and complete; info: for reference), the form's field to change (its
 label on the form, :func:`g60rules.reports.summary.field_label`), the value as written and what it
-was compared with, and the rule's reason when it has one. After
+was compared with, and the rule's reason when it has one (without references to the reviewers'
+catalogue, :func:`g60rules.reports.summary.public_text`). A finding on a figure computed from the
+form (a count of rows, a gap) has no cell to change: the letter says what to add or check instead
+(:attr:`g60rules.reports.summary.Shown.todo`). Cells present but unreadable are asked for again,
+named by their labels; the rule's reason, which tells reviewers how such a finding is handled, is
+not sent. After
 ``--compare``, items are marked new or still open and the findings fixed since are listed as done.
 
 Written as .docx (python-docx) and .html (jinja2, autoescaped, self-contained) side by side, one pair
@@ -31,7 +36,7 @@ from g60rules.gate import UNSCREENED
 from g60rules.own_output import CATEGORY
 from g60rules.progress import SILENT, Progress
 from g60rules.reports.html import environment
-from g60rules.reports.summary import UNKNOWN, Report, by_unit, counts, shown
+from g60rules.reports.summary import UNKNOWN, Report, by_unit, counts, public_text, shown
 from g60rules.reports.text import where
 
 BY = ("unit", "competent")
@@ -48,6 +53,7 @@ _LABELS = {
         "project": "项目：{name}", "file": "申报文件：{file}",
         "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求", "why": "说明",
         "field": "需修改的栏目：{label}", "value": "填报值：{value}", "fires": "（触发条件：{condition}）",
+        "unreadable": "以下单元格无法识别，请核对并重新提交清晰的原表：{cells}", "more": "{todo}",
         "action": {"error": "错误，须修改后重新报送。", "warning": "警告，请核实并完善。", "info": "提示，供参考。"},
         "change": {"new": "（新问题）", "open": "（上次已指出，仍未修改）"},
         "fixed": "已修改，无须再改：", "closing": "特此函告。", "sign": "（审核单位）",
@@ -72,6 +78,8 @@ _LABELS = {
         "project": "Project: {name}", "file": "Declaration file: {file}",
         "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do", "why": "Why",
         "field": " Field to change: {label}.", "value": "Value as written: {value}", "fires": " (flagged when {condition})",
+        "unreadable": "These cells could not be read; check them and resubmit a legible form: {cells}",
+        "more": " {todo}.",
         "action": {"error": "error: correct it before resubmitting.", "warning": "warning: check and complete it.",
                    "info": "info: for reference."},
         "change": {"new": " (new)", "open": " (pointed out before, still open)"},
@@ -101,6 +109,7 @@ class Item:
     value: str | None      # the value as written
     condition: str | None  # what it was compared with (summary.condition_text)
     why: str | None
+    todo: str | None = None  # what to do when no cell holds the figure (summary.Shown.todo)
 
     def shown(self, labels: dict) -> str | None:
         """``填报值：≥80(%)（触发条件：指标值 < 85）``, or None when there is no value to show."""
@@ -135,6 +144,7 @@ def _item(f: Finding, report: Report) -> Item:
     except KeyError:  # a built-in file check
         rule = None
     why = (rule.why.en if report.lang == "en" else rule.why.zh) if rule is not None and rule.why else None
+    why = public_text(why, report.lang) if why else None
     context = where(f, report.lang)
     if f.cell:  # the cell names the row already
         place = context
@@ -143,7 +153,13 @@ def _item(f: Finding, report: Report) -> Item:
     else:
         place = labels["line"].format(line=f.line) + (labels["comma"] + context if context else "")
     human = shown(f, report)
-    return Item(f, context, place, labels["action"][f.severity.value], human.label, human.value, human.condition, why)
+    if f.field == "unreadable" and f.value:
+        # the cells present but unreadable: the unit resubmits them legibly; the rule's reason tells
+        # the reviewer how such a finding is handled, which is not the unit's business
+        return Item(f, context, place, labels["action"][f.severity.value], None, None, None, None,
+                    labels["more"].format(todo=labels["unreadable"].format(cells=f.value)))
+    return Item(f, context, place, labels["action"][f.severity.value], human.label, human.value, human.condition, why,
+                labels["more"].format(todo=human.todo) if human.todo else None)
 
 
 def letters(report: Report, by: str = "unit") -> list[Letter]:
@@ -233,7 +249,7 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
             colon = labels["colon"]
             detail = [f"{labels['where']}{colon}{item.place}", f"{labels['basis']}{colon}{basis_document(f.basis, report.lang)}",
                       f"{labels['todo']}{colon}{item.action}" + (labels["field"].format(label=item.field)
-                                                                 if item.field else "")]
+                                                                 if item.field else "") + (item.todo or "")]
             if item.shown(labels):
                 detail.insert(1, item.shown(labels))
             if item.why:

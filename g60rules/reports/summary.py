@@ -25,6 +25,7 @@ from functools import cached_property
 
 from g60rules.engines.pool import ScreenResult
 from g60rules.findings import FILE_CHECKS, Finding
+from g60rules.graph import GAP_PARTS
 from g60rules.layouts import Layouts
 from g60rules.model import DEPARTMENT_FIELDS, FUNDS_FIELDS, INDICATOR_FIELDS, PROJECT_FIELDS
 from g60rules.rules.compiler import CompiledRuleset, bundled_layouts
@@ -89,15 +90,24 @@ def _count_label(key: str, lang: str, layouts: Layouts | None) -> str | None:
     if key == "count.indicators":
         label = _FIELD_LABELS["indicators"][0]
         return f"{label}行数" if lang == "zh" else f"number of indicator rows ({label})"
-    found = re.fullmatch(r"count\.level([12])\.(\w+)", key)
+    found = _category(key, layouts or bundled_layouts())
     if found is None:
         return None
-    level = int(found.group(1))
-    name = (layouts or bundled_layouts()).standard.get((level, found.group(2)))
-    if name is None:  # unknown / none: no category of the form
+    parent, name, code = found
+    return f"{parent}“{name}”个数" if lang == "zh" else f"number of {name} rows ({parent}, {code})"
+
+
+def _category(path: str, layouts: Layouts) -> tuple[str, str, str] | None:
+    """``count.level2.timeliness`` → (二级指标, 时效指标, timeliness): the level's label, the
+    category's name in the ruleset's ``categories`` table, its code; None for what is no category
+    of the form (unknown, none) or no category count."""
+    found = re.fullmatch(r"count\.level([12])\.(\w+)", _bare(path))
+    if found is None:
         return None
-    parent = _FIELD_LABELS[f"level{level}"][0]
-    return f"{parent}“{name}”个数" if lang == "zh" else f"number of {name} rows ({parent}, {found.group(2)})"
+    name = layouts.standard.get((int(found.group(1)), found.group(2)))
+    if name is None:
+        return None
+    return _FIELD_LABELS[f"level{found.group(1)}"][0], name, found.group(2)
 
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
@@ -161,6 +171,19 @@ def condition_text(f: Finding, ruleset: CompiledRuleset, lang: str) -> str | Non
     return ("，" if lang == "zh" else ", ").join(parts) or None
 
 
+# an internal reference to the reviewers' catalogue ("（目录 §3）", "(catalogue §2, inferred)"): what
+# a unit reads names the policy document instead, which the finding's basis already does
+_CATALOGUE = re.compile(r"(?:目录|catalogue|CATALOGUE)\s*§\s*\d+(?:[，,]\s*)?")
+_EMPTY_BRACKETS = re.compile(r"\s*[（(]\s*[）)]")
+
+
+def public_text(text: str, lang: str = "zh") -> str:
+    """``text`` (a rule's reason) without references to the reviewers' catalogue, for letters and
+    reports to units: ``缺少时为警告（目录 §3）。`` → ``缺少时为警告。``; ``（目录 §2，推断）`` →
+    ``（推断）``. The basis beside it names the policy document and clause."""
+    return _EMPTY_BRACKETS.sub("", _CATALOGUE.sub("", text))
+
+
 def _bare(path: str | None) -> str:
     return re.sub(r"^(project|department)\.", "", path or "")
 
@@ -169,11 +192,87 @@ def _bare(path: str | None) -> str:
 class Shown:
     """A finding's value as a person reads it: the form's label of its field, the value as the
     declaration wrote it (an amount as read, in 元), and what it was compared with (each None when
-    there is nothing to say)."""
+    there is nothing to say) — for a finding on a cell. A finding on a figure computed from the
+    form (a count of rows, a gap between amounts, a roll-up) holds no cell to edit: it has ``todo``
+    instead, what to do in the unit's terms, and no label, value or condition."""
 
     label: str | None
     value: str | None
     condition: str | None
+    todo: str | None = None
+
+
+_TODO = {
+    "zh": {"add": "需补充：{items}（至少一项）", "add_each": "需补充：{items}（各至少一项）", "sep": "、",
+           "check": "请核对并修改：{items}（须相互一致）"},
+    "en": {"add": "add at least one {items} row", "add_each": "add at least one row of each of {items}",
+           "sep": ", ", "check": "check and correct {items} (they must agree)"},
+}
+
+
+def _category_name(path: str, lang: str, layouts: Layouts) -> str | None:
+    """``count.level2.timeliness`` → 二级指标“时效指标” (English: 时效指标 (二级指标)), or None."""
+    found = _category(path, layouts)
+    if found is None:
+        return None
+    parent, name, _ = found
+    return f"{parent}“{name}”" if lang == "zh" else f"{name} ({parent})"
+
+
+def _missing(node: Node, lang: str, layouts: Layouts) -> tuple[list[str], bool]:
+    """The categories whose count the rule requires to be 0 (``eq 0``, ``le 0``, ``lt 1``), and
+    whether each of them is needed: the rule fires when any of an ``or`` is missing, so each is
+    needed; when all of an ``and`` are missing, so one is enough."""
+    if isinstance(node, (And, Or)):
+        found = [part for part in (_missing(item, lang, layouts) for item in node.items) if part[0]]
+        if len(found) == 1:  # the other items are guards (rows of output exist, no unknown category)
+            return found[0]
+        return list(dict.fromkeys(n for names, _ in found for n in names)), isinstance(node, Or)
+    if isinstance(node, Cmp) and (node.op, node.value) in (("eq", 0), ("le", 0), ("lt", 1)):
+        name = _category_name(node.field, lang, layouts)
+        return ([name] if name else []), False
+    return [], False
+
+
+def todo_text(f: Finding, ruleset: CompiledRuleset, lang: str) -> str | None:
+    """What a unit does about a finding on a computed figure (:class:`Shown`): the categories of
+    indicator rows to add for a count (``需补充：二级指标“时效指标”（至少一项）``), the cells a gap
+    is computed from for a finding on a gap, its own or its rule's (:func:`_gap`:
+    ``请核对并修改：项目资金总额、财政资金、其他资金（须相互一致）``);
+    None when there is nothing more to say than the message."""
+    words, key = _TODO[lang], _bare(f.field)
+    if key.startswith("count."):
+        try:
+            rule = ruleset.rule(f.rule_id)
+        except KeyError:
+            return None
+        names, each = _missing(rule.condition, lang, ruleset.layouts)
+        if not names:
+            return None
+        if len(names) == 1:
+            return words["add"].format(items=names[0])
+        return words["add_each" if each else "add"].format(
+            items=(words["sep"] if each else ("或" if lang == "zh" else " or ")).join(names))
+    gap = _gap(f, ruleset)
+    if gap is not None:
+        labels = [field_label(part, lang, ruleset.layouts) for part in GAP_PARTS[gap]]
+        return words["check"].format(items=words["sep"].join(dict.fromkeys(x for x in labels if x)))
+    return None
+
+
+def _gap(f: Finding, ruleset: CompiledRuleset) -> str | None:
+    """The gap between amounts (:data:`g60rules.graph.GAP_PARTS`) a finding is about: its own field,
+    or one its rule compares whenever it fires (a rule on ``funds.project_gap`` pointing at
+    项目资金总额 is about the three amounts, not that one cell)."""
+    key = _bare(f.field)
+    if key in GAP_PARTS:
+        return key
+    try:
+        rule = ruleset.rule(f.rule_id)
+    except KeyError:
+        return None
+    return next((_bare(leaf.field) for leaf in _held(rule.condition)
+                 if isinstance(leaf, (Cmp, CmpField)) and _bare(leaf.field) in GAP_PARTS), None)
 
 
 def shown(f: Finding, report: Report) -> Shown:
@@ -182,6 +281,9 @@ def shown(f: Finding, report: Report) -> Shown:
     if f.rule_id in FILE_CHECK_IDS:  # its value is what the problem is about, already in the message
         return Shown(None, None, None)
     label = field_label(f.field, report.lang, report.ruleset.layouts)
+    if f.field and (label is None or _bare(f.field).startswith("count.") or _gap(f, report.ruleset)):
+        # a computed figure: no cell holds its value, so none is shown as if written
+        return Shown(None, None, None, todo_text(f, report.ruleset, report.lang))
     value = f.value or None
     if value and any(kind.get(f.field or "") is MONEY for kind in FACTS.values()):
         value += " 元"  # money is shown in 元 (万元 converted), so the unit is said

@@ -4,6 +4,8 @@ Both list one row per finding (:func:`rows`): every finding of the run — count
 shadow — with a 状态 column saying which, 行号 (a YAML line, a sheet's row) and, for table files,
 工作表 and 单元格, and, after ``check --compare``, a 变化 column (新 / 仍存在 /
 已修复) with the fixed findings added. Column headers are Chinese by default, English with ``lang="en"``.
+A finding on a computed figure (a count of rows, a gap) has no 填报值 or 触发条件: its 栏目 column
+says what to do instead (:attr:`g60rules.reports.summary.Shown.todo`).
 
 Workbook sheets: 汇总 (the run — with the unreadable files and the findings naming no 实施单位 on
 lines of their own — then counted findings per named 主管部门 and 实施单位 by severity),
@@ -108,7 +110,7 @@ def rows(report: Report) -> list[list[object]]:
                   "severity": head["sev"][f.severity.value], "rule": f.rule_id, "title": f.title(lang),
                   "message": f.message(lang), "basis": basis_document(f.basis, lang), "file": f.file, "line": f.line,
                   "sheet": sheet, "cell": cell,
-                  "field": human.label or "", "value": human.value or "",
+                  "field": human.label or human.todo or "", "value": human.value or "",
                   "condition": human.condition or "", "status": head[_status(f)],
                   "change": head[f.change] if f.change else ""}
         out.append([values[k] for k in keys])
