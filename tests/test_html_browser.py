@@ -112,7 +112,7 @@ def test_report_renders_filters_and_stays_offline(browser, tmp_path, shanghai):
     assert [u for u in _requests(browser) if not u.startswith("file://")] == []
 
     cards = [c.text.split("\n") for c in browser.find_elements(By.CSS_SELECTOR, "#cards .card")]
-    assert cards[:7] == [["7", "申报"], ["7", "文件"], ["3", "主管部门"], ["4", "实施单位"], ["4", "错误"],
+    assert cards[:8] == [["7", "申报"], ["7", "文件"], ["3", "主管部门"], ["4", "实施单位"], ["0", "无法读取"], ["4", "错误"],
                          ["2", "警告"], ["0", "提示"]]
     assert browser.find_element(By.CSS_SELECTOR, "#top-units tbody tr td").text == "区发展研究中心"
 

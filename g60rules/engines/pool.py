@@ -273,10 +273,13 @@ def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],
 
 
 def units_of(corpus: Corpus) -> dict[str, tuple[tuple[str | None, str | None], ...]]:
-    """Project file → the distinct (主管部门, 实施单位) of its projects as declared, in file order."""
+    """Project file → the distinct (主管部门, 实施单位) of its projects as declared, in file order; a
+    department's project without a 主管部门 of its own is under the department, as its findings are
+    (:func:`g60rules.reports.summary.attribution`)."""
     out: dict[str, dict[tuple[str | None, str | None], None]] = {}
-    for p in [*corpus.projects, *(p for d in corpus.departments for p in d.projects)]:
-        out.setdefault(p.source.file, {})[(p.competent_department, p.implementing_unit)] = None
+    listed = [(p, None) for p in corpus.projects] + [(p, d.name) for d in corpus.departments for p in d.projects]
+    for p, department in listed:
+        out.setdefault(p.source.file, {})[(p.competent_department or department, p.implementing_unit)] = None
     return {file: tuple(pairs) for file, pairs in out.items()}
 
 

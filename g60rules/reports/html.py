@@ -41,7 +41,8 @@ _LABELS = {
         "none": "没有计入结果的问题", "waived": "已豁免（不计入结果）", "baselined": "基线中（不计入结果）",
         "shadow": "影子规则（试运行，不计入结果）", "resolved": "与上次报告相比已修复", "reason": "理由",
         "new": "新", "open": "仍存在", "fixed": "已修复", "compared": "对比上次报告",
-        "projects_count": "{n} 个项目",
+        "projects_count": "{n} 个项目", "unreadable": "无法读取", "unreadable_files": "无法读取的文件",
+        "unattributed": "未注明实施单位的问题（文件级，不计入单位排名）：错误 {error} 个，警告 {warning} 个，提示 {info} 个",
     },
     "en": {
         "lang": "en", "title": "Performance-target declarations: screening report", "summary": "Summary",
@@ -58,7 +59,9 @@ _LABELS = {
         "waived": "Waived (not counted)", "baselined": "In the baseline (not counted)",
         "shadow": "Shadow rules (trial run, not counted)", "resolved": "Fixed since the previous report",
         "reason": "reason", "new": "new", "open": "still open", "fixed": "fixed", "compared": "Compared with",
-        "projects_count": "{n} projects",
+        "projects_count": "{n} projects", "unreadable": "unreadable", "unreadable_files": "Unreadable files",
+        "unattributed": "Findings naming no implementing unit (file level, not ranked as a unit): "
+                        "{error} errors, {warning} warnings, {info} infos",
     },
 }
 _SEVERITY_NAME = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
@@ -124,8 +127,9 @@ def to_html(report: Report) -> str:
                   for r in summary.by_rule]
     charts = {
         "rule": _bars(rule_items),
-        "competent": _bars([(u.competent, u.counts) for u in summary.by_competent]),
-        "unit": _bars([(named(u.competent, u.unit or ""), u.counts) for u in summary.by_unit]),
+        # findings naming no unit are the summary's own line, never a bar among the units
+        "competent": _bars([(u.competent, u.counts) for u in summary.by_competent if u.competent != UNKNOWN[lang]]),
+        "unit": _bars([(named(u.competent, u.unit or ""), u.counts) for u in summary.ranked]),
         "names": {s: labels[s] for s in ("error", "warning", "info")},
     }
     tree = by_unit(report.counted, lang)
@@ -143,6 +147,6 @@ def to_html(report: Report) -> str:
         apart=[(key, views) for key, views in apart if views], rules=rules,
         competents=sorted({u["competent"] for u in units}),
         unit_names=sorted({(u["competent"], u["unit"]) for u in units}),
-        top_units=[u for u in summary.by_unit if u.counts["error"]][:LIST_TOP],
+        top_units=[u for u in summary.ranked if u.counts["error"]][:LIST_TOP],
         top_rules=summary.by_rule[:LIST_TOP], version=__version__, chart_js=chart_js(),
         compared=report.compared_with is not None)

@@ -76,7 +76,7 @@ from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
 from g60rules.sanitize import plain
 from g60rules.findings import FILE_CHECKS, NOT_READ, FileCheck, Finding, Severity
-from g60rules.reports.summary import counts, groups
+from g60rules.reports.summary import counts, finding_dict, groups
 from g60rules.reports.text import where
 from g60rules.rules.compiler import CompiledRule, CompiledRuleset
 
@@ -555,5 +555,6 @@ def gitlab(result: ScreenResult, lang: str = "zh") -> list[dict]:
 # --- JSON Lines ---------------------------------------------------------------------------------------------
 
 def jsonl(result: ScreenResult, lang: str = "zh") -> str:
-    """One finding per line (the fields of :meth:`Finding.to_dict`), UTF-8; empty when there is none."""
-    return "".join(json.dumps(f.to_dict(lang), ensure_ascii=False) + "\n" for f in result.findings)
+    """One finding per line (the fields of :meth:`Finding.to_dict`, units as
+    :func:`~g60rules.reports.summary.finding_dict` names them), UTF-8; empty when there is none."""
+    return "".join(json.dumps(finding_dict(f, lang), ensure_ascii=False) + "\n" for f in result.findings)

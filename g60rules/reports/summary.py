@@ -10,7 +10,9 @@ Findings fall in four groups (see :func:`groups`): those that count (state ``enf
 neither waived nor baselined), waived, baselined, and shadow-rule findings. Counts by unit and by
 rule are of the counted findings. A finding belongs to the unit of its project: 主管部门
 (``competent_department``, else the department filing's name) and 实施单位 (``implementing_unit``);
-one without either (a file that could not be read) is under :data:`UNKNOWN` in both.
+one without either (a file that could not be read) is under :data:`UNKNOWN` in both. Findings
+naming no 实施单位 are counted but never ranked as a unit (:attr:`Summary.ranked`,
+:attr:`Summary.unattributed`).
 """
 
 from __future__ import annotations
@@ -288,14 +290,27 @@ def shown(f: Finding, report: Report) -> Shown:
     return Shown(label, value, condition_text(f, report.ruleset, report.lang))
 
 
+def attribution(f: Finding) -> tuple[str | None, str | None]:
+    """The finding's (主管部门, 实施单位), each None when not stated: 主管部门 as declared by its
+    project, else its department filing's name. Every format, human or machine, names units by it."""
+    return f.competent_department or f.department or None, f.implementing_unit or None
+
+
 def competent_of(f: Finding, lang: str = "zh") -> str:
-    """The finding's 主管部门: as declared by its project, else its department filing's name."""
-    return f.competent_department or f.department or UNKNOWN[lang]
+    """The finding's 主管部门 (:func:`attribution`), or :data:`UNKNOWN`."""
+    return attribution(f)[0] or UNKNOWN[lang]
 
 
 def unit_of(f: Finding, lang: str = "zh") -> str:
-    """The finding's 实施单位, or :data:`UNKNOWN`."""
-    return f.implementing_unit or UNKNOWN[lang]
+    """The finding's 实施单位 (:func:`attribution`), or :data:`UNKNOWN`."""
+    return attribution(f)[1] or UNKNOWN[lang]
+
+
+def finding_dict(f: Finding, lang: str) -> dict:
+    """``f.to_dict(lang)`` with 主管部门 and 实施单位 as every other format names them (:func:`attribution`):
+    a project listed by a department file whose own YAML names no 主管部门 carries the department's."""
+    competent, unit = attribution(f)
+    return {**f.to_dict(lang), "competent_department": competent, "implementing_unit": unit}
 
 
 @dataclass(frozen=True)
@@ -337,11 +352,20 @@ class Summary:
     by_rule: list[RuleCount]   # most findings first, errors before warnings on a tie
     by_unit: list[UnitCount]   # most errors first, then most findings
     by_competent: list[UnitCount]
+    unreadable: int = 0        # files that gave no declaration (``ScreenResult.unreadable``)
+    # counted findings that name no 实施单位 (an unreadable file, a department file's own problems):
+    # counted and listed, never ranked as a unit
+    unattributed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
     change: dict[str, int] = field(default_factory=dict)  # with --compare: new, open, fixed
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def ranked(self) -> list[UnitCount]:
+        """:attr:`by_unit` without the findings that name no 实施单位: the units a summary ranks."""
+        return [u for u in self.by_unit if u.unit not in UNKNOWN.values()]
 
 
 @dataclass
@@ -407,7 +431,8 @@ def summarise(report: Report) -> Summary:
         counts=counts(counted),
         apart={"waived": len(report.parts["waived"]), "baselined": len(report.parts["baselined"]),
                "shadow": len(report.parts["shadow"]), "fixed": len(result.fixed)},
-        by_rule=rules, by_unit=units, by_competent=competents, change=change)
+        by_rule=rules, by_unit=units, by_competent=competents, unreadable=len(result.unreadable),
+        unattributed=counts([f for f in counted if attribution(f)[1] is None]), change=change)
 
 
 def by_unit(findings: list[Finding], lang: str, by: str = "unit") -> dict[tuple[str, str], dict[str, list[Finding]]]:

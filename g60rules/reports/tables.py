@@ -1,12 +1,14 @@
 """Reports for spreadsheets: CSV (UTF-8 with BOM, so Excel opens it) and an Excel workbook (xlsxwriter).
 
 Both list one row per finding (:func:`rows`): every finding of the run — counted, waived, baselined,
-shadow — with a 状态 column saying which, and, after ``check --compare``, a 变化 column (新 / 仍存在 /
+shadow — with a 状态 column saying which, 行号 (a YAML line, a sheet's row) and, for table files,
+工作表 and 单元格, and, after ``check --compare``, a 变化 column (新 / 仍存在 /
 已修复) with the fixed findings added. Column headers are Chinese by default, English with ``lang="en"``.
 A finding on a computed figure (a count of rows, a gap) has no 填报值 or 触发条件: its 栏目 column
 says what to do instead (:attr:`g60rules.reports.summary.Shown.todo`).
 
-Workbook sheets: 汇总 (the run, then counted findings per 主管部门 and 实施单位 by severity),
+Workbook sheets: 汇总 (the run — with the unreadable files and the findings naming no 实施单位 on
+lines of their own — then counted findings per named 主管部门 and 实施单位 by severity),
 问题清单 (the rows; autofilter, frozen header, widths fitted to the text up to a cap), 按规则 (counts
 per rule), 按单位 (per 主管部门: a 合计 row, then each of its 实施单位). Workbook text cells are
 written as strings, never as formulas: a declaration value such as ``=1.00(场)`` stays text; control
@@ -30,11 +32,11 @@ from g60rules.own_output import CATEGORY
 from g60rules.reports.summary import Report, competent_of, shown, unit_of
 
 COLUMNS = ("competent", "unit", "project", "row", "indicator", "severity", "rule", "title", "message",
-           "basis", "file", "line", "field", "value", "condition", "status", "change")
+           "basis", "file", "line", "sheet", "cell", "field", "value", "condition", "status", "change")
 _HEAD = {
     "zh": {"competent": "主管部门", "unit": "实施单位", "project": "项目", "row": "指标行", "indicator": "指标",
            "severity": "级别", "rule": "规则", "title": "规则名称", "message": "问题说明", "basis": "依据",
-           "file": "文件", "line": "行号", "field": "栏目", "value": "填报值", "condition": "触发条件", "status": "状态", "change": "变化",
+           "file": "文件", "line": "行号", "sheet": "工作表", "cell": "单元格", "field": "栏目", "value": "填报值", "condition": "触发条件", "status": "状态", "change": "变化",
            "error": "错误", "warning": "警告", "info": "提示", "total": "合计",
            "sev": {"error": "错误", "warning": "警告", "info": "提示"}, "projects": "涉及项目",
            "units": "涉及单位", "count": "问题数",
@@ -43,11 +45,12 @@ _HEAD = {
            "sheets": ("汇总", "问题清单", "按规则", "按单位"),
            "run": (("规则集", "ruleset"), ("文件", "files"), ("申报", "declarations"),
                    ("主管部门", "competents"), ("实施单位", "units"), ("错误", "error"), ("警告", "warning"),
-                   ("提示", "info"), ("已豁免", "waived"), ("基线中", "baselined"), ("影子规则", "shadow")),
+                   ("提示", "info"), ("已豁免", "waived"), ("基线中", "baselined"), ("影子规则", "shadow"),
+                   ("无法读取的文件", "unreadable"), ("未注明实施单位的问题", "unattributed")),
            "compared": "对比的上次报告", "change_counts": (("新问题", "new"), ("仍存在", "open"), ("已修复", "fixed"))},
     "en": {"competent": "Competent department", "unit": "Implementing unit", "project": "Project", "row": "Row",
            "indicator": "Indicator", "severity": "Severity", "rule": "Rule", "title": "Rule title",
-           "message": "Message", "basis": "Basis", "file": "File", "line": "Line", "field": "Field",
+           "message": "Message", "basis": "Basis", "file": "File", "line": "Line", "sheet": "Sheet", "cell": "Cell", "field": "Field",
            "value": "Value", "condition": "Flagged when", "status": "Status", "change": "Change",
            "error": "errors", "warning": "warnings", "info": "infos", "total": "total",
            "sev": {"error": "error", "warning": "warning", "info": "info"}, "projects": "projects",
@@ -58,15 +61,29 @@ _HEAD = {
            "run": (("Ruleset", "ruleset"), ("Files", "files"), ("Declarations", "declarations"),
                    ("Competent departments", "competents"), ("Implementing units", "units"), ("Errors", "error"),
                    ("Warnings", "warning"), ("Infos", "info"), ("Waived", "waived"), ("Baselined", "baselined"),
-                   ("Shadow", "shadow")),
+                   ("Shadow", "shadow"), ("Unreadable files", "unreadable"),
+                   ("Findings naming no implementing unit", "unattributed")),
            "compared": "Compared with", "change_counts": (("New", "new"), ("Still open", "open"), ("Fixed", "fixed"))},
 }
 MAX_WIDTH = 60  # characters; longer text wraps
+_CELL = re.compile(r"[A-Z]{1,3}[0-9]+|第.*")  # C14; a Word table's 第 3 行第 4 列
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _status(f: Finding) -> str:
     return "shadow" if f.state == "shadow" else ("counted" if f.status == "new" else f.status)
+
+
+def sheet_cell(f: Finding) -> tuple[str, str]:
+    """(工作表, 单元格) of a finding in a table file (``f.cell`` is ``"sheet › C14"``); ``("", "")`` for a
+    line-based (YAML) file, whose place is its 行号. A CSV finding has a cell alone (``C14``), a finding
+    on a whole sheet (one not screened) its sheet alone."""
+    if not f.cell:
+        return "", ""
+    sheet, _, cell = f.cell.rpartition(" › ")
+    if not sheet and not _CELL.fullmatch(cell):
+        return cell, ""
+    return sheet, cell
 
 
 def header_labels() -> list[list[str]]:
@@ -87,10 +104,12 @@ def rows(report: Report) -> list[list[object]]:
     out = []
     for f in [*report.result.findings, *report.resolved]:
         human = shown(f, report)
+        sheet, cell = sheet_cell(f)
         values = {"competent": competent_of(f, lang), "unit": unit_of(f, lang), "project": f.project or "",
                   "row": f.row if f.row is not None else "", "indicator": f.indicator or "",
                   "severity": head["sev"][f.severity.value], "rule": f.rule_id, "title": f.title(lang),
                   "message": f.message(lang), "basis": basis_document(f.basis, lang), "file": f.file, "line": f.line,
+                  "sheet": sheet, "cell": cell,
                   "field": human.label or human.todo or "", "value": human.value or "",
                   "condition": human.condition or "", "status": head[_status(f)],
                   "change": head[f.change] if f.change else ""}
@@ -146,7 +165,8 @@ def to_xlsx(report: Report) -> bytes:
     overview.write(0, 0, "g60rules", title_format)
     numbers = {"ruleset": report.ruleset.name, "files": summary.files,
                "declarations": summary.declarations, "competents": summary.competents, "units": summary.units,
-               **summary.counts, **summary.apart}
+               **summary.counts, **summary.apart, "unreadable": summary.unreadable,
+               "unattributed": sum(summary.unattributed.values())}
     line = 2
     for label, key in head["run"]:
         overview.write_string(line, 0, label, bold)
@@ -164,7 +184,9 @@ def to_xlsx(report: Report) -> bytes:
                    head["projects"]]
     unit_rows = [[u.competent, u.unit, u.counts["error"], u.counts["warning"], u.counts["info"], u.total, u.projects]
                  for u in summary.by_unit]
-    table(overview, line + 1, unit_header, unit_rows)
+    # the units ranked: findings naming no 实施单位 are the 未注明实施单位的问题 line above, not a unit
+    table(overview, line + 1, unit_header, [r for r, u in zip(unit_rows, summary.by_unit, strict=True)
+                                            if u in summary.ranked])
     overview.set_column(0, 0, max(16, min(MAX_WIDTH, max([_width(label) for label, _ in head["run"]]) + 2)))
 
     findings = book.add_worksheet(names[1])

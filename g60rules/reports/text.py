@@ -25,7 +25,7 @@ from rich.text import Text
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
 from g60rules.findings import MISSING_PROJECT_FILE, NOT_READ, OWN_OUTPUT, Finding, basis_document
-from g60rules.reports.summary import Report, UnitCount, counts, groups
+from g60rules.reports.summary import Report, UnitCount, counts, finding_dict, groups
 from g60rules.sanitize import plain
 
 __all__ = ["counts", "groups", "where", "render_text", "to_json"]
@@ -41,7 +41,9 @@ _LABELS = {
            "reference_rules": "超出 durable-rules 限制、由参考评估器执行的规则：{ids}",
            "nothing": "{files}，0 份申报表：没有检查任何申报", "file_count": "{n} 个 {suffix} 文件",
            "no_files": "没有文件", "self_evaluations": "其中自评表 {n} 份（不是申报表，未检查）",
-           "units": "主管部门 {c} 个，实施单位 {u} 个", "top_units": "错误最多的实施单位", "under": "（主管部门：{name}）",
+           "units": "主管部门 {c} 个，实施单位 {u} 个", "top_units": "错误最多的实施单位",
+           "unattributed": "未注明实施单位的问题（文件级，不计入单位排名）：错误 {error} 个，警告 {warning} 个，提示 {info} 个",
+           "unreadable": "无法读取的文件 {n} 个", "under": "（主管部门：{name}）",
            "change_new": "新", "change_open": "仍存在", "change_fixed": "已修复",
            "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
            "resolved": "与上次报告相比已修复：{n} 条"},
@@ -57,7 +59,10 @@ _LABELS = {
            "reference_rules": "rules beyond durable-rules' limits, run on the reference evaluator: {ids}",
            "nothing": "{files}, 0 declarations: nothing was screened", "file_count": "{n} {suffix} files",
            "no_files": "no files", "self_evaluations": "{n} of them self-evaluation forms (not declarations, not screened)",
-           "units": "{c} competent departments, {u} implementing units", "top_units": "units with most errors", "under": " (competent department: {name})",
+           "units": "{c} competent departments, {u} implementing units", "top_units": "units with most errors",
+           "unattributed": "findings naming no implementing unit (file level, not ranked as a unit): "
+                           "{error} errors, {warning} warnings, {info} infos",
+           "unreadable": "{n} unreadable files", "under": " (competent department: {name})",
            "change_new": "new", "change_open": "still open", "change_fixed": "fixed",
            "compared": "against the previous report {path}: {new} new, {open} still open, {fixed} fixed",
            "resolved": "fixed since the previous report: {n}"},
@@ -167,12 +172,16 @@ def render_text(report: Report, console: Console) -> None:
             console.print(Text(f"    {rule.count:>6}  {plain(rule.rule_id):<13} {plain(rule.title)}"))
         if len(summary.by_rule) > TOP:
             console.print(Text("    " + labels["more_rules"].format(n=len(summary.by_rule) - TOP), style="dim"))
-    worst = [u for u in summary.by_unit if u.counts["error"]][:TOP]
+    worst = [u for u in summary.ranked if u.counts["error"]][:TOP]
     if worst:
         console.print(Text(f"  {labels['top_units']}:"))
         for unit in worst:
             above = "" if unit.competent == unit.unit else labels["under"].format(name=plain(unit.competent))
             console.print(Text(f"    {unit.counts['error']:>6}  {plain(unit.unit)}{above}"))
+    if sum(summary.unattributed.values()):
+        console.print(Text("  " + labels["unattributed"].format(**summary.unattributed)))
+    if summary.unreadable:
+        console.print(Text("  " + labels["unreadable"].format(n=summary.unreadable)))
     if result.fallbacks and verbose:
         console.print(Text("  " + labels["fallback"].format(n=len(result.fallbacks)), style="yellow"))
     if result.reference_rules and verbose:
@@ -216,10 +225,10 @@ def to_json(report: Report) -> str:
                     "by_unit": [_unit_dict(u) for u in summary.by_unit],
                     "by_competent_department": [_unit_dict(u) for u in summary.by_competent],
                     **({"change": summary.change} if summary.change else {})},
-        "findings": [f.to_dict(lang) for f in result.findings],
+        "findings": [finding_dict(f, lang) for f in result.findings],
         "fixed": result.fixed,
     }
     if report.compared_with is not None:
         data["compared_with"] = report.compared_with
-        data["resolved"] = [f.to_dict(lang) for f in report.resolved]
+        data["resolved"] = [finding_dict(f, lang) for f in report.resolved]
     return json.dumps(data, ensure_ascii=False, indent=2)
