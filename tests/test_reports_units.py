@@ -113,6 +113,10 @@ def test_letters_never_cite_the_catalogue(tmp_path, shanghai):
     ("a warning, not an error (catalogue §3).", "a warning, not an error."),
     ("normally equal (catalogue §12, inferred); not compared.", "normally equal (inferred); not compared."),
     ("按第 3 条（财预〔2015〕88号）", "按第 3 条（财预〔2015〕88号）"),
+    # a list of sections (G60-REL-010 cited two): every one goes, the words after them stay
+    ("应填在效益指标下（目录 §4、§7 相关性）。", "应填在效益指标下（相关性）。"),
+    ("filed under benefit (catalogue §4, §7 relevance).", "filed under benefit (relevance)."),
+    ("see (catalogue §1 and §9).", "see."),
 ])
 def test_public_text_drops_catalogue_references_only(text, expected):
     assert public_text(text) == expected

@@ -173,7 +173,7 @@ def condition_text(f: Finding, ruleset: CompiledRuleset, lang: str) -> str | Non
 
 # an internal reference to the reviewers' catalogue ("（目录 §3）", "(catalogue §2, inferred)"): what
 # a unit reads names the policy document instead, which the finding's basis already does
-_CATALOGUE = re.compile(r"(?:目录|catalogue|CATALOGUE)\s*§\s*\d+(?:[，,]\s*)?")
+_CATALOGUE = re.compile(r"(?:目录|catalogue|CATALOGUE)\s*§\s*\d+(?:\s*(?:[、，,]|and|和)\s*§\s*\d+)*(?:[，,]\s*|\s+)?")
 _EMPTY_BRACKETS = re.compile(r"\s*[（(]\s*[）)]")
 
 
