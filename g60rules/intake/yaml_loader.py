@@ -103,7 +103,10 @@ class _FileLoader:
         self.findings.append(check.finding(self.display, line, **kw))
 
     def where(self, node: yaml.Node) -> Location:
-        line = node.start_mark.line + 1
+        return self.where_line(node.start_mark.line + 1)
+
+    def where_line(self, line: int) -> Location:
+        """The one Location of a 1-based line of this file."""
         found = self._at.get(line)
         if found is None:
             found = self._at[line] = Location(self.display, line)
@@ -133,6 +136,91 @@ class _FileLoader:
 
 
 _NULL_TAG = "tag:yaml.org,2002:null"
+# the plain scalars the safe resolver reads as null (its null pattern: ~, null, Null, NULL, empty)
+_NULL_TEXTS = frozenset(("", "~", "null", "Null", "NULL"))
+# nesting the event reader follows before it hands the file to the composing path (a declaration
+# nests four deep; the composing path reports a file nested too deeply)
+_EVENT_DEPTH = 64
+
+
+class _Unusual(Exception):
+    """The document has something only the composing path reads (an alias, an anchor, a tag, a
+    key that is not plain text, more than one document, a syntax error): it reads the file again."""
+
+
+class _EventReader:
+    """Builds the same Records as :meth:`_FileLoader.record` straight from libyaml's events, without
+    composing nodes: a plain document (no alias, anchor, tag or non-text key) reads the same either
+    way; anything else raises :class:`_Unusual` and the file is composed as before."""
+
+    def __init__(self, text: str, loader: _FileLoader) -> None:
+        self._parser = _BASE_LOADER(text)
+        self._get = self._parser.get_event
+        self._where = loader.where_line
+        # the top-level pairs as written (raw key, value event kind, raw value, line): what the
+        # kind and row-limit checks read before any record is built
+        self.top: list[tuple[Any, type, Any, int]] = []
+
+    def read(self) -> Record:
+        """The root mapping's Record; raises :class:`_Unusual`."""
+        get = self._get
+        try:
+            if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
+                raise _Unusual
+            start = get()
+            if type(start) is not yaml.MappingStartEvent or start.anchor is not None or start.tag is not None:
+                raise _Unusual
+            record = self._mapping(start, 0)
+            if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+                raise _Unusual
+            return record
+        except (yaml.YAMLError, RecursionError):
+            raise _Unusual from None
+        finally:
+            self._parser.dispose()
+
+    def _mapping(self, start: Any, depth: int) -> Record:
+        get, where = self._get, self._where
+        record = Record(where(start.start_mark.line + 1))
+        append = record.entries.append
+        top = self.top if depth == 0 else None
+        while True:
+            key = get()
+            if type(key) is not yaml.ScalarEvent:
+                if type(key) is yaml.MappingEndEvent:
+                    return record
+                raise _Unusual
+            if key.anchor is not None or key.tag is not None:
+                raise _Unusual
+            event = get()
+            value = self._value(event, depth)
+            at = where(event.start_mark.line + 1)
+            if top is not None:
+                top.append((key.value, type(event), event.value if type(event) is yaml.ScalarEvent else value,
+                            at.line))
+            append(Entry(_nfc(key.value).strip(), value, at, where(key.start_mark.line + 1)))
+
+    def _value(self, event: Any, depth: int) -> Any:
+        kind = type(event)
+        if event.anchor is not None or kind is yaml.AliasEvent or event.tag is not None or depth > _EVENT_DEPTH:
+            raise _Unusual
+        if kind is yaml.ScalarEvent:
+            text = event.value
+            return None if event.implicit[0] and text in _NULL_TEXTS else _nfc(text)
+        if kind is yaml.MappingStartEvent:
+            return self._mapping(event, depth + 1)
+        if kind is not yaml.SequenceStartEvent:
+            raise _Unusual
+        get, where = self._get, self._where
+        items: list[Any] = []
+        while True:
+            item = get()
+            if type(item) is yaml.SequenceEndEvent:
+                return items
+            if type(item) is yaml.ScalarEvent:
+                items.append(Cell(self._value(item, depth + 1), where(item.start_mark.line + 1)))
+            else:
+                items.append(self._value(item, depth + 1))
 
 
 def _nfc(text: str) -> str:
@@ -217,6 +305,60 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None, layout
               ) -> tuple[Project | Department | None, list[Finding]]:
     """Load one declaration from YAML text; ``display`` names it in findings."""
     loader = loader or _FileLoader(display)
+    try:
+        record, top = _read_events(text, loader)
+    except _Unusual:
+        return _load_composed(text, loader, layouts)
+    kind = _top_kind(top, record.location.line or 1, loader)
+    if kind == "project" and _top_too_many_rows(top, loader):
+        return None, loader.findings
+    if kind is None:
+        return None, loader.findings
+    obj, found = (build_project if kind == "project" else build_department)(record, layouts=layouts)
+    loader.findings.extend(found)
+    return obj, loader.findings
+
+
+def _read_events(text: str, loader: _FileLoader) -> tuple[Record, list[tuple[Any, type, Any, int]]]:
+    """The root Record and its top-level pairs, read from events; raises :class:`_Unusual`.
+
+    Needs no "*" check of its own: an alias event is unusual."""
+    reader = _EventReader(text, loader)
+    return reader.read(), reader.top
+
+
+def _top_kind(top: list[tuple[Any, type, Any, int]], line: int, loader: _FileLoader) -> str | None:
+    """:func:`_kind_of` on the top-level pairs as written."""
+    for key, kind_of_value, value, at in top:
+        if key in ("kind", "类型"):
+            scalar = kind_of_value is yaml.ScalarEvent
+            kind = KIND_VALUES.get(str(value).strip()) if scalar else None
+            if kind is None:
+                preview = str(value)[:80] if scalar else ("{…}" if kind_of_value is yaml.MappingStartEvent else "[…]")
+                loader.add(fc.NOT_A_DECLARATION, at,
+                           reason=(f"类型应为 项目/project 或 部门/department，而不是“{preview}”",
+                                   f"kind must be project (项目) or department (部门), not '{preview}'"))
+            return kind
+    loader.add(fc.NOT_A_DECLARATION, line,
+               reason=("缺少“类型”（类型: 项目 或 部门）", "no 'kind' key (kind: project or department)"))
+    return None
+
+
+def _top_too_many_rows(top: list[tuple[Any, type, Any, int]], loader: _FileLoader) -> bool:
+    """:func:`_too_many_rows` on the top-level pairs as written."""
+    limit = intake_build.MAX_ROWS
+    for key, kind_of_value, value, at in top:
+        if (kind_of_value is yaml.SequenceStartEvent and _nfc(key).strip() in _ROW_KEYS
+                and len(value) > limit):
+            loader.add(fc.TOO_MANY_ROWS, at, rows=len(value), limit=limit)
+            return True
+    return False
+
+
+def _load_composed(text: str, loader: _FileLoader, layouts: Layouts | None
+                   ) -> tuple[Project | Department | None, list[Finding]]:
+    """The composing path: every document :class:`_EventReader` leaves to it (aliases, anchors,
+    tags, syntax errors, a top level that is not a mapping …) with the checks that name them."""
     root = _compose(text, loader)
     if root is None:
         return None, loader.findings
