@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import gc
+import json
 import weakref
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +30,7 @@ from g60rules.intake.yaml_loader import _SAFE_LOADER, load_corpus, load_text
 from g60rules.values import (
     MEMO_TEXT, RowFamily, TargetValue, ValueKind, compose_target_value, parse_money_cell, parse_target_value,
 )
-from strategies import NAMES, OPS, REAL_VALUES, UNITS, money, odd_text, target_values
+from strategies import NAMES, OPS, REAL_VALUES, UNITS, indicators, money, odd_text, target_values
 
 ROWS = st.sampled_from([None, RowFamily.COST, RowFamily.TIMELINESS])
 CELLS = st.one_of(st.none(), target_values(), odd_text, st.sampled_from(REAL_VALUES))
@@ -228,3 +229,50 @@ def test_threads_reading_at_once_through_tiny_memos_read_what_one_reads_alone(tm
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(read, range(12)))
     assert all(result == alone for result in results)
+
+
+# one text read as each kind and funds unit: "1" is a text, a whole number, a weight, 1 元, 1 万元 …
+CONVERT_TEXTS = st.one_of(st.sampled_from(["1", "1.0", "01", "10%", "10分", "2024-01", "2024年3月", "2024-02-30",
+                                           " 甲\r\n乙 ", "e\u0301", "", "  ", "5万元", "2, 000.00", "abc"]),
+                          money().filter(lambda m: m is not None), odd_text)
+KINDS = st.sampled_from([k for k in build.FieldKind if k in build._SCALAR_KINDS])
+
+
+def _converted(text, kind, unit, read):
+    try:
+        return repr(read(text, kind, unit))
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(reads=st.lists(st.tuples(CONVERT_TEXTS, KINDS, st.sampled_from(["元", "万元"])), min_size=1, max_size=8))
+def test_a_remembered_cell_conversion_is_the_one_converted_afresh(reads):
+    # several reads in a row: an entry for one (text, kind, unit) never answers another
+    for text, kind, unit in reads + reads[::-1]:
+        assert _converted(text, kind, unit, build._convert_memo) == _converted(text, kind, unit, build.convert)
+
+
+def test_the_same_text_converts_by_its_kind_and_funds_unit():
+    read = build._convert_memo
+    assert read("1", build.FieldKind.MONEY_FORM, "万元") == Decimal(10000)
+    assert read("1", build.FieldKind.MONEY_FORM, "元") == Decimal(1)
+    assert read("1", build.FieldKind.TEXT, "元") == "1"
+    assert read("1", build.FieldKind.INT, "元") == 1 and type(read("1", build.FieldKind.INT, "元")) is int
+    assert repr(read("1.0", build.FieldKind.DECIMAL, "元")) == "Decimal('1.0')"
+    with pytest.raises(ValueError):
+        read("abc", build.FieldKind.MONEY_YUAN, "元")
+    with pytest.raises(ValueError):  # a refused text is refused again, not remembered as None
+        read("abc", build.FieldKind.MONEY_YUAN, "元")
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=indicators())
+def test_an_indicator_built_without_validation_is_the_validated_one(rows):
+    # a JSON round trip unshares the rows' lists, which the dumper would otherwise write as aliases
+    plain = json.loads(json.dumps(rows, ensure_ascii=False))
+    text = yaml.safe_dump({"kind": "project", "name": "甲", "indicators": plain}, allow_unicode=True)
+    project, _ = load_text(text, "p.yaml")
+    assert len(project.indicators) == len(rows)
+    for row in project.indicators:
+        assert repr(type(row)(**dict(row))) == repr(row)
