@@ -357,9 +357,7 @@ class _Builder:
                          reason=("应为 正向/反向" if key == "direction" else "应为 定性/定量",
                                  "expected 正向/反向" if key == "direction" else "expected 定性/定量"))
         composed = compose_target_value(cells["target_value"], operator, cells["unit"])
-        # every argument is typed by construction (texts from convert, Decimal weight, a parsed
-        # TargetValue, a Source): validating them again was a tenth of loading
-        return Indicator.model_construct(
+        return Indicator(
             row=number, level1=cells["level1"], level2=cells["level2"], level3=cells["level3"],
             target_value=composed.value, value_cell=cells["target_value"], unit=cells["unit"],
             operator=cells["operator"], conflicting_unit=composed.unit_conflict,
