@@ -5,8 +5,9 @@ departments (each with its projects), the projects no department lists, the find
 themselves, and the paths it did not read because they are not ``.yaml``/``.yml`` (reported, never
 dropped in silence).
 
-The YAML is composed with PyYAML's safe loader, so every value keeps its line. Scalars are kept as
-their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
+The YAML is read from libyaml's events (PyYAML's safe loader composes the few documents with an
+alias, anchor, tag, non-text key or syntax error, and names the problem), so every value keeps its
+line. Scalars are kept as their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
 finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004) that name the
 field meant (a key close to one field only, such as 年度资金申请, is read as that field, so one typo
 gives one finding, not a cascade of "not filled"); a value that
