@@ -5,8 +5,8 @@ keys and operators, unknown fields, wrong types, parameters, patterns, placehold
 duplicate ids, ``extends`` cycles and missing parents, overrides), lint runs each rule's examples
 and reports examples that do not load, rules that never fire or always fire on their own examples,
 rules without both a passing and a failing example, threshold tables with overlapping or
-uncovered rows, and table rows or conditions naming a value their field never takes (the ruleset's
-``known_values``), with the closest known value.
+uncovered rows, table rows or conditions naming a value their field never takes (the ruleset's
+``known_values``), with the closest known value, and word tables no rule reads (a warning).
 """
 
 from __future__ import annotations
@@ -107,6 +107,18 @@ def table_problems(ruleset: CompiledRuleset) -> list[Problem]:
     return problems
 
 
+def word_table_problems(ruleset: CompiledRuleset) -> list[Problem]:
+    """A word table no rule reads (every rule using it shadows it with a parameter, or none refers to
+    it): a warning at the table's latest definition or change, since editing it changes nothing."""
+    problems = []
+    for name, table in ruleset.word_tables.items():
+        # a parent's table left unread because a child disabled its rules is no problem of the parent
+        if not ruleset.users(name) and _at(table.origins[-1])[0] == ruleset.files[-1]:
+            file, pos = _at(table.origins[-1])
+            problems.append(make_problem("RS-WORDTABLE-UNUSED", file, pos, name=name))
+    return problems
+
+
 def _unknown_value(value: object, known: tuple[str, ...], name: str, where: tuple[str, str], file: str,
                    pos: tuple[int, int]) -> Problem | None:
     if not known or not isinstance(value, str) or value in known:
@@ -201,6 +213,7 @@ def lint(path: Path) -> list[Problem]:
     """Every problem of the ruleset at ``path`` and its parents, sorted by file and position."""
     compiled, problems = collect_problems(path)
     if compiled is not None and compiled.rules:
-        problems = [*problems, *example_problems(compiled), *table_problems(compiled), *value_problems(compiled)]
+        problems = [*problems, *example_problems(compiled), *table_problems(compiled), *value_problems(compiled),
+                    *word_table_problems(compiled)]
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file, p.line, p.column, p.code))
