@@ -114,6 +114,9 @@ def test_an_unknown_table_name_names_file_line_and_the_closest_table(tmp_path):
     ("word_tables:\n  adverse_names: {remove: [投诉率]}\n  more: [甲]\n  more: [乙]\n", 6, "RS-DUPKEY", "duplicate key 'more'"),
     ("word_tables:\n  more:\n    - 甲\n    - 乙[丙]\n", 6, "RS-VALUE", "must not be blank"),
     ("word_tables:\n  more: [甲, '  ']\n", 4, "RS-VALUE", "must not be blank"),
+    ("word_tables:\n  prompts: {ad: [待补充]}\n", 4, "RS-KEY", "unknown key 'ad'"),
+    ("word_tables:\n  prompts: 待补充\n", 4, "RS-VALUE", "a list of words, or {add"),
+    ("word_tables:\n  more: [甲, 12]\n", 4, "RS-VALUE", "'12' is not a word"),
 ])
 def test_table_mistakes_name_file_and_line(tmp_path, body, line, code, words):
     path = _district(tmp_path, body)

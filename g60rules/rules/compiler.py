@@ -1171,9 +1171,12 @@ def _word_tables(chain: list[_Loaded], sink: _Sink) -> dict[str, WordTable]:
     out: dict[str, WordTable] = {}
     for loaded in chain:
         file = str(loaded.path)
-        for name, spec in loaded.head.word_tables.items():
+        for name, raw in loaded.head.word_tables.items():
             base: Path_ = ("word_tables", name)
             here = loaded.where(base)
+            spec = _word_table_spec(raw, loaded, base, sink)
+            if spec is None:
+                continue
             if isinstance(spec, WordTableEdit):
                 parent = out.get(name)
                 if parent is None:
@@ -1201,6 +1204,38 @@ def _word_tables(chain: list[_Loaded], sink: _Sink) -> dict[str, WordTable]:
                 sink.add(make_problem("RS-WORDTABLE-EMPTY", file, _mark(loaded.marks, base), name=name))
             out[name] = WordTable(name, tuple(words), origins)
     return out
+
+
+def _word_table_spec(raw: Any, loaded: _Loaded, base: Path_, sink: _Sink) -> list[str] | WordTableEdit | None:
+    """A table as written: a list of words, or ``{add: […], remove: […]}``; None (and a problem) otherwise."""
+    file = str(loaded.path)
+    if isinstance(raw, dict):
+        unknown = [k for k in raw if k not in ("add", "remove")]
+        if unknown:
+            sink.add(make_problem("RS-KEY", file, _mark(loaded.marks, (*base, unknown[0])), key=unknown[0],
+                                  allowed="add, remove", **_did_you_mean(str(unknown[0]), ("add", "remove"))))
+            return None
+        parts = {k: raw[k] if raw[k] is not None else [] for k in raw}
+        bad = next((k for k, v in parts.items() if not isinstance(v, list)), None)
+        if bad is not None:
+            sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, (*base, bad)), where=".".join((*base, bad)),
+                                  detail="a list of words"))
+            return None
+        raw = WordTableEdit(**parts)
+        words = [*raw.add, *raw.remove]
+        path = base
+    elif isinstance(raw, list):
+        words, path = raw, base
+    else:
+        sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, base), where=".".join(base),
+                              detail="a word table is a list of words, or {add: [...], remove: [...]}"))
+        return None
+    odd = next((i for i, w in enumerate(words) if not isinstance(w, str)), None)
+    if odd is not None:
+        sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, path), where=".".join(base),
+                              detail=f"'{words[odd]}' is not a word; quote it (\"{words[odd]}\")"))
+        return None
+    return raw
 
 
 def _checked_words(words: list[str], loaded: _Loaded, path: Path_, sink: _Sink) -> list[str]:

@@ -286,7 +286,7 @@ class RulesetHead(_Strict):
     layouts: dict[str, LayoutSpec] = {}
     categories: Categories | None = None
     known_values: KnownValues = {}
-    word_tables: dict[str, WordTable] = {}
+    word_tables: dict[str, Any] = {}  # each table is checked on its own (compiler), for a message per table
     rules: list[Any] = []
     overrides: dict[str, Any] = {}
 
