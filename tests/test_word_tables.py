@@ -208,3 +208,11 @@ def test_the_district_example_in_the_docs_lints_clean(tmp_path, monkeypatch):
     found, _ = run(compiled, project([_row("数量指标", "夜间施工扰民次数", "≤3次"),
                                       _row("数量指标", "宣讲场次（待补充）", "≥4场")]))
     assert ("G60-APP-016", 7) not in found and ("G60-COMP-019", 8) in found
+
+
+def test_a_table_edit_that_breaks_a_parents_example_is_reported_on_the_edit(tmp_path):
+    path = _district(tmp_path, "word_tables:\n  adverse_counts:\n    remove: [投诉, 信访]\n")
+    problems = [p for p in lint(path) if p.level == "error"]
+    # G60-APP-015's passing example 群众信访件数 =0件 now fires: the district's line is named, not core.yaml's
+    assert problems and {(p.file, p.line) for p in problems} == {(str(path), 4)}
+    assert any("G60-APP-015" in p.hint_en and "adverse_counts" in p.hint_en for p in problems)

@@ -13,6 +13,10 @@ can find — this is what ``g60rules ruleset lint`` reports.
 
 Computed fields: a ``count`` over children and a threshold ``table`` parameter become fields the
 fact builder computes before either engine runs (``count.q<N>``, ``table.<RULE>.<PARAM>``).
+
+Word tables: ``word_tables`` lists shared by rules are merged along the chain (a child's list replaces
+a parent's, ``add``/``remove`` change it) and a ``{word_table: NAME}`` operand is replaced by the words
+when a rule compiles, so both engines see the same literal condition (:func:`_word_tables`).
 """
 
 from __future__ import annotations
