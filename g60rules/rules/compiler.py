@@ -766,10 +766,8 @@ class _Compiler:
         if op in ("contains_any", "contains_none"):
             return Match(name, self.word_pattern(name, ftype, value, params, op), op == "contains_none")
         if op in ("in", "not_in"):
-            if isinstance(value, WordTableRef):
-                value = self.words(params, value)
-            elif isinstance(value, ParamRef):
-                value = self.param(params, value.param)
+            if isinstance(value, (ParamRef, WordTableRef)):
+                value = self.words(params, value) if isinstance(value, WordTableRef) else self.param(params, value.param)
                 if not isinstance(value, list):
                     raise _type_error(f"parameter '{name}' must be a list for '{op}'",
                                       f"用于 {op} 的参数必须是列表")

@@ -23,7 +23,7 @@ _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", 
 _HEAD = {
     "zh": {"what": "检查什么", "why": "为什么", "params": "参数", "fail": "不通过的示例", "pass": "通过的示例",
            "applies": "适用于", "severity": "严重程度", "state": "状态", "effective": "生效期间", "basis": "依据",
-           "none": "无", "when": "条件", "disabled": "已停用", "tables": "词表", "words": "个词",
+           "none": "无", "when": "条件", "disabled": "已停用", "tables": "词表", "words": " 个词",
            "used_by": "使用的规则", "unused": "没有规则使用"},
     "en": {"what": "What it checks", "why": "Why", "params": "Parameters", "fail": "Failing example",
            "pass": "Passing example", "applies": "Applies to", "severity": "Severity", "state": "State",
@@ -129,13 +129,14 @@ def rules_markdown(ruleset: CompiledRuleset, lang: str = "zh") -> str:
 
 
 def word_tables_markdown(ruleset: CompiledRuleset, lang: str = "zh") -> str:
-    """Each word table once: where it is defined (and changed), its words, the rules that read it."""
+    """Each word table once: the files defining (and changing) it, its words, the rules that read it."""
     if not ruleset.word_tables:
         return ""
     h = _HEAD[lang]
     lines = [f"## {h['tables']}", ""]
     for name, table in ruleset.word_tables.items():
-        where = " → ".join(f"{Path(f).name}:{line}" for f, _, line in (o.rpartition(":") for o in table.origins))
+        # file names only: a line number here would make the page stale whenever lines above it move
+        where = " → ".join(dict.fromkeys(Path(o.rpartition(":")[0]).name for o in table.origins))
         users = ", ".join(f"[{r}](#{r.lower()})" for r in ruleset.users(name)) or h["unused"]
         lines += [f'<a id="word-table-{name.lower()}"></a>', "", f"### {name}", "",
                   f"- {where}; {len(table.words)}{h['words']}", f"- {h['used_by']}: {users}", "",
