@@ -171,7 +171,7 @@ class _StreamWork(UnitScreener):
 
     def __call__(self, message: tuple) -> list:  # type: ignore[override]
         if message[0] == "scan":
-            return scan(message[1], self.ruleset.layouts)
+            return scan(message[1], self.ruleset.layouts, message[2])
         return super().__call__(message[1], message[2])
 
 
@@ -293,15 +293,15 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
     return outcome
 
 
-def _scan_on(pool: WorkerPool | None, files: list[Path], ruleset: CompiledRuleset) -> list:
+def _scan_on(pool: WorkerPool | None, files: list[str], ruleset: CompiledRuleset, mentioned: bool) -> list:
     """The department listings of ``files``, scanned on ``pool`` when there are many (a chunk whose
     worker fails is scanned again here)."""
     if pool is None or len(files) <= 4 * SCAN_CHUNK:
-        return scan(files, ruleset.layouts)
+        return scan(files, ruleset.layouts, mentioned)
     groups = [files[i:i + SCAN_CHUNK] for i in range(0, len(files), SCAN_CHUNK)]
-    replies = pool.run([("scan", group) for group in groups])
+    replies = pool.run([("scan", group, mentioned) for group in groups])
     return [item for group, reply in zip(groups, replies, strict=True)
-            for item in (scan(group, ruleset.layouts) if isinstance(reply, str) else reply)]
+            for item in (scan(group, ruleset.layouts, mentioned) if isinstance(reply, str) else reply)]
 
 
 def _selection(layout: Plan, changed: set[Path]) -> tuple[set[str], list[Unit]]:
@@ -327,7 +327,8 @@ def screen_stream(paths: list[Path], ruleset: CompiledRuleset, engine: str = "du
     pool = None if scheduler is not None or local else WorkerPool(_StreamWork, (ruleset, engine, cache), jobs,
                                                                    SECONDS_PER_CHUNK)
     with pool or nullcontext():
-        layout = plan(paths, ruleset.layouts, lambda files: _scan_on(pool, files, ruleset))
+        layout = plan(paths, ruleset.layouts, lambda files, mentioned: _scan_on(pool, files, ruleset, mentioned),
+                      mentioned=changed is not None)
         only, units = (None, layout.units) if changed is None else _selection(layout, changed)
         files = layout.files if only is None else [f for f in layout.files if f in only]
         progress.start("read", len(files))

@@ -10,7 +10,7 @@ in any order, in any process, on any machine.
 
 * :func:`scan` reads what tells departments apart: a YAML file's top-level ``kind`` (from libyaml's
   event stream, stopping there), and each department file in full for its ``projects`` entries.
-* :func:`plan` expands the paths (:func:`~g60rules.intake.yaml_loader.expand_paths`, once: its
+* :func:`plan` expands the paths (:func:`~g60rules.safeio.walk_files`, once: its
   findings are the plan's) and decides every ``projects`` entry exactly as loading the whole corpus
   in one pass would: an entry outside its department's folder (G60-PATH-001), a missing file, a file
   already claimed by an earlier listing (G60-PATH-002, naming the first), a file that is no project.
@@ -26,20 +26,22 @@ planner reads those few files (rare in practice; the normal single listing costs
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import yaml
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
 from g60rules.intake.yaml_loader import (
-    _SAFE_LOADER, YAML_SUFFIXES, Corpus, _display, _inside, _load_table, expand_paths, load_file,
+    _SAFE_LOADER, DECLARATION_SUFFIXES, YAML_SUFFIXES, Corpus, _display, _inside, _load_table, load_file,
 )
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Project
 from g60rules.progress import SILENT, Progress
-from g60rules.safeio import InputRefused, present, read_text, resolved
+from g60rules.safeio import InputRefused, present, read_text, resolved_name, shown, walk_files
 
 # what the planner decided for one ``projects`` entry of a department (see Unit.entries)
 OUTSIDE, MISSING, TWICE, LOAD, NOT_PROJECT, NOTHING = "outside", "missing", "twice", "load", "not", "nothing"
@@ -131,16 +133,10 @@ def _top_level_kind(text: str) -> str | None | bool:
         return True
 
 
-def _resolved_text(path: Path) -> str | None:
-    try:
-        return str(path.resolve())
-    except (OSError, RuntimeError):  # a symlink loop: it is no file either
-        return None
-
-
-def scan_file(path: Path, layouts: Layouts | None = None) -> Listing | None:
-    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None."""
-    if path.suffix.lower() not in YAML_SUFFIXES:
+def scan_file(path: str, layouts: Layouts | None = None, mentioned: bool = False) -> Listing | None:
+    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None.
+    ``mentioned``: also resolve every entry (only ``--changed-since`` needs them)."""
+    if _suffix(path) not in YAML_SUFFIXES:
         return None
     try:
         text = read_text(path)
@@ -149,103 +145,140 @@ def scan_file(path: Path, layouts: Layouts | None = None) -> Listing | None:
     kind = _top_level_kind(text)
     if kind is not True and kind != "department":
         return None
-    department, _ = load_file(path, layouts)
+    department, _ = load_file(Path(path), layouts)
     if not isinstance(department, Department):
         return None
     entries = tuple((rel, department.source.line_of(f"projects[{index}]"))
                     for index, rel in enumerate(department.project_files))
-    mentioned = tuple(r for r in (_resolved_text(path.parent / rel) for rel, _ in entries) if r is not None)
-    return Listing(department.source.file, entries, mentioned)
+    folder = os.path.dirname(path)
+    named = tuple(resolved_name(os.path.join(folder, rel)) for rel, _ in entries) if mentioned else ()
+    return Listing(department.source.file, entries, named)
 
 
-def scan(files: list[Path], layouts: Layouts | None = None) -> list[Listing | None]:
+def scan(files: list[str], layouts: Layouts | None = None, mentioned: bool = False) -> list[Listing | None]:
     """:func:`scan_file` of each file."""
-    return [scan_file(f, layouts) for f in files]
+    return [scan_file(f, layouts, mentioned) for f in files]
 
 
-def _what_is(path: Path, layouts: Layouts | None) -> tuple[str, set[str]]:
+def _suffix(path: str) -> str:
+    return PurePath(path).suffix.lower()
+
+
+def _what_is(path: str, layouts: Layouts | None) -> tuple[str, set[str]]:
     """What loading ``path`` gives ("project", "department" or "none") and the files its findings name."""
-    if path.suffix.lower() not in YAML_SUFFIXES:
+    if _suffix(path) not in YAML_SUFFIXES:
         scratch = Corpus()
-        _load_table(path, scratch, layouts)  # reading and building its projects: both name the file
+        _load_table(Path(path), scratch, layouts)  # reading and building its projects: both name the file
         return "none", {f.file for f in scratch.findings}
-    obj, found = load_file(path, layouts)
+    obj, found = load_file(Path(path), layouts)
     kind = "project" if isinstance(obj, Project) else "department" if isinstance(obj, Department) else "none"
     return kind, {f.file for f in found}
 
 
-def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None) -> Plan:
-    """Units for ``paths``; ``scanner`` maps a list of files to their listings (default :func:`scan`;
-    it may run in worker processes). Raises FileNotFoundError for a named path that does not exist."""
-    files, ignored, problems = expand_paths(paths)
-    listings = scanner(files) if scanner is not None else scan(files, layouts)
-    result = Plan(ignored=ignored, findings=problems, files=[_display(f) for f in files])
-    expanded = {resolved(f): f for f in files}
-    departments = {resolved(f) for f, listing in zip(files, listings, strict=True) if listing}
-    # every entry that names an existing file inside its department's folder, in loading order
-    valid: list[list[tuple[Path, Path] | None]] = []
-    times: dict[Path, int] = {}
-    canonical: dict[Path, Path] = {}  # the path a file is first loaded through (names it in findings)
+def _shown(path: str) -> str:
+    """:func:`_display`, sharing the string when it names the file as walked (the usual relative path)."""
+    text = shown(path)
+    return path if text == path else text
+
+
+def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None, mentioned: bool = False) -> Plan:
+    """Units for ``paths``; ``scanner(files, mentioned)`` maps a list of files (str) to their
+    listings (default :func:`scan`; it may run in worker processes). ``mentioned``: keep each department unit's
+    resolved entries (for ``--changed-since``). Raises FileNotFoundError for a named path that
+    does not exist.
+
+    Flat in memory: files are strings (a Path object costs ten times its name), each file's
+    resolved name is one string shared by every map, and what only deciding needs is dropped
+    before the units are finished.
+    """
+    files, ignored, problems = walk_files(paths, DECLARATION_SUFFIXES)
+    listings = scanner(files, mentioned) if scanner is not None else scan(files, layouts, mentioned)
+    result = Plan(ignored=ignored, findings=problems, files=[_shown(f) for f in files])
+    expanded = {sys.intern(resolved_name(f)): f for f in files}  # resolved → the name the walk gave
+    departments = {resolved_name(f) for f, listing in zip(files, listings, strict=True) if listing}
+    # every entry that names an existing file inside its department's folder, in loading order:
+    # its resolved name (the target is re-joined when needed), None for the others
+    valid: list[list[str | None]] = []
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    canonical: dict[str, str] = {}  # the name a file not walked is first loaded through (names it in findings)
     for f, listing in zip(files, listings, strict=True):
-        row: list[tuple[Path, Path] | None] = []
+        row: list[str | None] = []
+        folder = os.path.dirname(f)
         for rel, _ in listing.entries if listing else ():
-            target = f.parent / rel
-            if not _inside(target, f.parent) or not present(target):
+            target = _joined(folder, rel)
+            if not _inside(Path(target), Path(folder or ".")) or not present(target):
                 row.append(None)
                 continue
-            key = resolved(target)
-            row.append((target, key))
-            times[key] = times.get(key, 0) + 1
-            canonical.setdefault(key, expanded.get(key, target))
+            key = sys.intern(resolved_name(target))  # one string per file, shared by every map
+            row.append(key)
+            if key in seen:
+                repeated.add(key)
+            seen.add(key)
+            if key not in expanded:
+                canonical.setdefault(key, target)
         valid.append(row)
-    def is_yaml(key: Path) -> bool:  # as loading decides: by the name the file is first read through
-        return canonical[key].suffix.lower() in YAML_SUFFIXES
+
+    def name_of(key: str) -> str:
+        return expanded.get(key) or canonical[key]
+
+    def is_yaml(key: str) -> bool:  # as loading decides: by the name the file is first read through
+        return _suffix(name_of(key)) in YAML_SUFFIXES
 
     # what a file is decides its later listings, when the first listing's unit is not the one loading
     # it (a department file, a workbook) or when it is listed again
-    known: dict[Path, tuple[str, set[str]]] = {}
-    for key, count in times.items():
+    known: dict[str, tuple[str, set[str]]] = {}
+    for key in seen:
         if key in departments:
             known[key] = ("department", set())
-        elif count > 1 or not is_yaml(key):
-            known[key] = _what_is(canonical[key], layouts)
-    loaded = set(expanded)
-    owned: set[Path] = set()
-    claimed: dict[Path, str] = {}
-    tables: list[Path] = []
+        elif key in repeated or not is_yaml(key):
+            known[key] = _what_is(name_of(key), layouts)
+    del seen, repeated
+    added: set[str] = set()  # files read only because a department lists them
+    owned: set[str] = set()
+    claimed: dict[str, tuple[str, int]] = {}
+    tables: list[str] = []
     for f, listing, row in zip(files, listings, valid, strict=True):
         if listing is None:
             continue
+        folder = os.path.dirname(f)
         entries = []
-        for (rel, line), target in zip(listing.entries, row, strict=True):
-            if target is None:
-                entries.append((OUTSIDE if not _inside(f.parent / rel, f.parent) else MISSING, None, None))
+        for (rel, line), key in zip(listing.entries, row, strict=True):
+            if key is None:
+                outside = not _inside(Path(_joined(folder, rel)), Path(folder or "."))
+                entries.append((OUTSIDE if outside else MISSING, None, None))
                 continue
-            path, key = target
             if key in claimed:
-                entries.append((TWICE, None, claimed[key]))
+                entries.append((TWICE, None, "%s:%d" % claimed[key]))
                 continue
-            if key not in loaded:
-                loaded.add(key)
-                result.files.append(_display(path))
+            if key not in expanded and key not in added:
+                added.add(key)
+                result.files.append(_shown(_joined(folder, rel)))
                 if not is_yaml(key):
-                    tables.append(path)
+                    tables.append(_joined(folder, rel))
             kind, noted = known.get(key, ("", set()))
             if is_yaml(key) and kind != "department" and key not in owned:
                 owned.add(key)  # the first listing loads it
-                entries.append((LOAD, str(canonical[key]), None))
-            elif kind == "department" or kind == "none" and _display(path) not in noted:
+                entries.append((LOAD, name_of(key), None))
+            elif kind == "department" or kind == "none" and shown(_joined(folder, rel)) not in noted:
                 entries.append((NOT_PROJECT, None, None))
             else:
                 entries.append((NOTHING, None, None))
             if kind == "project":
-                claimed[key] = f"{listing.department}:{line}"
-        result.units.append(Unit(str(f), True, tuple(entries), listing.mentioned))
+                claimed[key] = (listing.department, line)
+        result.units.append(Unit(f, True, tuple(entries), listing.mentioned if mentioned else ()))
+    owned_walked = {expanded[key] for key in owned if key in expanded}
+    del owned, claimed, known, expanded
     for f, listing in zip(files, listings, strict=True):
-        if listing is None and resolved(f) not in owned:
-            result.units.append(Unit(str(f)))
-    result.units.extend(Unit(str(t)) for t in tables)
+        if listing is None and f not in owned_walked:
+            result.units.append(Unit(f))
+    result.units.extend(Unit(t) for t in tables)
     return result
+
+
+def _joined(folder: str, rel: str) -> str:
+    """``str(Path(folder) / rel)``: the name a department's entry gives its file."""
+    return str(PurePath(folder, rel))
 
 
 def load_unit(unit: Unit, layouts: Layouts | None = None) -> Corpus:
