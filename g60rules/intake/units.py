@@ -27,7 +27,6 @@ planner reads those few files (rare in practice; the normal single listing costs
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -36,7 +35,7 @@ import yaml
 from g60rules import findings as fc
 from g60rules.findings import Finding
 from g60rules.intake.yaml_loader import (
-    _SAFE_LOADER, DECLARATION_SUFFIXES, YAML_SUFFIXES, Corpus, _display, _inside, _load_table, load_file,
+    _SAFE_LOADER, DECLARATION_SUFFIXES, YAML_SUFFIXES, Corpus, _display, _load_table, load_file,
 )
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Project
@@ -183,57 +182,68 @@ def _shown(path: str) -> str:
 
 def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None, mentioned: bool = False) -> Plan:
     """Units for ``paths``; ``scanner(files, mentioned)`` maps a list of files (str) to their
-    listings (default :func:`scan`; it may run in worker processes). ``mentioned``: keep each department unit's
-    resolved entries (for ``--changed-since``). Raises FileNotFoundError for a named path that
-    does not exist.
+    listings (default :func:`scan`; it may run in worker processes). ``mentioned``: keep each
+    department unit's resolved entries (for ``--changed-since``). Raises FileNotFoundError for a
+    named path that does not exist.
 
-    Flat in memory: files are strings (a Path object costs ten times its name), each file's
-    resolved name is one string shared by every map, and what only deciding needs is dropped
-    before the units are finished.
+    Flat in memory (a season has 100,000 files): files are strings (a Path object costs ten times
+    its name), a file is known by the name the walk gave it (shared by every map, no second string)
+    and only a file the walk did not give by its resolved name, and resolved names are built when
+    needed and dropped.
     """
     files, ignored, problems = walk_files(paths, DECLARATION_SUFFIXES)
     listings = scanner(files, mentioned) if scanner is not None else scan(files, layouts, mentioned)
     result = Plan(ignored=ignored, findings=problems, files=[_shown(f) for f in files])
-    expanded = {sys.intern(resolved_name(f)): f for f in files}  # resolved → the name the walk gave
-    departments = {resolved_name(f) for f, listing in zip(files, listings, strict=True) if listing}
-    # every entry that names an existing file inside its department's folder, in loading order:
-    # its resolved name (the target is re-joined when needed), None for the others
+    walked = {f: f for f in files}  # a dict gives back the very string: entries share it
+    by_key: dict[str, str] | None = None  # resolved → walked name; built only for an entry spelt otherwise
+
+    def walked_as(target: str, key: str) -> str | None:
+        nonlocal by_key
+        if target in walked:  # the usual entry: the very name the walk gave
+            return walked[target]
+        if by_key is None:
+            by_key = {resolved_name(f): f for f in files}
+        return by_key.get(key)
+
+    departments = {f for f, listing in zip(files, listings, strict=True) if listing}
+    # every entry that names an existing file inside its department's folder, in loading order: the
+    # file (its walked name, else its resolved name), None for the others
     valid: list[list[str | None]] = []
     seen: set[str] = set()
     repeated: set[str] = set()
-    canonical: dict[str, str] = {}  # the name a file not walked is first loaded through (names it in findings)
+    canonical: dict[str, str] = {}  # a file not walked → the name it is first loaded through (names it in findings)
     for f, listing in zip(files, listings, strict=True):
         row: list[str | None] = []
         folder = os.path.dirname(f)
+        inside = resolved_name(folder or ".") if listing else ""
         for rel, _ in listing.entries if listing else ():
             target = _joined(folder, rel)
-            if not _inside(Path(target), Path(folder or ".")) or not present(target):
+            key = resolved_name(target)
+            if not _within(key, inside) or not present(target):
                 row.append(None)
                 continue
-            key = sys.intern(resolved_name(target))  # one string per file, shared by every map
-            row.append(key)
-            if key in seen:
-                repeated.add(key)
-            seen.add(key)
-            if key not in expanded:
+            name = walked_as(target, key)
+            if name is None:
                 canonical.setdefault(key, target)
+                name = key
+            row.append(name)
+            if name in seen:
+                repeated.add(name)
+            seen.add(name)
         valid.append(row)
 
-    def name_of(key: str) -> str:
-        return expanded.get(key) or canonical[key]
-
-    def is_yaml(key: str) -> bool:  # as loading decides: by the name the file is first read through
-        return _suffix(name_of(key)) in YAML_SUFFIXES
+    def is_yaml(name: str) -> bool:  # as loading decides: by the name the file is first read through
+        return _suffix(canonical.get(name, name)) in YAML_SUFFIXES
 
     # what a file is decides its later listings, when the first listing's unit is not the one loading
     # it (a department file, a workbook) or when it is listed again
     known: dict[str, tuple[str, set[str]]] = {}
-    for key in seen:
-        if key in departments:
-            known[key] = ("department", set())
-        elif key in repeated or not is_yaml(key):
-            known[key] = _what_is(name_of(key), layouts)
-    del seen, repeated
+    for name in seen:
+        if name in departments:
+            known[name] = ("department", set())
+        elif name in repeated or not is_yaml(name):
+            known[name] = _what_is(canonical.get(name, name), layouts)
+    del seen, repeated, by_key
     added: set[str] = set()  # files read only because a department lists them
     owned: set[str] = set()
     claimed: dict[str, tuple[str, int]] = {}
@@ -243,37 +253,45 @@ def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None, mentio
             continue
         folder = os.path.dirname(f)
         entries = []
-        for (rel, line), key in zip(listing.entries, row, strict=True):
-            if key is None:
-                outside = not _inside(Path(_joined(folder, rel)), Path(folder or "."))
+        for (rel, line), name in zip(listing.entries, row, strict=True):
+            if name is None:
+                outside = not _within(resolved_name(_joined(folder, rel)), resolved_name(folder or "."))
                 entries.append((OUTSIDE if outside else MISSING, None, None))
                 continue
-            if key in claimed:
-                entries.append((TWICE, None, "%s:%d" % claimed[key]))
+            if name in claimed:
+                entries.append((TWICE, None, "%s:%d" % claimed[name]))
                 continue
-            if key not in expanded and key not in added:
-                added.add(key)
+            if name not in walked and name not in added:
+                added.add(name)
                 result.files.append(_shown(_joined(folder, rel)))
-                if not is_yaml(key):
+                if not is_yaml(name):
                     tables.append(_joined(folder, rel))
-            kind, noted = known.get(key, ("", set()))
-            if is_yaml(key) and kind != "department" and key not in owned:
-                owned.add(key)  # the first listing loads it
-                entries.append((LOAD, name_of(key), None))
+            kind, noted = known.get(name, ("", set()))
+            if is_yaml(name) and kind != "department" and name not in owned:
+                owned.add(name)  # the first listing loads it
+                entries.append((LOAD, canonical.get(name, name), None))
             elif kind == "department" or kind == "none" and shown(_joined(folder, rel)) not in noted:
                 entries.append((NOT_PROJECT, None, None))
             else:
                 entries.append((NOTHING, None, None))
             if kind == "project":
-                claimed[key] = (listing.department, line)
+                claimed[name] = (listing.department, line)
         result.units.append(Unit(f, True, tuple(entries), listing.mentioned if mentioned else ()))
-    owned_walked = {expanded[key] for key in owned if key in expanded}
-    del owned, claimed, known, expanded
+    del valid, claimed, known, added
     for f, listing in zip(files, listings, strict=True):
-        if listing is None and f not in owned_walked:
+        if listing is None and f not in owned:
             result.units.append(Unit(f))
     result.units.extend(Unit(t) for t in tables)
     return result
+
+
+def _within(key: str, folder: str) -> bool:
+    """Whether the resolved name ``key`` lies in the resolved ``folder`` (``Path.is_relative_to``;
+    case as the system compares names)."""
+    try:
+        return os.path.commonpath([key, folder]) == folder
+    except ValueError:  # another drive (Windows)
+        return False
 
 
 def _joined(folder: str, rel: str) -> str:
