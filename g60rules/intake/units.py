@@ -50,7 +50,7 @@ OUTSIDE, MISSING, TWICE, LOAD, NOT_PROJECT, NOTHING = "outside", "missing", "twi
 class Listing:
     """A department file as the scan read it: its displayed name and each ``projects`` entry with
     its line. ``mentioned``: every entry's resolved path (a deleted or renamed file changes the
-    department, for ``--changed-since``)."""
+    department, for ``--changed-since``; empty unless the scan was asked for them)."""
 
     department: str
     entries: tuple[tuple[str, int], ...]
@@ -66,7 +66,7 @@ class Unit:
     entry — ``load`` the file at ``path`` here (this unit owns it), or report it ``outside`` the
     folder, ``missing``, listed ``twice`` (``first`` = "file:line" of the first listing), ``not`` a
     project, or ``nothing`` (the file's own findings say why it is no project, elsewhere).
-    ``mentioned``: every entry's resolved path.
+    ``mentioned``: every entry's resolved path (only when planned for ``--changed-since``).
     """
 
     path: str
