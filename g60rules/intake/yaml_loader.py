@@ -42,9 +42,8 @@ from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: pu
 from g60rules.intake.tables import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table_file
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, PROJECT_FIELDS, Department, Location, Project
-from g60rules.own_output import own_output
 from g60rules.progress import SILENT, Progress
-from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, os_reason, present, read_text, resolved
+from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, read_text, resolved, walk_files
 from g60rules.values import MEMO_SIZE, memo_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -392,64 +391,10 @@ def _too_many_rows(root: yaml.MappingNode, loader: _FileLoader) -> bool:
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding]]:
-    """Files to read (sorted, de-duplicated), the paths skipped because of their suffix, and a
-    finding for each directory that could not be listed and one for each folder holding reports or
-    letters g60rules wrote, with their number (:mod:`g60rules.own_output`; never skipped in silence,
-    never one notice per letter).
-
-    Raises FileNotFoundError for a named path that does not exist.
-    """
-    files: list[Path] = []
-    ignored: list[str] = []
-    problems: list[Finding] = []
-    own: dict[str, int] = {}  # folder (as shown) → files of g60rules in it
-
-    def mine(child: Path) -> bool:
-        if not own_output(child):
-            return False
-        folder = _display(child.parent).rstrip("/") + "/"
-        own[folder] = own.get(folder, 0) + 1
-        return True
-
-    def unlisted(exc: OSError) -> None:
-        problems.append(fc.UNREADABLE.finding(_display(Path(exc.filename or "?")), 1,
-                                              reason=(f"目录无法列出：{os_reason(exc)[0]}",
-                                                      f"cannot list the directory: {os_reason(exc)[1]}")))
-
-    for path in paths:
-        if path.is_dir():
-            # symlinked directories are not followed (loops)
-            for root, dirs, names in os.walk(path, onerror=unlisted):
-                base = Path(root)
-                # hidden directories (.git, .github) are listed once, not walked
-                ignored.extend(_display(base / d) + "/" for d in sorted(dirs) if d.startswith("."))
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    child = base / name
-                    # "~$x.xlsx" is the lock file Office keeps beside an open workbook
-                    if name.startswith((".", "~$")):
-                        ignored.append(_display(child))
-                    elif mine(child):  # a report or letter written here earlier: counted, not read
-                        continue
-                    elif child.suffix.lower() in DECLARATION_SUFFIXES:
-                        files.append(child)  # a broken link too: reading it becomes a finding
-                    else:
-                        ignored.append(_display(child))
-        elif present(path) and mine(path):
-            continue
-        elif present(path):
-            files.append(path)  # reading it says why it cannot be read
-        else:
-            raise FileNotFoundError(display_path(path))
-    problems += [fc.OWN_OUTPUT.finding(folder, 1, n=n, folder=folder) for folder, n in sorted(own.items())]
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        key = resolved(f)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique, ignored, problems
+    """:func:`g60rules.safeio.walk_files` for declaration files, as Path objects (few files only:
+    the planner of a season keeps the strings)."""
+    files, ignored, problems = walk_files(paths, DECLARATION_SUFFIXES)
+    return [Path(f) for f in files], ignored, problems
 
 
 def _inside(target: Path, folder: Path, resolve: Callable[[Path], Path] = resolved) -> bool:
