@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or, match_field
 from g60rules.rules.compiler import CompiledRuleset
@@ -181,16 +182,38 @@ def _dumps(value) -> str:
     raise TypeError(f"cannot send {type(value).__name__} to the engine")
 
 
+def plain_float(value: float) -> bool:
+    """Whether ``repr(value)`` has no exponent (``"e" not in repr(value)``), without building it:
+    Python writes a finite float with an exponent exactly when it is nonzero and below 10^-4 or
+    at least 10^16 in magnitude."""
+    return value == 0.0 or 1e-4 <= abs(value) < 1e16 or not math.isfinite(value)
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _engine_key(path: str) -> str:
+    """:func:`key`, remembered: the same few hundred field paths recur on every fact."""
+    found = _KEYS.get(path)
+    if found is None:
+        if len(_KEYS) >= 10_000:
+            _KEYS.clear()
+        found = _KEYS[path] = key(path)
+    return found
+
+
 def facts_json(facts: list[tuple[str, str, dict]], sid: str) -> str:
     """One batch: (id, type, values) facts then the end marker, all in session ``sid``."""
     records = []
     plain = True
+    keys = _KEYS
     for fid, ftype, values in facts:
         record = {"sid": sid, "id": fid, "t": ftype}
         for k, v in values.items():
-            record[key(k)] = v
+            record[keys.get(k) or _engine_key(k)] = v
             # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
-            plain = plain and (type(v) in (str, int) or (type(v) is float and "e" not in repr(v)))
+            if plain and type(v) is not str and type(v) is not int:
+                plain = type(v) is float and plain_float(v)
         records.append(record)
     records.append({"sid": sid, "id": "end", "t": END_TYPE})
     return json.dumps(records, ensure_ascii=False, allow_nan=False) if plain else _dumps(records)
