@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
+import re
 
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or, match_field
 from g60rules.rules.compiler import CompiledRuleset
@@ -182,13 +182,6 @@ def _dumps(value) -> str:
     raise TypeError(f"cannot send {type(value).__name__} to the engine")
 
 
-def plain_float(value: float) -> bool:
-    """Whether ``repr(value)`` has no exponent (``"e" not in repr(value)``), without building it:
-    Python writes a finite float with an exponent exactly when it is nonzero and below 10^-4 or
-    at least 10^16 in magnitude."""
-    return value == 0.0 or 1e-4 <= abs(value) < 1e16 or not math.isfinite(value)
-
-
 _KEYS: dict[str, str] = {}
 
 
@@ -202,21 +195,23 @@ def _engine_key(path: str) -> str:
     return found
 
 
+# a float written with an exponent by json (repr): "1e-05", "1e+16". A text holding such characters
+# matches too, which only sends that batch through the slower exact writer.
+_EXPONENT = re.compile(r"[0-9]e[-+][0-9]")
+_JSON_TYPES = frozenset((str, int, float))
+
+
 def facts_json(facts: list[tuple[str, str, dict]], sid: str) -> str:
     """One batch: (id, type, values) facts then the end marker, all in session ``sid``."""
-    records = []
-    plain = True
     keys = _KEYS
-    for fid, ftype, values in facts:
-        record = {"sid": sid, "id": fid, "t": ftype}
-        for k, v in values.items():
-            record[keys.get(k) or _engine_key(k)] = v
-            # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
-            if plain and type(v) is not str and type(v) is not int:
-                plain = type(v) is float and plain_float(v)
-        records.append(record)
+    records = [{"sid": sid, "id": fid, "t": ftype, **{keys.get(k) or _engine_key(k): v for k, v in values.items()}}
+               for fid, ftype, values in facts]
     records.append({"sid": sid, "id": "end", "t": END_TYPE})
-    return json.dumps(records, ensure_ascii=False, allow_nan=False) if plain else _dumps(records)
+    if not {type(v) for _, _, values in facts for v in values.values()} <= _JSON_TYPES:
+        return _dumps(records)  # raises: booleans, nulls and other types never reach the engine
+    text = json.dumps(records, ensure_ascii=False, allow_nan=False)
+    # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
+    return _dumps(records) if _EXPONENT.search(text) else text
 
 
 ENGINE_MODULE = "durable_rules_engine"
