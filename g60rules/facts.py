@@ -206,6 +206,9 @@ class FactPlan:
         self.tables = tables or {}
         self.fields = {kind: tuple((k, t, t.name) for k, t in known.items() if used is None or k in used[kind])
                        for kind, known in schema.FACTS.items()}
+        self.names = {kind: frozenset(k for k, _, _ in fields) for kind, fields in self.fields.items()}
+        # (indicator field, project field it repeats, type) of the project fields a rule reads on a row
+        self.inherited = tuple((k, k[8:], t) for k, t, _ in self.fields["indicator"] if k.startswith("project."))
         self.matches: dict[str, tuple] = {}
         self.match_order: dict[str, tuple] = {}
         for kind, leaves in (matches or {}).items():
@@ -284,7 +287,7 @@ class FactBuilder:
     def _normalise_all(self, ftype: str, extra: dict[str, tuple[Any, schema.FieldType]]) -> list[tuple]:
         """(path, raw, field type, engine value, reason) of the ``extra`` fields a ``ftype`` fact
         carries: inherited fields, normalised once for all the facts that inherit them."""
-        known = {k for k, _, _ in self.plan.fields[ftype]}
+        known = self.plan.names[ftype]
         out = []
         for key, (raw, ftype_) in extra.items():
             if key in known and raw is not None:
@@ -375,8 +378,9 @@ class FactBuilder:
         project.display.update(notes)
         units = attrs.get("competent_department"), attrs.get("implementing_unit")
         project.competent_department, project.implementing_unit = units
-        inherited = self._normalise_all("indicator", {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
-                                                      if k.startswith("project.") and k[8:] in attrs})
+        inherited = self._normalise_all("indicator", {k: (attrs[own], t) for k, own, t in self.plan.inherited
+                                                      if own in attrs})
+        project_notes = {f"project.{k}": v for k, v in notes.items()}
         indicators: list[Fact] = []
         prefixes = _INDICATOR_PREFIXES
         for index, ind_node in enumerate(self.graph.indicators(node), start=1):
@@ -385,7 +389,8 @@ class FactBuilder:
             fact = self._fact(f"f{index}", "indicator", ind_attrs, inherited, problems,
                               _liner(ind_source, ind_attrs, prefixes), _placer(ind_source, prefixes))
             fact.department, fact.project = department, attrs.get("name")
-            fact.display.update({f"project.{k}": v for k, v in notes.items()})
+            if project_notes:
+                fact.display.update(project_notes)
             fact.competent_department, fact.implementing_unit = units
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)
