@@ -211,7 +211,8 @@ def facts_json(facts: list[tuple[str, str, dict]], sid: str) -> str:
         return _dumps(records)  # raises: booleans, nulls and other types never reach the engine
     text = json.dumps(records, ensure_ascii=False, allow_nan=False)
     # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
-    return _dumps(records) if _EXPONENT.search(text) else text
+    exponent = ("e-" in text or "e+" in text) and _EXPONENT.search(text)  # the plain scans are cheaper
+    return _dumps(records) if exponent else text
 
 
 ENGINE_MODULE = "durable_rules_engine"
