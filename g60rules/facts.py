@@ -192,12 +192,13 @@ class _Table:
 class FactPlan:
     """What building facts needs from one compiled ruleset, worked out once for all declarations.
 
-    Per kind of fact: ``fields`` — (path, field type, type name) of the fields some rule reads, in
-    :mod:`g60rules.schema` order; ``matches`` — (text field, :class:`MatchMemo` of that field's
-    patterns, computed field names) per text field, and ``match_order`` — (computed field name,
-    text field, position in its memo) in the order the rules name them; ``tables`` — the threshold
-    tables keyed by a field of this kind. The memos live as long as the plan, so a label met in
-    one unit is matched once for the season.
+    Per kind of fact: ``fields`` — (path, field type, type name) of the fields some rule, count,
+    table or message reads (``used``; all of :mod:`g60rules.schema` when None), in schema order (an
+    indicator would otherwise carry every project field); ``matches`` — (text field,
+    :class:`MatchMemo` of that field's patterns, computed field names) per text field, and
+    ``match_order`` — (computed field name, text field, position in its memo) in the order the
+    rules name them; ``kind_tables`` — the threshold tables keyed by a field of this kind. The memos
+    live as long as the plan, so a label met in one unit is matched once for the season.
     """
 
     def __init__(self, counts: dict | None = None, tables: dict | None = None,
