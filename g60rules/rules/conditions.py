@@ -153,7 +153,7 @@ def _bounded_put(memo: dict, key, value, size: int) -> None:
 
 
 _MATCHED: dict[tuple[str, str], bool] = {}
-MATCHED_SIZE = 50_000
+MATCHED_SIZE = 4096
 
 
 def full_match(pattern: str, text: str) -> bool:
