@@ -132,8 +132,9 @@ def run_phase(phase: str, directory: Path, ruleset_path: Path) -> dict:
 
 def _spawn(phase: str, directory: Path, ruleset: Path, tree: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tree), str(HERE)]))
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), str(directory), "--phase", phase,
-                           "--ruleset", str(ruleset)], capture_output=True, text=True, env=env, cwd=directory, check=False)
+    # the same working directory for every tree: findings name files relative to it
+    command = [sys.executable, str(Path(__file__).resolve()), str(directory), "--phase", phase, "--ruleset", str(ruleset)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=directory, check=False)
     if done.returncode != 0:
         raise SystemExit(f"phase {phase} ({tree}) failed:\n{done.stderr[-2000:]}")
     got = json.loads(done.stdout.strip().splitlines()[-1])
