@@ -33,7 +33,7 @@ from g60rules.findings import Finding
 from g60rules.graph import DeclarationGraph
 from g60rules.model import Source, place
 from g60rules.values import format_yuan
-from g60rules.rules.conditions import Match, full_match, match_field
+from g60rules.rules.conditions import Match, MatchMemo, full_match, match_field
 
 MAX_ABS = 1e15
 MAX_TEXT_BYTES = 60_000
@@ -181,59 +181,137 @@ def _normalised(value: Any, ftype: schema.FieldType) -> tuple[float | str | None
     return found
 
 
+@dataclass(frozen=True)
+class _Table:
+    """A threshold table with the index of its first ``default`` row (None: it has none)."""
+
+    table: Any
+    default: int | None
+
+
+class FactPlan:
+    """What building facts needs from one compiled ruleset, worked out once for all declarations.
+
+    Per kind of fact: ``fields`` — (path, field type, type name) of the fields some rule, count,
+    table or message reads (``used``; all of :mod:`g60rules.schema` when None), in schema order (an
+    indicator would otherwise carry every project field); ``matches`` — (text field,
+    :class:`MatchMemo` of that field's patterns, computed field names) per text field, and
+    ``match_order`` — (computed field name, text field, position in its memo) in the order the
+    rules name them; ``kind_tables`` — the threshold tables keyed by a field of this kind. The memos
+    live as long as the plan, so a label met in one unit is matched once for the season.
+    """
+
+    def __init__(self, counts: dict | None = None, tables: dict | None = None,
+                 used: dict[str, set[str]] | None = None, matches: dict[str, list[Match]] | None = None):
+        self.counts = counts or {}
+        self.tables = tables or {}
+        self.fields = {kind: tuple((k, t, t.name) for k, t in known.items() if used is None or k in used[kind])
+                       for kind, known in schema.FACTS.items()}
+        self.names = {kind: frozenset(k for k, _, _ in fields) for kind, fields in self.fields.items()}
+        # (indicator field, project field it repeats, type) of the project fields a rule reads on a row
+        self.inherited = tuple((k, k[8:], t) for k, t, _ in self.fields["indicator"] if k.startswith("project."))
+        self.matches: dict[str, tuple] = {}
+        self.match_order: dict[str, tuple] = {}
+        for kind, leaves in (matches or {}).items():
+            by_field: dict[str, dict[str, str]] = {}  # text field → pattern → computed field
+            order: dict[str, tuple[str, str]] = {}  # computed field → (text field, pattern)
+            for leaf in leaves:
+                name = match_field(leaf)
+                by_field.setdefault(leaf.field, {})[leaf.pattern] = name
+                order.setdefault(name, (leaf.field, leaf.pattern))
+            self.matches[kind] = tuple((f, MatchMemo(tuple(names)), tuple(names.values()))
+                                       for f, names in by_field.items())
+            self.match_order[kind] = tuple((name, f, list(by_field[f]).index(pattern))
+                                           for name, (f, pattern) in order.items())
+        self.kind_tables = {kind: tuple(_Table(t, next((i for i, row in enumerate(t.rows) if row[0] == "default"),
+                                                       None))
+                                        for t in self.tables.values() if t.fact == kind)
+                            for kind in schema.FACTS}
+
+
 class FactBuilder:
     """Turns graph nodes into facts for one compiled ruleset, adding its computed fields.
 
     ``counts`` (name → CountField) and ``tables`` (name → TableField) come from the compiled
     ruleset; ``evaluate`` is the reference evaluator, used to count children. ``matches`` (kind of
     fact → Match leaves) become computed fields (:func:`g60rules.rules.conditions.match_field`):
-    1.0 when the pattern matches, 0.0 when not, absent when the text field is.
+    1.0 when the pattern matches, 0.0 when not, absent when the text field is. ``plan``: a
+    :class:`FactPlan` of the same ruleset, reused across graphs (then the other arguments but
+    ``evaluate`` are not read).
     """
 
     def __init__(self, graph: DeclarationGraph, counts: dict | None = None, evaluate=None,
                  tables: dict | None = None, used: dict[str, set[str]] | None = None,
-                 matches: dict[str, list[Match]] | None = None):
+                 matches: dict[str, list[Match]] | None = None, plan: FactPlan | None = None):
         self.graph = graph
-        self.matches = matches or {}
-        self.counts = counts or {}
-        self.tables = tables or {}
+        self.plan = plan or FactPlan(counts, tables, used, matches)
+        self.counts = self.plan.counts
         self._evaluate = evaluate
         self._built: dict[str, Declaration] = {}
-        # only the fields some rule reads: an indicator would otherwise carry every project field
-        self.fields = {kind: {k: t for k, t in known.items() if used is None or k in used[kind]}
-                       for kind, known in schema.FACTS.items()}
 
-    def _fact(self, fid: str, ftype: str, attrs: dict[str, Any], extra: dict[str, tuple[Any, schema.FieldType]],
+    def _fact(self, fid: str, ftype: str, attrs: dict[str, Any], extra: list[tuple],
               problems: list[Finding], line_of, cell_of=None) -> Fact:
-        known = self.fields[ftype]
+        """A fact of kind ``ftype`` from node attributes ``attrs`` and ``extra`` fields, already
+        normalised (:meth:`_normalise_all`)."""
         values: dict[str, float | str] = {}
         display = Display()
         deferred = display._raw
-        items = [(k, attrs[k], t) for k, t in known.items() if k in attrs] + [
-            (k, v, t) for k, (v, t) in extra.items() if k in known]
-        for key, raw, ftype_ in items:
+        seen = _SEEN
+        file = attrs["file"]
+        for key, ftype_, tname in self.plan.fields[ftype]:
+            raw = attrs.get(key)
             if raw is None:
                 continue
-            value, reason = _normalised(raw, ftype_)
+            if type(raw) is str and len(raw) > 256:
+                value, reason = _normalise(raw, ftype_)
+            else:
+                found = seen.get((type(raw), raw, tname))
+                value, reason = found if found is not None else _normalised(raw, ftype_)
             deferred[key] = (raw, ftype_)
             if reason:
-                problems.append(fc.DROPPED_VALUE.finding(attrs["file"], line_of(key), key=key, reason=reason,
+                problems.append(fc.DROPPED_VALUE.finding(file, line_of(key), key=key, reason=reason,
                                                          cell=cell_of(key) if cell_of else None))
             if value is not None:
                 values[key] = value
-        for match in self.matches.get(ftype, ()):
-            text = values.get(match.field)
-            if isinstance(text, str):
-                values[match_field(match)] = 1.0 if full_match(match.pattern, text) else 0.0
-        fact = Fact(fid, ftype, values, display, attrs["file"], attrs["line"], line_of, cell_of)
+        for key, raw, ftype_, value, reason in extra:
+            deferred[key] = (raw, ftype_)
+            if reason:
+                problems.append(fc.DROPPED_VALUE.finding(file, line_of(key), key=key, reason=reason,
+                                                         cell=cell_of(key) if cell_of else None))
+            if value is not None:
+                values[key] = value
+        self._add_matches(ftype, values)
+        fact = Fact(fid, ftype, values, display, file, attrs["line"], line_of, cell_of)
         self._add_tables(fact, problems)
         return fact
 
+    def _normalise_all(self, ftype: str, extra: dict[str, tuple[Any, schema.FieldType]]) -> list[tuple]:
+        """(path, raw, field type, engine value, reason) of the ``extra`` fields a ``ftype`` fact
+        carries: inherited fields, normalised once for all the facts that inherit them."""
+        known = self.plan.names[ftype]
+        out = []
+        for key, (raw, ftype_) in extra.items():
+            if key in known and raw is not None:
+                out.append((key, raw, ftype_, *_normalised(raw, ftype_)))
+        return out
+
+    def _add_matches(self, ftype: str, values: dict[str, float | str]) -> None:
+        """The computed match fields, in the order the rules name them."""
+        results = {}
+        for text_field, memo, _ in self.plan.matches.get(ftype, ()):
+            text = values.get(text_field)
+            if isinstance(text, str):
+                results[text_field] = memo(text)
+        if results:
+            for name, text_field, index in self.plan.match_order[ftype]:
+                found = results.get(text_field)
+                if found is not None:
+                    values[name] = 1.0 if found[index] else 0.0
+
     def _add_tables(self, fact: Fact, problems: list[Finding]) -> None:
         """Look up each threshold table of this kind of fact by the fact's key field."""
-        for table in self.tables.values():
-            if table.fact != fact.type:
-                continue
+        for entry in self.plan.kind_tables[fact.type]:
+            table = entry.table
             key = fact.values.get(table.key)
             hits = [i for i, (kind, matcher, _) in enumerate(table.rows)
                     if key is not None and kind != "default" and _row_matches(kind, matcher, key)]
@@ -243,8 +321,7 @@ class FactBuilder:
                     rule=table.name.split(".")[1], key=table.key, value=fact.display.get(table.key, ""),
                     rows=", ".join(str(i + 1) for i in hits)))
                 continue
-            defaults = [i for i, row in enumerate(table.rows) if row[0] == "default"]
-            chosen = (hits or defaults or [None])[0]
+            chosen = hits[0] if hits else entry.default
             if chosen is not None:
                 fact.values[table.name] = table.rows[chosen][2]
                 fact.display[table.name] = table.displays[chosen]
@@ -266,7 +343,7 @@ class FactBuilder:
         problems: list[Finding] = []
         source = self.graph.sources.get(node)
         line_of = _liner(source, attrs, {"rollup.": "declared_total"})
-        dept = self._fact("f0", "department", attrs, {}, problems, line_of,
+        dept = self._fact("f0", "department", attrs, [], problems, line_of,
                           _placer(source, {"rollup.": "declared_total"}))
         dept.department = attrs.get("name")
         if self.counts:
@@ -289,8 +366,9 @@ class FactBuilder:
         dept_node = attrs.get("department_node")
         dept_attrs = g.nodes[dept_node] if dept_node else {}
         department = dept_attrs.get("name")
-        extra = {f"department.{k}": (dept_attrs[k], schema.PROJECT[f"department.{k}"])
-                 for k in schema.DEPARTMENT if not k.startswith("rollup.") and k in dept_attrs}
+        extra = self._normalise_all("project", {
+            f"department.{k}": (dept_attrs[k], schema.PROJECT[f"department.{k}"])
+            for k in schema.DEPARTMENT if not k.startswith("rollup.") and k in dept_attrs})
         prefixes = {"budget_gap": "budget_arrangement", "target.": "annual_target", "plan.": "plan_end"}
         project = self._fact("f0", "project", attrs, extra, problems, _liner(source, attrs, prefixes),
                              _placer(source, prefixes))
@@ -301,19 +379,19 @@ class FactBuilder:
         project.display.update(notes)
         units = attrs.get("competent_department"), attrs.get("implementing_unit")
         project.competent_department, project.implementing_unit = units
-        inherited = {k: (attrs[k[8:]], t) for k, t in schema.INDICATOR.items()
-                     if k.startswith("project.") and k[8:] in attrs}
+        inherited = self._normalise_all("indicator", {k: (attrs[own], t) for k, own, t in self.plan.inherited
+                                                      if own in attrs})
+        project_notes = {f"project.{k}": v for k, v in notes.items()}
         indicators: list[Fact] = []
+        prefixes = _INDICATOR_PREFIXES
         for index, ind_node in enumerate(self.graph.indicators(node), start=1):
             ind_attrs = g.nodes[ind_node]
             ind_source = self.graph.sources.get(ind_node)
-            prefixes = {"value.": "target_value", "level1": "level1", "level2": "level2", "dup.": "level3",
-                        "match.": "target_value", "period.": "target_value", "name.": "level3",
-                        "annual.": "target_value"}
             fact = self._fact(f"f{index}", "indicator", ind_attrs, inherited, problems,
                               _liner(ind_source, ind_attrs, prefixes), _placer(ind_source, prefixes))
             fact.department, fact.project = department, attrs.get("name")
-            fact.display.update({f"project.{k}": v for k, v in notes.items()})
+            if project_notes:
+                fact.display.update(project_notes)
             fact.competent_department, fact.implementing_unit = units
             fact.indicator, fact.row = ind_attrs.get("level3"), ind_attrs["row"]
             indicators.append(fact)
@@ -327,6 +405,11 @@ class FactBuilder:
                 n = sum(1 for c in children if self._evaluate(count.where, c.values))
                 parent.values[name] = float(n)
                 parent.display[name] = str(n)
+
+
+_INDICATOR_PREFIXES = {"value.": "target_value", "level1": "level1", "level2": "level2", "dup.": "level3",
+                       "match.": "target_value", "period.": "target_value", "name.": "level3",
+                       "annual.": "target_value"}
 
 
 def _field_key(source: Source, key: str, prefixes: dict[str, str]) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 
 from g60rules.rules.conditions import And, Cmp, CmpField, Exists, InSet, Match, Node, Or, match_field
 from g60rules.rules.compiler import CompiledRuleset
@@ -181,19 +182,37 @@ def _dumps(value) -> str:
     raise TypeError(f"cannot send {type(value).__name__} to the engine")
 
 
+_KEYS: dict[str, str] = {}
+
+
+def _engine_key(path: str) -> str:
+    """:func:`key`, remembered: the same few hundred field paths recur on every fact."""
+    found = _KEYS.get(path)
+    if found is None:
+        if len(_KEYS) >= 10_000:
+            _KEYS.clear()
+        found = _KEYS[path] = key(path)
+    return found
+
+
+# a float written with an exponent by json (repr): "1e-05", "1e+16". A text holding such characters
+# matches too, which only sends that batch through the slower exact writer.
+_EXPONENT = re.compile(r"[0-9]e[-+][0-9]")
+_JSON_TYPES = frozenset((str, int, float))
+
+
 def facts_json(facts: list[tuple[str, str, dict]], sid: str) -> str:
     """One batch: (id, type, values) facts then the end marker, all in session ``sid``."""
-    records = []
-    plain = True
-    for fid, ftype, values in facts:
-        record = {"sid": sid, "id": fid, "t": ftype}
-        for k, v in values.items():
-            record[key(k)] = v
-            # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
-            plain = plain and (type(v) in (str, int) or (type(v) is float and "e" not in repr(v)))
-        records.append(record)
+    keys = _KEYS
+    records = [{"sid": sid, "id": fid, "t": ftype, **{keys.get(k) or _engine_key(k): v for k, v in values.items()}}
+               for fid, ftype, values in facts]
     records.append({"sid": sid, "id": "end", "t": END_TYPE})
-    return json.dumps(records, ensure_ascii=False, allow_nan=False) if plain else _dumps(records)
+    if not {type(v) for _, _, values in facts for v in values.values()} <= _JSON_TYPES:
+        return _dumps(records)  # raises: booleans, nulls and other types never reach the engine
+    text = json.dumps(records, ensure_ascii=False, allow_nan=False)
+    # repr(1e-05) is "1e-05": such a number needs our own formatting (durable-rules crashes)
+    exponent = ("e-" in text or "e+" in text) and _EXPONENT.search(text)  # the plain scans are cheaper
+    return _dumps(records) if exponent else text
 
 
 ENGINE_MODULE = "durable_rules_engine"

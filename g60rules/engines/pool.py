@@ -14,13 +14,14 @@ reported (G60-ENGINE-001, info): nothing is lost and nothing is hidden.
 from __future__ import annotations
 
 import os
+from collections import ChainMap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from g60rules import findings as fc
 from g60rules import schema
 from g60rules.engines.durable import DurableSession, EngineFailure, check_available, ruleset_definition, split_rules
-from g60rules.facts import Declaration, Fact, FactBuilder
+from g60rules.facts import Declaration, Fact, FactBuilder, FactPlan
 from g60rules.findings import Finding, Severity
 from g60rules.graph import CELL_LABELS, GAP_FIRST, DeclarationGraph, build_graph, wan_yuan_mixup
 from g60rules.intake.yaml_loader import Corpus
@@ -167,16 +168,18 @@ def locate_field(rule: CompiledRule, fact: Fact) -> str | None:
 
 
 def _finding(rule: CompiledRule, fact: Fact) -> Finding:
-    values = dict(fact.display)
+    # the message reads a few of the fact's display texts: render those, not all of them
+    extra: dict[str, str] = {}
+    values = ChainMap(extra, fact.display)
     for name, value in rule.params.items():
         table = f"table.{rule.id}.{name}"
-        values[f"param.{name}"] = fact.display.get(table, "—") if table in fact.display or not isinstance(
+        extra[f"param.{name}"] = fact.display.get(table, "—") if table in fact.display or not isinstance(
             value, (int, float, str)) else str(value)
     # {unfilled} in a finding names the empty cells that made this rule fire, not every empty cell
     empty = [CELL_LABELS[f[5:]] for f in holding_fields(rule.condition, fact.values)
              if f.startswith("cell.") and fact.values.get(f) == "empty" and f[5:] in CELL_LABELS]
     if empty:
-        values["unfilled"] = "、".join(dict.fromkeys(empty))
+        extra["unfilled"] = "、".join(dict.fromkeys(empty))
     locate = locate_field(rule, fact)
     line = fact.line_of(locate) if locate else fact.line
     mixup = _mixed_units(rule.condition, fact.values, schema.FACTS[rule.applies_to])
@@ -254,10 +257,28 @@ def _mixed_units(node: Node, values: dict, types: dict) -> bool:
     return any(isinstance(a, (int, float)) and isinstance(b, (int, float)) and wan_yuan_mixup(a, b) for a, b in pairs)
 
 
+_PLANS: dict[int, tuple[CompiledRuleset, tuple, FactPlan]] = {}
+
+
+def fact_plan(ruleset: CompiledRuleset) -> FactPlan:
+    """The :class:`~g60rules.facts.FactPlan` of a compiled ruleset, worked out once per ruleset
+    (a worker screens unit after unit with the same one). Kept while the ruleset object, its rules,
+    counts and tables are the same objects; at most four rulesets are remembered."""
+    parts = (*ruleset.rules, ruleset.counts, *ruleset.counts.values(), ruleset.tables, *ruleset.tables.values())
+    entry = _PLANS.get(id(ruleset))
+    if (entry is not None and entry[0] is ruleset and len(entry[1]) == len(parts)
+            and all(a is b for a, b in zip(entry[1], parts))):
+        return entry[2]
+    plan = FactPlan(ruleset.counts, ruleset.tables, ruleset.fields_used(), ruleset.match_leaves())
+    if len(_PLANS) >= 4:
+        _PLANS.clear()
+    _PLANS[id(ruleset)] = (ruleset, parts, plan)
+    return plan
+
+
 def declarations_for(graph: DeclarationGraph, ruleset: CompiledRuleset) -> list[Declaration]:
     """Engine sessions for every department and project node of the graph."""
-    return FactBuilder(graph, ruleset.counts, evaluate, ruleset.tables, ruleset.fields_used(),
-                       ruleset.match_leaves()).declarations()
+    return FactBuilder(graph, evaluate=evaluate, plan=fact_plan(ruleset)).declarations()
 
 
 def findings_for(ruleset: CompiledRuleset, declarations: list[Declaration],

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Union
 
 import re2
@@ -111,6 +112,7 @@ def fields_of(node: Node) -> list[str]:
     return [node.field]
 
 
+@lru_cache(maxsize=4096)
 def match_field(node: Match) -> str:
     """Name of the computed field (1.0 matched, 0.0 not) that carries ``node``'s result to durable-rules
     (the same field for ``negate`` or not)."""
@@ -137,6 +139,63 @@ def _regex(pattern: str):
     return re2.compile(pattern, options)
 
 
+MEMO_TEXT = 256
+"""Longest text (characters) whose match results are remembered: labels and short values recur
+across a season, long texts seldom do and would make a memo's memory unbounded."""
+
+
+def _bounded_put(memo: dict, key, value, size: int) -> None:
+    """Remember ``value`` under ``key``; a full memo first forgets its older half (insertion order)."""
+    if len(memo) >= size:
+        for old in list(islice(memo, max(1, size // 2))):
+            del memo[old]
+    memo[key] = value
+
+
+_MATCHED: dict[tuple[str, str], bool] = {}
+MATCHED_SIZE = 4096
+
+
 def full_match(pattern: str, text: str) -> bool:
-    """Whole-text match in linear time (RE2) in which ``.`` also matches a line break."""
-    return _regex(pattern).fullmatch(text) is not None
+    """Whole-text match in linear time (RE2) in which ``.`` also matches a line break.
+
+    Remembered by (pattern, text) for texts up to :data:`MEMO_TEXT` characters, at most
+    :data:`MATCHED_SIZE` of them: the reference evaluator and the threshold tables match the same
+    labels again and again.
+    """
+    if len(text) > MEMO_TEXT:
+        return _regex(pattern).fullmatch(text) is not None
+    key = (pattern, text)
+    found = _MATCHED.get(key)
+    if found is None:
+        found = _regex(pattern).fullmatch(text) is not None
+        _bounded_put(_MATCHED, key, found, MATCHED_SIZE)
+    return found
+
+
+class MatchMemo:
+    """:func:`full_match` of a fixed tuple of ``patterns`` on one text at a time, remembered by text.
+
+    Calling it with a text gives one bool per pattern, in order. A memo belongs to its patterns
+    (a different tuple of patterns needs its own memo), holds at most ``size`` texts of up to
+    :data:`MEMO_TEXT` characters, and forgets its older half when full.
+    """
+
+    __slots__ = ("patterns", "size", "_programs", "_seen")
+
+    def __init__(self, patterns: tuple[str, ...], size: int = 8192):
+        self.patterns = tuple(patterns)
+        self.size = size
+        self._programs = tuple(_regex(p) for p in self.patterns)
+        self._seen: dict[str, tuple[bool, ...]] = {}
+
+    def __call__(self, text: str) -> tuple[bool, ...]:
+        found = self._seen.get(text)
+        if found is None:
+            found = tuple(program.fullmatch(text) is not None for program in self._programs)
+            if len(text) <= MEMO_TEXT:
+                _bounded_put(self._seen, text, found, self.size)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._seen)
