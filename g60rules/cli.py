@@ -281,9 +281,9 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
                   compared_with=str(previous) if previous is not None else None)
 
 
-def _write_letters(report: Report, directory: Path, by: By, progress: Progress) -> list[Path]:
+def _write_letters(report: Report, directory: Path, by: By, progress: Progress, jobs: Optional[int]) -> list[Path]:
     with progress:
-        return write_letters(report, directory, by.key, progress)
+        return write_letters(report, directory, by.key, progress, jobs)
 
 
 @app.command()
@@ -346,7 +346,7 @@ def check(
         except OSError as exc:
             unwritten.append((display_path(path), os_reason(exc)))
     if letters_dir is not None:
-        _write_letters(report, letters_dir, by, progress_for(quiet, lang.value))
+        _write_letters(report, letters_dir, by, progress_for(quiet, lang.value), jobs)
     if fmt is Format.text:
         render_text(report, Console(highlight=False, soft_wrap=True))
     else:
@@ -437,7 +437,7 @@ def letters_command(
     progress = progress_for(quiet, lang.value)
     report = _report(paths, compiled, lang, today, progress, engine=engine, jobs=jobs, waivers=waivers,
                      previous=compare_with)
-    written = _write_letters(report, out, by, progress)
+    written = _write_letters(report, out, by, progress, jobs)
     letters_count = len(written) // 2
     _out(f"{out}: {letters_count} letters ({letters_count} .docx, {letters_count} .html), index {LETTERS_INDEX}"
          if lang is Lang.en else f"{out}：回函 {letters_count} 份（.docx 与 .html 各 {letters_count} 份），目录 {LETTERS_INDEX}")
