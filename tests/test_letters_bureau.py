@@ -15,9 +15,9 @@ from docx import Document
 
 from g60rules.engines.pool import screen
 from g60rules.reports import letters as letters_module
-from g60rules.reports.letters import write_letters
+from g60rules.reports.letters import Letter, file_names, write_letters
 from g60rules.reports.summary import Report
-from season import write_season
+from season import declaration, write_season
 
 
 def _report(tmp_path: Path, ruleset, lang: str = "zh") -> Report:
@@ -84,3 +84,55 @@ def test_letters_of_a_worker_that_dies_are_written_here(tmp_path, shanghai, monk
     paths = write_letters(report, tmp_path / "out", jobs=2)
     assert len(paths) == 8 and all(p.is_file() for p in paths)
     assert "项目：" in _text(next(p for p in paths if p.suffix == ".docx"))
+
+
+# Letters to two 实施单位 of the same name under different 主管部门 were 区图书馆.docx and
+# 区图书馆-2.docx: a clerk could not tell which goes where.
+
+def _named(*pairs: tuple[str, str], lang: str = "zh") -> list[str]:
+    return file_names([Letter(recipient=unit, competent=competent) for unit, competent in pairs], lang)
+
+
+def test_same_named_units_are_named_with_their_competent_department():
+    assert _named(("区图书馆", "区文化局"), ("区图书馆", "区教育局"), ("区档案馆", "区文化局")) == \
+        ["区图书馆（区文化局）", "区图书馆（区教育局）", "区档案馆"]
+    assert _named(("Library", "Culture"), ("Library", "Schools"), lang="en") == \
+        ["Library (Culture)", "Library (Schools)"]
+
+
+def test_a_department_answering_for_itself_keeps_its_own_name():
+    # the 主管部门's own letter (its filing, projects without 实施单位) beside a unit of the same name
+    assert _named(("区文化局", "区文化局"), ("区文化局", "市文化局")) == ["区文化局", "区文化局（市文化局）"]
+
+
+def test_names_that_still_coincide_get_a_number_ignoring_case():
+    assert _named(("Unit", "A"), ("Unit", "A"), ("unit", "B")) == ["Unit（A）", "Unit（A）-2", "unit（B）"]
+    assert _named(("index", "x")) == ["index-2"]  # the letters' index keeps its name
+
+
+def test_names_are_safe_on_windows():
+    names = _named(("CON", "x"), ("nul.txt", "x"), ("Com3", "x"), ("a:b/c*d?", "x"), ("中心. ", "x"),
+                   ("\x07铃", "x"), ("", "x"))
+    assert names == ["_CON", "_nul.txt", "_Com3", "a_b_c_d_", "中心", "_铃", "unit"]
+    assert _named(("COM10", "x"), ("CONSOLE", "x")) == ["COM10", "CONSOLE"]  # not device names
+
+
+def test_long_names_fit_a_file_name_on_any_system_and_stay_apart():
+    unit, competent = "很长的单位名称" * 20, "😀主管部门" * 20
+    names = _named((unit, competent), (unit, "区教育局"))
+    for name in names:
+        assert len((name + "-9.docx").encode("utf-8")) <= 255
+    assert names[0] != names[1] and names[1].endswith("（区教育局）") and names[0].startswith("很长的单位名称")
+
+
+def test_letters_to_same_named_units_are_told_apart_by_file_name(tmp_path, shanghai):
+    season = write_season(tmp_path / "season")
+    # a second 区图书馆, under another 主管部门, with a fault of its own
+    (season / "d1.yaml").write_text(declaration("校园阅读", "区教育局", "区图书馆", "cost"), encoding="utf-8")
+    report = Report(screen([season], shanghai, engine="reference"), shanghai)
+    paths = write_letters(report, tmp_path / "out", jobs=1)
+    names = {p.name for p in paths if p.suffix == ".docx"}
+    assert {"区图书馆（区文化和旅游局）.docx", "区图书馆（区教育局）.docx"} <= names
+    assert not any("-2" in name for name in names)
+    assert "区图书馆（主管部门：区教育局）：" in _text(tmp_path / "out" / "区图书馆（区教育局）.docx")
+    assert "图书采购" in _text(tmp_path / "out" / "区图书馆（区文化和旅游局）.docx")

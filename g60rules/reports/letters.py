@@ -14,8 +14,8 @@ not sent. After
 ``--compare``, items are marked new or still open and the findings fixed since are listed as done.
 
 Written as .docx (python-docx) and .html (jinja2, autoescaped, self-contained) side by side, one pair
-per unit, named after the unit (characters a file name cannot hold become ``_``; a name already used
-gets ``-2``, ``-3``…). Units without a counted finding get no letter. Beside them, :data:`INDEX`
+per unit, named after the unit — with its 主管部门 when another unit has the same name — and safe on
+Windows too (:func:`file_names`). Units without a counted finding get no letter. Beside them, :data:`INDEX`
 lists the letters and the files nothing was screened in. Each .docx carries the mark of
 :mod:`g60rules.own_output`, so letters saved among the submissions are never screened as one.
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -205,14 +206,47 @@ def _addressed(tree: dict[tuple[str, str], dict[str, list[Finding]]], lang: str
             for key, projects in sorted(out.items())}
 
 
-def _file_name(name: str, used: set[str]) -> str:
-    base = _UNSAFE.sub("_", name).strip(" .")[:80] or "unit"
-    candidate, n = base, 1
-    while candidate.lower() in used:
-        n += 1
-        candidate = f"{base}-{n}"
-    used.add(candidate.lower())
-    return candidate
+# names Windows keeps for devices, whatever the extension (CON.docx is the console)
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{d}{n}" for d in ("COM", "LPT") for n in "123456789¹²³")}
+NAME_BYTES = 200  # a file name's stem, in UTF-8 bytes: within 255 bytes (Linux) and 255 UTF-16 units (Windows)
+
+
+def _safe(name: str, limit: int = NAME_BYTES) -> str:
+    """``name`` as a file name stem on any system: characters Windows forbids (and control characters)
+    become ``_``, no leading or trailing space or dot, no device name, at most ``limit`` UTF-8 bytes."""
+    text = _UNSAFE.sub("_", name).strip(" .")
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1].rstrip(" .")
+    if text.split(".")[0].rstrip(" ").upper() in _RESERVED:
+        text = f"_{text}"
+    return text
+
+
+def file_names(to_send: list[Letter], lang: str = "zh") -> list[str]:
+    """A file name stem per letter, in order: the recipient's name; a 实施单位 whose name another
+    recipient shares (under another 主管部门) is named with its 主管部门 too — ``区图书馆（区文化局）`` —
+    so a clerk tells the letters apart by name. Names are :func:`_safe`; two that still coincide
+    (ignoring case, as Windows does) get ``-2``, ``-3``…, and none is :data:`INDEX`'s."""
+    def key(name: str) -> str:
+        return _safe(name).lower()
+
+    shared = Counter(key(letter.recipient) for letter in to_send)
+    template = "{unit}（{competent}）" if lang == "zh" else "{unit} ({competent})"
+    used = {INDEX.removesuffix(".html")}
+    out = []
+    for letter in to_send:
+        name = _safe(letter.recipient) or "unit"
+        if shared[key(letter.recipient)] > 1 and letter.competent != letter.recipient:
+            competent = _safe(letter.competent, NAME_BYTES // 3)
+            room = NAME_BYTES - len(template.format(unit="", competent=competent).encode("utf-8"))
+            name = _safe(template.format(unit=_safe(letter.recipient, room), competent=competent))
+        candidate, n = name, 1
+        while candidate.lower() in used:
+            n += 1
+            candidate = f"{name}-{n}"
+        used.add(candidate.lower())
+        out.append(candidate)
+    return out
 
 
 def _salutation(letter: Letter, labels: dict) -> str:
@@ -386,8 +420,8 @@ def write_letters(report: Report, directory: Path, by: str = "unit", progress: P
     here. Reports stage ``written``, one per letter.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    used: set[str] = {INDEX.removesuffix(".html")}
-    to_write = [(letter, _file_name(letter.recipient, used)) for letter in letters(report, by)]
+    to_send = letters(report, by)
+    to_write = list(zip(to_send, file_names(to_send, report.lang), strict=True))
     progress.start("written", len(to_write))
     work = _LetterWork(report, to_write, directory)
     chunks = [list(range(i, min(i + LETTERS_PER_CHUNK, len(to_write))))
