@@ -277,8 +277,10 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
     if earlier is not None:
         findings, resolved = compare(findings, earlier, list(result.files), earlier_files)
     result = replace(result, findings=findings, fixed=outcome.fixed, baseline_used=outcome.baseline_used)
+    # human reports name files from the screened folder (Report.shown_file); text and machine formats from here
     return Report(result, compiled, lang.value, resolved=resolved,
-                  compared_with=str(previous) if previous is not None else None)
+                  compared_with=str(previous) if previous is not None else None,
+                  roots=tuple(display_path(p) for p in paths))
 
 
 def _write_letters(report: Report, directory: Path, by: By, progress: Progress, jobs: Optional[int]) -> list[Path]:

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -136,3 +139,70 @@ def test_letters_to_same_named_units_are_told_apart_by_file_name(tmp_path, shang
     assert not any("-2" in name for name in names)
     assert "区图书馆（主管部门：区教育局）：" in _text(tmp_path / "out" / "区图书馆（区教育局）.docx")
     assert "图书采购" in _text(tmp_path / "out" / "区图书馆（区文化和旅游局）.docx")
+
+
+# Letters and the reports a bureau forwards named files from where the command ran
+# (../../season/d0012/p03.yaml), which means nothing to the unit that sent them.
+
+def _shown(roots: tuple[str, ...], file: str) -> str:
+    return Report(None, None, roots=roots).shown_file(file)  # type: ignore[arg-type]
+
+
+def test_files_are_named_from_the_screened_folder(tmp_path, monkeypatch):
+    (tmp_path / "work" / "here").mkdir(parents=True)
+    (tmp_path / "season" / "d0012").mkdir(parents=True)
+    (tmp_path / "season" / "d0012" / "p03.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    monkeypatch.chdir(tmp_path / "work" / "here")
+    sep = os.sep
+    assert _shown(("../../season",), f"..{sep}..{sep}season{sep}d0012{sep}p03.yaml") == f"d0012{sep}p03.yaml"
+    assert _shown((str(tmp_path / "season") + sep,), f"..{sep}..{sep}season{sep}d0012{sep}p03.yaml") == \
+        f"d0012{sep}p03.yaml"
+    # one file given: its name; several PATHs: each keeps its folder's name
+    assert _shown(("../../season/d0012/p03.yaml",), "../../season/d0012/p03.yaml") == "p03.yaml"
+    assert _shown(("../../season/d0012", "../../season/d0013"), "../../season/d0012/p03.yaml") == f"d0012{sep}p03.yaml"
+    # from the folder holding them all, so two PATHs of the same name stay apart
+    assert _shown(("../../season/d0012", "../../other"), "../../season/d0012/p03.yaml") == \
+        f"season{sep}d0012{sep}p03.yaml"
+    assert _shown(("../../season", "../../other"), "../../other/x.yaml") == f"other{sep}x.yaml"
+    # outside the folder: named from it; a folder keeps its closing slash; no PATH: as held
+    assert _shown(("../../season",), "../../other/x.yaml") == f"..{sep}other{sep}x.yaml"
+    assert _shown(("../../season",), "../../season/d0012/") == f"d0012{sep}"
+    assert _shown((), "../../season/d0012/p03.yaml") == "../../season/d0012/p03.yaml"
+    assert _shown((".",), "season/p.yaml") == f"season{sep}p.yaml"
+
+
+def test_letters_and_forwarded_reports_name_files_as_the_unit_knows_them(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from g60rules.cli import app
+
+    season = write_season(tmp_path / "season")
+    (season / "d0012").mkdir()
+    (season / "d0012" / "p03.yaml").write_text(declaration("河道保洁", "区水务局", "区河道所", "cost"),
+                                               encoding="utf-8")
+    (season / "坏表.yaml").write_text("name: [未闭合\n", encoding="utf-8")
+    (tmp_path / "work" / "here").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work" / "here")
+    runner = CliRunner()
+    result = runner.invoke(app, ["letters", "../../season", "--out", "out", "-q", "--engine", "reference", "-j", "1"])
+    assert result.exit_code == 1, result.output
+    letter = _text(Path("out") / "区河道所.docx")
+    assert f"申报文件：d0012{os.sep}p03.yaml" in letter and "../" not in letter
+    assert f"申报文件：d0012{os.sep}p03.yaml" in (Path("out") / "区河道所.html").read_text(encoding="utf-8")
+    index = (Path("out") / "index.html").read_text(encoding="utf-8")
+    assert "<td>坏表.yaml</td>" in index and "../" not in index
+    assert "项目：坏表.yaml" in _text(Path("out") / "（未注明）.docx")  # a file without a project: by its name
+    result = runner.invoke(app, ["check", "../../season", "--engine", "reference", "-j", "1", "-q", "-f", "json",
+                                 "-o", "csv=r.csv", "-o", "html=r.html", "--letters", "out2"])
+    # machine formats keep paths from where the command ran: CI annotations and --compare need them
+    files = {f["file"] for f in json.loads(result.stdout)["findings"]}
+    assert f"..{os.sep}..{os.sep}season{os.sep}d0012{os.sep}p03.yaml" in files
+    rows = list(csv.DictReader(io.StringIO(Path("r.csv").read_text(encoding="utf-8-sig"))))
+    assert {r["文件"] for r in rows} >= {f"d0012{os.sep}p03.yaml", "坏表.yaml", "a1.yaml"}
+    assert not any(r["文件"].startswith("..") for r in rows)
+    page = Path("r.html").read_text(encoding="utf-8")
+    assert f"d0012{os.sep}p03.yaml:" in page and "../../season" not in page
+    assert f"申报文件：d0012{os.sep}p03.yaml" in _text(Path("out2") / "区河道所.docx")
+    github = runner.invoke(app, ["check", "../../season", "--engine", "reference", "-j", "1", "-q", "-f", "github"])
+    assert f"file=..{os.sep}..{os.sep}season{os.sep}d0012{os.sep}p03.yaml" in github.stdout

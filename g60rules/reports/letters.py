@@ -171,16 +171,16 @@ def letters(report: Report, by: str = "unit") -> list[Letter]:
     """The letters of ``report``, grouped by 实施单位 (``by="unit"``) or 主管部门 (``"competent"``)."""
     if by not in BY:
         raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(BY)}")
-    resolved = _addressed(by_unit(report.resolved, report.lang, by), report.lang)
+    resolved = _addressed(by_unit(report.resolved, report.lang, by, report.shown_file), report.lang)
     out = []
     # a report or letter found among the submissions concerns the reviewer, not a unit
     to_send = [f for f in report.counted if f.rule_id != OWN_OUTPUT.rule_id]
-    for (competent, unit), projects in _addressed(by_unit(to_send, report.lang, by), report.lang).items():
+    for (competent, unit), projects in _addressed(by_unit(to_send, report.lang, by, report.shown_file), report.lang).items():
         letter = Letter(recipient=unit or competent, competent=competent)
         found = [f for fs in projects.values() for f in fs]
         letter.unattributed = not any(f.competent_department or f.department or f.implementing_unit for f in found)
         for name, fs in projects.items():
-            letter.projects.append((name, fs[0].file, [_item(f, report) for f in fs]))
+            letter.projects.append((name, report.shown_file(fs[0].file), [_item(f, report) for f in fs]))
         for name, fs in resolved.get((competent, unit), {}).items():
             letter.fixed[name] = [_item(f, report) for f in fs]
         letter.counts = counts(found)
@@ -439,5 +439,6 @@ def write_letters(report: Report, directory: Path, by: str = "unit", progress: P
     own = [f for f in report.result.findings if f.rule_id == OWN_OUTPUT.rule_id]
     (directory / INDEX).write_text(environment().get_template("letters-index.html.j2").render(
         labels=_LABELS[report.lang], lang=report.lang, ruleset=report.ruleset.name, version=__version__,
-        rows=rows, not_read=not_read(report), missing=missing_listed(report), own=own), encoding="utf-8")
+        rows=rows, not_read=not_read(report), missing=missing_listed(report), own=own,
+        shown_file=report.shown_file), encoding="utf-8")
     return written
