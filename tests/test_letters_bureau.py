@@ -206,3 +206,37 @@ def test_letters_and_forwarded_reports_name_files_as_the_unit_knows_them(tmp_pat
     assert f"申报文件：d0012{os.sep}p03.yaml" in _text(Path("out2") / "区河道所.docx")
     github = runner.invoke(app, ["check", "../../season", "--engine", "reference", "-j", "1", "-q", "-f", "github"])
     assert f"file=..{os.sep}..{os.sep}season{os.sep}d0012{os.sep}p03.yaml" in github.stdout
+
+
+# --cache said nothing: a reviewer could not tell whether the second run had used it.
+
+def _cached_run(args: list[str], capsys) -> tuple[int, str, str]:
+    from g60rules.cli import app
+
+    code = app(args, standalone_mode=False)  # the exit code, returned when not standalone
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_run_with_a_cache_says_how_many_units_came_from_it(tmp_path, capsys):
+    season, cache = write_season(tmp_path / "season"), tmp_path / "cache"
+    args = ["check", str(season), "--engine", "reference", "-j", "1", "-q", "--cache", str(cache), "-f", "json"]
+    code, out, err = _cached_run(args, capsys)
+    assert code == 1 and f"缓存 {cache}：0 个单元" in err and "共 7 个文件" in err
+    assert json.loads(out)["summary"]["cache"] == {"directory": str(cache), "units_from_cache": 0}
+    code, out, err = _cached_run(args, capsys)
+    assert f"缓存 {cache}：7 个单元" in err  # seven projects, each a unit of its own, none changed
+    assert json.loads(out)["summary"]["cache"]["units_from_cache"] == 7
+    (season / "b2.yaml").write_text((season / "b2.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    code, out, err = _cached_run([*args, "--lang", "en"], capsys)
+    assert f"cache {cache}: 6 units" in err and "(7 files in this run)" in err
+    code, out, err = _cached_run(["letters", str(season), "--out", str(tmp_path / "out"), "--engine", "reference",
+                                  "-j", "1", "-q", "--cache", str(cache)], capsys)
+    assert f"缓存 {cache}：7 个单元" in err
+
+
+def test_a_run_without_a_cache_says_nothing_of_one(tmp_path, capsys):
+    season = write_season(tmp_path / "season")
+    code, out, err = _cached_run(["check", str(season), "--engine", "reference", "-j", "1", "-q", "-f", "json"],
+                                 capsys)
+    assert "缓存" not in err and "cache" not in json.loads(out)["summary"]

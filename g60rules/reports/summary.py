@@ -382,6 +382,7 @@ class Report:
     compared_with: str | None = None
     verbose: bool = False  # text: also the engine, its fallbacks and the rules run beside it
     roots: tuple[str, ...] = ()  # the PATHs screened, as given (and displayed): see :meth:`shown_file`
+    cache: str | None = None  # the --cache directory, when one was used
 
     @cached_property
     def _base(self) -> str | None:
