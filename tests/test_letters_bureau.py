@@ -240,3 +240,8 @@ def test_a_run_without_a_cache_says_nothing_of_one(tmp_path, capsys):
     code, out, err = _cached_run(["check", str(season), "--engine", "reference", "-j", "1", "-q", "-f", "json"],
                                  capsys)
     assert "缓存" not in err and "cache" not in json.loads(out)["summary"]
+
+
+def test_a_name_of_a_million_characters_is_cut_at_once():
+    (name,) = _named(("区" * 1_000_000, "x"))
+    assert name == "区" * (200 // 3)

@@ -171,11 +171,14 @@ def letters(report: Report, by: str = "unit") -> list[Letter]:
     """The letters of ``report``, grouped by 实施单位 (``by="unit"``) or 主管部门 (``"competent"``)."""
     if by not in BY:
         raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(BY)}")
-    resolved = _addressed(by_unit(report.resolved, report.lang, by, report.shown_file), report.lang)
+    def grouped(findings: list[Finding]) -> dict[tuple[str, str], dict[str, list[Finding]]]:
+        return _addressed(by_unit(findings, report.lang, by, report.shown_file), report.lang)
+
+    resolved = grouped(report.resolved)
     out = []
     # a report or letter found among the submissions concerns the reviewer, not a unit
     to_send = [f for f in report.counted if f.rule_id != OWN_OUTPUT.rule_id]
-    for (competent, unit), projects in _addressed(by_unit(to_send, report.lang, by, report.shown_file), report.lang).items():
+    for (competent, unit), projects in grouped(to_send).items():
         letter = Letter(recipient=unit or competent, competent=competent)
         found = [f for fs in projects.values() for f in fs]
         letter.unattributed = not any(f.competent_department or f.department or f.implementing_unit for f in found)
@@ -214,7 +217,7 @@ NAME_BYTES = 200  # a file name's stem, in UTF-8 bytes: within 255 bytes (Linux)
 def _safe(name: str, limit: int = NAME_BYTES) -> str:
     """``name`` as a file name stem on any system: characters Windows forbids (and control characters)
     become ``_``, no leading or trailing space or dot, no device name, at most ``limit`` UTF-8 bytes."""
-    text = _UNSAFE.sub("_", name).strip(" .")
+    text = _UNSAFE.sub("_", name[:limit]).strip(" .")  # a character takes a byte at least
     while len(text.encode("utf-8")) > limit:
         text = text[:-1].rstrip(" .")
     if text.split(".")[0].rstrip(" ").upper() in _RESERVED:
