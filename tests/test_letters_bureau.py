@@ -18,9 +18,11 @@ from docx import Document
 
 from g60rules.engines.pool import screen
 from g60rules.reports import letters as letters_module
+from g60rules.reports.formats import render
 from g60rules.reports.letters import Letter, file_names, write_letters
 from g60rules.reports.summary import Report
 from season import declaration, write_season
+from test_html_browser import _no_errors, _open, browser  # noqa: F401 (the browser fixture)
 
 
 def _report(tmp_path: Path, ruleset, lang: str = "zh") -> Report:
@@ -245,3 +247,26 @@ def test_a_run_without_a_cache_says_nothing_of_one(tmp_path, capsys):
 def test_a_name_of_a_million_characters_is_cut_at_once():
     (name,) = _named(("区" * 1_000_000, "x"))
     assert name == "区" * (200 // 3)
+
+
+def test_the_html_report_shows_files_from_the_screened_folder_in_a_browser(browser, tmp_path, shanghai,
+                                                                           monkeypatch):
+    from selenium.webdriver.common.by import By
+
+    season = write_season(tmp_path / "season")
+    (season / "d0012").mkdir()
+    (season / "d0012" / "p03.yaml").write_text(declaration("河道保洁", "区水务局", "区河道所", "cost"),
+                                               encoding="utf-8")
+    (season / "坏表.yaml").write_text("name: [未闭合\n", encoding="utf-8")
+    (tmp_path / "work" / "here").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work" / "here")
+    result = screen([Path("../../season")], shanghai, engine="reference")
+    assert any(f.file.startswith("..") for f in result.findings)  # as the command line and CI see them
+    page = tmp_path / "report.html"
+    page.write_bytes(render("html", Report(result, shanghai, roots=("../../season",))))
+    _open(browser, page)
+    _no_errors(browser)
+    places = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#units tr.finding td")]
+    assert f"d0012{os.sep}p03.yaml:" in "\n".join(places)
+    assert [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#unreadable li")] == ["坏表.yaml"]
+    assert "../" not in browser.find_element(By.TAG_NAME, "body").text
