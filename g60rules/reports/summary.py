@@ -3,8 +3,8 @@
 A :class:`Report` wraps a :class:`~g60rules.engines.pool.ScreenResult` with the ruleset's name, the
 language, the PATHs screened (human reports — HTML, xlsx, CSV, letters — name files relative to the
 screened folder, :meth:`Report.shown_file`; text and the machine formats keep them relative to the
-directory the command ran in, as CI annotations need), and — after ``check --compare`` — the findings fixed since the previous report
-(:mod:`g60rules.reports.compare`). Every renderer (text, JSON, the CI formats, HTML, xlsx, CSV,
+directory the command ran in, as CI annotations need), and — after ``check --compare`` — the
+findings fixed since the previous report (:mod:`g60rules.reports.compare`). Every renderer (text, JSON, the CI formats, HTML, xlsx, CSV,
 letters) reads the same :class:`Report` and its :attr:`Report.summary`, so the numbers agree across
 formats.
 
