@@ -323,7 +323,7 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
         for number, item in enumerate(items, start=1):
             f = item.finding
             # one paragraph per finding, its details on lines of their own under a hanging number:
-            # a paragraph per detail line cost python-docx a third of the letter's time
+            # a paragraph per detail line cost python-docx about a quarter of the letter's time
             paragraph = doc.add_paragraph(f"{number}. ")
             paragraph.paragraph_format.left_indent = Pt(24)
             paragraph.paragraph_format.first_line_indent = Pt(-24)
