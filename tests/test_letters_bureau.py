@@ -21,7 +21,7 @@ from g60rules.reports import letters as letters_module
 from g60rules.reports.formats import render
 from g60rules.reports.letters import Letter, file_names, write_letters
 from g60rules.reports.summary import Report
-from season import declaration, write_season
+from season import declaration, write, write_season
 from test_html_browser import _no_errors, _open, browser  # noqa: F401 (the browser fixture)
 
 
@@ -174,18 +174,22 @@ def test_files_are_named_from_the_screened_folder(tmp_path, monkeypatch):
     assert _shown((".",), "season/p.yaml") == f"season{sep}p.yaml"
 
 
+def _elsewhere(tmp_path: Path, monkeypatch) -> None:
+    """The season in ``tmp_path/season`` (a project in ``d0012/``, an unreadable file), and the working
+    directory two folders away: the command screens ``../../season``."""
+    season = write_season(tmp_path / "season")
+    write(season / "d0012" / "p03.yaml", declaration("河道保洁", "区水务局", "区河道所", "cost"))
+    write(season / "坏表.yaml", "name: [未闭合\n")
+    (tmp_path / "work" / "here").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work" / "here")
+
+
 def test_letters_and_forwarded_reports_name_files_as_the_unit_knows_them(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     from g60rules.cli import app
 
-    season = write_season(tmp_path / "season")
-    (season / "d0012").mkdir()
-    (season / "d0012" / "p03.yaml").write_text(declaration("河道保洁", "区水务局", "区河道所", "cost"),
-                                               encoding="utf-8")
-    (season / "坏表.yaml").write_text("name: [未闭合\n", encoding="utf-8")
-    (tmp_path / "work" / "here").mkdir(parents=True)
-    monkeypatch.chdir(tmp_path / "work" / "here")
+    _elsewhere(tmp_path, monkeypatch)
     runner = CliRunner()
     result = runner.invoke(app, ["letters", "../../season", "--out", "out", "-q", "--engine", "reference", "-j", "1"])
     assert result.exit_code == 1, result.output
@@ -253,13 +257,7 @@ def test_the_html_report_shows_files_from_the_screened_folder_in_a_browser(brows
                                                                            monkeypatch):
     from selenium.webdriver.common.by import By
 
-    season = write_season(tmp_path / "season")
-    (season / "d0012").mkdir()
-    (season / "d0012" / "p03.yaml").write_text(declaration("河道保洁", "区水务局", "区河道所", "cost"),
-                                               encoding="utf-8")
-    (season / "坏表.yaml").write_text("name: [未闭合\n", encoding="utf-8")
-    (tmp_path / "work" / "here").mkdir(parents=True)
-    monkeypatch.chdir(tmp_path / "work" / "here")
+    _elsewhere(tmp_path, monkeypatch)
     result = screen([Path("../../season")], shanghai, engine="reference")
     assert any(f.file.startswith("..") for f in result.findings)  # as the command line and CI see them
     page = tmp_path / "report.html"
