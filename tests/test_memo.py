@@ -228,3 +228,39 @@ def test_threads_reading_at_once_through_tiny_memos_read_what_one_reads_alone(tm
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(read, range(12)))
     assert all(result == alone for result in results)
+
+
+# one text read as each kind and funds unit: "1" is a text, a whole number, a weight, 1 元, 1 万元 …
+CONVERT_TEXTS = st.one_of(st.sampled_from(["1", "1.0", "01", "10%", "10分", "2024-01", "2024年3月", "2024-02-30",
+                                           " 甲\r\n乙 ", "e\u0301", "", "  ", "5万元", "2, 000.00", "abc"]),
+                          money().filter(lambda m: m is not None), odd_text)
+KINDS = st.sampled_from([k for k in build.FieldKind if k in build._SCALAR_KINDS])
+
+
+def _converted(text, kind, unit, read):
+    try:
+        return repr(read(text, kind, unit))
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(reads=st.lists(st.tuples(CONVERT_TEXTS, KINDS, st.sampled_from(["元", "万元"])), min_size=1, max_size=8))
+def test_a_remembered_cell_conversion_is_the_one_converted_afresh(reads):
+    # several reads in a row: an entry for one (text, kind, unit) never answers another
+    for text, kind, unit in reads + reads[::-1]:
+        assert _converted(text, kind, unit, build._convert_memo) == _converted(text, kind, unit, build.convert)
+
+
+def test_the_same_text_converts_by_its_kind_and_funds_unit():
+    read = build._convert_memo
+    assert read("1", build.FieldKind.MONEY_FORM, "万元") == Decimal(10000)
+    assert read("1", build.FieldKind.MONEY_FORM, "元") == Decimal(1)
+    assert read("1", build.FieldKind.TEXT, "元") == "1"
+    assert read("1", build.FieldKind.INT, "元") == 1 and type(read("1", build.FieldKind.INT, "元")) is int
+    assert repr(read("1.0", build.FieldKind.DECIMAL, "元")) == "Decimal('1.0')"
+    with pytest.raises(ValueError):
+        read("abc", build.FieldKind.MONEY_YUAN, "元")
+    with pytest.raises(ValueError):  # a refused text is refused again, not remembered as None
+        read("abc", build.FieldKind.MONEY_YUAN, "元")
+

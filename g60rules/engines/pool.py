@@ -292,6 +292,38 @@ def with_units(findings: list[Finding], units: dict[str, tuple[tuple[str | None,
             else f for f in findings]
 
 
+@dataclass
+class Tally:
+    """What a screened corpus (or unit) gives the summary: findings (sorted, with their units),
+    projects and departments screened, files that gave neither, each project file's units."""
+
+    findings: list[Finding]
+    projects: int
+    departments: int
+    unreadable: list[str]
+    units: dict[str, tuple[tuple[str | None, str | None], ...]]
+
+
+def tally(corpus: Corpus, ruleset: CompiledRuleset, declarations: list[Declaration],
+          hits: list[set[tuple[int, str]]], notes: list[tuple[str, str]], mine: set[str] | None = None) -> Tally:
+    """The findings and counts of screening ``corpus``: its file findings, the rules' findings
+    (:func:`findings_for`) and a G60-ENGINE-001 notice per (file, reason) in ``notes``; ``mine``:
+    the files reported on (None: every file and every file finding). The one tail of
+    :func:`screen_corpus` and the streamed screen of one unit."""
+    files = set(corpus.files) if mine is None else set(corpus.files) & mine
+    findings = [f for f in corpus.findings if mine is None or f.file in mine]
+    findings += findings_for(ruleset, declarations, hits)
+    findings += [fc.ENGINE_FALLBACK.finding(file, 1, reason=reason) for file, reason in notes]
+    units = {file: unit for file, unit in units_of(corpus).items() if file in files}
+    findings = with_units(findings, units)
+    findings.sort(key=Finding.sort_key)
+    read = {d.source.file for d in corpus.departments} | {p.source.file for p in corpus.projects}
+    read |= {p.source.file for d in corpus.departments for p in d.projects}
+    departments = sum(1 for d in declarations if d.facts and d.facts[0].type == "department")
+    return Tally(findings, len(declarations) - departments, departments,
+                 [f for f in corpus.files if f in files and f not in read], units)
+
+
 def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durable",
                   jobs: int | None = None, only: set[str] | None = None,
                   progress: Progress = SILENT) -> ScreenResult:
@@ -302,29 +334,15 @@ def screen_corpus(corpus: Corpus, ruleset: CompiledRuleset, engine: str = "durab
     """
     graph = build_graph(corpus.departments, corpus.projects, ruleset.layouts)
     declarations = declarations_for(graph, ruleset)
-    file_findings = list(corpus.findings)
     if only is not None:
         declarations = [d for d in declarations if d.file in only]
-        file_findings = [f for f in file_findings if f.file in only]
         corpus = replace(corpus, files=[f for f in corpus.files if f in only])
     hits, fallbacks = run_engine(ruleset, declarations, engine, jobs, progress)
-    findings = file_findings + findings_for(ruleset, declarations, hits)
-    notes = []
-    for index, reason in fallbacks:
-        file = declarations[index].file
-        findings.append(fc.ENGINE_FALLBACK.finding(file, 1, reason=reason))
-        notes.append((file, reason))
-    screened = set(corpus.files)
-    units = {file: unit for file, unit in units_of(corpus).items() if file in screened}
-    findings = with_units(findings, units)
-    findings.sort(key=Finding.sort_key)
-    read = {d.source.file for d in corpus.departments} | {p.source.file for p in corpus.projects}
-    read |= {p.source.file for d in corpus.departments for p in d.projects}
-    departments = sum(1 for d in declarations if d.facts and d.facts[0].type == "department")
-    return ScreenResult(findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
-                        rules_on_reference(ruleset, engine), projects=len(declarations) - departments,
-                        departments=departments, unreadable=[f for f in corpus.files if f not in read], units=units,
-                        self_evaluations=corpus.self_evaluations)
+    notes = [(declarations[index].file, reason) for index, reason in fallbacks]
+    done = tally(corpus, ruleset, declarations, hits, notes, only)
+    return ScreenResult(done.findings, engine, corpus.files, corpus.ignored, len(declarations), notes,
+                        rules_on_reference(ruleset, engine), projects=done.projects, departments=done.departments,
+                        unreadable=done.unreadable, units=done.units, self_evaluations=corpus.self_evaluations)
 
 
 def screen(paths: list[Path], ruleset: CompiledRuleset, engine: str = "durable",

@@ -32,10 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from g60rules import findings as fc
 from g60rules.engines.durable import DurableSession, EngineFailure, check_available, ruleset_definition, split_rules
-from g60rules.engines.pool import (ENGINES, SECONDS_PER_CHUNK, ScreenResult, declarations_for, findings_for,
-                                   rules_on_reference, units_of, with_units)
+from g60rules.engines.pool import ENGINES, SECONDS_PER_CHUNK, ScreenResult, declarations_for, rules_on_reference, tally
 from g60rules.engines.reference import run_reference
 from g60rules.engines.workers import WorkerPool
 from g60rules.findings import Finding
@@ -145,17 +143,9 @@ class UnitScreener:
             hits.append(found)
             if reason is not None:
                 notes.append((declaration.file, reason))
-        out = [f for f in corpus.findings if f.file in mine] + findings_for(self.ruleset, declarations, hits)
-        out += [fc.ENGINE_FALLBACK.finding(file, 1, reason=reason) for file, reason in notes]
-        units = {file: pair for file, pair in units_of(corpus).items() if file in mine}
-        out = with_units(out, units)
-        out.sort(key=Finding.sort_key)
-        read = {d.source.file for d in corpus.departments} | {p.source.file for p in corpus.projects}
-        read |= {p.source.file for d in corpus.departments for p in d.projects}
-        departments = sum(1 for d in declarations if d.facts and d.facts[0].type == "department")
-        return UnitResult(out, len(declarations), len(corpus.files), notes,
-                          projects=len(declarations) - departments,
-                          unreadable=[f for f in corpus.files if f in mine and f not in read], units=units,
+        done = tally(corpus, self.ruleset, declarations, hits, notes, mine)
+        return UnitResult(done.findings, len(declarations), len(corpus.files), notes, projects=done.projects,
+                          unreadable=done.unreadable, units=done.units,
                           self_evaluations=corpus.self_evaluations if corpus.files[0] in mine else 0)
 
 
@@ -171,7 +161,7 @@ class _StreamWork(UnitScreener):
 
     def __call__(self, message: tuple) -> list:  # type: ignore[override]
         if message[0] == "scan":
-            return scan(message[1], self.ruleset.layouts)
+            return scan(message[1], self.ruleset.layouts, message[2])
         return super().__call__(message[1], message[2])
 
 
@@ -269,6 +259,7 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
     sink = FindingSink(spill_at)
     outcome = StreamOutcome([], 0, [])
     fallbacks: dict[int, list[tuple[str, str]]] = {}
+    pairs: dict = {}  # one copy of each file's (主管部门, 实施单位) pairs: a season repeats a few hundred units
     local = None
     for index, reply in replies:
         if isinstance(reply, str):
@@ -281,7 +272,8 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
             outcome.cached += result.cached
             outcome.projects += result.projects
             outcome.unreadable.update(result.unreadable)
-            outcome.units.update(result.units)
+            for file, unit in result.units.items():
+                outcome.units[file] = pairs.setdefault(unit, unit)
             outcome.self_evaluations += result.self_evaluations
             read += result.files_read
             progress.advance("screened", result.declarations)
@@ -293,15 +285,15 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
     return outcome
 
 
-def _scan_on(pool: WorkerPool | None, files: list[Path], ruleset: CompiledRuleset) -> list:
+def _scan_on(pool: WorkerPool | None, files: list[str], ruleset: CompiledRuleset, mentioned: bool) -> list:
     """The department listings of ``files``, scanned on ``pool`` when there are many (a chunk whose
     worker fails is scanned again here)."""
     if pool is None or len(files) <= 4 * SCAN_CHUNK:
-        return scan(files, ruleset.layouts)
+        return scan(files, ruleset.layouts, mentioned)
     groups = [files[i:i + SCAN_CHUNK] for i in range(0, len(files), SCAN_CHUNK)]
-    replies = pool.run([("scan", group) for group in groups])
+    replies = pool.run([("scan", group, mentioned) for group in groups])
     return [item for group, reply in zip(groups, replies, strict=True)
-            for item in (scan(group, ruleset.layouts) if isinstance(reply, str) else reply)]
+            for item in (scan(group, ruleset.layouts, mentioned) if isinstance(reply, str) else reply)]
 
 
 def _selection(layout: Plan, changed: set[Path]) -> tuple[set[str], list[Unit]]:
@@ -327,7 +319,8 @@ def screen_stream(paths: list[Path], ruleset: CompiledRuleset, engine: str = "du
     pool = None if scheduler is not None or local else WorkerPool(_StreamWork, (ruleset, engine, cache), jobs,
                                                                    SECONDS_PER_CHUNK)
     with pool or nullcontext():
-        layout = plan(paths, ruleset.layouts, lambda files: _scan_on(pool, files, ruleset))
+        layout = plan(paths, ruleset.layouts, lambda files, mentioned: _scan_on(pool, files, ruleset, mentioned),
+                      mentioned=changed is not None)
         only, units = (None, layout.units) if changed is None else _selection(layout, changed)
         files = layout.files if only is None else [f for f in layout.files if f in only]
         progress.start("read", len(files))

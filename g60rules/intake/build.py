@@ -264,7 +264,7 @@ class _Builder:
                      reason=("应为单个值", "expected a single value"))
             return None
         try:
-            return convert(value, spec.kind, self.funds_unit)
+            return _convert_memo(value, spec.kind, self.funds_unit)
         except ValueError as exc:
             reason = exc.args[0] if exc.args and isinstance(exc.args[0], tuple) else str(exc)
             self.add(fc.BAD_VALUE, entry.location, key=_field_label(spec), value=str(value)[:80], reason=reason)
@@ -474,6 +474,29 @@ def convert(value: Any, kind: FieldKind, funds_unit: str = "元") -> Any:
         return parse_money(stripped, default_unit=_unit(kind, funds_unit))
     except ValueError as exc:
         raise ValueError(("不是可识别的金额（例：2, 000, 000. 00、73.5万元）", str(exc))) from None
+
+
+# (text as written, field kind, funds unit) → the converted cell: a season repeats the same
+# category names, units, amounts and dates. Only exact ``str`` keys (memo_text) and only results
+# (str, int, Decimal, frozen PartialDate, None: immutable, so shared safely); a refused text raises
+# again each time. Emptied when full (clear() is one step, safe with threads loading at once).
+_CONVERTED: dict[tuple[str, FieldKind, str], Any] = {}
+
+
+def _convert_memo(value: Any, kind: FieldKind, funds_unit: str) -> Any:
+    """:func:`convert`, remembered per distinct short text; raises what it raises."""
+    if not memo_text(value):
+        return convert(value, kind, funds_unit)
+    key = (value, kind, funds_unit)
+    try:
+        return _CONVERTED[key]
+    except KeyError:
+        pass
+    result = convert(value, kind, funds_unit)
+    if len(_CONVERTED) >= MEMO_SIZE:
+        _CONVERTED.clear()
+    _CONVERTED[key] = result
+    return result
 
 
 def _money_note(value: Any, funds_unit: str) -> str | None:

@@ -10,7 +10,7 @@ in any order, in any process, on any machine.
 
 * :func:`scan` reads what tells departments apart: a YAML file's top-level ``kind`` (from libyaml's
   event stream, stopping there), and each department file in full for its ``projects`` entries.
-* :func:`plan` expands the paths (:func:`~g60rules.intake.yaml_loader.expand_paths`, once: its
+* :func:`plan` expands the paths (:func:`~g60rules.safeio.walk_files`, once: its
   findings are the plan's) and decides every ``projects`` entry exactly as loading the whole corpus
   in one pass would: an entry outside its department's folder (G60-PATH-001), a missing file, a file
   already claimed by an earlier listing (G60-PATH-002, naming the first), a file that is no project.
@@ -26,20 +26,21 @@ planner reads those few files (rare in practice; the normal single listing costs
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import yaml
 
 from g60rules import findings as fc
 from g60rules.findings import Finding
 from g60rules.intake.yaml_loader import (
-    _SAFE_LOADER, YAML_SUFFIXES, Corpus, _display, _inside, _load_table, expand_paths, load_file,
+    _SAFE_LOADER, DECLARATION_SUFFIXES, YAML_SUFFIXES, Corpus, _display, _load_table, load_file,
 )
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, Department, Project
 from g60rules.progress import SILENT, Progress
-from g60rules.safeio import InputRefused, present, read_text, resolved
+from g60rules.safeio import InputRefused, present, read_text, resolved_name, shown, walk_files
 
 # what the planner decided for one ``projects`` entry of a department (see Unit.entries)
 OUTSIDE, MISSING, TWICE, LOAD, NOT_PROJECT, NOTHING = "outside", "missing", "twice", "load", "not", "nothing"
@@ -49,7 +50,7 @@ OUTSIDE, MISSING, TWICE, LOAD, NOT_PROJECT, NOTHING = "outside", "missing", "twi
 class Listing:
     """A department file as the scan read it: its displayed name and each ``projects`` entry with
     its line. ``mentioned``: every entry's resolved path (a deleted or renamed file changes the
-    department, for ``--changed-since``)."""
+    department, for ``--changed-since``; empty unless the scan was asked for them)."""
 
     department: str
     entries: tuple[tuple[str, int], ...]
@@ -65,7 +66,7 @@ class Unit:
     entry — ``load`` the file at ``path`` here (this unit owns it), or report it ``outside`` the
     folder, ``missing``, listed ``twice`` (``first`` = "file:line" of the first listing), ``not`` a
     project, or ``nothing`` (the file's own findings say why it is no project, elsewhere).
-    ``mentioned``: every entry's resolved path.
+    ``mentioned``: every entry's resolved path (only when planned for ``--changed-since``).
     """
 
     path: str
@@ -131,16 +132,10 @@ def _top_level_kind(text: str) -> str | None | bool:
         return True
 
 
-def _resolved_text(path: Path) -> str | None:
-    try:
-        return str(path.resolve())
-    except (OSError, RuntimeError):  # a symlink loop: it is no file either
-        return None
-
-
-def scan_file(path: Path, layouts: Layouts | None = None) -> Listing | None:
-    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None."""
-    if path.suffix.lower() not in YAML_SUFFIXES:
+def scan_file(path: str, layouts: Layouts | None = None, mentioned: bool = False) -> Listing | None:
+    """The listing of ``path`` if it is a department file (as :func:`load_file` decides), else None.
+    ``mentioned``: also resolve every entry (only ``--changed-since`` needs them)."""
+    if _suffix(path) not in YAML_SUFFIXES:
         return None
     try:
         text = read_text(path)
@@ -149,103 +144,159 @@ def scan_file(path: Path, layouts: Layouts | None = None) -> Listing | None:
     kind = _top_level_kind(text)
     if kind is not True and kind != "department":
         return None
-    department, _ = load_file(path, layouts)
+    department, _ = load_file(Path(path), layouts)
     if not isinstance(department, Department):
         return None
     entries = tuple((rel, department.source.line_of(f"projects[{index}]"))
                     for index, rel in enumerate(department.project_files))
-    mentioned = tuple(r for r in (_resolved_text(path.parent / rel) for rel, _ in entries) if r is not None)
-    return Listing(department.source.file, entries, mentioned)
+    folder = os.path.dirname(path)
+    named = tuple(resolved_name(os.path.join(folder, rel)) for rel, _ in entries) if mentioned else ()
+    return Listing(department.source.file, entries, named)
 
 
-def scan(files: list[Path], layouts: Layouts | None = None) -> list[Listing | None]:
+def scan(files: list[str], layouts: Layouts | None = None, mentioned: bool = False) -> list[Listing | None]:
     """:func:`scan_file` of each file."""
-    return [scan_file(f, layouts) for f in files]
+    return [scan_file(f, layouts, mentioned) for f in files]
 
 
-def _what_is(path: Path, layouts: Layouts | None) -> tuple[str, set[str]]:
+def _suffix(path: str) -> str:
+    return PurePath(path).suffix.lower()
+
+
+def _what_is(path: str, layouts: Layouts | None) -> tuple[str, set[str]]:
     """What loading ``path`` gives ("project", "department" or "none") and the files its findings name."""
-    if path.suffix.lower() not in YAML_SUFFIXES:
+    if _suffix(path) not in YAML_SUFFIXES:
         scratch = Corpus()
-        _load_table(path, scratch, layouts)  # reading and building its projects: both name the file
+        _load_table(Path(path), scratch, layouts)  # reading and building its projects: both name the file
         return "none", {f.file for f in scratch.findings}
-    obj, found = load_file(path, layouts)
+    obj, found = load_file(Path(path), layouts)
     kind = "project" if isinstance(obj, Project) else "department" if isinstance(obj, Department) else "none"
     return kind, {f.file for f in found}
 
 
-def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None) -> Plan:
-    """Units for ``paths``; ``scanner`` maps a list of files to their listings (default :func:`scan`;
-    it may run in worker processes). Raises FileNotFoundError for a named path that does not exist."""
-    files, ignored, problems = expand_paths(paths)
-    listings = scanner(files) if scanner is not None else scan(files, layouts)
-    result = Plan(ignored=ignored, findings=problems, files=[_display(f) for f in files])
-    expanded = {resolved(f): f for f in files}
-    departments = {resolved(f) for f, listing in zip(files, listings, strict=True) if listing}
-    # every entry that names an existing file inside its department's folder, in loading order
-    valid: list[list[tuple[Path, Path] | None]] = []
-    times: dict[Path, int] = {}
-    canonical: dict[Path, Path] = {}  # the path a file is first loaded through (names it in findings)
+def _shown(path: str) -> str:
+    """:func:`_display`, sharing the string when it names the file as walked (the usual relative path)."""
+    text = shown(path)
+    return path if text == path else text
+
+
+def plan(paths: list[Path], layouts: Layouts | None = None, scanner=None, mentioned: bool = False) -> Plan:
+    """Units for ``paths``; ``scanner(files, mentioned)`` maps a list of files (str) to their
+    listings (default :func:`scan`; it may run in worker processes). ``mentioned``: keep each
+    department unit's resolved entries (for ``--changed-since``). Raises FileNotFoundError for a
+    named path that does not exist.
+
+    Flat in memory (a season has 100,000 files): files are strings (a Path object costs ten times
+    its name), a file is known by the name the walk gave it (shared by every map, no second string)
+    and only a file the walk did not give by its resolved name, and resolved names are built when
+    needed and dropped.
+    """
+    files, ignored, problems = walk_files(paths, DECLARATION_SUFFIXES)
+    listings = scanner(files, mentioned) if scanner is not None else scan(files, layouts, mentioned)
+    result = Plan(ignored=ignored, findings=problems, files=[_shown(f) for f in files])
+    walked = {f: f for f in files}  # a dict gives back the very string: entries share it
+    by_key: dict[str, str] | None = None  # resolved → walked name; built only for an entry spelt otherwise
+
+    def walked_as(target: str, key: str) -> str | None:
+        nonlocal by_key
+        if target in walked:  # the usual entry: the very name the walk gave
+            return walked[target]
+        if by_key is None:
+            by_key = {resolved_name(f): f for f in files}
+        return by_key.get(key)
+
+    departments = {f for f, listing in zip(files, listings, strict=True) if listing}
+    # every entry that names an existing file inside its department's folder, in loading order: the
+    # file (its walked name, else its resolved name), None for the others
+    valid: list[list[str | None]] = []
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    canonical: dict[str, str] = {}  # a file not walked → the name it is first loaded through (names it in findings)
     for f, listing in zip(files, listings, strict=True):
-        row: list[tuple[Path, Path] | None] = []
+        row: list[str | None] = []
+        folder = os.path.dirname(f)
+        inside = resolved_name(folder or ".") if listing else ""
         for rel, _ in listing.entries if listing else ():
-            target = f.parent / rel
-            if not _inside(target, f.parent) or not present(target):
+            target = _joined(folder, rel)
+            key = resolved_name(target)
+            if not _within(key, inside) or not present(target):
                 row.append(None)
                 continue
-            key = resolved(target)
-            row.append((target, key))
-            times[key] = times.get(key, 0) + 1
-            canonical.setdefault(key, expanded.get(key, target))
+            name = walked_as(target, key)
+            if name is None:
+                canonical.setdefault(key, target)
+                name = key
+            row.append(name)
+            if name in seen:
+                repeated.add(name)
+            seen.add(name)
         valid.append(row)
-    def is_yaml(key: Path) -> bool:  # as loading decides: by the name the file is first read through
-        return canonical[key].suffix.lower() in YAML_SUFFIXES
+
+    def is_yaml(name: str) -> bool:  # as loading decides: by the name the file is first read through
+        return _suffix(canonical.get(name, name)) in YAML_SUFFIXES
 
     # what a file is decides its later listings, when the first listing's unit is not the one loading
     # it (a department file, a workbook) or when it is listed again
-    known: dict[Path, tuple[str, set[str]]] = {}
-    for key, count in times.items():
-        if key in departments:
-            known[key] = ("department", set())
-        elif count > 1 or not is_yaml(key):
-            known[key] = _what_is(canonical[key], layouts)
-    loaded = set(expanded)
-    owned: set[Path] = set()
-    claimed: dict[Path, str] = {}
-    tables: list[Path] = []
+    known: dict[str, tuple[str, set[str]]] = {}
+    for name in seen:
+        if name in departments:
+            known[name] = ("department", set())
+        elif name in repeated or not is_yaml(name):
+            known[name] = _what_is(canonical.get(name, name), layouts)
+    del seen, repeated, by_key
+    added: set[str] = set()  # files read only because a department lists them
+    owned: set[str] = set()
+    claimed: dict[str, tuple[str, int]] = {}
+    tables: list[str] = []
     for f, listing, row in zip(files, listings, valid, strict=True):
         if listing is None:
             continue
+        folder = os.path.dirname(f)
         entries = []
-        for (rel, line), target in zip(listing.entries, row, strict=True):
-            if target is None:
-                entries.append((OUTSIDE if not _inside(f.parent / rel, f.parent) else MISSING, None, None))
+        for (rel, line), name in zip(listing.entries, row, strict=True):
+            if name is None:
+                outside = not _within(resolved_name(_joined(folder, rel)), resolved_name(folder or "."))
+                entries.append((OUTSIDE if outside else MISSING, None, None))
                 continue
-            path, key = target
-            if key in claimed:
-                entries.append((TWICE, None, claimed[key]))
+            if name in claimed:
+                entries.append((TWICE, None, "%s:%d" % claimed[name]))
                 continue
-            if key not in loaded:
-                loaded.add(key)
-                result.files.append(_display(path))
-                if not is_yaml(key):
-                    tables.append(path)
-            kind, noted = known.get(key, ("", set()))
-            if is_yaml(key) and kind != "department" and key not in owned:
-                owned.add(key)  # the first listing loads it
-                entries.append((LOAD, str(canonical[key]), None))
-            elif kind == "department" or kind == "none" and _display(path) not in noted:
+            if name not in walked and name not in added:
+                added.add(name)
+                result.files.append(_shown(_joined(folder, rel)))
+                if not is_yaml(name):
+                    tables.append(_joined(folder, rel))
+            kind, noted = known.get(name, ("", set()))
+            if is_yaml(name) and kind != "department" and name not in owned:
+                owned.add(name)  # the first listing loads it
+                entries.append((LOAD, canonical.get(name, name), None))
+            elif kind == "department" or kind == "none" and shown(_joined(folder, rel)) not in noted:
                 entries.append((NOT_PROJECT, None, None))
             else:
                 entries.append((NOTHING, None, None))
             if kind == "project":
-                claimed[key] = f"{listing.department}:{line}"
-        result.units.append(Unit(str(f), True, tuple(entries), listing.mentioned))
+                claimed[name] = (listing.department, line)
+        result.units.append(Unit(f, True, tuple(entries), listing.mentioned if mentioned else ()))
+    del valid, claimed, known, added
     for f, listing in zip(files, listings, strict=True):
-        if listing is None and resolved(f) not in owned:
-            result.units.append(Unit(str(f)))
-    result.units.extend(Unit(str(t)) for t in tables)
+        if listing is None and f not in owned:
+            result.units.append(Unit(f))
+    result.units.extend(Unit(t) for t in tables)
     return result
+
+
+def _within(key: str, folder: str) -> bool:
+    """Whether the resolved name ``key`` lies in the resolved ``folder`` (``Path.is_relative_to``;
+    case as the system compares names)."""
+    try:
+        return os.path.commonpath([key, folder]) == folder
+    except ValueError:  # another drive (Windows)
+        return False
+
+
+def _joined(folder: str, rel: str) -> str:
+    """``str(Path(folder) / rel)``: the name a department's entry gives its file."""
+    return str(PurePath(folder, rel))
 
 
 def load_unit(unit: Unit, layouts: Layouts | None = None) -> Corpus:

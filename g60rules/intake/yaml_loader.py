@@ -5,8 +5,9 @@ departments (each with its projects), the projects no department lists, the find
 themselves, and the paths it did not read because they are not ``.yaml``/``.yml`` (reported, never
 dropped in silence).
 
-The YAML is composed with PyYAML's safe loader, so every value keeps its line. Scalars are kept as
-their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
+The YAML is read from libyaml's events (PyYAML's safe loader composes the few documents with an
+alias, anchor, tag, non-text key or syntax error, and names the problem), so every value keeps its
+line. Scalars are kept as their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
 finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004) that name the
 field meant (a key close to one field only, such as 年度资金申请, is read as that field, so one typo
 gives one finding, not a cascade of "not filled"); a value that
@@ -41,9 +42,8 @@ from g60rules.intake.build import (  # noqa: F401  (suggest_keys, SURE_MATCH: pu
 from g60rules.intake.tables import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table_file
 from g60rules.layouts import Layouts
 from g60rules.model import KIND_VALUES, PROJECT_FIELDS, Department, Location, Project
-from g60rules.own_output import own_output
 from g60rules.progress import SILENT, Progress
-from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, os_reason, present, read_text, resolved
+from g60rules.safeio import ALIAS_REASON, InputRefused, alias_line, display_path, read_text, resolved, walk_files
 from g60rules.values import MEMO_SIZE, memo_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -103,7 +103,10 @@ class _FileLoader:
         self.findings.append(check.finding(self.display, line, **kw))
 
     def where(self, node: yaml.Node) -> Location:
-        line = node.start_mark.line + 1
+        return self.where_line(node.start_mark.line + 1)
+
+    def where_line(self, line: int) -> Location:
+        """The one Location of a 1-based line of this file."""
         found = self._at.get(line)
         if found is None:
             found = self._at[line] = Location(self.display, line)
@@ -133,6 +136,91 @@ class _FileLoader:
 
 
 _NULL_TAG = "tag:yaml.org,2002:null"
+# the plain scalars the safe resolver reads as null (its null pattern: ~, null, Null, NULL, empty)
+_NULL_TEXTS = frozenset(("", "~", "null", "Null", "NULL"))
+# nesting the event reader follows before it hands the file to the composing path (a declaration
+# nests four deep; the composing path reports a file nested too deeply)
+_EVENT_DEPTH = 64
+
+
+class _Unusual(Exception):
+    """The document has something only the composing path reads (an alias, an anchor, a tag, a
+    key that is not plain text, more than one document, a syntax error): it reads the file again."""
+
+
+class _EventReader:
+    """Builds the same Records as :meth:`_FileLoader.record` straight from libyaml's events, without
+    composing nodes: a plain document (no alias, anchor, tag or non-text key) reads the same either
+    way; anything else raises :class:`_Unusual` and the file is composed as before."""
+
+    def __init__(self, text: str, loader: _FileLoader) -> None:
+        self._parser = _BASE_LOADER(text)
+        self._get = self._parser.get_event
+        self._where = loader.where_line
+        # the top-level pairs as written (raw key, value event kind, raw value, line): what the
+        # kind and row-limit checks read before any record is built
+        self.top: list[tuple[Any, type, Any, int]] = []
+
+    def read(self) -> Record:
+        """The root mapping's Record; raises :class:`_Unusual`."""
+        get = self._get
+        try:
+            if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
+                raise _Unusual
+            start = get()
+            if type(start) is not yaml.MappingStartEvent or start.anchor is not None or start.tag is not None:
+                raise _Unusual
+            record = self._mapping(start, 0)
+            if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+                raise _Unusual
+            return record
+        except (yaml.YAMLError, RecursionError):
+            raise _Unusual from None
+        finally:
+            self._parser.dispose()
+
+    def _mapping(self, start: Any, depth: int) -> Record:
+        get, where = self._get, self._where
+        record = Record(where(start.start_mark.line + 1))
+        append = record.entries.append
+        top = self.top if depth == 0 else None
+        while True:
+            key = get()
+            if type(key) is not yaml.ScalarEvent:
+                if type(key) is yaml.MappingEndEvent:
+                    return record
+                raise _Unusual
+            if key.anchor is not None or key.tag is not None:
+                raise _Unusual
+            event = get()
+            value = self._value(event, depth)
+            at = where(event.start_mark.line + 1)
+            if top is not None:
+                top.append((key.value, type(event), event.value if type(event) is yaml.ScalarEvent else value,
+                            at.line))
+            append(Entry(_nfc(key.value).strip(), value, at, where(key.start_mark.line + 1)))
+
+    def _value(self, event: Any, depth: int) -> Any:
+        kind = type(event)
+        if event.anchor is not None or kind is yaml.AliasEvent or event.tag is not None or depth > _EVENT_DEPTH:
+            raise _Unusual
+        if kind is yaml.ScalarEvent:
+            text = event.value
+            return None if event.implicit[0] and text in _NULL_TEXTS else _nfc(text)
+        if kind is yaml.MappingStartEvent:
+            return self._mapping(event, depth + 1)
+        if kind is not yaml.SequenceStartEvent:
+            raise _Unusual
+        get, where = self._get, self._where
+        items: list[Any] = []
+        while True:
+            item = get()
+            if type(item) is yaml.SequenceEndEvent:
+                return items
+            if type(item) is yaml.ScalarEvent:
+                items.append(Cell(self._value(item, depth + 1), where(item.start_mark.line + 1)))
+            else:
+                items.append(self._value(item, depth + 1))
 
 
 def _nfc(text: str) -> str:
@@ -217,6 +305,60 @@ def load_text(text: str, display: str, loader: _FileLoader | None = None, layout
               ) -> tuple[Project | Department | None, list[Finding]]:
     """Load one declaration from YAML text; ``display`` names it in findings."""
     loader = loader or _FileLoader(display)
+    try:
+        record, top = _read_events(text, loader)
+    except _Unusual:
+        return _load_composed(text, loader, layouts)
+    kind = _top_kind(top, record.location.line or 1, loader)
+    if kind == "project" and _top_too_many_rows(top, loader):
+        return None, loader.findings
+    if kind is None:
+        return None, loader.findings
+    obj, found = (build_project if kind == "project" else build_department)(record, layouts=layouts)
+    loader.findings.extend(found)
+    return obj, loader.findings
+
+
+def _read_events(text: str, loader: _FileLoader) -> tuple[Record, list[tuple[Any, type, Any, int]]]:
+    """The root Record and its top-level pairs, read from events; raises :class:`_Unusual`.
+
+    Needs no "*" check of its own: an alias event is unusual."""
+    reader = _EventReader(text, loader)
+    return reader.read(), reader.top
+
+
+def _top_kind(top: list[tuple[Any, type, Any, int]], line: int, loader: _FileLoader) -> str | None:
+    """:func:`_kind_of` on the top-level pairs as written."""
+    for key, kind_of_value, value, at in top:
+        if key in ("kind", "类型"):
+            scalar = kind_of_value is yaml.ScalarEvent
+            kind = KIND_VALUES.get(str(value).strip()) if scalar else None
+            if kind is None:
+                preview = str(value)[:80] if scalar else ("{…}" if kind_of_value is yaml.MappingStartEvent else "[…]")
+                loader.add(fc.NOT_A_DECLARATION, at,
+                           reason=(f"类型应为 项目/project 或 部门/department，而不是“{preview}”",
+                                   f"kind must be project (项目) or department (部门), not '{preview}'"))
+            return kind
+    loader.add(fc.NOT_A_DECLARATION, line,
+               reason=("缺少“类型”（类型: 项目 或 部门）", "no 'kind' key (kind: project or department)"))
+    return None
+
+
+def _top_too_many_rows(top: list[tuple[Any, type, Any, int]], loader: _FileLoader) -> bool:
+    """:func:`_too_many_rows` on the top-level pairs as written."""
+    limit = intake_build.MAX_ROWS
+    for key, kind_of_value, value, at in top:
+        if (kind_of_value is yaml.SequenceStartEvent and _nfc(key).strip() in _ROW_KEYS
+                and len(value) > limit):
+            loader.add(fc.TOO_MANY_ROWS, at, rows=len(value), limit=limit)
+            return True
+    return False
+
+
+def _load_composed(text: str, loader: _FileLoader, layouts: Layouts | None
+                   ) -> tuple[Project | Department | None, list[Finding]]:
+    """The composing path: every document :class:`_EventReader` leaves to it (aliases, anchors,
+    tags, syntax errors, a top level that is not a mapping …) with the checks that name them."""
     root = _compose(text, loader)
     if root is None:
         return None, loader.findings
@@ -249,64 +391,10 @@ def _too_many_rows(root: yaml.MappingNode, loader: _FileLoader) -> bool:
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str], list[Finding]]:
-    """Files to read (sorted, de-duplicated), the paths skipped because of their suffix, and a
-    finding for each directory that could not be listed and one for each folder holding reports or
-    letters g60rules wrote, with their number (:mod:`g60rules.own_output`; never skipped in silence,
-    never one notice per letter).
-
-    Raises FileNotFoundError for a named path that does not exist.
-    """
-    files: list[Path] = []
-    ignored: list[str] = []
-    problems: list[Finding] = []
-    own: dict[str, int] = {}  # folder (as shown) → files of g60rules in it
-
-    def mine(child: Path) -> bool:
-        if not own_output(child):
-            return False
-        folder = _display(child.parent).rstrip("/") + "/"
-        own[folder] = own.get(folder, 0) + 1
-        return True
-
-    def unlisted(exc: OSError) -> None:
-        problems.append(fc.UNREADABLE.finding(_display(Path(exc.filename or "?")), 1,
-                                              reason=(f"目录无法列出：{os_reason(exc)[0]}",
-                                                      f"cannot list the directory: {os_reason(exc)[1]}")))
-
-    for path in paths:
-        if path.is_dir():
-            # symlinked directories are not followed (loops)
-            for root, dirs, names in os.walk(path, onerror=unlisted):
-                base = Path(root)
-                # hidden directories (.git, .github) are listed once, not walked
-                ignored.extend(_display(base / d) + "/" for d in sorted(dirs) if d.startswith("."))
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    child = base / name
-                    # "~$x.xlsx" is the lock file Office keeps beside an open workbook
-                    if name.startswith((".", "~$")):
-                        ignored.append(_display(child))
-                    elif mine(child):  # a report or letter written here earlier: counted, not read
-                        continue
-                    elif child.suffix.lower() in DECLARATION_SUFFIXES:
-                        files.append(child)  # a broken link too: reading it becomes a finding
-                    else:
-                        ignored.append(_display(child))
-        elif present(path) and mine(path):
-            continue
-        elif present(path):
-            files.append(path)  # reading it says why it cannot be read
-        else:
-            raise FileNotFoundError(display_path(path))
-    problems += [fc.OWN_OUTPUT.finding(folder, 1, n=n, folder=folder) for folder, n in sorted(own.items())]
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        key = resolved(f)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique, ignored, problems
+    """:func:`g60rules.safeio.walk_files` for declaration files, as Path objects (few files only:
+    the planner of a season keeps the strings)."""
+    files, ignored, problems = walk_files(paths, DECLARATION_SUFFIXES)
+    return [Path(f) for f in files], ignored, problems
 
 
 def _inside(target: Path, folder: Path, resolve: Callable[[Path], Path] = resolved) -> bool:
