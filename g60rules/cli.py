@@ -50,7 +50,7 @@ from g60rules.reports.compare import CompareError, compare, read_previous_run
 from g60rules.reports.formats import FORMATS, render
 from g60rules.reports.letters import INDEX as LETTERS_INDEX, missing_listed, not_read, write_letters
 from g60rules.reports.summary import Report
-from g60rules.reports.text import location, nothing_screened, render_text
+from g60rules.reports.text import cache_note, location, nothing_screened, render_text
 from g60rules.rules.docs import rules_markdown, show_text
 from g60rules.rules.format import json_schema
 from g60rules.rules.compiler import CompiledRuleset, RulesetError, default_ruleset_path, load_ruleset
@@ -241,6 +241,7 @@ def _outputs(specs: List[str]) -> list[tuple[str, Path]]:
 
 COMPARE_HELP = "A previous JSON report: mark each finding new, still open or fixed since."
 BY_HELP = "One letter per 实施单位 (default) or per 主管部门."
+CACHE_HELP = "Keep results here; unchanged files are not screened again (standard error says how many)."
 
 
 def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.date, progress: Progress, *,
@@ -277,13 +278,23 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
     if earlier is not None:
         findings, resolved = compare(findings, earlier, list(result.files), earlier_files)
     result = replace(result, findings=findings, fixed=outcome.fixed, baseline_used=outcome.baseline_used)
+    # human reports name files from the screened folder (Report.shown_file); text and machine formats from here
     return Report(result, compiled, lang.value, resolved=resolved,
-                  compared_with=str(previous) if previous is not None else None)
+                  compared_with=str(previous) if previous is not None else None,
+                  roots=tuple(display_path(p) for p in paths),
+                  cache=display_path(cache) if cache is not None else None)
 
 
-def _write_letters(report: Report, directory: Path, by: By, progress: Progress) -> list[Path]:
+def _note_cache(report: Report) -> None:
+    """With --cache, say on standard error how much came from it (every format: stdout may be a report)."""
+    note = cache_note(report)
+    if note:
+        Console(stderr=True, soft_wrap=True).print(f"g60rules: {plain(note)}", markup=False, highlight=False)
+
+
+def _write_letters(report: Report, directory: Path, by: By, progress: Progress, jobs: Optional[int]) -> list[Path]:
     with progress:
-        return write_letters(report, directory, by.key, progress)
+        return write_letters(report, directory, by.key, progress, jobs)
 
 
 @app.command()
@@ -315,8 +326,7 @@ def check(
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also show the engine, its fallbacks and the rules run beside it."),
-    cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR",
-                                         help="Keep results here; unchanged files are not screened again."),
+    cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR", help=CACHE_HELP),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                             help="Screen on a Dask cluster (tcp://host:8786); see docs/scale.md."),
 ) -> None:
@@ -346,12 +356,13 @@ def check(
         except OSError as exc:
             unwritten.append((display_path(path), os_reason(exc)))
     if letters_dir is not None:
-        _write_letters(report, letters_dir, by, progress_for(quiet, lang.value))
+        _write_letters(report, letters_dir, by, progress_for(quiet, lang.value), jobs)
     if fmt is Format.text:
         render_text(report, Console(highlight=False, soft_wrap=True))
     else:
         sys.stdout.buffer.write(render(fmt.value, report))
         sys.stdout.flush()
+    _note_cache(report)
     if unwritten:
         _fail(("无法写入报告：" + "、".join(f"{p}（{why[0]}）" for p, why in unwritten),
                "cannot write the report to " + ", ".join(f"{p} ({why[1]})" for p, why in unwritten)))
@@ -430,17 +441,19 @@ def letters_command(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: CPU count)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date deciding which rules are in effect (default: today)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
+    cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR", help=CACHE_HELP),
 ) -> None:
     """Write one return letter (.docx and .html) per unit with findings, and an index; exit as check does."""
     today = _today(as_of)
     compiled = _ruleset(ruleset, lang).active(today)
     progress = progress_for(quiet, lang.value)
     report = _report(paths, compiled, lang, today, progress, engine=engine, jobs=jobs, waivers=waivers,
-                     previous=compare_with)
-    written = _write_letters(report, out, by, progress)
+                     previous=compare_with, cache=cache)
+    written = _write_letters(report, out, by, progress, jobs)
     letters_count = len(written) // 2
     _out(f"{out}: {letters_count} letters ({letters_count} .docx, {letters_count} .html), index {LETTERS_INDEX}"
          if lang is Lang.en else f"{out}：回函 {letters_count} 份（.docx 与 .html 各 {letters_count} 份），目录 {LETTERS_INDEX}")
+    _note_cache(report)
     raise typer.Exit(_letters_exit(report, lang))
 
 

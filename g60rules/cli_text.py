@@ -58,7 +58,7 @@ HELP_ZH: dict[tuple[str, str], str] = {
     ("check", "jobs"): "工作进程数（默认：CPU 核数）。",
     ("check", "as_of"): "决定哪些规则生效的日期 YYYY-MM-DD（默认：今天）。",
     ("check", "verbose"): "汇总中另外显示引擎、回退和由参考评估器执行的规则。",
-    ("check", "cache"): "在此保存结果；未改动的文件不再重新审核。",
+    ("check", "cache"): "在此保存结果；未改动的文件不再重新审核（标准错误上说明取自缓存的数量）。",
     ("check", "scheduler"): "在 Dask 集群上审核（tcp://主机:8786）；见 docs/scale.md。",
     ("check", "compare_with"): "上次的 JSON 报告：标出每个问题是新问题、仍存在，还是已修复。",
     ("check", "letters_dir"): "另将回函（.docx 与 .html）写入该目录。",
@@ -68,6 +68,7 @@ HELP_ZH: dict[tuple[str, str], str] = {
     ("letters", "compare_with"): "上次的 JSON 报告：回函标出新问题、仍未修改和已修改的问题。",
     ("letters", "engine"): "规则引擎（两者结果相同）。",
     ("letters", "jobs"): "工作进程数（默认：CPU 核数）。",
+    ("letters", "cache"): "在此保存结果；未改动的文件不再重新审核（标准错误上说明取自缓存的数量）。",
     ("letters", "as_of"): "决定哪些规则生效的日期 YYYY-MM-DD（默认：今天）。",
     ("check", "waiver_horizon"): "对 DAYS 天以后才到期的豁免提出警告。",
     ("import", ""): "将 .xlsx/.xlsm/.docx/.csv 文件中的每份申报表写成 YAML（注释写明每个值所在的单元格）；"

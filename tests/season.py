@@ -66,3 +66,25 @@ def write_season(directory: Path, fixed: set[str] = frozenset()) -> Path:
         (directory / file).write_text(declaration(name, competent, unit, None if file in fixed else fault),
                                       encoding="utf-8")
     return directory
+
+
+# A project of one 数量指标 row, for trees of departments built by hand (streaming and cache tests):
+# ``name``, ``money`` (annual request, 元) and ``n`` (the target count) vary.
+SMALL_PROJECT = """kind: project
+name: {name}
+implementing_unit: 某单位
+funds:
+  annual_request: "{money}"
+indicators:
+  - level1: 产出指标
+    level2: 数量指标
+    level3: 培训人数
+    target_value: "≥{n}人"
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) at ``path``, creating its folders; returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

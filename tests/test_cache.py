@@ -15,32 +15,20 @@ from g60rules.engines import cache as cache_mod
 from g60rules.engines import stream
 from g60rules.engines.pool import screen
 from g60rules.rules.compiler import load_ruleset
+from season import SMALL_PROJECT, write
 
 ROOT = Path(__file__).resolve().parent.parent
-
-PROJECT = """kind: project
-name: {name}
-implementing_unit: 某单位
-funds:
-  annual_request: "{money}"
-indicators:
-  - level1: 产出指标
-    level2: 数量指标
-    level3: 培训人数
-    target_value: "≥{n}人"
-"""
 
 
 def _corpus(root: Path) -> Path:
     for dept, names in (("a", ("甲一", "甲二")), ("b", ("乙一",))):
         (root / dept).mkdir(parents=True)
         for i, name in enumerate(names):
-            (root / dept / f"p{i}.yaml").write_text(PROJECT.format(name=name, money=1000 * (i + 1), n=i + 2),
-                                                    encoding="utf-8")
+            write(root / dept / f"p{i}.yaml", SMALL_PROJECT.format(name=name, money=1000 * (i + 1), n=i + 2))
         listed = "".join(f"  - p{i}.yaml\n" for i in range(len(names)))
-        (root / dept / "department.yaml").write_text(
-            f"kind: department\nname: {dept}部门\ndeclared_total: 1万元\nprojects:\n{listed}", encoding="utf-8")
-    (root / "lone.yaml").write_text(PROJECT.format(name="无部门", money="300", n=9), encoding="utf-8")
+        write(root / dept / "department.yaml",
+              f"kind: department\nname: {dept}部门\ndeclared_total: 1万元\nprojects:\n{listed}")
+    write(root / "lone.yaml", SMALL_PROJECT.format(name="无部门", money="300", n=9))
     return root
 
 
@@ -83,7 +71,7 @@ def test_a_changed_project_screens_its_department_again_and_nothing_else(tmp_pat
     corpus, cache = _corpus(tmp_path / "c"), tmp_path / "cache"
     _run(corpus, shanghai, cache)
     screened.clear()
-    (corpus / "a" / "p1.yaml").write_text(PROJECT.format(name="甲二", money="990000", n=0), encoding="utf-8")
+    (corpus / "a" / "p1.yaml").write_text(SMALL_PROJECT.format(name="甲二", money="990000", n=0), encoding="utf-8")
     again = _run(corpus, shanghai, cache)
     assert screened == ["a"] and again.cached == 2
     assert _dicts(again) == _dicts(screen([corpus], shanghai, "reference", 1))
@@ -96,7 +84,7 @@ def test_a_new_project_file_listed_by_a_department_screens_it_again(tmp_path, sh
     before = _run(corpus, shanghai, cache)
     assert any(f.rule_id == "G60-FILE-007" for f in before.findings)
     screened.clear()
-    (corpus / "b" / "p9.yaml").write_text(PROJECT.format(name="乙九", money="5", n=1), encoding="utf-8")
+    (corpus / "b" / "p9.yaml").write_text(SMALL_PROJECT.format(name="乙九", money="5", n=1), encoding="utf-8")
     after = _run(corpus, shanghai, cache)
     assert screened == ["b"] and not any(f.rule_id == "G60-FILE-007" for f in after.findings)
 

@@ -37,6 +37,7 @@ from g60rules.safeio import present, resolved
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
+from season import SMALL_PROJECT, write  # noqa: E402
 from test_intake_tables import _book, _form  # noqa: E402
 
 
@@ -154,43 +155,24 @@ def test_changed_files_match_the_whole_corpus(season, shanghai, tmp_path):
     _same(today, screen([season], shanghai, "reference", 1, changed=changed))
 
 
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-PROJECT = """kind: project
-name: {name}
-implementing_unit: 某单位
-funds:
-  annual_request: "{money}"
-indicators:
-  - level1: 产出指标
-    level2: 数量指标
-    level3: 培训人数
-    target_value: "≥{n}人"
-"""
-
-
 def test_department_membership_corner_cases(tmp_path, shanghai):
     tree = tmp_path / "tree"
-    outside = _write(tmp_path / "elsewhere" / "far.yaml", PROJECT.format(name="远处项目", money="500", n=3))
-    _write(tree / "a" / "p1.yaml", PROJECT.format(name="甲一", money="1000", n=5))
-    _write(tree / "a" / "p2.yaml", PROJECT.format(name="甲二", money="2000", n=7))
-    _write(tree / "a" / "broken.yaml", "kind: project\nname: [unclosed\n")
-    _write(tree / "b" / "lone.yaml", PROJECT.format(name="无部门", money="300", n=2))
+    outside = write(tmp_path / "elsewhere" / "far.yaml", SMALL_PROJECT.format(name="远处项目", money="500", n=3))
+    write(tree / "a" / "p1.yaml", SMALL_PROJECT.format(name="甲一", money="1000", n=5))
+    write(tree / "a" / "p2.yaml", SMALL_PROJECT.format(name="甲二", money="2000", n=7))
+    write(tree / "a" / "broken.yaml", "kind: project\nname: [unclosed\n")
+    write(tree / "b" / "lone.yaml", SMALL_PROJECT.format(name="无部门", money="300", n=2))
     # a, then b: both list p2 (b, the last, owns it), a lists a department, a missing file, a broken
     # file and a file outside the tree; b has a project written inline.
-    _write(tree / "a" / "department.yaml", "kind: department\nname: 甲部门\ndeclared_total: 1万元\nprojects:\n"
+    write(tree / "a" / "department.yaml", "kind: department\nname: 甲部门\ndeclared_total: 1万元\nprojects:\n"
            "  - p1.yaml\n  - p2.yaml\n  - ../b/department.yaml\n  - missing.yaml\n  - broken.yaml\n"
            f"  - {outside}\n")
-    _write(tree / "b" / "department.yaml", "类型: 部门\n部门名称: 乙部门\n项目:\n  - ../a/p2.yaml\n"
+    write(tree / "b" / "department.yaml", "类型: 部门\n部门名称: 乙部门\n项目:\n  - ../a/p2.yaml\n"
            "  - kind: project\n    name: 内嵌项目\n")
     # kind written after other keys, and behind an alias: only composing the file can tell
-    _write(tree / "c" / "department.yaml", "name: &k 丙部门\nprojects: [x.yaml]\nkind: department\n")
-    _write(tree / "c" / "x.yaml", "&a kind: project\nname: 丙项目\n")
-    _write(tree / "notes.txt", "not a declaration\n")
+    write(tree / "c" / "department.yaml", "name: &k 丙部门\nprojects: [x.yaml]\nkind: department\n")
+    write(tree / "c" / "x.yaml", "&a kind: project\nname: 丙项目\n")
+    write(tree / "notes.txt", "not a declaration\n")
     for engine in ("reference", "durable"):
         today = _today([tree], shanghai, engine)
         assert {"G60-FILE-007", "G60-FILE-001"} <= {f.rule_id for f in today.findings} or today.findings
@@ -236,28 +218,28 @@ def test_plan_lists_every_file_once_in_load_order(season):
 def _mixed_folder(root: Path) -> Path:
     """Every kind of input main's intake handles, in one folder a bureau might receive."""
     tree = root / "收件"
-    outside = _write(root / "别处" / "far.yaml", PROJECT.format(name="树外项目", money="500", n=3))
-    _write(tree / "d1" / "p1.yaml", PROJECT.format(name="甲一", money="1000", n=5))
-    _write(tree / "d1" / "p2.yaml", PROJECT.format(name="甲二", money="2000", n=7))
-    _write(tree / "d1" / "broken.yaml", "kind: project\nname: [unclosed\n")
+    outside = write(root / "别处" / "far.yaml", SMALL_PROJECT.format(name="树外项目", money="500", n=3))
+    write(tree / "d1" / "p1.yaml", SMALL_PROJECT.format(name="甲一", money="1000", n=5))
+    write(tree / "d1" / "p2.yaml", SMALL_PROJECT.format(name="甲二", money="2000", n=7))
+    write(tree / "d1" / "broken.yaml", "kind: project\nname: [unclosed\n")
     (tree / "d1" / "link.yaml").symlink_to(outside)
-    _write(tree / "d1" / "department.yaml", "kind: department\nname: 甲部门\ndeclared_total: 1万元\nprojects:\n"
+    write(tree / "d1" / "department.yaml", "kind: department\nname: 甲部门\ndeclared_total: 1万元\nprojects:\n"
            "  - p1.yaml\n  - p2.yaml\n  - ../d2/p3.yaml\n  - missing.yaml\n  - broken.yaml\n  - link.yaml\n"
            "  - p1.yaml\n")
-    _write(tree / "d2" / "p3.yaml", PROJECT.format(name="乙三", money="3000", n=9))
-    _write(tree / "d2" / "department.yaml", "类型: 部门\n部门名称: 乙部门\n项目:\n  - p3.yaml\n")
+    write(tree / "d2" / "p3.yaml", SMALL_PROJECT.format(name="乙三", money="3000", n=9))
+    write(tree / "d2" / "department.yaml", "类型: 部门\n部门名称: 乙部门\n项目:\n  - p3.yaml\n")
     # at the top, listed first: it claims d1/p2.yaml before d1's department lists it
-    _write(tree / "总部门.yaml", "kind: department\nname: 总部门\nprojects:\n  - d1/p2.yaml\n  - d1/broken.yaml\n"
+    write(tree / "总部门.yaml", "kind: department\nname: 总部门\nprojects:\n  - d1/p2.yaml\n  - d1/broken.yaml\n"
            "  - d2/department.yaml\n  - 两项目.xlsx\n  - w.docx\n  - gbk.csv\n  - 坏日期.csv\n  - 乱码.yaml\n"
            "  - 子/p4.yaml\n  - 子/p4.yaml\n  - 子/坏.yaml\n  - 子/部门.yaml\n")
-    _write(root / "子" / "p4.yaml", PROJECT.format(name="子四", money="400", n=4))
+    write(root / "子" / "p4.yaml", SMALL_PROJECT.format(name="子四", money="400", n=4))
     (tree / "子").symlink_to(root / "子")  # a listed folder that is a link out of the tree
-    _write(tree / "内" / "p5.yaml", PROJECT.format(name="内五", money="400", n=4))
-    _write(tree / "内" / "坏.yaml", "kind: project\nname: [\n")
-    _write(tree / "内" / "部门.yaml", "kind: department\nname: 内部门\nprojects:\n  - p5.yaml\n  - 坏.yaml\n  - p5.yaml\n")
-    _write(tree / "总部门2.yaml", "kind: department\nname: 总二\nprojects:\n  - 内/p5.yaml\n  - 内/坏.yaml\n"
+    write(tree / "内" / "p5.yaml", SMALL_PROJECT.format(name="内五", money="400", n=4))
+    write(tree / "内" / "坏.yaml", "kind: project\nname: [\n")
+    write(tree / "内" / "部门.yaml", "kind: department\nname: 内部门\nprojects:\n  - p5.yaml\n  - 坏.yaml\n  - p5.yaml\n")
+    write(tree / "总部门2.yaml", "kind: department\nname: 总二\nprojects:\n  - 内/p5.yaml\n  - 内/坏.yaml\n"
            "  - 内/坏.yaml\n  - 内/部门.yaml\n  - 两项目.xlsx\n  - gbk.csv\n")
-    _write(tree / "lone.yaml", PROJECT.format(name="无部门", money="300", n=2))
+    write(tree / "lone.yaml", SMALL_PROJECT.format(name="无部门", money="300", n=2))
     _book(tree / "两项目.xlsx", {"甲": _form("课题调研"), "乙": _form("测绘服务", 主管部门="另一局"),
                                "说明": [["填表说明"]]}, hidden=("说明",))
     _book(tree / "自评.xlsx", {"自评": [["项目支出绩效自评表"], ["项目名称", "某项目"],
@@ -286,8 +268,8 @@ def _mixed_folder(root: Path) -> Path:
     os.mkfifo(tree / "管道.yaml")
     from g60rules.safeio import MAX_FILE_BYTES
 
-    _write(tree / "巨大.yaml", "kind: project\n" + "# 填充\n" * (MAX_FILE_BYTES // 8))
-    _write(tree / "notes.txt", "not a declaration\n")
+    write(tree / "巨大.yaml", "kind: project\n" + "# 填充\n" * (MAX_FILE_BYTES // 8))
+    write(tree / "notes.txt", "not a declaration\n")
     return tree
 
 
@@ -337,16 +319,16 @@ _FILE = st.sampled_from(["project", "broken", "department-kind", "not-a-mapping"
 def test_generated_trees_stream_as_the_whole_corpus(tmp_path_factory, shanghai, listings, kinds, table, named):
     root = tmp_path_factory.mktemp("tree")
     tree = root / "t"
-    _write(root / "outside.yaml", PROJECT.format(name="外", money="100", n=1))
-    bodies = {"project": PROJECT, "broken": "kind: project\nname: [\n", "department-kind": "kind: department\nname: 丁\n",
+    write(root / "outside.yaml", SMALL_PROJECT.format(name="外", money="100", n=1))
+    bodies = {"project": SMALL_PROJECT, "broken": "kind: project\nname: [\n", "department-kind": "kind: department\nname: 丁\n",
               "not-a-mapping": "- 1\n"}
     for e in range(2):
         for i, kind in enumerate(kinds[:3]):
-            _write(tree / f"e{e}" / f"p{i}.yaml", bodies[kind].format(name=f"项目{e}{i}", money=f"{(i + 1) * 700}", n=i + 2))
-        _write(tree / f"e{e}" / "bad.yaml", bodies[kinds[3]].format(name="坏", money="1", n=1))
+            write(tree / f"e{e}" / f"p{i}.yaml", bodies[kind].format(name=f"项目{e}{i}", money=f"{(i + 1) * 700}", n=i + 2))
+        write(tree / f"e{e}" / "bad.yaml", bodies[kinds[3]].format(name="坏", money="1", n=1))
     for d, entries in enumerate(listings):
         folder = tree if d == 0 else tree / f"e{d - 1}"
-        _write(folder / "department.yaml", "kind: department\nname: 部门{}\nprojects:\n{}".format(
+        write(folder / "department.yaml", "kind: department\nname: 部门{}\nprojects:\n{}".format(
             d, "".join(f"  - {e}\n" for e in entries) or "  []\n"))
     if table:
         _book(tree / "t.xlsx", {"甲": _form("表中项目")})

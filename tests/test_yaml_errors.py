@@ -19,6 +19,15 @@ from g60rules.intake.yaml_loader import load_text
 from g60rules.rules.lint import lint
 
 runner = CliRunner()
+
+
+def _explained(text: str):
+    """The explanation of the YAML error ``text`` raises (a test fails when it parses)."""
+    with pytest.raises(yaml.YAMLError) as info:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    return explain(text, info.value)
+
+
 GOOD = "类型: 项目\n项目名称: 甲\n项目资金:\n  项目资金总额: 5\n  财政资金: 5\n计划开始日期: 2024-01-01\n"
 
 
@@ -31,12 +40,7 @@ GOOD = "类型: 项目\n项目名称: 甲\n项目资金:\n  项目资金总额: 
     (GOOD.replace("项目名称: 甲", '项目名称: "甲'), 2, 7, "第 2 行第 7 列：引号或括号没有成对"),
 ])
 def test_typists_mistakes_are_named_on_their_own_line(broken, line, column, zh):
-    try:
-        yaml.compose(broken, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        problem = explain(broken, exc)
-    else:
-        pytest.fail("the text parsed")
+    problem = _explained(broken)
     assert (problem.line, problem.column) == (line, column) and zh in problem.zh
     assert problem.en.startswith(f"line {line}")
     _, findings = load_text(broken, "p.yaml")
@@ -126,12 +130,7 @@ def test_a_ruleset_written_with_full_width_colons_names_the_first(tmp_path):
     ("a: b\n- c\n", 2, 1, ("第 2 行第 1 列：缩进不一致", "所在的字段块从第 1 行第 1 列开始")),
 ])
 def test_an_error_with_a_context_names_where_it_began(broken, line, column, parts):
-    try:
-        yaml.compose(broken, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        problem = explain(broken, exc)
-    else:
-        pytest.fail("the text parsed")
+    problem = _explained(broken)
     assert (problem.line, problem.column) == (line, column)
     for part in parts:
         assert part in problem.zh
@@ -145,9 +144,7 @@ def test_an_unclosed_bracket_is_reported_on_the_line_it_opened(before, after, br
     lines = [f"k{i}: {i}" for i in range(before)] + [f"x:{' ' * (indent + 1)}{bracket}"]
     lines += [f"y{j}: {j}" for j in range(after)]
     text = "\n".join(lines) + "\n"
-    with pytest.raises(yaml.YAMLError) as info:
-        yaml.compose(text, Loader=yaml.SafeLoader)
-    problem = explain(text, info.value)
+    problem = _explained(text)
     assert (problem.line, problem.column) == (before + 1, indent + 4)
     assert f"第 {before + 1} 行第 {indent + 4} 列" in problem.zh and "从这里开始" in problem.zh
     # where the parser noticed is named as well, on a later line

@@ -99,7 +99,7 @@ def _bars(items: list[tuple[str, dict[str, int]]]) -> dict:
 def _finding_view(f: Finding, report: Report) -> dict:
     lang = report.lang
     return {"f": f, "severity": _SEVERITY_NAME[lang][f.severity.value], "message": f.message(lang),
-            "title": f.title(lang), "location": f"{f.file}:{f.line}", "context": where(f, lang),
+            "title": f.title(lang), "location": f"{report.shown_file(f.file)}:{f.line}", "context": where(f, lang),
             "shown": shown(f, report)}
 
 
@@ -132,7 +132,7 @@ def to_html(report: Report) -> str:
         "unit": _bars([(named(u.competent, u.unit or ""), u.counts) for u in summary.ranked]),
         "names": {s: labels[s] for s in ("error", "warning", "info")},
     }
-    tree = by_unit(report.counted, lang)
+    tree = by_unit(report.counted, lang, shown_file=report.shown_file)
     units = []
     for (competent, unit), projects in tree.items():
         units.append({"competent": competent, "unit": unit, "label": named(competent, unit),

@@ -1,8 +1,10 @@
 """One report model for every format: the findings of a run, how they group, and what they count.
 
 A :class:`Report` wraps a :class:`~g60rules.engines.pool.ScreenResult` with the ruleset's name, the
-language, and — after ``check --compare`` — the findings fixed since the previous report
-(:mod:`g60rules.reports.compare`). Every renderer (text, JSON, the CI formats, HTML, xlsx, CSV,
+language, the PATHs screened (human reports — HTML, xlsx, CSV, letters — name files relative to the
+screened folder, :meth:`Report.shown_file`; text and the machine formats keep them relative to the
+directory the command ran in, as CI annotations need), and — after ``check --compare`` — the
+findings fixed since the previous report (:mod:`g60rules.reports.compare`). Every renderer (text, JSON, the CI formats, HTML, xlsx, CSV,
 letters) reads the same :class:`Report` and its :attr:`Report.summary`, so the numbers agree across
 formats.
 
@@ -17,6 +19,7 @@ naming no 实施单位 are counted but never ranked as a unit (:attr:`Summary.ra
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -378,6 +381,37 @@ class Report:
     resolved: list[Finding] = field(default_factory=list)
     compared_with: str | None = None
     verbose: bool = False  # text: also the engine, its fallbacks and the rules run beside it
+    roots: tuple[str, ...] = ()  # the PATHs screened, as given (and displayed): see :meth:`shown_file`
+    cache: str | None = None  # the --cache directory, when one was used
+
+    @cached_property
+    def _base(self) -> str | None:
+        """The folder human reports name files from: the screened folder itself when one was given,
+        the folder of the one file given, else the folder all the PATHs given lie in (so each keeps
+        its name); None without PATHs (files are named as findings hold them)."""
+        full = [os.path.abspath(root) for root in self.roots]
+        if not full:
+            return None
+        if len(full) == 1:
+            return full[0] if os.path.isdir(full[0]) else os.path.dirname(full[0])
+        try:
+            return os.path.commonpath([os.path.dirname(root) for root in full])
+        except ValueError:  # PATHs on different drives (Windows): no folder holds them all
+            return None
+
+    def shown_file(self, file: str) -> str:
+        """``file`` (as findings hold it: relative to the directory the command ran in, which a
+        machine format keeps for CI annotations) as a person who sent it knows it — relative to the
+        screened folder (:attr:`_base`): ``d0012/p03.yaml`` for ``../../season/d0012/p03.yaml`` of
+        ``check ../../season``. A file outside that folder is named from it (``../other/p.yaml``);
+        a folder keeps its closing ``/``."""
+        if self._base is None:
+            return file
+        try:
+            shown = os.path.relpath(os.path.abspath(file), self._base)
+        except ValueError:  # another drive (Windows)
+            return file
+        return shown + "/" if file.endswith(("/", os.sep)) and not shown.endswith("/") else shown
 
     @cached_property
     def parts(self) -> dict[str, list[Finding]]:
@@ -435,13 +469,15 @@ def summarise(report: Report) -> Summary:
         unattributed=counts([f for f in counted if attribution(f)[1] is None]), change=change)
 
 
-def by_unit(findings: list[Finding], lang: str, by: str = "unit") -> dict[tuple[str, str], dict[str, list[Finding]]]:
-    """(主管部门, 实施单位) → project (or file, for a finding without one) → findings, in file order.
+def by_unit(findings: list[Finding], lang: str, by: str = "unit", shown_file=lambda file: file
+            ) -> dict[tuple[str, str], dict[str, list[Finding]]]:
+    """(主管部门, 实施单位) → project (or file, for a finding without one, as ``shown_file`` names it:
+    :meth:`Report.shown_file`) → findings, in file order.
 
     ``by="competent"`` groups by 主管部门 alone (the second key is then ``""``).
     """
     out: dict[tuple[str, str], dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in sorted(findings, key=Finding.sort_key):
         key = (competent_of(f, lang), unit_of(f, lang) if by == "unit" else "")
-        out[key][f.project or f.file].append(f)
+        out[key][f.project or shown_file(f.file)].append(f)
     return {k: dict(v) for k, v in sorted(out.items())}

@@ -108,7 +108,7 @@ def rows(report: Report) -> list[list[object]]:
         values = {"competent": competent_of(f, lang), "unit": unit_of(f, lang), "project": f.project or "",
                   "row": f.row if f.row is not None else "", "indicator": f.indicator or "",
                   "severity": head["sev"][f.severity.value], "rule": f.rule_id, "title": f.title(lang),
-                  "message": f.message(lang), "basis": basis_document(f.basis, lang), "file": f.file, "line": f.line,
+                  "message": f.message(lang), "basis": basis_document(f.basis, lang), "file": report.shown_file(f.file), "line": f.line,
                   "sheet": sheet, "cell": cell,
                   "field": human.label or human.todo or "", "value": human.value or "",
                   "condition": human.condition or "", "status": head[_status(f)],

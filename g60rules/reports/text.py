@@ -28,7 +28,7 @@ from g60rules.findings import MISSING_PROJECT_FILE, NOT_READ, OWN_OUTPUT, Findin
 from g60rules.reports.summary import Report, UnitCount, counts, finding_dict, groups
 from g60rules.sanitize import plain
 
-__all__ = ["counts", "groups", "where", "render_text", "to_json"]
+__all__ = ["counts", "groups", "where", "render_text", "to_json", "cache_note"]
 
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "summary": "汇总", "row": "第{row}行",
@@ -46,7 +46,9 @@ _LABELS = {
            "unreadable": "无法读取的文件 {n} 个", "under": "（主管部门：{name}）",
            "change_new": "新", "change_open": "仍存在", "change_fixed": "已修复",
            "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
-           "resolved": "与上次报告相比已修复：{n} 条"},
+           "resolved": "与上次报告相比已修复：{n} 条",
+           "cache": "缓存 {path}：{n} 个单元（一个部门及其项目，或一个文件）未改动，结果取自缓存，未重新筛查；"
+                    "其余单元已筛查并存入缓存（本次共 {files} 个文件）"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
            "missing": "{n} project files listed by a department but missing",
@@ -65,7 +67,9 @@ _LABELS = {
            "unreadable": "{n} unreadable files", "under": " (competent department: {name})",
            "change_new": "new", "change_open": "still open", "change_fixed": "fixed",
            "compared": "against the previous report {path}: {new} new, {open} still open, {fixed} fixed",
-           "resolved": "fixed since the previous report: {n}"},
+           "resolved": "fixed since the previous report: {n}",
+           "cache": "cache {path}: {n} units (a department with its projects, or one file) unchanged, taken from "
+                    "the cache, not screened again; the other units screened and stored ({files} files in this run)"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -197,13 +201,23 @@ def _unit_dict(unit: UnitCount) -> dict:
     return {**names, **unit.counts, "projects": unit.projects}
 
 
+def cache_note(report: Report) -> str | None:
+    """With ``--cache``: how many units came from the cache (not screened again), in the report's
+    language; None without a cache."""
+    if report.cache is None:
+        return None
+    return _LABELS[report.lang]["cache"].format(path=report.cache, n=report.result.cached,
+                                                files=len(report.result.files))
+
+
 def to_json(report: Report) -> str:
     """The whole result as JSON (UTF-8, Chinese kept readable); every finding carries its status.
 
     ``summary.by_rule`` maps rule id → count (as before); ``summary.by_unit`` and
     ``summary.by_competent_department`` list counts per unit, most errors first. With ``--compare``,
     ``compared_with`` names the previous report, each finding has ``change`` and ``resolved`` lists
-    the findings fixed since.
+    the findings fixed since. With ``--cache``, ``summary.cache`` gives its ``directory`` and
+    ``units_from_cache`` (units whose files, ruleset and version were unchanged: not screened again).
     """
     result, summary, lang = report.result, report.summary, report.lang
     data = {
@@ -224,7 +238,9 @@ def to_json(report: Report) -> str:
                     "units": summary.units, "competent_departments": summary.competents,
                     "by_unit": [_unit_dict(u) for u in summary.by_unit],
                     "by_competent_department": [_unit_dict(u) for u in summary.by_competent],
-                    **({"change": summary.change} if summary.change else {})},
+                    **({"change": summary.change} if summary.change else {}),
+                    **({"cache": {"directory": report.cache, "units_from_cache": report.result.cached}}
+                       if report.cache is not None else {})},
         "findings": [finding_dict(f, lang) for f in result.findings],
         "fixed": result.fixed,
     }
