@@ -228,17 +228,19 @@ def test_a_run_with_a_cache_says_how_many_units_came_from_it(tmp_path, capsys):
     season, cache = write_season(tmp_path / "season"), tmp_path / "cache"
     args = ["check", str(season), "--engine", "reference", "-j", "1", "-q", "--cache", str(cache), "-f", "json"]
     code, out, err = _cached_run(args, capsys)
-    assert code == 1 and f"缓存 {cache}：0 个单元" in err and "共 7 个文件" in err
-    assert json.loads(out)["summary"]["cache"] == {"directory": str(cache), "units_from_cache": 0}
+    assert code == 1 and f"缓存 {cache}：共 7 个单元" in err and "，0 个未改动" in err
+    assert "其余 7 个已筛查" in err and "共 7 个文件" in err
+    assert json.loads(out)["summary"]["cache"] == {"directory": str(cache), "units_from_cache": 0, "units_screened": 7}
     code, out, err = _cached_run(args, capsys)
-    assert f"缓存 {cache}：7 个单元" in err  # seven projects, each a unit of its own, none changed
-    assert json.loads(out)["summary"]["cache"]["units_from_cache"] == 7
+    assert "7 个未改动" in err and "其余 0 个已筛查" in err  # seven projects, each a unit of its own, none changed
+    assert json.loads(out)["summary"]["cache"] == {"directory": str(cache), "units_from_cache": 7, "units_screened": 0}
     (season / "b2.yaml").write_text((season / "b2.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     code, out, err = _cached_run([*args, "--lang", "en"], capsys)
-    assert f"cache {cache}: 6 units" in err and "(7 files in this run)" in err
+    assert f"cache {cache}: 7 units" in err and "6 unchanged" in err and "the other 1 screened" in err
+    assert "(7 files in this run)" in err
     code, out, err = _cached_run(["letters", str(season), "--out", str(tmp_path / "out"), "--engine", "reference",
                                   "-j", "1", "-q", "--cache", str(cache)], capsys)
-    assert f"缓存 {cache}：7 个单元" in err
+    assert f"缓存 {cache}：共 7 个单元" in err and "7 个未改动" in err
 
 
 def test_a_run_without_a_cache_says_nothing_of_one(tmp_path, capsys):

@@ -64,6 +64,7 @@ class ScreenResult:
     """Each screened project file's (主管部门, 实施单位) pairs, one per distinct unit of its projects (a
     workbook may hold projects of several units), for reports that count units."""
     cached: int = 0  # units taken from --cache
+    unit_count: int = 0  # units screened or taken from the cache (streamed screening)
 
 
 def _batch(declaration: Declaration) -> list[tuple[str, str, dict]]:

@@ -246,6 +246,7 @@ class StreamOutcome:
     declarations: int
     fallbacks: list[tuple[str, str]]
     cached: int = 0
+    unit_count: int = 0
     projects: int = 0
     unreadable: set[str] = field(default_factory=set)
     units: dict[str, tuple[tuple[str | None, str | None], ...]] = field(default_factory=dict)
@@ -270,6 +271,7 @@ def collect(work: list[list[Unit]], replies: Iterator[tuple[int, list[UnitResult
             sink.add(result.findings)
             outcome.declarations += result.declarations
             outcome.cached += result.cached
+            outcome.unit_count += 1
             outcome.projects += result.projects
             outcome.unreadable.update(result.unreadable)
             for file, unit in result.units.items():
@@ -345,5 +347,6 @@ def screen_stream(paths: list[Path], ruleset: CompiledRuleset, engine: str = "du
                         rules_on_reference(ruleset, engine), projects=outcome.projects,
                         departments=outcome.declarations - outcome.projects,
                         unreadable=[f for f in files if f in outcome.unreadable], units=outcome.units,
-                        self_evaluations=outcome.self_evaluations, cached=outcome.cached)
+                        self_evaluations=outcome.self_evaluations, cached=outcome.cached,
+                        unit_count=outcome.unit_count)
 

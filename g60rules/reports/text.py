@@ -47,8 +47,8 @@ _LABELS = {
            "change_new": "新", "change_open": "仍存在", "change_fixed": "已修复",
            "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
            "resolved": "与上次报告相比已修复：{n} 条",
-           "cache": "缓存 {path}：{n} 个单元（一个部门及其项目，或一个文件）未改动，结果取自缓存，未重新筛查；"
-                    "其余单元已筛查并存入缓存（本次共 {files} 个文件）"},
+           "cache": "缓存 {path}：共 {total} 个单元（一个部门及其项目，或一个文件），{n} 个未改动，结果取自缓存，未重新筛查；"
+                    "其余 {screened} 个已筛查并存入缓存（本次共 {files} 个文件）"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
            "missing": "{n} project files listed by a department but missing",
@@ -68,8 +68,9 @@ _LABELS = {
            "change_new": "new", "change_open": "still open", "change_fixed": "fixed",
            "compared": "against the previous report {path}: {new} new, {open} still open, {fixed} fixed",
            "resolved": "fixed since the previous report: {n}",
-           "cache": "cache {path}: {n} units (a department with its projects, or one file) unchanged, taken from "
-                    "the cache, not screened again; the other units screened and stored ({files} files in this run)"},
+           "cache": "cache {path}: {total} units (a department with its projects, or one file), {n} unchanged, taken "
+                    "from the cache, not screened again; the other {screened} screened and stored ({files} files in "
+                    "this run)"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -206,8 +207,9 @@ def cache_note(report: Report) -> str | None:
     language; None without a cache."""
     if report.cache is None:
         return None
-    return _LABELS[report.lang]["cache"].format(path=report.cache, n=report.result.cached,
-                                                files=len(report.result.files))
+    result = report.result
+    return _LABELS[report.lang]["cache"].format(path=report.cache, n=result.cached, total=result.unit_count,
+                                                screened=result.unit_count - result.cached, files=len(result.files))
 
 
 def to_json(report: Report) -> str:
@@ -239,7 +241,8 @@ def to_json(report: Report) -> str:
                     "by_unit": [_unit_dict(u) for u in summary.by_unit],
                     "by_competent_department": [_unit_dict(u) for u in summary.by_competent],
                     **({"change": summary.change} if summary.change else {}),
-                    **({"cache": {"directory": report.cache, "units_from_cache": report.result.cached}}
+                    **({"cache": {"directory": report.cache, "units_from_cache": report.result.cached,
+                                  "units_screened": report.result.unit_count - report.result.cached}}
                        if report.cache is not None else {})},
         "findings": [finding_dict(f, lang) for f in result.findings],
         "fixed": result.fixed,
