@@ -15,14 +15,16 @@ chart data goes through jinja2's ``tojson`` (``<``, ``>``, ``&``, ``'`` escaped 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 from importlib.resources import files
-
-import jinja2
 
 from g60rules import __version__
 from g60rules.findings import Finding, basis_document
 from g60rules.reports.summary import UNKNOWN, Report, by_unit, shown
 from g60rules.reports.text import where
+
+if TYPE_CHECKING:
+    import jinja2
 
 CHART_TOP = 20  # bars per chart, most findings first; the chart says how many more the list below has
 LIST_TOP = 10   # units and rules in the summary lists
@@ -71,6 +73,7 @@ _SEVERITY_NAME = {"zh": {"error": "错误", "warning": "警告", "info": "提示
 @cache
 def environment() -> jinja2.Environment:
     """The jinja2 environment of the report templates (autoescaping on, undefined names are errors)."""
+    import jinja2  # here, not at the top: screening workers forked from the CLI never render HTML
     env = jinja2.Environment(loader=jinja2.PackageLoader("g60rules.reports", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)

@@ -30,9 +30,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt, RGBColor
 
 from g60rules import __version__
 from g60rules.findings import MISSING_PROJECT_FILE, OWN_OUTPUT, UNREADABLE, Finding, basis_document
@@ -271,6 +268,9 @@ def _template() -> bytes:
     letter uses (:data:`_STYLES`), the default of each kind and those they name (based on, next,
     linked), drops ``stylesWithEffects.xml`` (Word rebuilds it), and sets the body font (SimSun).
     """
+    from docx import Document  # python-docx, here: screening workers forked from the CLI never load it
+    from docx.shared import Pt
+
     doc = Document()
     styles = doc.styles.element
     by_id = {s.get(f"{_W}styleId"): s for s in styles.iterchildren(f"{_W}style")}
@@ -305,6 +305,10 @@ def _template() -> bytes:
 
 def to_docx(letter: Letter, report: Report, path: Path) -> None:
     """Write one letter as a Word document (on :func:`_template`)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
     labels = _LABELS[report.lang]
     doc = Document(io.BytesIO(_template()))
     doc.core_properties.title = labels["title"]

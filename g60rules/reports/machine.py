@@ -70,8 +70,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
-
 from g60rules import __version__
 from g60rules.engines.pool import ScreenResult
 from g60rules.sanitize import plain
@@ -459,6 +457,9 @@ def _xml(text: str) -> str:
 
 def junit(result: ScreenResult, ruleset: CompiledRuleset, lang: str = "zh") -> str:
     """JUnit XML: a test case per screened file, a failure per finding, a skipped case per unread file."""
+    # imported here: junitparser loads lxml, and screening workers forked from the CLI never write XML
+    from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
+
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in groups(result.findings)["counted"]:
         by_file[f.file].append(f)

@@ -24,8 +24,6 @@ import io
 import re
 import unicodedata
 
-import xlsxwriter
-
 from g60rules import __version__
 from g60rules.findings import Finding, basis_document
 from g60rules.own_output import CATEGORY
@@ -137,6 +135,7 @@ def _width(value: object) -> int:
 
 def to_xlsx(report: Report) -> bytes:
     """The workbook (module docstring) as bytes."""
+    import xlsxwriter  # here, not at the top: screening workers forked from the CLI never write one
     head, summary = _HEAD[report.lang], report.summary
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
