@@ -1873,7 +1873,8 @@ def compose_target_value(cell: str | None, operator: str | None = None, unit: st
     one that differs from its column is returned as a conflict (the rules report it). The columns
     fill what the cell leaves out — the unit only for a number or a range, the operator only for a
     cell that starts with a number (digits or Chinese numerals: "三" with "≥" and "次" is ≥3 次)
-    or a date (a word such as 完成 or 一般, or a placeholder, takes neither).
+    or a date (a word such as 完成 or 一般, or a placeholder, takes neither).  Notes around the value
+    ("(新增)60(上年50%)") stay its notes: the columns compose with the value they leave.
     ``raw`` of the result is the composed text ("≥90(%)"), so messages show what was read; the
     caller keeps the cells as written. Text cells are composed once per distinct triple
     (:data:`MEMO_SIZE`).
@@ -1890,7 +1891,8 @@ def _compose_target_value(cell: str | None, operator: str | None, unit: str | No
     alone = parse_target_value(cell)
     if cell is None or alone.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE):
         return _compose_numerals(alone, cell, operator, unit)
-    text = _normalise(cell)
+    # the columns belong to the value, not to its notes: compose the text the notes leave
+    text = _without_notes(_unwrap(_normalise(cell))) if alone.note else _normalise(cell)
     column_unit = _column_unit(unit) if unit and unit.strip() else None
     unit_conflict = alone.unit if column_unit and alone.unit and alone.unit != column_unit else None
     # a cell that starts with a number (digits or a Chinese numeral, "百分之九十") wrote no operator
@@ -1906,7 +1908,36 @@ def _compose_target_value(cell: str | None, operator: str | None, unit: str | No
         composed = "".join(operator.split()) + composed
     if composed == text:
         return Composition(alone, unit_conflict, op_conflict)
-    return Composition(parse_target_value(composed), unit_conflict, op_conflict)
+    value = parse_target_value(composed)
+    if alone.note and value.kind is alone.kind:
+        value = value.model_copy(update={"note": alone.note})
+    return Composition(value, unit_conflict, op_conflict)
+
+
+def _without_notes(s: str) -> str:
+    """``s`` (normalised) without the notes around its value (see :func:`_split_note`): leading
+    asides with a CJK letter, trailing asides that are no unit, and what follows a comma before a
+    CJK letter.  "(新增)60(上年50%)" → "60"; "60(%)(上年50%)" → "60(%)"."""
+    while s.startswith("("):
+        close = _closing(s)
+        if close is None or close == len(s) - 1 or not any(_is_cjk(ch) for ch in s[1:close]):
+            break
+        s = s[close + 1:]
+    while True:
+        comma = _comma_note(s)
+        if comma is not None:
+            s = comma[0]
+            continue
+        if not s.endswith(")"):
+            return s
+        depth = 0
+        for i in range(len(s) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(s[i], 0)
+            if depth == 0:
+                break
+        if i == 0 or depth != 0 or _known_unit(s[i + 1:-1]) is not None:
+            return s
+        s = s[:i]
 
 
 _compose_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_compose_target_value)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from g60rules.engines.pool import screen
 from g60rules.values import (
-    Operator, RenderStyle, ValueKind, parse_target_value, render_target_value,
+    Operator, RenderStyle, ValueKind, compose_target_value, parse_target_value, render_target_value,
 )
 
 D = Decimal
@@ -259,3 +259,28 @@ def test_findings_flag_a_second_target(found):
 def test_findings_word_and_sign(found):
     assert not found["reach-sign"] & {"G60-COMP-012", "G60-APP-005"}
     assert "G60-APP-005" in found["reach-sign-over"]
+
+
+# --- notes in a national form's 指标值 cell beside its 运算符号 and 计量单位 columns -------------------
+
+
+@pytest.mark.parametrize(("cell", "operator", "unit", "op", "amount", "unit_read", "note"), [
+    ("(新增)60(上年50%)", "≥", "%", GE, "60", "%", "新增;上年50%"),
+    ("（试行）3（去年5天）", "≤", "天", LE, "3", "天", "试行;去年5天"),
+    ("(新增)60", "≥", "%", GE, "60", "%", "新增"),  # no false operator conflict from the aside
+    ("60(上年50%)", "≥", "%", GE, "60", "%", "上年50%"),
+    ("60，上年50%", "≥", "%", GE, "60", "%", "上年50%"),  # the unit goes on the value, not the note
+    ("60(%)(上年50%)", "≥", "%", GE, "60", "%", "上年50%"),
+    ("≥72(原65)", "≥", "个", GE, "72", "个", "原65"),
+])
+def test_columns_compose_with_the_value_not_its_notes(cell, operator, unit, op, amount, unit_read, note):
+    composed = compose_target_value(cell, operator, unit)
+    v = composed.value
+    assert v.kind is Q, v.problem
+    assert (v.op, v.op_implied, v.amount, v.unit, v.note) == (op, False, D(amount), unit_read, note)
+    assert (composed.unit_conflict, composed.operator_conflict) == (None, None)
+
+
+def test_columns_keep_conflicts_and_second_targets():
+    assert compose_target_value("(新增)≥60", "≤", None).operator_conflict == "ge"
+    assert compose_target_value("60(上年≥50%)", "≥", "%").value.kind is U
