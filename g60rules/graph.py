@@ -52,9 +52,10 @@ other cost ceilings is their total and is not added to them in ``cost.ceiling_su
 fields: ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
 (calendar years the plan spans, from the plan dates or else the written 项目期: "2024-2026",
 "3年"), ``plan.months``, ``plan.days``, ``target.same`` (1 when 项目总目标 and 年度总体目标 are the
-same text, 0 otherwise), ``count.level1.unknown`` (rows whose 一级 is missing, unreadable or not
-standard) and ``count.level2.unknown`` (rows under 产出, or whose 一级 is unknown, whose 二级 is
-missing, unreadable or not standard: a count of 数量/质量/时效 rows cannot show one is absent).
+same text, 0 otherwise), ``target.same_midterm`` (the same for 中期目标 and 年度总体目标),
+``count.level1.unknown`` (rows whose 一级 is missing, unreadable or not standard) and
+``count.level2.unknown`` (rows under 产出, or whose 一级 is unknown, whose 二级 is missing,
+unreadable or not standard: a count of 数量/质量/时效 rows cannot show one is absent).
 """
 
 from __future__ import annotations
@@ -186,6 +187,8 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
             attrs["plan.years"] = years
     if project.project_target and project.annual_target:
         attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
+    if project.midterm_target and project.annual_target:
+        attrs["target.same_midterm"] = int(_name_key(project.midterm_target) == _name_key(project.annual_target))
     funds_unreadable = list(funds.unreadable) + (list(FUNDS_CELLS) if "funds" in project.unreadable else [])
     for key in PROJECT_CELLS:
         attrs[f"cell.{key}"] = _cell(getattr(project, key), key, project.unreadable, layout.project)

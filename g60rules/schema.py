@@ -116,6 +116,7 @@ _PROJECT_OWN: dict[str, FieldType] = {
     "plan.months": NUMBER,
     "plan.days": NUMBER,
     "target.same": NUMBER,
+    "target.same_midterm": NUMBER,
     "count.indicators": NUMBER,
     "count.level1.unknown": NUMBER,
     "count.level2.unknown": NUMBER,
