@@ -246,6 +246,9 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout,
         target = getattr(indicator, key)
         if target is not None:
             attrs[f"{key}.raw"] = target.raw
+    if indicator.midterm_target is not None:
+        attrs.update(_midterm_attrs(indicator.midterm_target, indicator.level3,
+                                    row_family(reading.level1_code, reading.level2_code)))
     unreadable = []
     for key, cell_key, label in _INDICATOR_CELL_KEYS:
         # the 指标值 cell's state is the cell as written, not the value composed with its columns
@@ -324,6 +327,18 @@ def _period_years(period: str) -> int | None:
         return last - first + 1 if first <= last else None
     count = _PERIOD_COUNT.fullmatch(period.strip())
     return int(count.group(1)) if count else None
+
+
+def _midterm_attrs(target: TargetValue, name: str | None, family: RowFamily | None) -> dict[str, Any]:
+    """``midterm_target.kind`` / ``.op`` / ``.amount`` / ``.unit`` / ``.qualifier`` of a row's
+    中期指标值, read for its row as the 指标值 is (the unit in the name, a bare 万 on a cost row)."""
+    value = for_row(_with_name_unit(target, _name_unit(target, name)), family)
+    attrs: dict[str, Any] = {"midterm_target.kind": value.kind.value}
+    _put(attrs, "midterm_target.op", value.op.value if value.op else None)
+    _put(attrs, "midterm_target.amount", value.amount)
+    _put(attrs, "midterm_target.unit", value.unit)
+    _put(attrs, "midterm_target.qualifier", value.qualifier)
+    return attrs
 
 
 def _name_unit(value: TargetValue, name: str | None) -> str | None:

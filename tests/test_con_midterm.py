@@ -65,3 +65,50 @@ def test_one_defect_one_finding(found):
 def test_what_is_not_reported(found):
     assert "G60-CON-006" not in found["own-share"]
     assert "G60-CON-006" not in found["one-year"]
+
+
+# --- G60-CON-007: a quantity row's 中期指标值 below this year's, from a national workbook ----------
+
+def _workbook(path, rows):
+    import openpyxl
+
+    head = [
+        ["项目支出绩效目标申报表"],
+        ["项目名称", "乡村污水治理", "主管部门", "某县生态环境局"],
+        ["实施单位", "某县环境监测站", "预算年度", 2026],
+        ["项目期", "2026-2028"],
+        ["项目资金（万元）", "资金总额", 1500, "年度资金总额", 500],
+        [None, "县本级资金", 500],
+        ["总体目标", "改善农村人居环境"],
+        ["中期目标", "三年治理行政村45个"],
+        ["年度目标", "年内治理行政村15个"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位", "中期指标值"],
+    ]
+    book = openpyxl.Workbook()
+    ws = book.active
+    for r, row in enumerate(head + rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(r, c).value = value
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("engine", ["reference", "durable"])
+def test_a_midterm_quantity_below_this_years_is_reported(tmp_path, shanghai, engine):
+    from g60rules.engines.pool import screen_corpus
+    from g60rules.intake.yaml_loader import load_corpus
+
+    rows = [
+        ["产出指标", "数量指标", "治理行政村数量", "≥", "15", "个", "10"],  # 10 for three years < 15 this year
+        ["产出指标", "数量指标", "新建污水管网长度", "≥", "30", "公里", "90"],
+        ["产出指标", "数量指标", "出水达标率", "≥", "90", "%", "85"],  # a rate: not compared
+        ["效益指标", "生态效益指标", "受益农户数", "≥", "3000", "户", "2000"],  # not a quantity row
+        ["满意度指标", "服务对象满意度指标", "农户满意度", "≥", "90", "%", "92"],
+    ]
+    corpus = load_corpus([_workbook(tmp_path / "w.xlsx", rows)])
+    (project,) = corpus.projects
+    assert project.form == "national-2021"
+    found = [(f.rule_id, f.row) for f in screen_corpus(corpus, shanghai, engine=engine).findings
+             if f.rule_id == "G60-CON-007"]
+    assert found == [("G60-CON-007", 1)]
