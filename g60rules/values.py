@@ -1079,8 +1079,6 @@ _NOTE_BOUND_RE = re.compile(
     rf"(?:{_NOTE_OPS}){_NOTE_AMOUNT}"
     r"|[0-9][^0-9();,:、]{0,6}?(?:以上|以下|以内|之内)"
     rf"|^或|或者?(?:{_NOTE_OPS})?{_NOTE_AMOUNT}")
-
-
 _SECOND_TARGET = "a second target beside the value"
 
 
@@ -1096,8 +1094,9 @@ def _split_note(raw: str, s: str) -> TargetValue | None:
     "(上年90%)≥95%"), or several of these ("(新增)≥60%(上年50%)", "≥95%(全年)(含分院)").  The
     value is the part the notes leave; its ``note`` holds the notes in the order written, joined
     by ";".  None when the text is not of that shape: a "note" that is a unit ("≥5(%)(元)",
-    "(万元)≤30"), that holds a bound of its own ("≥60%(≥50%)", "(上年≥50%)≥60%") or an
-    alternative ("≥60%(或50%)"); a leading aside without a CJK letter ("(1)≥60%": a list number).
+    "(万元)≤30"), or a leading aside without a CJK letter ("(1)≥60%": a list number).  UNPARSEABLE
+    when an aside holds a bound of its own ("≥60%(≥50%)", "(上年≥50%)≥60%") or an alternative
+    ("≥60%(或50%)"): a second target.
     """
     if s.startswith("("):
         close = _closing(s)
