@@ -167,6 +167,8 @@ PATTERNS = [".*成本.*", "[0-9]+", "a|b", ".*(率|度)", "单个.*", ".*", "[^x
             r"[\\\"]", r"\^a\$", "[一-龥]+"]
 DATES = ["2024-01-01", "2024-12-31", "2025-03-31", "2023-06-30"]
 WORDS = ["成本", "率", "**", "≥*", "否", "较高", "(%)", "a.b", "户数", "元/月", "满意"]
+# named word tables every generated ruleset carries; a list operand is sometimes {word_table: NAME}
+WORD_TABLES = {"words_a": WORDS[:6], "words_b": WORDS[5:], "names": NAMES[:5] + ["%", "元"]}
 
 
 def _literal(ftype):
@@ -201,8 +203,11 @@ def _leaf(draw, fact):
     if op == "matches":
         return {"field": name, op: draw(st.sampled_from(PATTERNS))}
     if op in ("contains_any", "contains_none"):
-        return {"field": name, op: draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))}
+        return {"field": name, op: draw(st.one_of(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
+                                                  st.sampled_from([{"word_table": "words_a"}, {"word_table": "words_b"}])))}
     if op in ("in", "not_in"):
+        if ftype.name == "text" and not ftype.codes and draw(st.booleans()):
+            return {"field": name, op: {"word_table": "names"}}
         return {"field": name, op: draw(st.lists(_literal(ftype), max_size=4))}
     same = [k for k, t in fields.items() if t.name == ftype.name and k != name]
     if same and draw(st.booleans()):
@@ -236,7 +241,7 @@ def generated_rulesets(draw):
             "when": draw(_condition(fact)), "message": {"zh": "命中", "en": "hit"},
             "examples": [{"expect": "pass", "declaration": {}}, {"expect": "fail", "declaration": {}}],
         })
-    return {"ruleset": "generated", "rules": rules}
+    return {"ruleset": "generated", "word_tables": WORD_TABLES, "rules": rules}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -106,8 +106,9 @@ def test_overrides_change_params_and_severity(tmp_path):
     rule = compiled.rule("G60-APP-008")
     # the override replaces floor only; the rule's word tables stay
     assert rule.params["floor"] == 90 and rule.severity == "error"
-    parent = load_ruleset(ROOT / "rulesets" / "shanghai.yaml").rule("G60-APP-008")
-    assert rule.params["adverse_words"] == parent.params["adverse_words"]
+    parent = load_ruleset(ROOT / "rulesets" / "shanghai.yaml")
+    assert rule.word_tables == parent.rule("G60-APP-008").word_tables == ("adverse_words", "handling")
+    assert compiled.word_tables == parent.word_tables
 
 
 def test_override_errors_name_the_line(tmp_path):

@@ -13,6 +13,10 @@ can find — this is what ``g60rules ruleset lint`` reports.
 
 Computed fields: a ``count`` over children and a threshold ``table`` parameter become fields the
 fact builder computes before either engine runs (``count.q<N>``, ``table.<RULE>.<PARAM>``).
+
+Word tables: ``word_tables`` lists shared by rules are merged along the chain (a child's list replaces
+a parent's, ``add``/``remove`` change it) and a ``{word_table: NAME}`` operand is replaced by the words
+when a rule compiles, so both engines see the same literal condition (:func:`_word_tables`).
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from g60rules.rules.conditions import (
 )
 from g60rules.rules.format import (
     COMPARISONS, CONDITION_TAGS, LEAF_OPS, All, AnyOf, Basis, Count, Effective, Example, FieldRef, Leaf, Not,
-    Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text,
+    Override, ParamRef, PatternMatch, Rule, RulesetHead, Table, Text, WordTableEdit, WordTableRef,
 )
 from g60rules.graph import GAP_FIRST
 from g60rules.intake import yaml_errors
@@ -123,9 +127,19 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                          "'{value}' in {where_en} is not a known value of '{name}' and never matches{suggest}",
                          "已知取值：{allowed}（见规则集的 known_values）",
                          "known values: {allowed} (the ruleset's known_values)"),
+    "RS-WORDTABLE": ("词表“{name}”未定义", "word table '{name}' is not defined",
+                     "{suggest_zh}在规则集的 word_tables 下定义它；已有词表：{allowed}",
+                     "{suggest}define it under the ruleset's word_tables; tables: {allowed}"),
+    "RS-WORDTABLE-EMPTY": ("词表“{name}”为空", "word table '{name}' is empty",
+                           "词表至少要有一个词；不再需要的词表连同引用它的条件一起删除",
+                           "a table needs at least one word; delete an unneeded table with the conditions using it"),
+    "RS-WORDTABLE-EDIT": ("{detail_zh}", "{detail}", "见 docs/rulesets.md“词表”一节", "see docs/rulesets.md, word tables"),
+    "RS-WORDTABLE-UNUSED": ("词表“{name}”没有规则使用", "no rule uses the word table '{name}'",
+                            "在条件中以 {{word_table: {name}}} 引用它，或删除该词表",
+                            "refer to it in a condition as {{word_table: {name}}}, or delete it"),
 }
 
-WARNINGS = {"RS-TABLE-UNCOVERED", "RS-UNKNOWN-VALUE"}
+WARNINGS = {"RS-TABLE-UNCOVERED", "RS-UNKNOWN-VALUE", "RS-WORDTABLE-UNUSED"}
 
 
 @dataclass(frozen=True)
@@ -291,6 +305,7 @@ def _mark(marks: Marks, path: Path_) -> tuple[int, int]:
 
 
 _MEMBER_NAMES = {"str", "int", "float", "bool", "date", "ParamRef", "FieldRef", "PatternMatch", "Table",
+                 "WordTableRef", "WordTableEdit",
                  "none", "function-after", "lax-or-strict"}
 
 
@@ -403,6 +418,16 @@ class TableField:
     ftype: schema.FieldType
 
 
+@dataclass(frozen=True)
+class WordTable:
+    """A named word table of a ruleset chain: its words (NFC, in the order written, parents' first)
+    and where it was defined and changed ("file:line", the defining file first)."""
+
+    name: str
+    words: tuple[str, ...]
+    origins: tuple[str, ...]
+
+
 @dataclass
 class CompiledRule:
     """A rule ready for both engines: a negation-free condition over one kind of fact."""
@@ -425,6 +450,7 @@ class CompiledRule:
     origins: dict[str, str] = field(default_factory=dict)
     source: Rule | None = None
     example_at: list[tuple[str, int, int]] = field(default_factory=list)
+    word_tables: tuple[str, ...] = ()  # the ruleset's word tables the condition reads (not shadowed by params)
 
     @property
     def basis_text(self) -> str:
@@ -447,6 +473,11 @@ class CompiledRuleset:
     disabled: dict[str, tuple[str, str]] = field(default_factory=dict)
     layouts: Layouts | None = None
     known_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    word_tables: dict[str, WordTable] = field(default_factory=dict)
+
+    def users(self, table: str) -> list[str]:
+        """The ids of the rules that read the word table ``table``."""
+        return [rule.id for rule in self.rules if table in rule.word_tables]
 
     def rule(self, rule_id: str) -> CompiledRule:
         """The rule with this id. Raises KeyError."""
@@ -577,6 +608,7 @@ class _Compiler:
     def __init__(self, ruleset: CompiledRuleset):
         self.ruleset = ruleset
         self.rule_id = ""
+        self.tables_read: list[str] = []
 
     def literal(self, value: Any, ftype: schema.FieldType, name: str) -> float | str:
         """A constant, converted to what the fact holds for a field of ``ftype``."""
@@ -641,6 +673,20 @@ class _Compiler:
         if name not in params:
             raise _CompileError("RS-PARAM", name=name)
         return params[name]
+
+    def words(self, params: dict, ref: WordTableRef) -> list[str]:
+        """The words of ``{word_table: NAME}``: the rule's own parameter NAME if it has one, else the
+        ruleset's table. Raises _CompileError (RS-WORDTABLE) naming the closest table."""
+        name = ref.word_table
+        if name in params:
+            return params[name]
+        table = self.ruleset.word_tables.get(name)
+        if table is None:
+            names = sorted(self.ruleset.word_tables)
+            raise _CompileError("RS-WORDTABLE", name=name, allowed=", ".join(names) or "—", **_did_you_mean(name, names))
+        if name not in self.tables_read:
+            self.tables_read.append(name)
+        return list(table.words)
 
     def operand(self, value: Any, params: dict, ftype: schema.FieldType, name: str, fact: str,
                 op: str) -> Cmp | CmpField:
@@ -720,8 +766,8 @@ class _Compiler:
         if op in ("contains_any", "contains_none"):
             return Match(name, self.word_pattern(name, ftype, value, params, op), op == "contains_none")
         if op in ("in", "not_in"):
-            if isinstance(value, ParamRef):
-                value = self.param(params, value.param)
+            if isinstance(value, (ParamRef, WordTableRef)):
+                value = self.words(params, value) if isinstance(value, WordTableRef) else self.param(params, value.param)
                 if not isinstance(value, list):
                     raise _type_error(f"parameter '{name}' must be a list for '{op}'",
                                       f"用于 {op} 的参数必须是列表")
@@ -739,7 +785,11 @@ class _Compiler:
             raise _type_error(f"'{op}' needs a text field; '{name}' is {ftype.name}",
                               f"{op} 只用于文本字段；“{name}”是 {ftype.name}")
         param = value.param if isinstance(value, ParamRef) else None
-        words = self.param(params, param) if param else value
+        if isinstance(value, WordTableRef):
+            param = value.word_table if value.word_table in params else None
+            words = self.words(params, value)
+        else:
+            words = self.param(params, param) if param else value
         if (not isinstance(words, list) or not words
                 or not all(isinstance(w, str) and w.strip() and not _UNLISTABLE & set(w) for w in words)):
             error = _type_error(f"'{op}' takes a non-empty list of words without \\ [ ] ^",
@@ -901,11 +951,12 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
             if entry is None:
                 sink.add(make_problem("RS-OVERRIDE", file, pos, rule=rule_id))
                 continue
-            unknown = sorted(set(override.params) - set(entry.rule.params))
+            # an override may give one rule its own copy of a word table it reads (that rule only)
+            unknown = sorted(set(override.params) - set(entry.rule.params) - word_table_refs(entry.rule.when))
             if unknown:
                 sink.add(make_problem("RS-OVERPARAM", file, _mark(loaded.marks, ("overrides", rule_id, "params", unknown[0])),
                                       rule=rule_id, name=", ".join(unknown),
-                                      allowed=", ".join(entry.rule.params) or "—"))
+                                      allowed=", ".join([*entry.rule.params, *sorted(word_table_refs(entry.rule.when))]) or "—"))
                 continue
             if not override.enabled:
                 if not override.reason:
@@ -933,6 +984,7 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
 
 def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRule:
     compiler.rule_id = rule.id
+    compiler.tables_read = []
     if rule.basis.source not in KNOWN_SOURCES:
         raise _CompileError("RS-BASIS", ("basis", "source"), source=rule.basis.source,
                             allowed=", ".join(KNOWN_SOURCES))
@@ -965,7 +1017,7 @@ def _compile_rule(compiler: _Compiler, rule: Rule, entry: _Entry) -> CompiledRul
         condition=condition, params=dict(rule.params), message=rule.message, locate=locate,
         examples=rule.examples, origin=str(entry.loaded.path), line=_mark(entry.loaded.marks, ("rules", entry.index))[0],
         why=rule.why, state=rule.state, effective=rule.effective, origins=dict(entry.origins), source=rule,
-        example_at=list(entry.example_at),
+        example_at=list(entry.example_at), word_tables=tuple(compiler.tables_read),
     )
 
 
@@ -1074,6 +1126,7 @@ def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
                                rules=[])
     compiled.layouts = _compile_layouts(chain, sink)
     compiled.known_values = _known_values(chain, sink)
+    compiled.word_tables = _word_tables(chain, sink)
     compiler = _Compiler(compiled)
     for entry in _merge(chain, compiled, sink):
         if entry.rule.id in compiled.disabled:
@@ -1106,6 +1159,113 @@ def _known_values(chain: list[_Loaded], sink: _Sink) -> dict[str, tuple[str, ...
             normalised = (unicodedata.normalize("NFC", v).strip() for v in values)
             out[key] = tuple(dict.fromkeys((*out.get(key, ()), *normalised)))
     return out
+
+
+def _word_tables(chain: list[_Loaded], sink: _Sink) -> dict[str, WordTable]:
+    """The ``word_tables`` of a chain, parents first.
+
+    A list defines a table, or replaces a parent's table of the same name; ``{add: […], remove: […]}``
+    changes a parent's table (removing is done first, then adding; a word already there is not added
+    twice). Problems: a change to a table no parent defines, removing a word the table does not hold,
+    an empty table, and a word that is blank or holds one of \\ [ ] ^ (contains_any reads each word
+    literally, and these cannot be written literally in a pattern).
+    """
+    out: dict[str, WordTable] = {}
+    for loaded in chain:
+        file = str(loaded.path)
+        for name, raw in loaded.head.word_tables.items():
+            base: Path_ = ("word_tables", name)
+            here = loaded.where(base)
+            spec = _word_table_spec(raw, loaded, base, sink)
+            if spec is None:
+                continue
+            if isinstance(spec, WordTableEdit):
+                parent = out.get(name)
+                if parent is None:
+                    sink.add(make_problem("RS-WORDTABLE-EDIT", file, _mark(loaded.marks, base),
+                                          detail=f"no parent ruleset defines the word table '{name}' that add/remove change; "
+                                                 "write the table as a list",
+                                          detail_zh=f"上级规则集没有词表“{name}”，add/remove 无从修改；请把词表写成列表"))
+                    continue
+                words = list(parent.words)
+                for i, word in enumerate(spec.remove):
+                    key = unicodedata.normalize("NFC", word.strip())
+                    if key not in words:
+                        sink.add(make_problem("RS-WORDTABLE-EDIT", file, _mark(loaded.marks, (*base, "remove", i)),
+                                              detail=f"'{word}' is not in the word table '{name}' ({parent.origins[0]}); nothing to remove",
+                                              detail_zh=f"词表“{name}”（{parent.origins[0]}）中没有“{word}”，无从删除"))
+                        continue
+                    words.remove(key)
+                added = _checked_words(spec.add, loaded, (*base, "add"), sink)
+                words += [w for w in added if w not in words]
+                origins = (*parent.origins, here)
+            else:
+                words = list(dict.fromkeys(_checked_words(spec, loaded, base, sink)))
+                origins = (here,)
+            if not words:
+                sink.add(make_problem("RS-WORDTABLE-EMPTY", file, _mark(loaded.marks, base), name=name))
+            out[name] = WordTable(name, tuple(words), origins)
+    return out
+
+
+def _word_table_spec(raw: Any, loaded: _Loaded, base: Path_, sink: _Sink) -> list[str] | WordTableEdit | None:
+    """A table as written: a list of words, or ``{add: […], remove: […]}``; None (and a problem) otherwise."""
+    file = str(loaded.path)
+    if isinstance(raw, dict):
+        unknown = [k for k in raw if k not in ("add", "remove")]
+        if unknown:
+            sink.add(make_problem("RS-KEY", file, _mark(loaded.marks, (*base, unknown[0])), key=unknown[0],
+                                  allowed="add, remove", **_did_you_mean(str(unknown[0]), ("add", "remove"))))
+            return None
+        parts = {k: raw[k] if raw[k] is not None else [] for k in raw}
+        bad = next((k for k, v in parts.items() if not isinstance(v, list)), None)
+        if bad is not None:
+            sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, (*base, bad)), where=".".join((*base, bad)),
+                                  detail="a list of words"))
+            return None
+        raw = WordTableEdit(**parts)
+        words = [*raw.add, *raw.remove]
+        path = base
+    elif isinstance(raw, list):
+        words, path = raw, base
+    else:
+        sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, base), where=".".join(base),
+                              detail="a word table is a list of words, or {add: [...], remove: [...]}"))
+        return None
+    odd = next((i for i, w in enumerate(words) if not isinstance(w, str)), None)
+    if odd is not None:
+        sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, path), where=".".join(base),
+                              detail=f"'{words[odd]}' is not a word; quote it (\"{words[odd]}\")"))
+        return None
+    return raw
+
+
+def _checked_words(words: list[str], loaded: _Loaded, path: Path_, sink: _Sink) -> list[str]:
+    """The words of a table (stripped, NFC); a blank word or one holding \\ [ ] ^ is a problem."""
+    out = []
+    for i, word in enumerate(words):
+        text = unicodedata.normalize("NFC", word.strip())
+        if not text or _UNLISTABLE & set(text):
+            sink.add(make_problem("RS-VALUE", str(loaded.path), _mark(loaded.marks, (*path, i)),
+                                  where=".".join(map(str, (*path, i))),
+                                  detail=f"'{word}': a word must not be blank nor hold \\ [ ] ^"))
+            continue
+        out.append(text)
+    return out
+
+
+def word_table_refs(cond: Any) -> set[str]:
+    """The names of the word tables a condition (as written) refers to."""
+    if isinstance(cond, All):
+        return set().union(*(word_table_refs(c) for c in cond.all))
+    if isinstance(cond, AnyOf):
+        return set().union(*(word_table_refs(c) for c in cond.any))
+    if isinstance(cond, Not):
+        return word_table_refs(cond.not_)
+    if isinstance(cond, Count):
+        return word_table_refs(cond.count.where) if cond.count.where is not None else set()
+    return {v.word_table for op in ("in_", "not_in", "contains_any", "contains_none")
+            if isinstance(v := getattr(cond, op), WordTableRef)}
 
 
 def known_values_of(ruleset: CompiledRuleset, fact: str, name: str) -> tuple[str, ...]:

@@ -112,7 +112,7 @@ def reasons(node: Node, fact: Fact, lang: str) -> list[str]:
 
 def explain_rule(ruleset: CompiledRuleset, rule_id: str, lang: str = "zh") -> str:
     """The rule's documentation (title, why, basis, params, examples). Raises KeyError."""
-    return rule_section(ruleset.rule(rule_id), lang, level=1)
+    return rule_section(ruleset.rule(rule_id), lang, level=1, ruleset=ruleset)
 
 
 def explain_on(ruleset: CompiledRuleset, rule: CompiledRule, paths: list[Path], lang: str = "zh") -> str:

@@ -32,6 +32,27 @@ class ParamRef(_Strict):
     param: str
 
 
+class WordTableRef(_Strict):
+    """``{word_table: NAME}``: a list of words from the ruleset's ``word_tables``.
+
+    A parameter of the same name in the rule's ``params`` (or an override's) wins over the table.
+    """
+
+    word_table: str
+
+
+class WordTableEdit(_Strict):
+    """A change to a word table a parent ruleset defines: words to ``add`` and words to ``remove``."""
+
+    add: list[str] = []
+    remove: list[str] = []
+
+
+WordTable = Union[list[str], WordTableEdit]
+WORD_TABLES_HELP = ("Named word lists shared by rules ({word_table: NAME} in a condition). A list defines or "
+                    "replaces the table; {add: [...], remove: [...]} changes the table of a parent ruleset.")
+
+
 class FieldRef(_Strict):
     """``{field: PATH}``: another field of the same fact."""
 
@@ -52,11 +73,11 @@ class Leaf(_Strict):
     le: Operand | None = None
     gt: Operand | None = None
     ge: Operand | None = None
-    in_: list[Scalar] | ParamRef | None = Field(None, alias="in")
-    not_in: list[Scalar] | ParamRef | None = None
+    in_: list[Scalar] | ParamRef | WordTableRef | None = Field(None, alias="in")
+    not_in: list[Scalar] | ParamRef | WordTableRef | None = None
     matches: str | None = None
-    contains_any: list[str] | ParamRef | None = None
-    contains_none: list[str] | ParamRef | None = None
+    contains_any: list[str] | ParamRef | WordTableRef | None = None
+    contains_none: list[str] | ParamRef | WordTableRef | None = None
     exists: bool | None = None
     missing: bool | None = None
 
@@ -251,6 +272,7 @@ class RulesetFile(_Strict):
     layouts: dict[str, LayoutSpec] = {}
     categories: Categories | None = None
     known_values: KnownValues = Field({}, description=KNOWN_VALUES_HELP)
+    word_tables: dict[str, WordTable] = Field({}, description=WORD_TABLES_HELP)
     rules: list[Rule] = []
     overrides: dict[str, Override] = {}
 
@@ -264,6 +286,7 @@ class RulesetHead(_Strict):
     layouts: dict[str, LayoutSpec] = {}
     categories: Categories | None = None
     known_values: KnownValues = {}
+    word_tables: dict[str, Any] = {}  # each table is checked on its own (compiler), for a message per table
     rules: list[Any] = []
     overrides: dict[str, Any] = {}
 

@@ -3,10 +3,11 @@
 Beyond what loading finds (:func:`g60rules.rules.compiler.collect_problems`: YAML, duplicate keys, unknown
 keys and operators, unknown fields, wrong types, parameters, patterns, placeholders, basis keys,
 duplicate ids, ``extends`` cycles and missing parents, overrides), lint runs each rule's examples
-and reports examples that do not load, rules that never fire or always fire on their own examples,
+and reports examples that do not load, rules that never fire or always fire on their own examples
+(on the override or word-table change made after them, when there is one),
 rules without both a passing and a failing example, threshold tables with overlapping or
-uncovered rows, and table rows or conditions naming a value their field never takes (the ruleset's
-``known_values``), with the closest known value.
+uncovered rows, table rows or conditions naming a value their field never takes (the ruleset's
+``known_values``), with the closest known value, and word tables no rule reads (a warning).
 """
 
 from __future__ import annotations
@@ -55,10 +56,28 @@ def example_problems(ruleset: CompiledRuleset) -> list[Problem]:
             outcome.rule.origin, outcome.rule.line, 1)
         code = "RS-EXAMPLE-LOAD" if outcome.load_problems else "RS-EXAMPLE"
         zh, en = outcome.problem
-        problems.append(_on_override(outcome.rule, make_problem(code, file, (line, column), detail=en, detail_zh=zh)))
+        problems.append(_on_change(ruleset, outcome.rule, make_problem(code, file, (line, column), detail=en, detail_zh=zh)))
     for rule in ruleset.rules:
-        problems.extend(_on_override(rule, p) for p in _rule_problems(rule, by_rule.get(rule.id, [])))
+        problems.extend(_on_change(ruleset, rule, p) for p in _rule_problems(rule, by_rule.get(rule.id, [])))
     return problems
+
+
+def _on_change(ruleset: CompiledRuleset, rule: CompiledRule, problem: Problem) -> Problem:
+    """The problem on the override, or else on the word-table change, made after the rule's examples
+    were written (a district's table edit that breaks a parent's example is the district's to fix)."""
+    if _stale_examples(rule) is not None:
+        return _on_override(rule, problem)
+    examples_file = rule.origins.get("examples", "").rpartition(":")[0]
+    for name in rule.word_tables:
+        file, pos = _at(ruleset.word_tables[name].origins[-1])
+        if file != examples_file:
+            where = f"{problem.file}:{problem.line}"
+            return replace(problem, file=file, line=pos[0], column=1,
+                           hint_zh=f"此处修改了词表 {name}，{rule.id} 在 {where} 的示例因此不符：调整词表，"
+                                   f"或在覆盖中为 {rule.id} 写 examples",
+                           hint_en=f"the word table '{name}' is changed here and {rule.id}'s example at {where} no "
+                                   f"longer holds: adjust the table, or give {rule.id} examples in an override")
+    return problem
 
 
 def _on_override(rule: CompiledRule, problem: Problem) -> Problem:
@@ -104,6 +123,18 @@ def table_problems(ruleset: CompiledRuleset) -> list[Problem]:
                 continue
             values = "、".join(missing) if missing else f"{table.key} 的其他取值 / other values of {table.key}"
             problems.append(make_problem("RS-TABLE-UNCOVERED", file, pos, values=values))
+    return problems
+
+
+def word_table_problems(ruleset: CompiledRuleset) -> list[Problem]:
+    """A word table no rule reads (every rule using it shadows it with a parameter, or none refers to
+    it): a warning at the table's latest definition or change, since editing it changes nothing."""
+    problems = []
+    for name, table in ruleset.word_tables.items():
+        # a parent's table left unread because a child disabled its rules is no problem of the parent
+        if not ruleset.users(name) and _at(table.origins[-1])[0] == ruleset.files[-1]:
+            file, pos = _at(table.origins[-1])
+            problems.append(make_problem("RS-WORDTABLE-UNUSED", file, pos, name=name))
     return problems
 
 
@@ -201,6 +232,7 @@ def lint(path: Path) -> list[Problem]:
     """Every problem of the ruleset at ``path`` and its parents, sorted by file and position."""
     compiled, problems = collect_problems(path)
     if compiled is not None and compiled.rules:
-        problems = [*problems, *example_problems(compiled), *table_problems(compiled), *value_problems(compiled)]
+        problems = [*problems, *example_problems(compiled), *table_problems(compiled), *value_problems(compiled),
+                    *word_table_problems(compiled)]
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file, p.line, p.column, p.code))

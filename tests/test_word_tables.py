@@ -1,0 +1,218 @@
+"""Named word tables (``word_tables:`` / ``{word_table: NAME}``): one list read by several rules.
+
+A district that extends a ruleset changes a table once and every rule reading it follows; mistakes
+stop the load with file and line. Findings run on both engines (``run`` asserts they agree); the
+words are our own, not the shipped ones.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from g60rules.rules.compiler import RulesetError, collect_problems, load_ruleset, ruleset_from_data
+from g60rules.rules.docs import rules_markdown, show_text
+from g60rules.rules.lint import lint
+
+from test_rules_fidelity import project, run
+
+ROOT = Path(__file__).resolve().parent.parent
+SHANGHAI = ROOT / "rulesets" / "shanghai.yaml"
+
+
+def _district(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "district.yaml"
+    path.write_text(f"ruleset: district\nextends: {SHANGHAI}\n{body}", encoding="utf-8")
+    return path
+
+
+def _row(level2: str, name: str, value: str, level1: str = "产出指标") -> dict:
+    return {"level1": level1, "level2": level2, "level3": name, "target_value": value}
+
+
+# --- one table, every rule ------------------------------------------------------------------------
+
+def test_a_replaced_table_changes_every_rule_reading_it(shanghai, tmp_path):
+    district = load_ruleset(_district(tmp_path, "word_tables:\n  prompts: [（待定）, 此处填写]\n"))
+    document = project([_row("数量指标", "宣讲场次（待定）", "≥4场"),
+                        _row("质量指标", "宣讲覆盖率", "≥90%此处填写"),
+                        _row("质量指标", "讲稿审核（请填写）", "≥95%")], name="此处填写项目名称")
+    found, _ = run(district, document)
+    # the new words: the name (G60-COMP-019), the value (G60-COMP-021), the project name (G60-COMP-022)
+    assert {("G60-COMP-019", 7), ("G60-COMP-021", 8), ("G60-COMP-022", None)} <= found
+    # '请填写' is no longer a prompt in the district
+    assert ("G60-COMP-019", 9) not in found
+    before, _ = run(shanghai, document)
+    assert ("G60-COMP-019", 9) in before and not {("G60-COMP-019", 7), ("G60-COMP-021", 8)} & before
+    assert set(district.users("prompts")) == {"G60-COMP-019", "G60-COMP-021", "G60-COMP-022", "G60-APP-013"}
+
+
+def test_add_extends_a_parents_table_for_every_rule(shanghai, tmp_path):
+    district = load_ruleset(_district(tmp_path, "word_tables:\n  adverse_counts: {add: [扰民]}\n"))
+    rows = [_row("数量指标", "夜间施工扰民次数", "≤3次"),     # G60-APP-016 exempts it now
+            _row("数量指标", "夜间施工扰民次数", "=0次"),     # and G60-APP-015
+            _row("数量指标", "群众信访件数", "≤5件")]         # a parent's word still counts
+    found, _ = run(district, project(rows))
+    before, _ = run(shanghai, project(rows))
+    assert {("G60-APP-016", 7), ("G60-APP-015", 8)} <= before
+    assert not {r for r in found if r[0] in ("G60-APP-015", "G60-APP-016")}
+    parent, child = shanghai.word_tables["adverse_counts"].words, district.word_tables["adverse_counts"].words
+    assert child == (*parent, "扰民")
+    assert district.word_tables["adverse_counts"].origins[-1] == f"{tmp_path / 'district.yaml'}:4"
+
+
+def test_remove_takes_a_word_out_of_a_parents_table(tmp_path):
+    district = load_ruleset(_district(tmp_path, "word_tables:\n  adverse_counts: {remove: [信访], add: [信访量]}\n"))
+    found, _ = run(district, project([_row("数量指标", "群众信访件数", "≤5件"),
+                                      _row("数量指标", "群众信访量", "≤5件")]))
+    assert {r for r in found if r[0] == "G60-APP-016"} == {("G60-APP-016", 7)}
+
+
+def test_a_rules_own_parameter_wins_over_the_table(shanghai, tmp_path):
+    district = load_ruleset(_district(tmp_path, "overrides:\n  G60-COMP-019:\n    params: {prompts: [（待定）]}\n"))
+    document = project([_row("数量指标", "宣讲场次（待定）", "≥4场"), _row("数量指标", "讲稿份数（请填写）", "≥4份")])
+    found, _ = run(district, document)
+    assert ("G60-COMP-019", 7) in found and ("G60-COMP-019", 8) not in found
+    assert "prompts" not in district.rule("G60-COMP-019").word_tables
+    assert district.users("prompts") == ["G60-COMP-021", "G60-COMP-022", "G60-APP-013"]
+    # an override may name a table the rule reads, and nothing else
+    with pytest.raises(RulesetError) as info:
+        load_ruleset(_district(tmp_path, "overrides:\n  G60-COMP-019:\n    params: {handling: [处理]}\n"))
+    assert info.value.line == 5 and "no parameter handling" in info.value.message
+
+
+# --- mistakes stop the load with file and line ----------------------------------------------------
+
+def test_an_unknown_table_name_names_file_line_and_the_closest_table(tmp_path):
+    path = _district(tmp_path, """rules:
+  - id: SJ-W-001
+    title: {zh: 词, en: words}
+    severity: warning
+    basis: {source: SH-FORM, clause: t}
+    applies_to: indicator
+    when:
+      all:
+        - {field: level1_code, eq: benefit}
+        - {field: level3, contains_any: {word_table: adverse_word}}
+    message: {zh: 命中, en: hit}
+    examples: [{expect: pass, declaration: {}}, {expect: fail, declaration: {}}]
+""")
+    with pytest.raises(RulesetError) as info:
+        load_ruleset(path)
+    problem = info.value.problem
+    assert (problem.file, problem.line, problem.code) == (str(path), 12, "RS-WORDTABLE")
+    assert "'adverse_word'" in problem.en and "did you mean 'adverse_words'" in problem.hint_en
+
+
+@pytest.mark.parametrize("body, line, code, words", [
+    ("word_tables:\n  slogans: {add: [口号]}\n", 4, "RS-WORDTABLE-EDIT", "no parent ruleset defines"),
+    ("word_tables:\n  adverse_counts:\n    remove: [扰民]\n", 5, "RS-WORDTABLE-EDIT", "'扰民' is not in"),
+    ("word_tables:\n  adverse_names: []\n", 4, "RS-WORDTABLE-EMPTY", "is empty"),
+    ("word_tables:\n  adverse_names: {remove: [投诉率]}\n  more: [甲]\n  more: [乙]\n", 6, "RS-DUPKEY", "duplicate key 'more'"),
+    ("word_tables:\n  more:\n    - 甲\n    - 乙[丙]\n", 6, "RS-VALUE", "must not be blank"),
+    ("word_tables:\n  more: [甲, '  ']\n", 4, "RS-VALUE", "must not be blank"),
+    ("word_tables:\n  prompts: {ad: [待补充]}\n", 4, "RS-KEY", "unknown key 'ad'"),
+    ("word_tables:\n  prompts: 待补充\n", 4, "RS-VALUE", "a list of words, or {add"),
+    ("word_tables:\n  more: [甲, 12]\n", 4, "RS-VALUE", "'12' is not a word"),
+])
+def test_table_mistakes_name_file_and_line(tmp_path, body, line, code, words):
+    path = _district(tmp_path, body)
+    with pytest.raises(RulesetError) as info:
+        load_ruleset(path)
+    problem = info.value.problem
+    assert (problem.file, problem.line, problem.code) == (str(path), line, code), problem.text("en")
+    assert words in problem.en
+
+
+def test_removing_every_word_empties_the_table(tmp_path):
+    words = load_ruleset(SHANGHAI).word_tables["adverse_names"].words
+    path = _district(tmp_path, f"word_tables:\n  adverse_names: {{remove: [{', '.join(words)}]}}\n")
+    with pytest.raises(RulesetError) as info:
+        load_ruleset(path)
+    assert info.value.problem.code == "RS-WORDTABLE-EMPTY" and info.value.line == 4
+
+
+def test_lint_warns_on_a_table_no_rule_reads(tmp_path):
+    path = _district(tmp_path, "word_tables:\n  slogans: [口号, 标语]\n")
+    load_ruleset(path)  # a warning never stops a run
+    problems = [p for p in lint(path) if p.code.startswith("RS-WORDTABLE")]
+    assert [(p.file, p.line, p.level) for p in problems] == [(str(path), 4, "warning")]
+    assert "slogans" in problems[0].en
+    # the shipped rulesets: every table is read
+    assert not [p for p in lint(SHANGHAI) if p.code.startswith("RS-WORDTABLE")]
+
+
+def test_lint_collects_every_table_problem(tmp_path):
+    path = _district(tmp_path, "word_tables:\n  a: []\n  b: {add: [乙]}\n")
+    _, problems = collect_problems(path)
+    assert [(p.line, p.code) for p in problems] == [(4, "RS-WORDTABLE-EMPTY"), (5, "RS-WORDTABLE-EDIT")]
+
+
+# --- both forms of a list compile to the same condition -------------------------------------------
+
+def _rule(rule_id: str, op: str, words) -> dict:
+    return {"id": rule_id, "title": {"zh": "词", "en": "words"}, "severity": "error",
+            "basis": {"source": "SH-FORM", "clause": "t"}, "applies_to": "indicator",
+            "when": {"field": "level3", op: words}, "message": {"zh": "命中", "en": "hit"},
+            "examples": [{"expect": "pass", "declaration": {}}, {"expect": "fail", "declaration": {}}]}
+
+
+@pytest.mark.parametrize("op", ["contains_any", "contains_none", "in", "not_in"])
+def test_a_table_reference_compiles_as_the_written_list(op):
+    words = ["扰民", "a.b", "**"]
+    ruleset = ruleset_from_data({"ruleset": "w", "word_tables": {"noise": words},
+                                 "rules": [_rule("T-A-1", op, {"word_table": "noise"}), _rule("T-B-1", op, words)]})
+    assert ruleset.rule("T-A-1").condition == ruleset.rule("T-B-1").condition
+    assert ruleset.users("noise") == ["T-A-1"]
+
+
+# --- documentation --------------------------------------------------------------------------------
+
+def test_rules_md_shows_each_table_once_with_its_rules(shanghai):
+    text = rules_markdown(shanghai)
+    for name, table in shanghai.word_tables.items():
+        assert text.count(f"### {name}\n") == 1
+        section = text.split(f"### {name}\n", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+        assert all(f"[{rule}](#{rule.lower()})" in section for rule in shanghai.users(name))
+        assert "、".join(f"`{w}`" for w in table.words) in section
+    # a rule links to the table instead of repeating its words
+    app022 = text.split("## G60-APP-022", 1)[1].split("\n## ", 1)[0]
+    assert "(#word-table-adverse_words)" in app022 and "`坏账`" not in app022
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(shanghai)
+
+
+def test_show_names_where_a_table_comes_from(tmp_path):
+    path = _district(tmp_path, "word_tables:\n  adverse_counts: {add: [扰民]}\n")
+    text = show_text(load_ruleset(path), "en")
+    line = next(x for x in text.splitlines() if x.startswith("word_tables.adverse_counts"))
+    assert "扰民" in line and re.search(r"core\.yaml:\d+ → .*district\.yaml:4\]$", line)
+
+
+def test_the_district_example_in_the_docs_lints_clean(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # '../shanghai.yaml' leaves the district's folder: allowed under the working directory
+    page = (ROOT / "docs" / "rulesets.md").read_text(encoding="utf-8")
+    block = re.search(r"\*\*A district ruleset\*\*.*?```yaml\n(.*?)```", page, re.DOTALL).group(1)
+    folder = tmp_path / "districts"
+    folder.mkdir()
+    (tmp_path / "shanghai.yaml").write_text(f"ruleset: shanghai-copy\nextends: {SHANGHAI}\n", encoding="utf-8")
+    path = folder / "district.yaml"
+    path.write_text(block, encoding="utf-8")
+    assert yaml.safe_load(block)["extends"] == "../shanghai.yaml"
+    assert lint(path) == []
+    compiled = load_ruleset(path)
+    assert {"待补充", "此处填写"} <= set(compiled.word_tables["prompts"].words)
+    assert "能耗" not in compiled.word_tables["adverse_counts"].words
+    found, _ = run(compiled, project([_row("数量指标", "夜间施工扰民次数", "≤3次"),
+                                      _row("数量指标", "宣讲场次（待补充）", "≥4场")]))
+    assert ("G60-APP-016", 7) not in found and ("G60-COMP-019", 8) in found
+
+
+def test_a_table_edit_that_breaks_a_parents_example_is_reported_on_the_edit(tmp_path):
+    path = _district(tmp_path, "word_tables:\n  adverse_counts:\n    remove: [投诉, 信访]\n")
+    problems = [p for p in lint(path) if p.level == "error"]
+    # G60-APP-015's passing example 群众信访件数 =0件 now fires: the district's line is named, not core.yaml's
+    assert problems and {(p.file, p.line) for p in problems} == {(str(path), 4)}
+    assert any("G60-APP-015" in p.hint_en and "adverse_counts" in p.hint_en for p in problems)
