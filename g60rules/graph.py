@@ -52,9 +52,10 @@ other cost ceilings is their total and is not added to them in ``cost.ceiling_su
 fields: ``weights.count`` / ``weights.sum`` (rows with a 权重 and their total), ``plan.years``
 (calendar years the plan spans, from the plan dates or else the written 项目期: "2024-2026",
 "3年"), ``plan.months``, ``plan.days``, ``target.same`` (1 when 项目总目标 and 年度总体目标 are the
-same text, 0 otherwise), ``count.level1.unknown`` (rows whose 一级 is missing, unreadable or not
-standard) and ``count.level2.unknown`` (rows under 产出, or whose 一级 is unknown, whose 二级 is
-missing, unreadable or not standard: a count of 数量/质量/时效 rows cannot show one is absent).
+same text, 0 otherwise), ``target.same_midterm`` (the same for 中期目标 and 年度总体目标),
+``count.level1.unknown`` (rows whose 一级 is missing, unreadable or not standard) and
+``count.level2.unknown`` (rows under 产出, or whose 一级 is unknown, whose 二级 is missing,
+unreadable or not standard: a count of 数量/质量/时效 rows cannot show one is absent).
 """
 
 from __future__ import annotations
@@ -194,6 +195,8 @@ def project_attrs(project: Project, layout: Layout, known: bool = True) -> dict[
             attrs["plan.years"] = years
     if project.project_target and project.annual_target:
         attrs["target.same"] = int(_name_key(project.project_target) == _name_key(project.annual_target))
+    if project.midterm_target and project.annual_target:
+        attrs["target.same_midterm"] = int(_name_key(project.midterm_target) == _name_key(project.annual_target))
     funds_unreadable = list(funds.unreadable) + (list(FUNDS_CELLS) if "funds" in project.unreadable else [])
     for key in PROJECT_CELLS:
         attrs[f"cell.{key}"] = _cell(getattr(project, key), key, project.unreadable, layout.project)
@@ -249,6 +252,9 @@ def indicator_attrs(indicator: Indicator, layouts: Layouts, layout: Layout,
         target = getattr(indicator, key)
         if target is not None:
             attrs[f"{key}.raw"] = target.raw
+    if indicator.midterm_target is not None:
+        attrs.update(_midterm_attrs(indicator.midterm_target, indicator.level3,
+                                    row_family(reading.level1_code, reading.level2_code)))
     unreadable = []
     # _cell for each column, inline: fourteen calls a row were a tenth of building the graph
     marked, on_form = indicator.unreadable, layout.indicators
@@ -332,6 +338,18 @@ def _period_years(period: str) -> int | None:
         return last - first + 1 if first <= last else None
     count = _PERIOD_COUNT.fullmatch(period.strip())
     return int(count.group(1)) if count else None
+
+
+def _midterm_attrs(target: TargetValue, name: str | None, family: RowFamily | None) -> dict[str, Any]:
+    """``midterm_target.kind`` / ``.op`` / ``.amount`` / ``.unit`` / ``.qualifier`` of a row's
+    中期指标值, read for its row as the 指标值 is (the unit in the name, a bare 万 on a cost row)."""
+    value = for_row(_with_name_unit(target, _name_unit(target, name)), family)
+    attrs: dict[str, Any] = {"midterm_target.kind": value.kind.value}
+    _put(attrs, "midterm_target.op", value.op.value if value.op else None)
+    _put(attrs, "midterm_target.amount", value.amount)
+    _put(attrs, "midterm_target.unit", value.unit)
+    _put(attrs, "midterm_target.qualifier", value.qualifier)
+    return attrs
 
 
 def _name_unit(value: TargetValue, name: str | None) -> str | None:

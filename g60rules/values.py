@@ -26,7 +26,10 @@ Parsing rules (``parse_target_value`` never raises):
    提高 提升 增长 增加 上升 升 增 扩大 + 到/至 → GE ("提高到95%" is ≥95%), 降低 下降 减少 压缩
    缩短 缩减 压减 降 减 控制 + 到/至 → LE ("降至3%") — when a number, sign, masked digit or
    placeholder follows ("提升到位" stays a word); and the suffixes 以上/及以上 → GE,
-   以下/及以下/以内/之内 → LE, and 内 right after a known unit ("3个工作日内") → LE.  Word
+   以下/及以下/以内/之内 → LE, and 内 right after a known unit ("3个工作日内") → LE.  A word
+   and a sign written together state one bound twice ("控制在≤5%以内", "提高到≥95%", "降至≤3天",
+   "不少于≥10个"): when they point the same way the stricter one is read ("不低于>95%" is >95);
+   when they do not ("提高到≤95%", "提高到=95%") the value is UNPARSEABLE.  Word
    operators are written operators (``op_implied`` False).  A number without any operator is
    EQ with ``op_implied`` True (a rule can report the missing operator).  Two operators in a row
    ("≥≤5") or a prefix and a suffix that disagree are UNPARSEABLE.
@@ -50,16 +53,26 @@ Parsing rules (``parse_target_value`` never raises):
    每X ("每亩", "每生每年"), and 约 大约 约为 累计 合计 共计 总计 全年 达到 (which write no
    operator: "达到95%" is EQ with ``op_implied``) — are kept in ``qualifier``; the nouns of
    每X / X均 go under a plain money or count unit ("每亩300元" → 300 元/亩, "平均每生每年3300元"
-   → 3300 元/生/年).  A note in parentheses after the value ("≥95%(上年90%)", "≥60%(新增)"), a
-   note after a comma ("≥95%，上年90%") and a word after the unit that says the target is met
-   ("100%达标", "5个工作日完成", and any word after %) are kept in ``note``; the target is the
-   part before it.  A note in parentheses *before* the value ("(新增)≥60%", "（上年90%）≥95%") is
-   kept the same way when it holds a CJK letter; a value with a note on both sides is
-   UNPARSEABLE (one note per value).  A "note" that is itself a unit ("≥5(%)(元)", "(元)500") is
-   a unit: UNPARSEABLE.
+   → 3300 元/生/年).  **Notes** are asides about the target, kept in ``note`` and never compared
+   with anything (the previous year's figure in "≥60%(上年50%)" is not the target): a note in
+   brackets of either width after the value ("≥95%(上年90%)", "≥95%（全年）"), after a comma
+   ("≥95%，上年90%"), or before the value when it holds a CJK letter ("(新增)≥60%"; "(1)≥60%" is
+   a list number), and a word after the unit that says the target is met ("100%达标",
+   "5个工作日完成", and any word after %).  A value may carry several ("(新增)≥60%(上年50%)",
+   "（试行）≤3天（去年5天）", "≥95%(全年)(含分院)"): ``note`` holds them in the order written,
+   joined by ";".  What makes an aside a note is that it has **no bound of its own**: an aside with
+   a comparison before an amount ("(上年≥50%)≥60%", "≥95%(不低于90%)"), an amount with a bound
+   word ("≤3天(3天以内)") or an alternative ("≥60%(或50%)") is a second target, and the value is
+   UNPARSEABLE ("a second target beside the value"), as are two values side by side
+   ("≥60%或≥50%").  Words that prefix a note (上年, 去年, 原, 备注 …) are examples, not the
+   rule.  A "note" that is itself a unit ("≥5(%)(元)", "(元)500") is a unit: UNPARSEABLE.
    A number after a word of change — 增长 增加 提高 提升 上升 (``change`` "up") or 下降 降低 减少
    压缩 缩短 ("down"), after 同比 环比 较上年 比上年 较去年 较基期 年均 平均 — is a CHANGE, not a
-   level: "同比增长10%" is never read as a rate of 10 %.
+   level: "同比增长10%" and "提高5%" are never read as a rate of 10 % or 5 %.  A change says how
+   far the level moves from a base the form does not give (and "提高5%" may mean 5 % of the base
+   or 5 points), so it cannot be compared with a ceiling, a 100 % limit or another row; it is
+   kept as what it is, with ``change`` and the amount, and level rules leave it alone.  With
+   到/至 the verb names the level itself ("提高到95%" is ≥95%, see 2.).
 6. **Ranges** "80%-90%", "80-90(%)", "80~90%", "80至90%", "80到90%", "80—90%" → RANGE with
    ``amount`` = lower and ``upper`` = upper bound, ``op`` None.  Bounds are never swapped.  Both
    bounds may carry a unit; if they differ the value is UNPARSEABLE ("10-20万人": the scale on the
@@ -640,17 +653,45 @@ _SERIAL_RANGE = ((datetime.date(1990, 1, 1) - _EXCEL_EPOCH).days,
                  (datetime.date(2099, 12, 31) - _EXCEL_EPOCH).days)
 
 
+def _take_glyph(s: str) -> tuple[Operator | None, str]:
+    """A sign operator at the start of ``s`` (≥, 》, <= …), not a title mark; (None, s) otherwise."""
+    for glyph, op in _GLYPH_OPS:
+        if s.startswith(glyph):
+            closing = _TITLE_CLOSE.get(glyph[0])
+            if closing is not None and closing in s:
+                return None, s
+            return op, s[len(glyph):]
+    return None, s
+
+
+# A word operator and a sign written together ("控制在≤5%", "提高到≥95%", "不低于≥90%") state
+# one bound twice; both hold when the value meets the stricter one, so ≥ with > is >.  Signs
+# pointing the other way ("提高到≤95%") or "=" beside a bound do not make one operator.
+_TIGHTER: dict[frozenset[Operator], Operator] = {
+    frozenset({Operator.GE, Operator.GT}): Operator.GT,
+    frozenset({Operator.LE, Operator.LT}): Operator.LT,
+}
+
+
 def _take_operator(s: str) -> tuple[Operator | None, str]:
-    for table in (_GLYPH_OPS, _WORD_OPS):
-        for glyph, op in table:
-            if s.startswith(glyph):
-                closing = _TITLE_CLOSE.get(glyph[0])
-                if closing is not None and closing in s:
-                    return None, s
-                rest = s[len(glyph):]
-                if glyph in _REACH_OPS and not _REACH_NEXT_RE.match(rest):
-                    return None, s  # "提升到位", "落实到户" are words, not "≥ 位"
+    """The operator written at the start of ``s`` and the text after it: a sign, a word, or a word
+    followed by a sign that agrees with it (see :data:`_TIGHTER`).  A word and a sign that
+    disagree are left for the caller to reject ("two operators in a row")."""
+    op, rest = _take_glyph(s)
+    if op is not None:
+        return op, rest
+    for word, op in _WORD_OPS:
+        if s.startswith(word):
+            rest = s[len(word):]
+            sign, after = _take_glyph(rest)
+            if word in _REACH_OPS and sign is None and not _REACH_NEXT_RE.match(rest):
+                return None, s  # "提升到位", "落实到户" are words, not "≥ 位"
+            if sign is None:
                 return op, rest
+            if sign is op:
+                return op, after
+            tighter = _TIGHTER.get(frozenset({op, sign}))
+            return (tighter, after) if tighter is not None else (op, rest)
     return None, s
 
 
@@ -1023,26 +1064,49 @@ _NOTED_KINDS = (ValueKind.QUANTITATIVE, ValueKind.CHANGE, ValueKind.RANGE, Value
                 ValueKind.YEARLESS_DATE, ValueKind.PLACEHOLDER)
 
 
-# "≥95%，上年90%": a note after a comma, semicolon or colon that starts with a CJK letter (a comma
-# before digits is a thousands separator).
-_COMMA_NOTE_RE = re.compile(rf"(?P<head>.+?)[,;:](?P<note>[{_CJK}].*)")
+# A note is an aside about the target — in brackets of either width before or after the value
+# (normalisation makes （）【】〔〕 parentheses) or after a comma — never a second target: it holds no
+# bound of its own.  A comparison sign or word before an amount ("上年≥50%", "不低于90%", "至少3个"),
+# an amount with a bound word after it ("3天以内", "1个以上") or an alternative ("或50%") makes the
+# text a second target, and the value is not read.  Bound words without an amount ("县级以上",
+# "不低于上年") and amounts without a bound ("上年50%", "2023年为40家") are notes.
+_NOTE_SEP = ";"
+_TITLE_RE = re.compile(r"《[^《》]*》|〈[^〈〉]*〉")
+_NOTE_OPS = "|".join(re.escape(w) for w in sorted(
+    {g for g, _ in _GLYPH_OPS} | {w for w, _ in _WORD_OPS}, key=len, reverse=True))
+_NOTE_AMOUNT = rf"(?:[+-]?[0-9*]|[{_CN_DIGITS}十百千]|百分之)"
+_NOTE_BOUND_RE = re.compile(
+    rf"(?:{_NOTE_OPS}){_NOTE_AMOUNT}"
+    r"|[0-9][^0-9();,:、]{0,6}?(?:以上|以下|以内|之内)"
+    rf"|^或|或者?(?:{_NOTE_OPS})?{_NOTE_AMOUNT}")
+_SECOND_TARGET = "a second target beside the value"
+
+
+def _second_target(text: str) -> bool:
+    """Whether an aside holds a bound of its own (:data:`_NOTE_BOUND_RE`; a title in 《》 is read
+    past)."""
+    return _NOTE_BOUND_RE.search(_TITLE_RE.sub("", text)) is not None
 
 
 def _split_note(raw: str, s: str) -> TargetValue | None:
-    """A value followed by a note in parentheses or after a comma ("≥95%(上年90%)", "≥60%(新增)",
-    "≥95%，上年90%"), or preceded by a note in parentheses ("(新增)≥60%", "(上年90%)≥95%"): the
-    value with ``note`` set; None when the text is not of that shape.  A note that is only a unit
-    ("≥5(%)(元)", "(元)500") is a unit, not a note; a leading note holds a CJK letter ("(1)≥60%"
-    is no note) and a value with a note on both sides is not read."""
+    """A value with notes around it: in parentheses after it ("≥95%(上年90%)", "≥60%(新增)"),
+    after a comma, semicolon or colon ("≥95%，上年90%"), in parentheses before it ("(新增)≥60%",
+    "(上年90%)≥95%"), or several of these ("(新增)≥60%(上年50%)", "≥95%(全年)(含分院)").  The
+    value is the part the notes leave; its ``note`` holds the notes in the order written, joined
+    by ";".  None when the text is not of that shape: a "note" that is a unit ("≥5(%)(元)",
+    "(万元)≤30"), or a leading aside without a CJK letter ("(1)≥60%": a list number).  UNPARSEABLE
+    when an aside holds a bound of its own ("≥60%(≥50%)", "(上年≥50%)≥60%") or an alternative
+    ("≥60%(或50%)"): a second target.
+    """
     if s.startswith("("):
         close = _closing(s)
         if close is not None and close < len(s) - 1:
             note, head = s[1:close], s[close + 1:]
             if any(_is_cjk(ch) for ch in note):
                 return _noted(raw, head, note, leading=True)
-    comma = _COMMA_NOTE_RE.fullmatch(s)
+    comma = _comma_note(s)
     if comma is not None:
-        head, note = comma["head"], comma["note"]
+        head, note = comma
     elif s.endswith(")"):
         depth = 0
         for i in range(len(s) - 1, -1, -1):
@@ -1057,6 +1121,18 @@ def _split_note(raw: str, s: str) -> TargetValue | None:
     return _noted(raw, head, note)
 
 
+def _comma_note(s: str) -> tuple[str, str] | None:
+    """(value, note) split at the first comma, semicolon or colon outside parentheses that a CJK
+    letter follows ("≥95%,上年90%"; a comma before digits is a thousands separator); None when
+    there is none."""
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and ch in ",;:" and i > 0 and i + 1 < len(s) and _is_cjk(s[i + 1]):
+            return s[:i], s[i + 1:]
+    return None
+
+
 def _closing(s: str) -> int | None:
     """Index of the parenthesis that closes the one at ``s[0]``; None when it is never closed."""
     depth = 0
@@ -1068,17 +1144,22 @@ def _closing(s: str) -> int | None:
 
 
 def _noted(raw: str, head: str, note: str, leading: bool = False) -> TargetValue | None:
-    """``head`` read as a value that carries ``note``; None when it is no value.  With ``leading``
-    (the note stood before ``head``), a ``head`` that ends in a note of its own is no value: one
-    note per value."""
+    """``head`` read as a value (itself perhaps with notes: :func:`_read`) that carries ``note``,
+    before its own notes with ``leading``.  None when ``head`` is no value or ``note`` is empty,
+    over 60 characters or a unit ("(元)", "(万人)"); UNPARSEABLE when ``note`` holds a bound of its
+    own (:func:`_second_target`).  ``head`` is shorter than the text it came from, so the reading
+    ends."""
     if not head or not note or len(note) > _MAX_NOTE or _known_unit(note) is not None:
         return None
-    value = _parse_text(raw, head)
-    if leading and value.kind is ValueKind.UNPARSEABLE and head.endswith(")"):
+    value = _read(raw, head)
+    if value.kind is ValueKind.UNPARSEABLE and (value.problem or "").startswith(_SECOND_TARGET):
+        return value
+    if value.kind not in _NOTED_KINDS:
         return None
-    if value.kind not in _NOTED_KINDS or value.note is not None:
-        return None
-    return value.model_copy(update={"note": note})
+    if _second_target(note):
+        return TargetValue(raw=raw, kind=ValueKind.UNPARSEABLE, problem=f"{_SECOND_TARGET}: {note!r}")
+    notes = (note, value.note) if leading else (value.note, note)
+    return value.model_copy(update={"note": _NOTE_SEP.join(n for n in notes if n)})
 
 
 def _parse_text(raw: str, s: str) -> TargetValue:
@@ -1791,7 +1872,8 @@ def compose_target_value(cell: str | None, operator: str | None = None, unit: st
     one that differs from its column is returned as a conflict (the rules report it). The columns
     fill what the cell leaves out — the unit only for a number or a range, the operator only for a
     cell that starts with a number (digits or Chinese numerals: "三" with "≥" and "次" is ≥3 次)
-    or a date (a word such as 完成 or 一般, or a placeholder, takes neither).
+    or a date (a word such as 完成 or 一般, or a placeholder, takes neither).  Notes around the value
+    ("(新增)60(上年50%)") stay its notes: the columns compose with the value they leave.
     ``raw`` of the result is the composed text ("≥90(%)"), so messages show what was read; the
     caller keeps the cells as written. Text cells are composed once per distinct triple
     (:data:`MEMO_SIZE`).
@@ -1808,7 +1890,8 @@ def _compose_target_value(cell: str | None, operator: str | None, unit: str | No
     alone = parse_target_value(cell)
     if cell is None or alone.kind not in (ValueKind.QUANTITATIVE, ValueKind.RANGE, ValueKind.DATE):
         return _compose_numerals(alone, cell, operator, unit)
-    text = _normalise(cell)
+    # the columns belong to the value, not to its notes: compose the text the notes leave
+    text = _without_notes(_unwrap(_normalise(cell))) if alone.note else _normalise(cell)
     column_unit = _column_unit(unit) if unit and unit.strip() else None
     unit_conflict = alone.unit if column_unit and alone.unit and alone.unit != column_unit else None
     # a cell that starts with a number (digits or a Chinese numeral, "百分之九十") wrote no operator
@@ -1824,7 +1907,36 @@ def _compose_target_value(cell: str | None, operator: str | None, unit: str | No
         composed = "".join(operator.split()) + composed
     if composed == text:
         return Composition(alone, unit_conflict, op_conflict)
-    return Composition(parse_target_value(composed), unit_conflict, op_conflict)
+    value = parse_target_value(composed)
+    if alone.note and value.kind is alone.kind:
+        value = value.model_copy(update={"note": alone.note})
+    return Composition(value, unit_conflict, op_conflict)
+
+
+def _without_notes(s: str) -> str:
+    """``s`` (normalised) without the notes around its value (see :func:`_split_note`): leading
+    asides with a CJK letter, trailing asides that are no unit, and what follows a comma before a
+    CJK letter.  "(新增)60(上年50%)" → "60"; "60(%)(上年50%)" → "60(%)"."""
+    while s.startswith("("):
+        close = _closing(s)
+        if close is None or close == len(s) - 1 or not any(_is_cjk(ch) for ch in s[1:close]):
+            break
+        s = s[close + 1:]
+    while True:
+        comma = _comma_note(s)
+        if comma is not None:
+            s = comma[0]
+            continue
+        if not s.endswith(")"):
+            return s
+        depth = 0
+        for i in range(len(s) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(s[i], 0)
+            if depth == 0:
+                break
+        if i == 0 or depth != 0 or _known_unit(s[i + 1:-1]) is not None:
+            return s
+        s = s[:i]
 
 
 _compose_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_compose_target_value)

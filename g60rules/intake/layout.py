@@ -22,8 +22,11 @@ model to convert exactly; otherwise it is in the field's unit (the funds block: 
 
 Layout (``form``), decided per declaration from what is on it, in this order:
 ``ndrc-investment`` (一级 实施效果指标 / 过程管理指标, 中央预算内投资计划 practice), ``national-2021``
-(funds by source 中央/省级/市级/县级, or the columns 计量单位 / 指标性质 / 权重 — 财预〔2021〕101号
-practice), ``legacy-2015`` (项目期 / 实施周期, or one 绩效目标 text without 项目总目标 — 财预〔2015〕88号
+(funds by source 中央/省级/市级/县级, or the columns 计量单位 / 指标性质 / 运算符号 / 权重 / 分值 /
+中期指标值 — 财预〔2021〕101号 practice; or more of its weaker signs — the target lines 总体目标 /
+中期目标 / 长期目标 / 年度目标, with or without their years, 中期资金总额, 年度指标值 — than of the
+Shanghai form's own: 项目总目标, 年度总体目标, 年度资金申请总额, 当年财政拨款, 计划开始/完成日期,
+项目性质, 项目类别, 项目资金（元）), ``legacy-2015`` (项目期 / 实施周期, or one 绩效目标 text without 项目总目标 — 财预〔2015〕88号
 practice), else ``shanghai-2024``. A 自评表 (title with 自评, or columns such as 实际完成值 / 得分 /
 偏差原因) is not a declaration: it is reported and never screened.
 """
@@ -79,11 +82,21 @@ NDRC_LEVEL1 = {"实施效果指标", "过程管理指标"}
 NATIONAL_MARKS = {"中央资金", "中央财政资金", "省级资金", "省级财政资金", "市级资金", "市级财政资金", "县级资金",
                   "县本级资金", "县级财政资金", "计量单位", "指标性质", "运算符号", "权重", "分值", "权重(%)",
                   "中期指标值", "中期目标值", "长期指标值"}
-LEGACY_PERIOD = {"项目期", "实施周期", "项目周期"}
-TWO_TARGETS = {"项目总目标", "年度总体目标"}
 # Header targets of a multi-year project that, as a column of the indicator table, hold each row's
 # value of the same period ("中期目标" over the rows' mid-term values)
 ROW_TARGETS = {"midterm_target": "midterm_target", "longterm_target": "longterm_target"}
+# Signs of the national template that other forms may print too, so they are weighed against the
+# Shanghai form's own (财预〔2021〕101号 practice): its target lines 总体目标 / 中期目标 / 长期目标 /
+# 年度目标 (with or without their years: "中期目标（2026-2028年）"), its funds head 中期资金总额 and
+# its 年度指标值 column; a 中期目标 / 长期目标 header over the indicator table counts as well.
+# (年度资金总额 is no sign: the older forms print it too.)
+NATIONAL_SIGNS = {"总体目标", "年度目标", "中期资金总额", "年度指标值"} | {
+    label_key(label) for spec in PROJECT_FIELDS if spec.key in ROW_TARGETS for label in spec.labels}
+# What the Shanghai form prints and the national one does not.
+SHANGHAI_SIGNS = {"项目总目标", "年度总体目标", "年度资金申请总额", "当年财政拨款", "计划开始日期", "计划完成日期",
+                  "项目性质", "项目类别", "项目资金(元)"}
+LEGACY_PERIOD = {"项目期", "实施周期", "项目周期"}
+TWO_TARGETS = {"项目总目标", "年度总体目标"}
 _REMARK = re.compile(r"\([^()]*\)$")
 _BARE_NUMBER = re.compile(r"^[0-9０-９][0-9０-９,，\s]*([.．][0-9０-９\s]*)?$")
 
@@ -279,7 +292,7 @@ class _Block:
                     self.add(fc.UNPLACED, cell.location, value=_short(cell.text))
         level1 = {label_key(str(row_entries["level1"].value)) for row_entries in
                   ({e.key: e for e in row.entries} for row in rows) if "level1" in row_entries}
-        form = detect_form(level1, _block_keys(self.grid, self.top, self.end))
+        form = detect_form(level1, _block_keys(self.grid, self.top, self.end) | self._label_heads())
         at = name_cell.location
         funds_at = min((e.key_location or e.location for e in self.funds.values()),
                        key=lambda loc: loc.line_or_row, default=at)
@@ -288,6 +301,16 @@ class _Block:
                    Entry("indicators", rows, header_at(self.grid, header) if header else at)]
         self.reading.declarations.append(RawDeclaration(self.grid.name, form, Record(at, entries)))
         self.reading.findings.extend(self.findings)
+
+    def _label_heads(self) -> set[str]:
+        """label_key() of each field label as the reader matched it: "中期目标（2026-2028年）" is
+        中期目标, "中期目标：三年完成" is 中期目标 (signs of the form, :func:`detect_form`)."""
+        heads = set()
+        for lab in self.labels.values():
+            if lab.kind in ("project", "funds", "indicator"):
+                key = label_key(_split_inline(lab.cell.text)[0] if lab.inline is not None else lab.cell.text)
+                heads |= {key, _REMARK.sub("", key)}
+        return heads
 
     def _field(self, pos: tuple[int, int], lab: _Label, money_unit: str) -> None:
         key = lab.key
@@ -457,10 +480,12 @@ def header_at(grid: Grid, header: tuple[int, dict[int, str]]) -> Location:
 
 def detect_form(level1: set[str], texts: set[str]) -> str:
     """The layout of one declaration read from a table, from its 一级 labels and the label_key() of
-    every text on it (module docstring for the order and sources)."""
+    every text on it and of each label as matched (module docstring for the order and sources).
+    Signs are whole labels: a text that only mentions 中期 ("完成中期目标的一半") is no sign, and a
+    Shanghai form with one national-looking line ("中期目标") still has more signs of its own."""
     if level1 & NDRC_LEVEL1 or texts & NDRC_LEVEL1:
         return "ndrc-investment"
-    if texts & NATIONAL_MARKS:
+    if texts & NATIONAL_MARKS or len(texts & NATIONAL_SIGNS) > len(texts & SHANGHAI_SIGNS):
         return "national-2021"
     if texts & LEGACY_PERIOD or "绩效目标" in texts and not texts & TWO_TARGETS:
         return "legacy-2015"
