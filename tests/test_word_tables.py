@@ -116,7 +116,7 @@ def test_an_unknown_table_name_names_file_line_and_the_closest_table(tmp_path):
     ("word_tables:\n  more: [甲, '  ']\n", 4, "RS-VALUE", "must not be blank"),
     ("word_tables:\n  prompts: {ad: [待补充]}\n", 4, "RS-KEY", "unknown key 'ad'"),
     ("word_tables:\n  prompts: 待补充\n", 4, "RS-VALUE", "a list of words, or {add"),
-    ("word_tables:\n  more: [甲, 12]\n", 4, "RS-VALUE", "'12' is not a word"),
+    ("word_tables:\n  more: [甲, 12]\n", 4, "RS-VALUE", "12 is not a word"),
 ])
 def test_table_mistakes_name_file_and_line(tmp_path, body, line, code, words):
     path = _district(tmp_path, body)
@@ -125,6 +125,60 @@ def test_table_mistakes_name_file_and_line(tmp_path, body, line, code, words):
     problem = info.value.problem
     assert (problem.file, problem.line, problem.code) == (str(path), line, code), problem.text("en")
     assert words in problem.en
+
+
+# a word that YAML reads as something else: each one is a ruleset error at its own line and column,
+# in the list form and in add/remove alike (the trial's add: [待填, 123] crashed with a pydantic error)
+@pytest.mark.parametrize("item, words", [
+    ("4096", "4096 is not a word; quote it"),
+    ("2.5", "2.5 is not a word"),
+    ("~", "empty value"),
+    ("null", "empty value"),
+    ("[丙, 丁]", "nested list"),
+    ("{丙: 丁}", "nested list or mapping"),
+    ("on", "truth value"),
+    ("no", "truth value"),
+])
+@pytest.mark.parametrize("where", ["adverse_counts: {add: [甲, ITEM]}", "adverse_counts: {remove: [信访, ITEM]}",
+                                   "more: [甲, ITEM]"])
+def test_a_word_that_is_not_text_names_file_line_and_column(tmp_path, item, words, where):
+    line = "  " + where.replace("ITEM", item)
+    path = _district(tmp_path, f"word_tables:\n{line}\n")
+    with pytest.raises(RulesetError) as info:
+        load_ruleset(path)
+    problem = info.value.problem
+    assert (problem.file, problem.line, problem.code) == (str(path), 4, "RS-VALUE"), problem.text("en")
+    assert problem.column == line.index(item) + 1
+    assert words in problem.en
+    _, problems = collect_problems(path)
+    assert [(p.line, p.column) for p in problems] == [(4, line.index(item) + 1)]
+
+
+def test_every_non_text_word_is_reported(tmp_path):
+    path = _district(tmp_path, "word_tables:\n  adverse_counts:\n    add: [甲, yes, 7]\n    remove: [~]\n")
+    _, problems = collect_problems(path)
+    assert [(p.line, p.column, p.code) for p in problems] == [(5, 14, "RS-VALUE"), (5, 19, "RS-VALUE"),
+                                                              (6, 14, "RS-VALUE")]
+
+
+@pytest.mark.parametrize("body", [
+    "word_tables:\n  more: [甲, 12]\n",
+    "word_tables:\n  more: [甲, '[乙]']\n",
+    "word_tables:\n  more: [甲, ' ']\n",
+    "word_tables:\n  prompts:\n    add:[待填]\n",
+    "word_tables:\n  adverse_counts: {remove: 信访}\n",
+    "word_tables:\n  adverse_counts: {add: [on]}\n",
+    "word_tables:\n  adverse_counts: {add: [[甲]]}\n",
+])
+def test_word_table_errors_are_chinese_by_default_and_english_with_lang_en(tmp_path, body):
+    with pytest.raises(RulesetError) as info:
+        load_ruleset(_district(tmp_path, body))
+    problem = info.value.problem
+    detail_zh = problem.zh.split("：", 1)[1]
+    assert not re.search(r"[A-Za-z]{3,}", detail_zh.replace("add", "").replace("remove", "")
+                         .replace("null", "").replace("yes", "").replace("no/on/off/true/false", "")), problem.zh
+    assert re.search(r"[\u4e00-\u9fff]", detail_zh)
+    assert not re.search(r"(不是|不能|应为|词表应)", problem.en)
 
 
 def test_removing_every_word_empties_the_table(tmp_path):

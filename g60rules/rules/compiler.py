@@ -80,7 +80,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "RS-OP": ("未知运算符“{key}”", "unknown operator '{key}'", "{suggest_zh}可用运算符：{allowed}",
               "{suggest}operators: {allowed}"),
     "RS-REQUIRED": ("缺少必填字段“{key}”", "required key '{key}' is missing", "", ""),
-    "RS-VALUE": ("“{where}”的值无效：{detail}", "invalid value at '{where}': {detail}", "", ""),
+    "RS-VALUE": ("“{where}”的值无效：{detail_zh}", "invalid value at '{where}': {detail}", "", ""),
     "RS-FIELD": ("“{fact}”没有字段“{name}”", "unknown field '{name}' for a {fact}",
                  "{suggest_zh}字段列表见 docs/glossary.md", "{suggest}fields are listed in docs/glossary.md"),
     "RS-TYPE": ("{detail_zh}", "{detail}", "", ""),
@@ -1221,23 +1221,40 @@ def _word_table_spec(raw: Any, loaded: _Loaded, base: Path_, sink: _Sink) -> lis
         bad = next((k for k, v in parts.items() if not isinstance(v, list)), None)
         if bad is not None:
             sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, (*base, bad)), where=".".join((*base, bad)),
-                                  detail="a list of words"))
+                                  detail="a list of words, e.g. [word1, word2]", detail_zh="应为词的列表，如 [词1, 词2]"))
             return None
-        raw = WordTableEdit(**parts)
-        words = [*raw.add, *raw.remove]
-        path = base
-    elif isinstance(raw, list):
-        words, path = raw, base
-    else:
-        sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, base), where=".".join(base),
-                              detail="a word table is a list of words, or {add: [...], remove: [...]}"))
-        return None
-    odd = next((i for i, w in enumerate(words) if not isinstance(w, str)), None)
-    if odd is not None:
-        sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, path), where=".".join(base),
-                              detail=f"'{words[odd]}' is not a word; quote it (\"{words[odd]}\")"))
-        return None
-    return raw
+        if not all([_all_text(v, loaded, (*base, k), sink) for k, v in parts.items()]):
+            return None
+        return WordTableEdit(**parts)
+    if isinstance(raw, list):
+        return raw if _all_text(raw, loaded, base, sink) else None
+    sink.add(make_problem("RS-VALUE", file, _mark(loaded.marks, base), where=".".join(base),
+                          detail="a word table is a list of words, or {add: [...], remove: [...]}",
+                          detail_zh="词表应写成词的列表，或 {add: [...], remove: [...]}"))
+    return None
+
+
+def _all_text(words: list[Any], loaded: _Loaded, path: Path_, sink: _Sink) -> bool:
+    """Whether every item of a word list is text; each one that is not (a number, ~, yes/no, a nested
+    list …) is a problem at its own line and column."""
+    bad = [(i, word) for i, word in enumerate(words) if not isinstance(word, str)]
+    for i, word in bad:
+        if isinstance(word, bool):
+            detail = "yes/no/on/off/true/false is read as a truth value, not a word; quote the word (\"yes\")"
+            detail_zh = "yes/no/on/off/true/false 被读作真假值，不是词；请给这个词加引号（\"yes\"）"
+        elif word is None:
+            detail = "an empty value (~ or null) is not a word; delete it, or quote the word (\"~\")"
+            detail_zh = "空值（~ 或 null）不是词；请删去它，或给这个词加引号（\"~\"）"
+        elif isinstance(word, (int, float)):
+            shown = str(word)
+            detail = f"{shown} is not a word; quote it (\"{shown}\")"
+            detail_zh = f"{shown} 不是词；请加引号（\"{shown}\"）"
+        else:
+            detail = "a nested list or mapping is not a word; a word table holds words only"
+            detail_zh = "嵌套的列表或映射不是词；词表只能包含词"
+        sink.add(make_problem("RS-VALUE", str(loaded.path), _mark(loaded.marks, (*path, i)),
+                              where=".".join(map(str, (*path, i))), detail=detail, detail_zh=detail_zh))
+    return not bad
 
 
 def _checked_words(words: list[str], loaded: _Loaded, path: Path_, sink: _Sink) -> list[str]:
@@ -1248,7 +1265,8 @@ def _checked_words(words: list[str], loaded: _Loaded, path: Path_, sink: _Sink) 
         if not text or _UNLISTABLE & set(text):
             sink.add(make_problem("RS-VALUE", str(loaded.path), _mark(loaded.marks, (*path, i)),
                                   where=".".join(map(str, (*path, i))),
-                                  detail=f"'{word}': a word must not be blank nor hold \\ [ ] ^"))
+                                  detail=f"'{word}': a word must not be blank nor hold \\ [ ] ^",
+                                  detail_zh=f"“{word}”：词不能为空，也不能含 \\ [ ] ^"))
             continue
         out.append(text)
     return out
