@@ -270,3 +270,43 @@ def test_a_table_edit_that_breaks_a_parents_example_is_reported_on_the_edit(tmp_
     # G60-APP-015's passing example 群众信访件数 =0件 now fires: the district's line is named, not core.yaml's
     assert problems and {(p.file, p.line) for p in problems} == {(str(path), 4)}
     assert any("G60-APP-015" in p.hint_en and "adverse_counts" in p.hint_en for p in problems)
+
+
+# --- every word list the docs call a 词表 is a word table -----------------------------------------
+
+def test_every_list_the_docs_call_a_word_table_is_one(shanghai):
+    # docs/rules.md (from each rule's why) says "词表 NAME": each such NAME is a table, not a rule param
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"词表 ([a-z_]+)", text))
+    assert {"vague", "timely", "answers", "prompts"} <= named
+    assert named <= set(shanghai.word_tables)
+    assert not [r.id for r in shanghai.rules if named & set(r.params)]
+
+
+@pytest.mark.parametrize("table, level1, level2, value", [
+    ("vague", "效益指标", "社会效益指标", "大幅跃升"),
+    ("timely", "产出指标", "时效指标", "抓紧办理"),
+    ("answers", "效益指标", "生态效益指标", "不存在"),
+])
+def test_a_district_adds_to_the_vague_timely_and_answers_tables(shanghai, tmp_path, table, level1, level2, value):
+    rule = "G60-APP-017" if table == "answers" else "G60-APP-013"
+    word = {"vague": "跃升", "timely": "抓紧", "answers": "不存在"}[table]
+    document = project([_row(level2, "服务成效", value, level1=level1)])
+    assert (rule, 7) not in run(shanghai, document)[0]
+    district = load_ruleset(_district(tmp_path, f"word_tables:\n  {table}: {{add: [{word}]}}\n"))
+    assert (rule, 7) in run(district, document)[0]
+    assert district.users(table) == [rule]
+    # a list replaces the table: the parent's words no longer count
+    replaced = load_ruleset(_district(tmp_path, f"word_tables:\n  {table}: [{word}]\n"))
+    assert replaced.word_tables[table].words == (word,)
+
+
+def test_an_edit_of_a_rule_parameter_says_it_is_a_parameter_not_a_table(tmp_path):
+    path = _district(tmp_path, "word_tables:\n  people_units: {add: [位]}\n")
+    with pytest.raises(RulesetError) as info:
+        load_ruleset(path)
+    problem = info.value.problem
+    assert (problem.line, problem.code) == (4, "RS-WORDTABLE-EDIT")
+    assert "people_units 是 G60-REL-008 的参数，不是词表" in problem.zh
+    assert "'people_units' is a parameter of G60-REL-008, not a word table" in problem.en
+    assert "overrides: G60-REL-008: params: {people_units: [...]}" in problem.en

@@ -1182,10 +1182,7 @@ def _word_tables(chain: list[_Loaded], sink: _Sink) -> dict[str, WordTable]:
             if isinstance(spec, WordTableEdit):
                 parent = out.get(name)
                 if parent is None:
-                    sink.add(make_problem("RS-WORDTABLE-EDIT", file, _mark(loaded.marks, base),
-                                          detail=f"no parent ruleset defines the word table '{name}' that add/remove change; "
-                                                 "write the table as a list",
-                                          detail_zh=f"上级规则集没有词表“{name}”，add/remove 无从修改；请把词表写成列表"))
+                    sink.add(_no_parent_table(name, chain, loaded, base))
                     continue
                 words = list(parent.words)
                 for i, word in enumerate(spec.remove):
@@ -1206,6 +1203,24 @@ def _word_tables(chain: list[_Loaded], sink: _Sink) -> dict[str, WordTable]:
                 sink.add(make_problem("RS-WORDTABLE-EMPTY", file, _mark(loaded.marks, base), name=name))
             out[name] = WordTable(name, tuple(words), origins)
     return out
+
+
+def _no_parent_table(name: str, chain: list[_Loaded], loaded: _Loaded, base: Path_) -> Problem:
+    """The problem of an add/remove on a table no parent defines; when ``name`` is a list parameter of
+    rules (not a table), it says so and how to change it (an override's ``params``)."""
+    owners = [rule.id for c in chain for _, rule in c.rules if name in rule.params]
+    file, pos = str(loaded.path), _mark(loaded.marks, base)
+    if owners:
+        ids = "、".join(dict.fromkeys(owners))
+        return make_problem("RS-WORDTABLE-EDIT", file, pos,
+                            detail=f"'{name}' is a parameter of {', '.join(dict.fromkeys(owners))}, not a word table; "
+                                   f"add/remove do not apply: give the whole list under overrides: {owners[0]}: params: {{{name}: [...]}}",
+                            detail_zh=f"{name} 是 {ids} 的参数，不是词表；add/remove 不适用：请在 overrides: {owners[0]}: "
+                                      f"params: {{{name}: [...]}} 下写出完整的列表")
+    return make_problem("RS-WORDTABLE-EDIT", file, pos,
+                        detail=f"no parent ruleset defines the word table '{name}' that add/remove change; "
+                               "write the table as a list",
+                        detail_zh=f"上级规则集没有词表“{name}”，add/remove 无从修改；请把词表写成列表")
 
 
 def _word_table_spec(raw: Any, loaded: _Loaded, base: Path_, sink: _Sink) -> list[str] | WordTableEdit | None:
