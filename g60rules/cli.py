@@ -689,7 +689,7 @@ def ruleset_lint(
         problems = lint(file)
         for problem in problems:
             console.print(plain(problem.text(lang.value)), markup=False)
-        failing |= any(p.level == "error" or strict for p in problems)
+        failing |= any(p.level == "error" or (strict and p.level == "warning") for p in problems)
         if not problems:
             console.print(f"{file}: " + ("ok" if lang is Lang.en else "没有问题"), markup=False)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)

@@ -310,3 +310,77 @@ def test_an_edit_of_a_rule_parameter_says_it_is_a_parameter_not_a_table(tmp_path
     assert "people_units 是 G60-REL-008 的参数，不是词表" in problem.zh
     assert "'people_units' is a parameter of G60-REL-008, not a word table" in problem.en
     assert "overrides: G60-REL-008: params: {people_units: [...]}" in problem.en
+
+
+# --- lint names edits whose consequences are silent -------------------------------------------------
+
+def _lint_codes(path: Path, *codes: str) -> list[tuple[int, int, str, str]]:
+    return [(p.line, p.column, p.code, p.level) for p in lint(path) if p.code in codes]
+
+
+def test_lint_names_the_words_a_replacing_list_drops(shanghai, tmp_path):
+    parent = shanghai.word_tables["adverse_counts"].words
+    kept = parent[:3]
+    path = _district(tmp_path, f"word_tables:\n  adverse_counts: [{', '.join(kept)}, 扰民]\n")
+    problems = [p for p in lint(path) if p.code == "RS-WORDTABLE-DROPS"]
+    assert [(p.line, p.level) for p in problems] == [(4, "notice")]
+    dropped = problems[0].zh.split("去掉了：")[1].split("、")
+    assert dropped == [w for w in parent if w not in kept]
+    assert "drops: " + ", ".join(dropped[:2]).replace(", ", "、") in problems[0].en
+    # a list that keeps every word of the parent drops nothing
+    same = _district(tmp_path, f"word_tables:\n  adverse_counts: [{', '.join(parent)}, 扰民]\n")
+    assert not _lint_codes(same, "RS-WORDTABLE-DROPS")
+    # nor does a new table, nor an add
+    assert not _lint_codes(_district(tmp_path, "word_tables:\n  adverse_counts: {add: [扰民]}\n"), "RS-WORDTABLE-DROPS")
+
+
+def test_lint_notes_an_add_of_a_word_already_in_the_table(shanghai, tmp_path):
+    present = shanghai.word_tables["handling"].words[5]
+    path = _district(tmp_path, f"word_tables:\n  handling:\n    add: [新增词, {present}]\n")
+    assert _lint_codes(path, "RS-WORDTABLE-REPEAT") == [(5, len("    add: [新增词, ") + 1, "RS-WORDTABLE-REPEAT", "notice")]
+    # removed first, then added back: a real change, no notice
+    back = _district(tmp_path, f"word_tables:\n  handling: {{remove: [{present}], add: [{present}]}}\n")
+    assert not _lint_codes(back, "RS-WORDTABLE-REPEAT")
+
+
+def test_lint_warns_when_a_rule_parameter_shadows_a_table(tmp_path):
+    path = _district(tmp_path, "word_tables:\n  adverse_words: {add: [漏检]}\n"
+                               "overrides:\n  G60-APP-022:\n    params: {adverse_words: [投诉, 事故]}\n")
+    problems = [p for p in lint(path) if p.code == "RS-PARAM-SHADOWS"]
+    assert [(p.line, p.level) for p in problems] == [(7, "warning")]
+    assert "G60-APP-022 的参数 adverse_words 遮蔽了同名词表" in problems[0].zh
+    assert "G60-APP-022" not in load_ruleset(path).users("adverse_words")
+    # a parameter no condition reads as a table is no shadow
+    other = _district(tmp_path, "overrides:\n  G60-REL-008:\n    params: {people_units: [人, 位]}\n")
+    assert not _lint_codes(other, "RS-PARAM-SHADOWS")
+
+
+def test_lint_warns_that_examples_on_a_disabled_rule_never_run(tmp_path):
+    path = _district(tmp_path, "overrides:\n  G60-APP-017:\n    enabled: false\n    reason: 本区另行考核\n"
+                               "    examples:\n      - {expect: fail, declaration: {indicators: []}}\n"
+                               "      - {expect: pass, declaration: {indicators: []}}\n")
+    problems = [p for p in lint(path) if p.code == "RS-EXAMPLE-DISABLED"]
+    assert [(p.line, p.level) for p in problems] == [(7, "warning")]
+    assert "示例不会运行：规则已停用" in problems[0].zh
+    plain = _district(tmp_path, "overrides:\n  G60-APP-017:\n    enabled: false\n    reason: 本区另行考核\n")
+    assert not _lint_codes(plain, "RS-EXAMPLE-DISABLED")
+    # notices and warnings never stop a run
+    load_ruleset(path)
+
+
+def test_a_notice_never_fails_lint_even_with_strict_a_warning_does(tmp_path):
+    from typer.testing import CliRunner
+
+    from g60rules.cli import app
+
+    runner = CliRunner()
+    notice = _district(tmp_path, "word_tables:\n  adverse_counts: {add: [信访, 扰民]}\n")
+    for args in (["ruleset", "lint"], ["ruleset", "lint", "--strict"], ["ruleset", "lint", "--lang", "en"]):
+        result = runner.invoke(app, [*args, str(notice)])
+        assert "RS-WORDTABLE-REPEAT" in result.output and result.exit_code == 0, result.output
+    shadow = tmp_path / "shadow.yaml"
+    words = ", ".join((*load_ruleset(SHANGHAI).word_tables["handling"].words, "销账"))  # examples still hold
+    shadow.write_text(f"ruleset: s\nextends: {SHANGHAI}\noverrides:\n  G60-APP-022:\n    params: {{handling: [{words}]}}\n",
+                      encoding="utf-8")
+    assert runner.invoke(app, ["ruleset", "lint", str(shadow)]).exit_code == 0
+    assert runner.invoke(app, ["ruleset", "lint", "--strict", str(shadow)]).exit_code == 1

@@ -137,9 +137,28 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "RS-WORDTABLE-UNUSED": ("词表“{name}”没有规则使用", "no rule uses the word table '{name}'",
                             "在条件中以 {{word_table: {name}}} 引用它，或删除该词表",
                             "refer to it in a condition as {{word_table: {name}}}, or delete it"),
+    "RS-WORDTABLE-DROPS": ("此列表替换了上级的词表“{name}”（{origin}），去掉了：{words}",
+                           "this list replaces the parent's word table '{name}' ({origin}) and drops: {words}",
+                           "只想增补词时写 {{add: [...]}}，只想删去几个词时写 {{remove: [...]}}",
+                           "to add words write {{add: [...]}}; to take some out write {{remove: [...]}}"),
+    "RS-WORDTABLE-REPEAT": ("“{word}”已在词表“{name}”中（{origin}），add 不改变什么",
+                            "'{word}' is already in the word table '{name}' ({origin}); adding it changes nothing",
+                            "删去这个词", "delete the word"),
+    "RS-PARAM-SHADOWS": ("{rule} 的参数 {name} 遮蔽了同名词表：该规则不再读词表“{name}”，对词表的修改（add/remove、替换，"
+                         "包括本文件的）对它都不起作用",
+                         "the parameter {name} of {rule} shadows the word table '{name}': the rule no longer reads the "
+                         "table, and changes to it (add/remove or a new list, in this file too) do not reach it",
+                         "要让读这个词表的规则都改变，请修改词表（word_tables: {name}: {{add: [...]}}）；只在这一条规则"
+                         "需要另一份列表时才用参数",
+                         "to change every rule reading the table, edit the table (word_tables: {name}: {{add: [...]}}); "
+                         "use the parameter only when this one rule needs its own list"),
+    "RS-EXAMPLE-DISABLED": ("示例不会运行：规则已停用（{rule}）", "the examples never run: the rule {rule} is disabled",
+                            "删去这些示例，或不要停用该规则", "delete the examples, or do not disable the rule"),
 }
 
-WARNINGS = {"RS-TABLE-UNCOVERED", "RS-UNKNOWN-VALUE", "RS-WORDTABLE-UNUSED"}
+WARNINGS = {"RS-TABLE-UNCOVERED", "RS-UNKNOWN-VALUE", "RS-WORDTABLE-UNUSED", "RS-PARAM-SHADOWS", "RS-EXAMPLE-DISABLED"}
+# edits whose consequence is easy to miss but may be meant: lint names them, nothing fails on them
+NOTICES = {"RS-WORDTABLE-DROPS", "RS-WORDTABLE-REPEAT"}
 
 
 @dataclass(frozen=True)
@@ -157,7 +176,7 @@ class Problem:
 
     @property
     def level(self) -> str:
-        return "warning" if self.code in WARNINGS else "error"
+        return "warning" if self.code in WARNINGS else "notice" if self.code in NOTICES else "error"
 
     def message(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -474,6 +493,7 @@ class CompiledRuleset:
     layouts: Layouts | None = None
     known_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     word_tables: dict[str, WordTable] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)  # notices and warnings for lint that never stop a run
 
     def users(self, table: str) -> list[str]:
         """The ids of the rules that read the word table ``table``."""
@@ -963,6 +983,14 @@ def _merge(chain: list[_Loaded], compiled: CompiledRuleset, sink: _Sink) -> list
                     sink.add(make_problem("RS-REASON", file, pos, rule=rule_id))
                     continue
                 compiled.disabled[rule_id] = (override.reason, where)
+            if rule_id in compiled.disabled and override.examples is not None:
+                compiled.notes.append(make_problem("RS-EXAMPLE-DISABLED", file,
+                                                   _mark(loaded.marks, ("overrides", rule_id, "examples")), rule=rule_id))
+            for p in sorted(set(override.params) & word_table_refs(entry.rule.when)):
+                if p in compiled.word_tables:
+                    compiled.notes.append(make_problem("RS-PARAM-SHADOWS", file,
+                                                       _mark(loaded.marks, ("overrides", rule_id, "params", p)),
+                                                       rule=rule_id, name=p))
             update: dict[str, Any] = {"params": {**entry.rule.params, **override.params}}
             for p in override.params:
                 pos_p = _mark(loaded.marks, ("overrides", rule_id, "params", p))
@@ -1126,7 +1154,7 @@ def _compile_chain(chain: list[_Loaded], sink: _Sink) -> CompiledRuleset:
                                rules=[])
     compiled.layouts = _compile_layouts(chain, sink)
     compiled.known_values = _known_values(chain, sink)
-    compiled.word_tables = _word_tables(chain, sink)
+    compiled.word_tables = _word_tables(chain, sink, compiled.notes)
     compiler = _Compiler(compiled)
     for entry in _merge(chain, compiled, sink):
         if entry.rule.id in compiled.disabled:
@@ -1161,14 +1189,15 @@ def _known_values(chain: list[_Loaded], sink: _Sink) -> dict[str, tuple[str, ...
     return out
 
 
-def _word_tables(chain: list[_Loaded], sink: _Sink) -> dict[str, WordTable]:
+def _word_tables(chain: list[_Loaded], sink: _Sink, notes: list[Problem]) -> dict[str, WordTable]:
     """The ``word_tables`` of a chain, parents first.
 
     A list defines a table, or replaces a parent's table of the same name; ``{add: […], remove: […]}``
     changes a parent's table (removing is done first, then adding; a word already there is not added
     twice). Problems: a change to a table no parent defines, removing a word the table does not hold,
     an empty table, and a word that is blank or holds one of \\ [ ] ^ (contains_any reads each word
-    literally, and these cannot be written literally in a pattern).
+    literally, and these cannot be written literally in a pattern). Notices (``notes``, for lint): a
+    list that replaces a parent's table, with the words it drops, and ``add`` of a word already there.
     """
     out: dict[str, WordTable] = {}
     for loaded in chain:
@@ -1193,12 +1222,20 @@ def _word_tables(chain: list[_Loaded], sink: _Sink) -> dict[str, WordTable]:
                                               detail_zh=f"词表“{name}”（{parent.origins[0]}）中没有“{word}”，无从删除"))
                         continue
                     words.remove(key)
+                for i, word in enumerate(spec.add):
+                    if unicodedata.normalize("NFC", word.strip()) in words:
+                        notes.append(make_problem("RS-WORDTABLE-REPEAT", file, _mark(loaded.marks, (*base, "add", i)),
+                                                  word=word.strip(), name=name, origin=parent.origins[0]))
                 added = _checked_words(spec.add, loaded, (*base, "add"), sink)
                 words += [w for w in added if w not in words]
                 origins = (*parent.origins, here)
             else:
                 words = list(dict.fromkeys(_checked_words(spec, loaded, base, sink)))
                 origins = (here,)
+                dropped = [w for w in out[name].words if w not in words] if name in out else []
+                if dropped:
+                    notes.append(make_problem("RS-WORDTABLE-DROPS", file, _mark(loaded.marks, base), name=name,
+                                              origin=out[name].origins[-1], words="、".join(dropped)))
             if not words:
                 sink.add(make_problem("RS-WORDTABLE-EMPTY", file, _mark(loaded.marks, base), name=name))
             out[name] = WordTable(name, tuple(words), origins)

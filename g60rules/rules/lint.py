@@ -7,7 +7,10 @@ and reports examples that do not load, rules that never fire or always fire on t
 (on the override or word-table change made after them, when there is one),
 rules without both a passing and a failing example, threshold tables with overlapping or
 uncovered rows, table rows or conditions naming a value their field never takes (the ruleset's
-``known_values``), with the closest known value, and word tables no rule reads (a warning).
+``known_values``), with the closest known value, word tables no rule reads (a warning), and the
+edits the compiler notes (:attr:`CompiledRuleset.notes`): a rule parameter shadowing a word table and
+examples on a disabled rule (warnings), a list replacing a parent's table with the words it drops and
+``add`` of a word already there (notices).
 """
 
 from __future__ import annotations
@@ -232,7 +235,7 @@ def lint(path: Path) -> list[Problem]:
     """Every problem of the ruleset at ``path`` and its parents, sorted by file and position."""
     compiled, problems = collect_problems(path)
     if compiled is not None and compiled.rules:
-        problems = [*problems, *example_problems(compiled), *table_problems(compiled), *value_problems(compiled),
+        problems = [*problems, *compiled.notes, *example_problems(compiled), *table_problems(compiled), *value_problems(compiled),
                     *word_table_problems(compiled)]
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file, p.line, p.column, p.code))
