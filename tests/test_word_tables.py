@@ -384,3 +384,14 @@ def test_a_notice_never_fails_lint_even_with_strict_a_warning_does(tmp_path):
                       encoding="utf-8")
     assert runner.invoke(app, ["ruleset", "lint", str(shadow)]).exit_code == 0
     assert runner.invoke(app, ["ruleset", "lint", "--strict", str(shadow)]).exit_code == 1
+
+
+def test_rules_md_of_a_district_lists_its_disabled_rules_with_the_reason(tmp_path):
+    path = _district(tmp_path, "overrides:\n  G60-APP-017:\n    enabled: false\n    reason: 本区效益指标另行审核\n"
+                               "  G60-COMP-018: {enabled: false, reason: 时效另行考核}\n")
+    text = rules_markdown(load_ruleset(path))
+    section = text.split("## 已停用的规则\n\n", 1)[1].split("\n\n", 1)[0]
+    assert section.splitlines() == ["- G60-APP-017: 本区效益指标另行审核 (district.yaml)",
+                                    "- G60-COMP-018: 时效另行考核 (district.yaml)"]
+    assert "Disabled rules" in rules_markdown(load_ruleset(path), "en")
+    assert "已停用的规则" not in rules_markdown(load_ruleset(SHANGHAI))
