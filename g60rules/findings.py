@@ -208,6 +208,11 @@ OWN_OUTPUT = _check(
     "本工具生成的文件 {n} 个（{folder}），未作为申报表筛查",
     "{n} files written by g60rules (reports or letters) in {folder}, not screened as declarations",
 )
+UNUSED_KEY = _check(
+    "G60-FILE-013", "info", "未使用的栏目", "Field not used",
+    "未使用的栏目“{key}”（{where}），已忽略：筛查规则不读取此栏，无需修改",
+    "field '{key}' in {where} is not used by the rules and was ignored; nothing to change",
+)
 OUTSIDE_TREE = _check(
     "G60-PATH-001", "error", "项目文件在部门文件夹之外", "Project file outside the department's folder",
     "部门文件列出的“{path}”不在部门文件所在的文件夹内，未读取",
@@ -230,5 +235,5 @@ NOT_READ = frozenset({UNREADABLE.rule_id, YAML_SYNTAX.rule_id, NOT_A_DECLARATION
 FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
     MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK, OUTSIDE_TREE, LISTED_TWICE,
-    TOO_MANY_ROWS, SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL, OWN_OUTPUT,
+    TOO_MANY_ROWS, SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL, OWN_OUTPUT, UNUSED_KEY,
 )
