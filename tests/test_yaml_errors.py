@@ -149,3 +149,33 @@ def test_an_unclosed_bracket_is_reported_on_the_line_it_opened(before, after, br
     assert f"第 {before + 1} 行第 {indent + 4} 列" in problem.zh and "从这里开始" in problem.zh
     # where the parser noticed is named as well, on a later line
     assert any(f"读到第 {n} 行" in problem.zh for n in range(before + 2, before + after + 3))
+
+
+# Trial A (broken/a1): a quote left open swallows the keys below it until the next quote, and the
+# parser fails lines later; the unit must be sent to the line where the quote opened
+@pytest.mark.parametrize("mark", ['"', "'"])
+@pytest.mark.parametrize("text,line,column,failed", [
+    ("类型: 项目\n项目名称: Q社区健康讲座\n项目性质: 其他\n主管部门: 甲\n项目资金:\n  项目资金总额: Q120, 000. 00Q\n",
+     2, 7, 6),
+    ("kind: project\nname: Q甲\nnature: 乙\nfunds:\n  total: Q5Q\n  fiscal: Q5Q\n", 2, 7, 5),
+    ("项目资金:\n  财政资金: 5\n  年度资金申请总额: Q80\n  当年财政拨款: 80\n备注: Q无Q\n", 3, 13, 5),
+])
+def test_an_unclosed_quote_is_named_where_it_opened(mark, text, line, column, failed):
+    text = text.replace("Q", mark)
+    problem = _explained(text)
+    assert (problem.line, problem.column) == (line, column)
+    assert f"第 {line} 行第 {column} 列的引号 {mark} 没有在本行闭合" in problem.zh
+    assert f"第 {failed} 行才发现问题" in problem.zh and f"failed at line {failed}" in problem.en
+    assert "缩进" not in problem.zh
+
+
+def test_an_unclosed_quote_in_a_declaration_file_is_reported_on_its_line():
+    text = '类型: 项目\n项目名称: "社区健康讲座\n项目性质: 其他\n项目资金:\n  项目资金总额: "120, 000. 00"\n'
+    _, problems = load_text(text, "p.yaml")
+    (problem,) = problems
+    assert (problem.rule_id, problem.line) == ("G60-FILE-002", 2) and "引号" in problem.message_zh
+
+
+def test_a_quoted_value_over_two_lines_without_keys_inside_is_not_blamed_on_its_quote():
+    problem = _explained('名称: "甲\n  乙" 丙\n')
+    assert "没有在本行闭合" not in problem.zh

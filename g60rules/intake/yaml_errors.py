@@ -5,6 +5,8 @@ full-width colon ``项目名称：甲`` makes the line a plain scalar, and the p
 line ("could not find expected ':'"). :func:`explain` looks at the lines between the parser's context
 and problem marks (and the three lines before the problem) for the usual causes, in this order —
 
+* a quote left open on its line, which swallowed the keys below it until a later quote closed it
+  (the parser fails after that quote, lines later): named on the line where it opened;
 * a tab in the indentation (YAML indents with spaces only);
 * a full-width colon ``：`` where a key ends;
 * a key followed by ``:`` without a space (``项目名称:甲``);
@@ -96,6 +98,9 @@ def explain(text: str, exc: yaml.YAMLError) -> YamlProblem:
         return YamlProblem(1, 1, f"无法解析的 YAML 写法（解析器：{problem}）", f"YAML syntax error: {problem}")
     lines = text.splitlines()
     last = min(problem_mark.line, len(lines) - 1) if lines else 0
+    found = _open_quote(text, lines, problem_mark.line)
+    if found:
+        return found
     first = context_mark.line if context_mark is not None and context_mark.line <= last else last
     first = max(0, min(first, last - 3))
     window = range(first, last + 1)
@@ -167,6 +172,36 @@ def colon_slip(text: str, first_line: int = 1) -> YamlProblem | None:
         if found:
             return found
     return None
+
+
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"\[\]{},][^:#]*:(?:\s|$)")
+
+
+def _open_quote(text: str, lines: list[str], problem_line: int) -> YamlProblem | None:
+    """A quote left open on its line that swallowed the keys below it, up to the (0-based) line
+    where the parser failed: the next quote on a later line closed it, and what follows that quote
+    is what the parser cannot read — the fault is where the quote opened."""
+    quoted = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                quoted = token
+    except yaml.YAMLError:
+        pass
+    if quoted is None:
+        return None
+    start, end = quoted.start_mark, quoted.end_mark
+    inside = lines[start.line + 1:end.line + 1]
+    if start.line == end.line or end.line + 1 < problem_line or not any(_KEY_LINE.match(x) for x in inside):
+        return None
+    number, column, mark = start.line + 1, start.column + 1, text[start.index]
+    failed = problem_line + 1
+    return YamlProblem(
+        number, column,
+        f"第 {number} 行第 {column} 列的引号 {mark} 没有在本行闭合：后面各行都被读成了这个值，"
+        f"解析器到第 {failed} 行才发现问题；请在第 {number} 行的值末尾补上 {mark}",
+        f"line {number}, column {column}: the quote {mark} opened here is not closed on its line, so the lines "
+        f"below were read into this value and the parser failed at line {failed}; close the quote on line {number}")
 
 
 def _tab(line: str, number: int) -> YamlProblem | None:
