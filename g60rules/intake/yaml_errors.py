@@ -204,6 +204,39 @@ def _open_quote(text: str, lines: list[str], problem_line: int) -> YamlProblem |
         f"below were read into this value and the parser failed at line {failed}; close the quote on line {number}")
 
 
+_WORD_KEY = re.compile(r"^[^\W\d][\w-]*:(?=[^\s:/])")
+
+
+def nested_slip(root: yaml.Node) -> YamlProblem | None:
+    """A colon without a space (or a full-width colon) in a nested key that parsed as a value.
+
+    ``prompts:`` with ``add:[待填]`` on the line below is valid YAML — prompts is the string
+    "add:[待填]" — so no syntax error names the cause; a plain value that starts with a word and a
+    colon and sits on the line below its key (a block was meant), or runs on into a bracket
+    (``prompts: add:[待填]``), is explained on its own line as :func:`explain` explains a key at the
+    top. Regular expressions (``(?:…)``) and quoted values are never read as keys.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        for key, value in node.value:
+            stack.append(value)
+            if not isinstance(value, yaml.ScalarNode) or value.style or not isinstance(value.value, str):
+                continue
+            word = _WORD_KEY.match(value.value) or re.match(r"^[^\W\d][\w-]*：", value.value)
+            below = value.start_mark.line > key.start_mark.line
+            if word and (below or value.value[word.end():word.end() + 1] in ("[", "{")):
+                number, column = value.start_mark.line + 1, value.start_mark.column + word.end()
+                if word.group().endswith("："):
+                    return _full_width_problem(number, column)
+                return _no_space_problem(number, column + 1, word.group()[:-1])
+    return None
+
+
 def _tab(line: str, number: int) -> YamlProblem | None:
     indent = len(line) - len(line.lstrip(" \t"))
     column = line.find("\t", 0, indent)
@@ -223,18 +256,26 @@ def _full_width_colon(line: str, number: int) -> YamlProblem | None:
     column = code.find("：")
     if column < 0 or ": " in code[:column] or code.lstrip().startswith(("#", '"', "'")):
         return None
-    return YamlProblem(number, column + 1, f"第 {number} 行用了全角冒号“：”，请改为半角“:”（冒号后加一个空格）",
-                       f"line {number}, column {column + 1}: a full-width colon '：'; "
+    return _full_width_problem(number, column + 1)
+
+
+def _full_width_problem(number: int, column: int) -> YamlProblem:
+    return YamlProblem(number, column, f"第 {number} 行用了全角冒号“：”，请改为半角“:”（冒号后加一个空格）",
+                       f"line {number}, column {column}: a full-width colon '：'; "
                        "write ': ' (ASCII colon and a space)")
 
 
 def _no_space_after_colon(line: str, number: int) -> YamlProblem | None:
     code = _code(line)
     match = _KEY_NO_SPACE.match(code)
-    if not match or ": " in code or code.rstrip().endswith(":"):
+    # a key may hold a colon (a: b:c is a: "b:c"), but never right before a bracket: key:{…} and
+    # key:[…] are a missing space even when the brackets hold "k: v"
+    if not match or (": " in code and code[match.end()] not in "[{") or code.rstrip().endswith(":"):
         return None
-    column = match.end() + 1
-    key = match.group(1).strip()
+    return _no_space_problem(number, match.end() + 1, match.group(1).strip())
+
+
+def _no_space_problem(number: int, column: int, key: str) -> YamlProblem:
     return YamlProblem(number, column, f"第 {number} 行冒号后缺少空格：请写成“{key}: 值”",
                        f"line {number}, column {column}: no space after ':'; write '{key}: value'")
 
@@ -274,7 +315,8 @@ def _indentation(lines: list[str], index: int) -> YamlProblem | None:
     if previous is None:
         return None
     before = len(previous) - len(previous.lstrip(" "))
-    if own == before:
+    # deeper than a line that opens a block (word_tables:) is where its keys belong, not a mismatch
+    if own == before or (own > before and _code(previous).rstrip().endswith(":")):
         return None
     number = index + 1
     return YamlProblem(number, own + 1,
