@@ -19,7 +19,8 @@ named as a YAML syntax error), keeping PyYAML's text as detail. When the parser 
 (``while parsing a flow mapping`` and where that began), the message names both places: a bracket or
 quote left open is reported on the line where it opened, with the line where the parser noticed;
 any other context (a block of keys, a key) is named with the line where it began. :func:`colon_slip` finds the first two causes in
-text that parsed as a plain string where a mapping was meant. Shapes: :class:`YamlProblem` (1-based line and
+text that parsed as a plain string where a mapping was meant. :func:`nested_slip` finds them in a nested key whose line parsed
+as a value (``add:[待填]`` below ``prompts:``). Shapes: :class:`YamlProblem` (1-based line and
 column, Chinese and English text). Used by the declaration loader and by the reader of rulesets and waivers files.
 """
 
