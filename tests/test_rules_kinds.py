@@ -215,6 +215,17 @@ def test_a_prompt_with_a_vague_word_is_one_finding(shanghai):
     assert found == {("G60-COMP-021", 7)}
 
 
+@pytest.mark.parametrize("value", ["示例：明显提升", "示例：进一步改善", "显著提高（填写说明）", "请输入：有效促进",
+                                   "示例：按时完成"])
+@pytest.mark.parametrize("level2, level1", [("社会效益指标", "效益指标"), ("时效指标", "产出指标"),
+                                            ("质量指标", "产出指标")])
+def test_a_prompt_before_a_vague_word_is_one_finding(shanghai, value, level2, level1):
+    # trial 11: "示例：明显提升" was both G60-APP-013 and G60-COMP-021; the word G60-APP-013 reads is
+    # normalised (示例： → 示例:), so it now reads the raw value for prompts, as G60-COMP-021 does
+    found, _ = run(shanghai, project([_row(level2, "群众健康素养", value, level1=level1)]))
+    assert found == {("G60-COMP-021", 7)}
+
+
 @pytest.mark.parametrize("level1, level2, expected", [
     ("成本指标", "经济成本指标", "G60-APP-020"),
     ("满意度指标", "服务对象满意度指标", "G60-APP-019"),
