@@ -136,6 +136,9 @@ def test_low_is_good_rate_with_a_floor(shanghai, name, value, extra, expected):
     ("抗菌药物使用率", "≤50%", {}, set()),                          # 使用 alone is not an attainment
     ("一次性塑料制品使用比例", "≤20%", {}, set()),
     ("办公经费占比", "≤15%", {}, set()),                            # no attainment word
+    ("人员经费占预算执行比例", "≤30%", {}, set()),                 # a share of one thing in another
+    ("公共服务覆盖人口占比", "≤60%", {}, {"G60-APP-023"}),          # 占比 as the ending only: an attainment
+    ("超期办结率", "≤5%", {}, set()),                               # adverse + attainment: words cannot tell
     ("借阅申请处理及时率", "≤5(工作日)", {}, set()),                # days: a unit fault, the ceiling is right
     ("讲座计划完成率", "≤90%", {"direction": "反向"}, set()),       # the form says low is good
     ("疫苗接种人数", "≤300人", {}, set()),                          # a count, not a rate
