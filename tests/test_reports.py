@@ -214,7 +214,7 @@ def test_letters_one_per_unit_read_back(tmp_path, season):
     assert "项目：城市更新研究" in text and "项目：产业地图" in text and "营商环境评估" not in text
     assert "依据：财预〔2015〕88号 相应匹配" in text
     assert "修改要求：错误，须修改后重新报送。需修改的栏目：指标值" in text
-    assert "位置：第 15 行，产业地图 › 第3行" in text
+    assert "位置：产业地图 › 指标表第 3 行" in text and "（文件第 15 行）" in text
     hostile = out / "_script_alert('unit')_script_中心.html"
     page = hostile.read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(&#39;unit&#39;)&lt;/script&gt;中心" in page
