@@ -105,3 +105,18 @@ def test_the_xlsx_basis_of_a_file_check_is_the_forms_requirement(tmp_path, shang
                 bases += [row[column] for row in rows[top + 1:] if len(row) > column and row[column]]
                 break
     assert "申报表填报要求" in bases and "g60rules" not in bases
+
+
+def test_check_help_names_every_format_read_in_both_languages():
+    # the Chinese help said *.yaml、*.yml only, though workbooks, Word documents and CSV are read
+    import typer
+
+    from g60rules.cli import app
+    from g60rules.cli_text import HELP_ZH
+    from g60rules.intake.tables import TABLE_SUFFIXES
+    from g60rules.intake.yaml_loader import YAML_SUFFIXES
+
+    check = typer.main.get_command(app).commands["check"]
+    english = next(p.help for p in check.params if p.name == "paths")
+    for suffix in (*YAML_SUFFIXES, *TABLE_SUFFIXES):
+        assert f"*{suffix}" in english and f"*{suffix}" in HELP_ZH[("check", "paths")], suffix
