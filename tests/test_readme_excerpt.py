@@ -23,10 +23,3 @@ def test_every_line_of_the_readme_excerpt_is_in_the_seed_report():
     assert len(excerpt) >= 2  # a file and at least one finding
     assert [line for line in excerpt if line not in seed] == []
 
-
-def test_a_stale_line_would_be_caught():
-    # the line the README showed while seed.txt had moved on (line 30 is now a G60-FORM-002 warning)
-    stale = ("    30  错误      G60-COMP-007  [要素对接 › 第4行] 第 4 行指标（效益指标，指标值 ≥90.00(%)）没有三级指标名称"
-             "  (依据: 财预〔2015〕88号 完整性)")
-    assert stale not in set((ROOT / "reports" / "seed.txt").read_text(encoding="utf-8").splitlines())
-    assert stale not in _excerpt()
