@@ -120,3 +120,28 @@ def test_check_help_names_every_format_read_in_both_languages():
     english = next(p.help for p in check.params if p.name == "paths")
     for suffix in (*YAML_SUFFIXES, *TABLE_SUFFIXES):
         assert f"*{suffix}" in english and f"*{suffix}" in HELP_ZH[("check", "paths")], suffix
+
+
+def test_sorting_the_units_sheet_never_ranks_a_subtotal_among_units(tmp_path, shanghai):
+    # 按单位 held a 合计 row per 主管部门 under the same autofilter as the units: sorting by 错误 mixed them
+    from season import write_season
+
+    season = write_season(tmp_path / "season")
+    report = Report(screen([season], shanghai, engine="reference"), shanghai, "zh")
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(render("xlsx", report))
+    book = openpyxl.load_workbook(out)
+    units = book["按单位"]
+    header = [c.value for c in units[1]]
+    assert header[:3] == ["主管部门", "实施单位", "错误"]
+    rows = [[c.value for c in r] for r in units.iter_rows(min_row=2)]
+    assert units.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}{len(rows) + 1}"
+    # the season's units with findings, by hand: two under 发改委, 区图书馆 under 文旅局, one under 科委
+    assert sorted(r[0] for r in rows) == ["区发展和改革委员会", "区发展和改革委员会", "区文化和旅游局", "区科学技术委员会"]
+    assert "合计" not in {r[1] for r in rows} and len({(r[0], r[1]) for r in rows}) == len(rows)
+    departments = {r[0]: r[1:] for r in book["按主管部门"].iter_rows(min_row=2, values_only=True)}
+    # each 主管部门's row is the sum of its units' rows
+    for name, (error, warning, info, total, _projects) in departments.items():
+        mine = [r for r in rows if r[0] == name]
+        assert (error, warning, info, total) == tuple(sum(r[i] for r in mine) for i in (2, 3, 4, 5))
+    assert departments["区发展和改革委员会"][:4] == (2, 1, 0, 3)  # a1 cost, a2 no level3; a3 no target (warning)

@@ -97,7 +97,7 @@ def test_xlsx_reads_back(report, tmp_path):
     path = tmp_path / "r.xlsx"
     path.write_bytes(render("xlsx", report))
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["汇总", "问题清单", "按规则", "按单位"]
+    assert book.sheetnames == ["汇总", "问题清单", "按规则", "按单位", "按主管部门"]
     sheet = book["问题清单"]
     header = [c.value for c in sheet[1]]
     assert header[:11] == ["主管部门", "实施单位", "项目", "指标行", "指标", "级别", "规则", "规则名称", "问题说明",
@@ -115,7 +115,9 @@ def test_xlsx_reads_back(report, tmp_path):
     by_rule = {r[0].value: r[4].value for r in book["按规则"].iter_rows(min_row=2)}
     assert by_rule == {"G60-APP-001": 2, "G60-COMP-007": 2, "G60-COMP-002": 2}
     units = [[c.value for c in r] for r in book["按单位"].iter_rows(min_row=2)]
-    assert ["区发展和改革委员会", "合计", 2, 1, 0, 3, 3] in units
+    assert "合计" not in {row[1] for row in units}  # subtotals are not units: 按主管部门 holds them
+    competents = [[c.value for c in r] for r in book["按主管部门"].iter_rows(min_row=2)]
+    assert ["区发展和改革委员会", 2, 1, 0, 3, 3] in competents
     overview = {r[0].value: r[1].value for r in book["汇总"].iter_rows(min_row=3, max_row=14)}
     assert overview["错误"] == 4 and overview["警告"] == 2 and overview["实施单位"] == 4
 
