@@ -71,6 +71,8 @@ def test_a_location_tells_the_indicator_row_from_the_file_line(tmp_path, shangha
     text = letters["区苗圃站"]
     assert f"位置：绿化养护 › 指标表第 {f.row} 行「{f.indicator}」（文件第 {f.line} 行）" in text
     assert not re.search(r"位置：第 \d+ 行", text)
+    letters, _ = _letters(tmp_path / "en", {"p.yaml": NO_OPERATOR}, shanghai, "en")
+    assert f"Where: 绿化养护 › indicator-table row {f.row}「{f.indicator}」 (file line {f.line})" in letters["区苗圃站"]
 
 
 def test_a_file_check_cites_the_forms_requirement_never_the_tool(tmp_path, shanghai):
