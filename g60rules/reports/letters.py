@@ -6,8 +6,8 @@ indicator row), the basis document, and what to do — by severity (error: must 
 resubmission; warning: check and complete; info: for reference), the form's field to change (its
 label on the form, :func:`g60rules.reports.summary.field_label`), the value as written and what it
 was compared with. Nothing else: the rule's reason (``why``) is written for reviewers and policy
-staff (how a threshold was chosen, who extends a word list) and stays in the HTML and xlsx reports;
-a built-in file check's basis is the form's filing requirement, never the tool. A finding on a figure computed from the
+staff (how a threshold was chosen, who extends a word list) and stays with the rule (``g60rules
+explain``, docs/rules.md); a built-in file check's basis is the form's filing requirement, never the tool. A finding on a figure computed from the
 form (a count of rows, a gap) has no cell to change: the letter says what to add or check instead
 (:attr:`g60rules.reports.summary.Shown.todo`). Cells present but unreadable are asked for again,
 named by their labels. Where says the file's line (文件第 N 行) apart from the indicator's row in
@@ -54,7 +54,7 @@ _LABELS = {
                               "（错误 {error} 处，警告 {warning} 处，提示 {info} 处）。请核实报送单位，由其按以下意见修改后重新报送。",
         "intro_compared": "与上次审核相比：新问题 {new} 处，仍未修改 {open} 处，已修改 {fixed} 处。",
         "project": "项目：{name}", "file": "申报文件：{file}",
-        "colon": "：", "comma": "，", "where": "位置", "line": "文件第 {line} 行", "file_line": "（文件第 {line} 行）", "row": "指标表第 {row} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求",
+        "colon": "：", "where": "位置", "line": "文件第 {line} 行", "file_line": "（文件第 {line} 行）", "row": "指标表第 {row} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求",
         "field": "需修改的栏目：{label}", "value": "填报值：{value}", "fires": "（触发条件：{condition}）",
         "unreadable": "以下单元格无法识别，请核对并重新提交清晰的原表：{cells}", "more": "{todo}",
         "action": {"error": "错误，须修改后重新报送。", "warning": "警告，请核实并完善。", "info": "提示，供参考。"},
@@ -79,7 +79,7 @@ _LABELS = {
                               "warnings, {info} infos). Find out who sent them and have them corrected and resubmitted.",
         "intro_compared": "Since the previous review: {new} new, {open} still open, {fixed} fixed.",
         "project": "Project: {name}", "file": "Declaration file: {file}",
-        "colon": ": ", "comma": ", ", "where": "Where", "line": "file line {line}", "file_line": " (file line {line})", "row": "indicator-table row {row}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do",
+        "colon": ": ", "where": "Where", "line": "file line {line}", "file_line": " (file line {line})", "row": "indicator-table row {row}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do",
         "field": " Field to change: {label}.", "value": "Value as written: {value}", "fires": " (flagged when {condition})",
         "unreadable": "These cells could not be read; check them and resubmit a legible form: {cells}",
         "more": " {todo}.",
