@@ -105,7 +105,6 @@ class Item:
     """One finding as a letter says it."""
 
     finding: Finding
-    context: str
     place: str  # where, as the letter says it: the cell of a table file, else the line; plus the context
     action: str
     field: str | None      # the form's label of the field to change
@@ -162,9 +161,9 @@ def _item(f: Finding, report: Report) -> Item:
     if f.field == "unreadable" and f.value:
         # the cells present but unreadable: the unit resubmits them legibly; the rule's reason tells
         # the reviewer how such a finding is handled, which is not the unit's business
-        return Item(f, context, place, labels["action"][f.severity.value], None, None, None,
+        return Item(f, place, labels["action"][f.severity.value], None, None, None,
                     labels["more"].format(todo=labels["unreadable"].format(cells=f.value)))
-    return Item(f, context, place, labels["action"][f.severity.value], human.label, human.value, human.condition,
+    return Item(f, place, labels["action"][f.severity.value], human.label, human.value, human.condition,
                 labels["more"].format(todo=human.todo) if human.todo else None)
 
 
