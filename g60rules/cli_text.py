@@ -46,7 +46,7 @@ HELP_ZH: dict[tuple[str, str], str] = {
     ("", ""): "按 YAML 规则集审核财政项目支出绩效目标申报表。",
     ("", "version"): "显示版本并退出。",
     ("check", ""): "审核申报文件；退出码 0 无问题，1 有达到 --fail-on 的问题，2 出错。",
-    ("check", "paths"): "申报文件或目录（*.yaml、*.yml）。",
+    ("check", "paths"): "申报文件或目录（*.yaml、*.yml、*.xlsx、*.xlsm、*.docx、*.csv）。",
     ("check", "fmt"): "标准输出的报告格式。",
     ("check", "output"): "另将报告写入文件；可重复。",
     ("check", "fail_on"): "使退出码为 1 的最低严重程度。",

@@ -38,8 +38,17 @@ SOURCE_DOCUMENTS: dict[str, tuple[str, str]] = {
 }
 
 
+# the basis of the built-in file checks (FileCheck.finding): machine formats keep the key; what
+# people read names the form's filing requirement the check enforces, never the tool
+FILE_CHECK_BASIS = "g60rules"
+_FILE_CHECK_DOCUMENT = ("申报表填报要求", "the declaration form's filing requirements")
+
+
 def basis_document(basis: str, lang: str = "zh") -> str:
-    """A finding's basis ("CY-2015-88 完整性") as the document reads it ("财预〔2015〕88号 完整性")."""
+    """A finding's basis ("CY-2015-88 完整性") as the document reads it ("财预〔2015〕88号 完整性");
+    a built-in file check's (:data:`FILE_CHECK_BASIS`) reads "申报表填报要求"."""
+    if basis == FILE_CHECK_BASIS:
+        return _FILE_CHECK_DOCUMENT[1] if lang == "en" else _FILE_CHECK_DOCUMENT[0]
     key, _, clause = basis.partition(" ")
     names = SOURCE_DOCUMENTS.get(key)
     if names is None:
@@ -126,7 +135,7 @@ class FileCheck:
             line=line,
             message_zh=self.zh.format_map(zh),
             message_en=self.en.format_map(en),
-            basis="g60rules",
+            basis=FILE_CHECK_BASIS,
             title_zh=self.title_zh,
             title_en=self.title_en,
             value=about or None,
@@ -208,6 +217,11 @@ OWN_OUTPUT = _check(
     "本工具生成的文件 {n} 个（{folder}），未作为申报表筛查",
     "{n} files written by g60rules (reports or letters) in {folder}, not screened as declarations",
 )
+UNUSED_KEY = _check(
+    "G60-FILE-013", "info", "未使用的栏目", "Field not used",
+    "未使用的栏目“{key}”（{where}），已忽略：筛查规则不读取此栏，无需修改",
+    "field '{key}' in {where} is not used by the rules and was ignored; nothing to change",
+)
 OUTSIDE_TREE = _check(
     "G60-PATH-001", "error", "项目文件在部门文件夹之外", "Project file outside the department's folder",
     "部门文件列出的“{path}”不在部门文件所在的文件夹内，未读取",
@@ -230,5 +244,5 @@ NOT_READ = frozenset({UNREADABLE.rule_id, YAML_SYNTAX.rule_id, NOT_A_DECLARATION
 FILE_CHECKS: tuple[FileCheck, ...] = (
     UNREADABLE, YAML_SYNTAX, DUPLICATE_KEY, UNKNOWN_KEY, BAD_VALUE, NOT_A_DECLARATION,
     MISSING_PROJECT_FILE, DROPPED_VALUE, TABLE_AMBIGUOUS, ENGINE_FALLBACK, OUTSIDE_TREE, LISTED_TWICE,
-    TOO_MANY_ROWS, SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL, OWN_OUTPUT,
+    TOO_MANY_ROWS, SHEET_SKIPPED, UNPLACED, NOTE_SKIPPED, DUPLICATE_LABEL, OWN_OUTPUT, UNUSED_KEY,
 )

@@ -156,7 +156,7 @@ def test_findings_carry_the_cell():
                             Entry("预算金额说明", "x", _at("D4"), _at("C4")),
                             Entry("计划完成日期", "明年", _at("C6"), _at("B6"))])
     _, problems = build_project(record)
-    assert [(p.rule_id, p.file, p.line) for p in problems] == [("G60-FILE-004", "申报.xlsx", 4),
+    assert [(p.rule_id, p.file, p.line) for p in problems] == [("G60-FILE-013", "申报.xlsx", 4),
                                                                ("G60-FILE-005", "申报.xlsx", 6)]
 
 

@@ -144,3 +144,47 @@ def test_part_of_several_fields_names_is_only_suggested():
     project, problems = load_text("类型: 项目\n项目资金:\n  总额: 5\n", "p.yaml")
     (problem,) = problems
     assert "已按该字段读取" not in problem.message_zh and project.funds.total is None
+
+
+# Trial A (extra-fields): columns real forms carry that no rule reads are info, not errors to fix
+EXTRA = """\
+类型: 项目
+项目名称: 甲
+KEY: VALUE
+项目总目标: 提高居民健康素养
+"""
+
+
+@pytest.mark.parametrize("label", ["项目负责人", "备注", "联系电话", "填报人", "填报日期", "联系人", "单位负责人", "remarks"])
+def test_a_column_no_rule_reads_is_an_info_notice_without_a_list_of_fields(label):
+    _, problems = load_text(EXTRA.replace("KEY", label).replace("VALUE", "张三"), "p.yaml")
+    (problem,) = problems
+    assert (problem.rule_id, problem.severity.value, problem.line) == ("G60-FILE-013", "info", 3)
+    assert label in problem.message_zh and "已忽略" in problem.message_zh
+    assert "是否想写" not in problem.message_zh and "可用字段" not in problem.message_zh
+    assert "须修改" not in problem.message_zh and "project_target" not in problem.message_zh
+
+
+@pytest.mark.parametrize("typo,field", [("项目名秤", "name"), ("年度总体目表", "annual_target"),
+                                        ("计划完成日其", "plan_end"), ("budget_yaer", "budget_year")])
+def test_a_typo_of_a_project_field_stays_an_error_naming_that_field(typo, field):
+    _, problems = load_text(EXTRA.replace("项目名称: 甲\n", "项目名称: 甲\n" if field != "name" else "")
+                            .replace("KEY", typo).replace("VALUE", "2026"), "p.yaml")
+    (problem,) = [p for p in problems if p.rule_id.startswith("G60-FILE")]
+    assert (problem.rule_id, problem.severity.value) == ("G60-FILE-004", "error")
+    assert f"（{field}）" in problem.message_zh
+
+
+@pytest.mark.parametrize("typo", ["levle3", "lvl3", "leve3", "Level_3"])
+def test_a_typo_of_level3_in_an_indicator_row_stays_an_error_naming_level3(typo):
+    text = EXTRA.replace("KEY: VALUE\n", "") + f"绩效指标:\n  - {{level1: 产出指标, level2: 数量指标, {typo}: 场次, target_value: '≥2'}}\n"
+    _, problems = load_text(text, "p.yaml")
+    (problem,) = [p for p in problems if p.rule_id.startswith("G60-FILE")]
+    assert (problem.rule_id, problem.line) == ("G60-FILE-004", 5)
+    assert "level3" in problem.message_zh
+
+
+def test_a_label_sharing_only_a_common_word_is_not_suggested():
+    assert suggest_keys("项目负责人", PROJECT_FIELDS) == []
+    assert suggest_keys("填报单位", PROJECT_FIELDS) == []
+    assert suggest_keys("项目名秤", PROJECT_FIELDS)[0] == ("name", True)

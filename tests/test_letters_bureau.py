@@ -228,11 +228,13 @@ def test_a_run_with_a_cache_says_how_many_units_came_from_it(tmp_path, capsys):
     season, cache = write_season(tmp_path / "season"), tmp_path / "cache"
     args = ["check", str(season), "--engine", "reference", "-j", "1", "-q", "--cache", str(cache), "-f", "json"]
     code, out, err = _cached_run(args, capsys)
-    assert code == 1 and f"缓存 {cache}：共 7 个单元" in err and "，0 个未改动" in err
-    assert "其余 7 个已筛查" in err and "共 7 个文件" in err
+    # the first run took nothing from the cache: said plainly, no "0 个未改动…其余 7 个"
+    assert code == 1 and f"缓存 {cache}：共 7 个单元（一个部门及其项目，或一个文件），均已筛查并存入缓存" in err
+    assert "未改动" not in err and "取自缓存，" not in err and "其余" not in err and "共 7 个文件" in err
     assert json.loads(out)["summary"]["cache"] == {"directory": str(cache), "units_from_cache": 0, "units_screened": 7}
     code, out, err = _cached_run(args, capsys)
-    assert "7 个未改动" in err and "其余 0 个已筛查" in err  # seven projects, each a unit of its own, none changed
+    # seven projects, each a unit of its own, none changed: all from the cache, nothing screened
+    assert "共 7 个单元（一个部门及其项目，或一个文件），均未改动，结果取自缓存，未重新筛查" in err and "其余" not in err
     assert json.loads(out)["summary"]["cache"] == {"directory": str(cache), "units_from_cache": 7, "units_screened": 0}
     (season / "b2.yaml").write_text((season / "b2.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     code, out, err = _cached_run([*args, "--lang", "en"], capsys)
@@ -240,7 +242,10 @@ def test_a_run_with_a_cache_says_how_many_units_came_from_it(tmp_path, capsys):
     assert "(7 files in this run)" in err
     code, out, err = _cached_run(["letters", str(season), "--out", str(tmp_path / "out"), "--engine", "reference",
                                   "-j", "1", "-q", "--cache", str(cache)], capsys)
-    assert f"缓存 {cache}：共 7 个单元" in err and "7 个未改动" in err
+    assert f"缓存 {cache}：共 7 个单元" in err and "均未改动" in err
+    code, out, err = _cached_run([*args, "--lang", "en", "--cache", str(tmp_path / "fresh")], capsys)
+    assert "7 units (a department with its projects, or one file), all screened and stored, none taken" in err
+    assert "0 unchanged" not in err and "the other" not in err
 
 
 def test_a_run_without_a_cache_says_nothing_of_one(tmp_path, capsys):

@@ -97,7 +97,7 @@ def test_xlsx_reads_back(report, tmp_path):
     path = tmp_path / "r.xlsx"
     path.write_bytes(render("xlsx", report))
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["汇总", "问题清单", "按规则", "按单位"]
+    assert book.sheetnames == ["汇总", "问题清单", "按规则", "按单位", "按主管部门"]
     sheet = book["问题清单"]
     header = [c.value for c in sheet[1]]
     assert header[:11] == ["主管部门", "实施单位", "项目", "指标行", "指标", "级别", "规则", "规则名称", "问题说明",
@@ -115,7 +115,9 @@ def test_xlsx_reads_back(report, tmp_path):
     by_rule = {r[0].value: r[4].value for r in book["按规则"].iter_rows(min_row=2)}
     assert by_rule == {"G60-APP-001": 2, "G60-COMP-007": 2, "G60-COMP-002": 2}
     units = [[c.value for c in r] for r in book["按单位"].iter_rows(min_row=2)]
-    assert ["区发展和改革委员会", "合计", 2, 1, 0, 3, 3] in units
+    assert "合计" not in {row[1] for row in units}  # subtotals are not units: 按主管部门 holds them
+    competents = [[c.value for c in r] for r in book["按主管部门"].iter_rows(min_row=2)]
+    assert ["区发展和改革委员会", 2, 1, 0, 3, 3] in competents
     overview = {r[0].value: r[1].value for r in book["汇总"].iter_rows(min_row=3, max_row=14)}
     assert overview["错误"] == 4 and overview["警告"] == 2 and overview["实施单位"] == 4
 
@@ -214,7 +216,7 @@ def test_letters_one_per_unit_read_back(tmp_path, season):
     assert "项目：城市更新研究" in text and "项目：产业地图" in text and "营商环境评估" not in text
     assert "依据：财预〔2015〕88号 相应匹配" in text
     assert "修改要求：错误，须修改后重新报送。需修改的栏目：指标值" in text
-    assert "位置：第 15 行，产业地图 › 第3行" in text
+    assert "位置：产业地图 › 指标表第 3 行" in text and "（文件第 15 行）" in text
     hostile = out / "_script_alert('unit')_script_中心.html"
     page = hostile.read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(&#39;unit&#39;)&lt;/script&gt;中心" in page

@@ -20,7 +20,7 @@ from g60rules.engines.pool import screen
 from g60rules.findings import Finding, Severity
 from g60rules.reports.formats import render
 from g60rules.reports.letters import write_letters
-from g60rules.reports.summary import Report, public_text, shown, todo_text
+from g60rules.reports.summary import Report, shown, todo_text
 from season import CLEAN
 
 BASE = CLEAN.format(name="河道保洁", competent="区水务局", unit="区河道所", cost="≤20000(元/公里)", level3="保洁达标率")
@@ -104,28 +104,8 @@ def test_letters_never_cite_the_catalogue(tmp_path, shanghai):
         page, doc, _ = _letter_text(no_time, tmp_path / lang, shanghai, lang)
         for text in (page, doc):
             assert "§" not in text and "目录" not in text and "catalogue" not in text
-        assert ("时效指标为常设产出指标，缺少时为警告而非错误。" if lang == "zh" else "its absence is a warning, not an error.") in page
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("缺少时为警告而非错误（目录 §3）。", "缺少时为警告而非错误。"),
-    ("通常相等（目录 §2，推断）；不比较。", "通常相等（推断）；不比较。"),
-    ("a warning, not an error (catalogue §3).", "a warning, not an error."),
-    ("normally equal (catalogue §12, inferred); not compared.", "normally equal (inferred); not compared."),
-    ("按第 3 条（财预〔2015〕88号）", "按第 3 条（财预〔2015〕88号）"),
-    # a list of sections (G60-REL-010 cited two): every one goes, the words after them stay
-    ("应填在效益指标下（目录 §4、§7 相关性）。", "应填在效益指标下（相关性）。"),
-    ("filed under benefit (catalogue §4, §7 relevance).", "filed under benefit (relevance)."),
-    ("see (catalogue §1 and §9).", "see."),
-])
-def test_public_text_drops_catalogue_references_only(text, expected):
-    assert public_text(text) == expected
-
-
-def test_no_bundled_reason_cites_the_catalogue_after_public_text(shanghai):
-    for rule in shanghai.rules:
-        if rule.why:
-            assert "§" not in public_text(rule.why.zh) and "§" not in public_text(rule.why.en, "en"), rule.id
+            # the rule's reason is for reviewers: a letter says what to fix, not why the rule exists
+            assert "缺少时为警告而非错误" not in text and "its absence is a warning" not in text
 
 
 def test_amounts_that_do_not_add_up_name_every_amount_of_the_sum(tmp_path, shanghai):

@@ -149,3 +149,70 @@ def test_an_unclosed_bracket_is_reported_on_the_line_it_opened(before, after, br
     assert f"第 {before + 1} 行第 {indent + 4} 列" in problem.zh and "从这里开始" in problem.zh
     # where the parser noticed is named as well, on a later line
     assert any(f"读到第 {n} 行" in problem.zh for n in range(before + 2, before + after + 3))
+
+
+# Trial A (broken/a1): a quote left open swallows the keys below it until the next quote, and the
+# parser fails lines later; the unit must be sent to the line where the quote opened
+@pytest.mark.parametrize("mark", ['"', "'"])
+@pytest.mark.parametrize("text,line,column,failed", [
+    ("类型: 项目\n项目名称: Q社区健康讲座\n项目性质: 其他\n主管部门: 甲\n项目资金:\n  项目资金总额: Q120, 000. 00Q\n",
+     2, 7, 6),
+    ("kind: project\nname: Q甲\nnature: 乙\nfunds:\n  total: Q5Q\n  fiscal: Q5Q\n", 2, 7, 5),
+    ("项目资金:\n  财政资金: 5\n  年度资金申请总额: Q80\n  当年财政拨款: 80\n备注: Q无Q\n", 3, 13, 5),
+])
+def test_an_unclosed_quote_is_named_where_it_opened(mark, text, line, column, failed):
+    text = text.replace("Q", mark)
+    problem = _explained(text)
+    assert (problem.line, problem.column) == (line, column)
+    assert f"第 {line} 行第 {column} 列的引号 {mark} 没有在本行闭合" in problem.zh
+    assert f"第 {failed} 行才发现问题" in problem.zh and f"failed at line {failed}" in problem.en
+    assert "缩进" not in problem.zh
+
+
+def test_an_unclosed_quote_in_a_declaration_file_is_reported_on_its_line():
+    text = '类型: 项目\n项目名称: "社区健康讲座\n项目性质: 其他\n项目资金:\n  项目资金总额: "120, 000. 00"\n'
+    _, problems = load_text(text, "p.yaml")
+    (problem,) = problems
+    assert (problem.rule_id, problem.line) == ("G60-FILE-002", 2) and "引号" in problem.message_zh
+
+
+def test_a_quoted_value_over_two_lines_without_keys_inside_is_not_blamed_on_its_quote():
+    problem = _explained('名称: "甲\n  乙" 丙\n')
+    assert "没有在本行闭合" not in problem.zh
+
+
+# Trial B (t24, t27): a colon without a space in a nested key is explained as at the top level, on
+# its own line — whether the parser fails (key:{…}) or the line parses as a string below its key
+HEAD = "ruleset: t\nrules:\n" + MINIMAL_RULE + "word_tables:\n"
+
+
+@pytest.mark.parametrize("tail,line,column,key", [
+    ("  prompts:{add: [待填]}\n", 14, 11, "prompts"),        # t24: the parser fails on this line
+    ("  placeholders:[待补充, 另行]\n", 14, 16, "placeholders"),
+    ("  prompts:\n    add:[待填]\n", 15, 9, "add"),          # t27: parses as prompts = "add:[待填]"
+    ("  vague:\n    remove:[若干]\n", 15, 12, "remove"),
+    ("  prompts: add:[待填]\n", 14, 16, "add"),
+    ("  prompts:\n    add：[待填]\n", 15, 8, None),
+])
+def test_a_missing_space_after_a_nested_key_is_named_on_its_line(tmp_path, tail, line, column, key):
+    path = tmp_path / "r.yaml"
+    path.write_text(HEAD + tail, encoding="utf-8")
+    (problem,) = lint(path)
+    assert (problem.code, problem.line, problem.column) == ("RS-YAML", line, column)
+    if key:
+        assert f"第 {line} 行冒号后缺少空格：请写成“{key}: 值”" in problem.zh and f"'{key}: value'" in problem.en
+    else:
+        assert "全角冒号" in problem.zh
+    assert "缩进" not in problem.zh
+
+
+def test_a_nested_block_below_its_key_is_not_called_an_indentation_mismatch():
+    problem = _explained("a:\n  b: 1\n  c: [1\n")
+    assert "缩进" not in problem.zh
+
+
+@pytest.mark.parametrize("value", ["(?:甲|乙)", "'add:[x]'", "10:30", "http://x.cn/a"])
+def test_a_value_below_its_key_that_is_no_key_is_left_alone(value):
+    from g60rules.intake.yaml_errors import nested_slip
+    text = f"a:\n  b:\n    {value}\n"
+    assert nested_slip(yaml.compose(text, Loader=yaml.SafeLoader)) is None

@@ -20,7 +20,8 @@ an indicator row, an inline project) or a list of these (``indicators``, ``proje
 ``unreadable``); a list item may be a :class:`Cell` to carry its own location.
 
 :func:`build_project` and :func:`build_department` return ``(object, findings)``; they never raise
-for bad input: an unknown key (G60-FILE-004), a field given twice (G60-FILE-003, e.g. ``name`` and
+for bad input: a key close to a field (a typo, G60-FILE-004; a sure one is read as the field), a
+column no rule reads (项目负责人, 备注: G60-FILE-013, info, ignored), a field given twice (G60-FILE-003, e.g. ``name`` and
 ``项目名称``) and a value that cannot be read (G60-FILE-005, the field then counts as missing) are
 findings located at the cell. Keys are compared without whitespace ("项 目 名 称" is 项目名称).
 """
@@ -141,6 +142,10 @@ QUALITATIVE = {"定性": True, "定性指标": True, "定量": False, "定量指
 
 _ROW_SCALARS = tuple(s for s in INDICATOR_FIELDS if s.kind in _SCALAR_KINDS)
 SURE_MATCH = 0.75  # a key this close to one field only (difflib ratio) is read as that field
+# a key this close to a field (difflib ratio) is a typo of it: one character wrong in a four-character
+# label (项目名秤) is 0.75, in a six-character one 0.83; a label sharing only a common word (项目负责人
+# and 项目期 share 项目: 0.5) is another field of the form, not a typo
+NEAR_MISS = 0.7
 
 
 def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool]]:
@@ -149,7 +154,8 @@ def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool
     Compares with the English keys (case-insensitive) and the Chinese labels (difflib). A match is
     sure when its ratio is at least :data:`SURE_MATCH` and no other field comes as close, or when
     the key is part of the names of one field only (值 → 指标值), or holds one field's name only
-    (项目名称（全称） → 项目名称).
+    (项目名称（全称） → 项目名称). A field is named only when the key is at least :data:`NEAR_MISS`
+    close to it or part of (or holds) its name; an empty list means no field is near.
     """
     key = raw.lower()
     scores: dict[str, float] = {}
@@ -161,7 +167,7 @@ def suggest_keys(raw: str, specs: tuple[FieldSpec, ...]) -> list[tuple[str, bool
                 within.add(spec.key)
     if len(within) == 1:
         scores[next(iter(within))] = 1.0
-    ranked = sorted((r, k) for k, r in scores.items() if r >= 0.5)[::-1][:3]
+    ranked = sorted((r, k) for k, r in scores.items() if r >= NEAR_MISS or k in within)[::-1][:3]
     sure = bool(ranked) and ranked[0][0] >= SURE_MATCH and (len(ranked) == 1 or ranked[1][0] < ranked[0][0])
     return [(k, sure and i == 0) for i, (_, k) in enumerate(ranked)]
 
@@ -237,7 +243,14 @@ class _Builder:
             elif close:
                 names = [f"{_LABELS.get(k, k)}（{k}）" for k, _ in close]
                 hint = (f"是否想写“{'”或“'.join(names)}”？", f"did you mean {' or '.join(names)}?")
+            elif specs is not FUNDS_FIELDS:
+                # a column of the form the rules do not read (项目负责人, 联系电话, 备注): no value is
+                # lost to a rule and there is nothing to correct
+                self.add(fc.UNUSED_KEY, entry.key_location or entry.location, key=raw, where=where)
+                continue
             else:
+                # an amount the funds block cannot place would be left out of its sums: the unit says
+                # which source it is
                 allowed = "、".join(f"{s.key}/{s.label}" for s in specs)
                 hint = (f"可用字段：{allowed}", f"allowed: {allowed}")
             self.add(fc.UNKNOWN_KEY, entry.key_location or entry.location, key=raw, where=where, hint=hint)

@@ -5,6 +5,8 @@ full-width colon ``项目名称：甲`` makes the line a plain scalar, and the p
 line ("could not find expected ':'"). :func:`explain` looks at the lines between the parser's context
 and problem marks (and the three lines before the problem) for the usual causes, in this order —
 
+* a quote left open on its line, which swallowed the keys below it until a later quote closed it
+  (the parser fails after that quote, lines later): named on the line where it opened;
 * a tab in the indentation (YAML indents with spaces only);
 * a full-width colon ``：`` where a key ends;
 * a key followed by ``:`` without a space (``项目名称:甲``);
@@ -17,7 +19,8 @@ named as a YAML syntax error), keeping PyYAML's text as detail. When the parser 
 (``while parsing a flow mapping`` and where that began), the message names both places: a bracket or
 quote left open is reported on the line where it opened, with the line where the parser noticed;
 any other context (a block of keys, a key) is named with the line where it began. :func:`colon_slip` finds the first two causes in
-text that parsed as a plain string where a mapping was meant. Shapes: :class:`YamlProblem` (1-based line and
+text that parsed as a plain string where a mapping was meant. :func:`nested_slip` finds them in a nested key whose line parsed
+as a value (``add:[待填]`` below ``prompts:``). Shapes: :class:`YamlProblem` (1-based line and
 column, Chinese and English text). Used by the declaration loader and by the reader of rulesets and waivers files.
 """
 
@@ -96,6 +99,9 @@ def explain(text: str, exc: yaml.YAMLError) -> YamlProblem:
         return YamlProblem(1, 1, f"无法解析的 YAML 写法（解析器：{problem}）", f"YAML syntax error: {problem}")
     lines = text.splitlines()
     last = min(problem_mark.line, len(lines) - 1) if lines else 0
+    found = _open_quote(text, lines, problem_mark.line)
+    if found:
+        return found
     first = context_mark.line if context_mark is not None and context_mark.line <= last else last
     first = max(0, min(first, last - 3))
     window = range(first, last + 1)
@@ -169,6 +175,69 @@ def colon_slip(text: str, first_line: int = 1) -> YamlProblem | None:
     return None
 
 
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"\[\]{},][^:#]*:(?:\s|$)")
+
+
+def _open_quote(text: str, lines: list[str], problem_line: int) -> YamlProblem | None:
+    """A quote left open on its line that swallowed the keys below it, up to the (0-based) line
+    where the parser failed: the next quote on a later line closed it, and what follows that quote
+    is what the parser cannot read — the fault is where the quote opened."""
+    quoted = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                quoted = token
+    except yaml.YAMLError:
+        pass
+    if quoted is None:
+        return None
+    start, end = quoted.start_mark, quoted.end_mark
+    inside = lines[start.line + 1:end.line + 1]
+    if start.line == end.line or end.line + 1 < problem_line or not any(_KEY_LINE.match(x) for x in inside):
+        return None
+    number, column, mark = start.line + 1, start.column + 1, text[start.index]
+    failed = problem_line + 1
+    return YamlProblem(
+        number, column,
+        f"第 {number} 行第 {column} 列的引号 {mark} 没有在本行闭合：后面各行都被读成了这个值，"
+        f"解析器到第 {failed} 行才发现问题；请在第 {number} 行的值末尾补上 {mark}",
+        f"line {number}, column {column}: the quote {mark} opened here is not closed on its line, so the lines "
+        f"below were read into this value and the parser failed at line {failed}; close the quote on line {number}")
+
+
+_WORD_KEY = re.compile(r"^[^\W\d][\w-]*:(?=[^\s:/])")
+
+
+def nested_slip(root: yaml.Node) -> YamlProblem | None:
+    """A colon without a space (or a full-width colon) in a nested key that parsed as a value.
+
+    ``prompts:`` with ``add:[待填]`` on the line below is valid YAML — prompts is the string
+    "add:[待填]" — so no syntax error names the cause; a plain value that starts with a word and a
+    colon and sits on the line below its key (a block was meant), or runs on into a bracket
+    (``prompts: add:[待填]``), is explained on its own line as :func:`explain` explains a key at the
+    top. Regular expressions (``(?:…)``) and quoted values are never read as keys.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        for key, value in node.value:
+            stack.append(value)
+            if not isinstance(value, yaml.ScalarNode) or value.style or not isinstance(value.value, str):
+                continue
+            word = _WORD_KEY.match(value.value) or re.match(r"^[^\W\d][\w-]*：", value.value)
+            below = value.start_mark.line > key.start_mark.line
+            if word and (below or value.value[word.end():word.end() + 1] in ("[", "{")):
+                number, column = value.start_mark.line + 1, value.start_mark.column + word.end()
+                if word.group().endswith("："):
+                    return _full_width_problem(number, column)
+                return _no_space_problem(number, column + 1, word.group()[:-1])
+    return None
+
+
 def _tab(line: str, number: int) -> YamlProblem | None:
     indent = len(line) - len(line.lstrip(" \t"))
     column = line.find("\t", 0, indent)
@@ -188,18 +257,26 @@ def _full_width_colon(line: str, number: int) -> YamlProblem | None:
     column = code.find("：")
     if column < 0 or ": " in code[:column] or code.lstrip().startswith(("#", '"', "'")):
         return None
-    return YamlProblem(number, column + 1, f"第 {number} 行用了全角冒号“：”，请改为半角“:”（冒号后加一个空格）",
-                       f"line {number}, column {column + 1}: a full-width colon '：'; "
+    return _full_width_problem(number, column + 1)
+
+
+def _full_width_problem(number: int, column: int) -> YamlProblem:
+    return YamlProblem(number, column, f"第 {number} 行用了全角冒号“：”，请改为半角“:”（冒号后加一个空格）",
+                       f"line {number}, column {column}: a full-width colon '：'; "
                        "write ': ' (ASCII colon and a space)")
 
 
 def _no_space_after_colon(line: str, number: int) -> YamlProblem | None:
     code = _code(line)
     match = _KEY_NO_SPACE.match(code)
-    if not match or ": " in code or code.rstrip().endswith(":"):
+    # a key may hold a colon (a: b:c is a: "b:c"), but never right before a bracket: key:{…} and
+    # key:[…] are a missing space even when the brackets hold "k: v"
+    if not match or (": " in code and code[match.end()] not in "[{") or code.rstrip().endswith(":"):
         return None
-    column = match.end() + 1
-    key = match.group(1).strip()
+    return _no_space_problem(number, match.end() + 1, match.group(1).strip())
+
+
+def _no_space_problem(number: int, column: int, key: str) -> YamlProblem:
     return YamlProblem(number, column, f"第 {number} 行冒号后缺少空格：请写成“{key}: 值”",
                        f"line {number}, column {column}: no space after ':'; write '{key}: value'")
 
@@ -239,7 +316,8 @@ def _indentation(lines: list[str], index: int) -> YamlProblem | None:
     if previous is None:
         return None
     before = len(previous) - len(previous.lstrip(" "))
-    if own == before:
+    # deeper than a line that opens a block (word_tables:) is where its keys belong, not a mismatch
+    if own == before or (own > before and _code(previous).rstrip().endswith(":")):
         return None
     number = index + 1
     return YamlProblem(number, own + 1,

@@ -10,7 +10,8 @@ alias, anchor, tag, non-text key or syntax error, and names the problem), so eve
 line. Scalars are kept as their written text: money like ``2000000.00`` is never passed through float. A duplicate key is a
 finding (G60-FILE-003), not a silent overwrite; unknown keys are findings (G60-FILE-004) that name the
 field meant (a key close to one field only, such as 年度资金申请, is read as that field, so one typo
-gives one finding, not a cascade of "not filled"); a value that
+gives one finding, not a cascade of "not filled"); a key near no field (项目负责人, 备注: a column
+no rule reads) is an info notice (G60-FILE-013), ignored; a value that
 cannot be read (bad date, bad amount) is a finding (G60-FILE-005) and the field counts as missing.
 Keys may be the English identifiers or the Chinese labels of :mod:`g60rules.model`. The mapping is
 handed to :mod:`g60rules.intake.build` as a Record of written texts with their lines, the same seam

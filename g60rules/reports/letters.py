@@ -5,12 +5,13 @@ findings are not sent) in plain language: what is wrong (the finding's message),
 indicator row), the basis document, and what to do — by severity (error: must be corrected before
 resubmission; warning: check and complete; info: for reference), the form's field to change (its
 label on the form, :func:`g60rules.reports.summary.field_label`), the value as written and what it
-was compared with, and the rule's reason when it has one (without references to the reviewers'
-catalogue, :func:`g60rules.reports.summary.public_text`). A finding on a figure computed from the
+was compared with. Nothing else: the rule's reason (``why``) is written for reviewers and policy
+staff (how a threshold was chosen, who extends a word list) and stays with the rule (``g60rules
+explain``, docs/rules.md); a built-in file check's basis is the form's filing requirement, never the tool. A finding on a figure computed from the
 form (a count of rows, a gap) has no cell to change: the letter says what to add or check instead
 (:attr:`g60rules.reports.summary.Shown.todo`). Cells present but unreadable are asked for again,
-named by their labels; the rule's reason, which tells reviewers how such a finding is handled, is
-not sent. After
+named by their labels. Where says the file's line (文件第 N 行) apart from the indicator's row in
+the indicator table (指标表第 N 行), as the messages count rows. After
 ``--compare``, items are marked new or still open and the findings fixed since are listed as done.
 
 Written as .docx (python-docx) and .html (jinja2, autoescaped, self-contained) side by side, one pair
@@ -38,8 +39,8 @@ from g60rules.engines.workers import WorkerPool
 from g60rules.own_output import CATEGORY
 from g60rules.progress import SILENT, Progress
 from g60rules.reports.html import environment
-from g60rules.reports.summary import UNKNOWN, Report, by_unit, counts, public_text, shown
-from g60rules.reports.text import where
+from g60rules.reports.summary import UNKNOWN, Report, by_unit, counts, shown
+from g60rules.sanitize import plain
 
 BY = ("unit", "competent")
 
@@ -53,7 +54,7 @@ _LABELS = {
                               "（错误 {error} 处，警告 {warning} 处，提示 {info} 处）。请核实报送单位，由其按以下意见修改后重新报送。",
         "intro_compared": "与上次审核相比：新问题 {new} 处，仍未修改 {open} 处，已修改 {fixed} 处。",
         "project": "项目：{name}", "file": "申报文件：{file}",
-        "colon": "：", "comma": "，", "where": "位置", "line": "第 {line} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求", "why": "说明",
+        "colon": "：", "where": "位置", "line": "文件第 {line} 行", "file_line": "（文件第 {line} 行）", "row": "指标表第 {row} 行", "whole_file": "整个文件", "basis": "依据", "todo": "修改要求",
         "field": "需修改的栏目：{label}", "value": "填报值：{value}", "fires": "（触发条件：{condition}）",
         "unreadable": "以下单元格无法识别，请核对并重新提交清晰的原表：{cells}", "more": "{todo}",
         "action": {"error": "错误，须修改后重新报送。", "warning": "警告，请核实并完善。", "info": "提示，供参考。"},
@@ -78,7 +79,7 @@ _LABELS = {
                               "warnings, {info} infos). Find out who sent them and have them corrected and resubmitted.",
         "intro_compared": "Since the previous review: {new} new, {open} still open, {fixed} fixed.",
         "project": "Project: {name}", "file": "Declaration file: {file}",
-        "colon": ": ", "comma": ", ", "where": "Where", "line": "line {line}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do", "why": "Why",
+        "colon": ": ", "where": "Where", "line": "file line {line}", "file_line": " (file line {line})", "row": "indicator-table row {row}", "whole_file": "the whole file", "basis": "Basis", "todo": "To do",
         "field": " Field to change: {label}.", "value": "Value as written: {value}", "fires": " (flagged when {condition})",
         "unreadable": "These cells could not be read; check them and resubmit a legible form: {cells}",
         "more": " {todo}.",
@@ -104,13 +105,11 @@ class Item:
     """One finding as a letter says it."""
 
     finding: Finding
-    context: str
     place: str  # where, as the letter says it: the cell of a table file, else the line; plus the context
     action: str
     field: str | None      # the form's label of the field to change
     value: str | None      # the value as written
     condition: str | None  # what it was compared with (summary.condition_text)
-    why: str | None
     todo: str | None = None  # what to do when no cell holds the figure (summary.Shown.todo)
 
     def shown(self, labels: dict) -> str | None:
@@ -139,28 +138,32 @@ class Letter:
         return text.format(projects=len(self.projects), total=sum(self.counts.values()), **self.counts)
 
 
+def _context(f: Finding, labels: dict) -> str:
+    """Sheet › cell › project › 指标表第 N 行「indicator」: the row counted in the indicator table, as
+    the messages count it, never to be read as the file's line."""
+    parts = [p for p in (f.cell, f.project) if p]
+    if f.row is not None:
+        row = labels["row"].format(row=f.row)
+        parts.append(f"{row}「{f.indicator}」" if f.indicator else row)
+    return plain(" › ".join(parts))
+
+
 def _item(f: Finding, report: Report) -> Item:
     labels = _LABELS[report.lang]
-    try:
-        rule = report.ruleset.rule(f.rule_id)
-    except KeyError:  # a built-in file check
-        rule = None
-    why = (rule.why.en if report.lang == "en" else rule.why.zh) if rule is not None and rule.why else None
-    why = public_text(why, report.lang) if why else None
-    context = where(f, report.lang)
+    context = _context(f, labels)
     if f.cell:  # the cell names the row already
         place = context
     elif f.rule_id == UNREADABLE.rule_id:  # a file that could not be read has no line to point at
         place = labels["whole_file"]
     else:
-        place = labels["line"].format(line=f.line) + (labels["comma"] + context if context else "")
+        place = (context + labels["file_line"].format(line=f.line)) if context else labels["line"].format(line=f.line)
     human = shown(f, report)
     if f.field == "unreadable" and f.value:
         # the cells present but unreadable: the unit resubmits them legibly; the rule's reason tells
         # the reviewer how such a finding is handled, which is not the unit's business
-        return Item(f, context, place, labels["action"][f.severity.value], None, None, None, None,
+        return Item(f, place, labels["action"][f.severity.value], None, None, None,
                     labels["more"].format(todo=labels["unreadable"].format(cells=f.value)))
-    return Item(f, context, place, labels["action"][f.severity.value], human.label, human.value, human.condition, why,
+    return Item(f, place, labels["action"][f.severity.value], human.label, human.value, human.condition,
                 labels["more"].format(todo=human.todo) if human.todo else None)
 
 
@@ -340,8 +343,6 @@ def to_docx(letter: Letter, report: Report, path: Path) -> None:
                                                                  if item.field else "") + (item.todo or "")]
             if item.shown(labels):
                 detail.insert(1, item.shown(labels))
-            if item.why:
-                detail.append(f"{labels['why']}{colon}{item.why}")
             for text in detail:
                 line = paragraph.add_run()
                 line.add_break()

@@ -174,19 +174,6 @@ def condition_text(f: Finding, ruleset: CompiledRuleset, lang: str) -> str | Non
     return ("，" if lang == "zh" else ", ").join(parts) or None
 
 
-# an internal reference to the reviewers' catalogue ("（目录 §3）", "(catalogue §2, inferred)"): what
-# a unit reads names the policy document instead, which the finding's basis already does
-_CATALOGUE = re.compile(r"(?:目录|catalogue|CATALOGUE)\s*§\s*\d+(?:\s*(?:[、，,]|and|和)\s*§\s*\d+)*(?:[，,]\s*|\s+)?")
-_EMPTY_BRACKETS = re.compile(r"\s*[（(]\s*[）)]")
-
-
-def public_text(text: str, lang: str = "zh") -> str:
-    """``text`` (a rule's reason) without references to the reviewers' catalogue, for letters and
-    reports to units: ``缺少时为警告（目录 §3）。`` → ``缺少时为警告。``; ``（目录 §2，推断）`` →
-    ``（推断）``. The basis beside it names the policy document and clause."""
-    return _EMPTY_BRACKETS.sub("", _CATALOGUE.sub("", text))
-
-
 def _bare(path: str | None) -> str:
     return re.sub(r"^(project|department)\.", "", path or "")
 

@@ -10,7 +10,8 @@ says what to do instead (:attr:`g60rules.reports.summary.Shown.todo`).
 Workbook sheets: 汇总 (the run — with the unreadable files and the findings naming no 实施单位 on
 lines of their own — then counted findings per named 主管部门 and 实施单位 by severity),
 问题清单 (the rows; autofilter, frozen header, widths fitted to the text up to a cap), 按规则 (counts
-per rule), 按单位 (per 主管部门: a 合计 row, then each of its 实施单位). Workbook text cells are
+per rule), 按单位 (one row per 实施单位 with its 主管部门; autofilter) and 按主管部门 (one row per
+主管部门, its findings in all: subtotals kept out of the units' filter and sort). Workbook text cells are
 written as strings, never as formulas: a declaration value such as ``=1.00(场)`` stays text; control
 characters other than tab and line feed, which a workbook cannot hold as such, become U+FFFD. In CSV,
 which has no cell types, a text cell starting with ``= + - @``, a tab or a carriage return gets a
@@ -40,7 +41,7 @@ _HEAD = {
            "units": "涉及单位", "count": "问题数",
            "counted": "计入", "waived": "已豁免", "baselined": "基线中", "shadow": "影子规则",
            "new": "新", "open": "仍存在", "fixed": "已修复",
-           "sheets": ("汇总", "问题清单", "按规则", "按单位"),
+           "sheets": ("汇总", "问题清单", "按规则", "按单位", "按主管部门"),
            "run": (("规则集", "ruleset"), ("文件", "files"), ("申报", "declarations"),
                    ("主管部门", "competents"), ("实施单位", "units"), ("错误", "error"), ("警告", "warning"),
                    ("提示", "info"), ("已豁免", "waived"), ("基线中", "baselined"), ("影子规则", "shadow"),
@@ -55,7 +56,7 @@ _HEAD = {
            "units": "units", "count": "findings",
            "counted": "counted", "waived": "waived", "baselined": "baselined", "shadow": "shadow",
            "new": "new", "open": "still open", "fixed": "fixed",
-           "sheets": ("Summary", "Findings", "By rule", "By unit"),
+           "sheets": ("Summary", "Findings", "By rule", "By unit", "By competent department"),
            "run": (("Ruleset", "ruleset"), ("Files", "files"), ("Declarations", "declarations"),
                    ("Competent departments", "competents"), ("Implementing units", "units"), ("Errors", "error"),
                    ("Warnings", "warning"), ("Infos", "info"), ("Waived", "waived"), ("Baselined", "baselined"),
@@ -196,12 +197,14 @@ def to_xlsx(report: Report) -> bytes:
           [[r.rule_id, r.title, head["sev"][r.severity], basis_document(r.basis, report.lang), r.count, r.units]
            for r in summary.by_rule], freeze=True)
 
-    by_unit = book.add_worksheet(names[3])
-    nested = []
-    for c in sorted(summary.by_competent, key=lambda u: u.competent):
-        nested.append([c.competent, head["total"], c.counts["error"], c.counts["warning"], c.counts["info"], c.total,
-                       c.projects])
-        nested += [row for row in sorted(unit_rows, key=lambda r: r[1]) if row[0] == c.competent]
-    table(by_unit, 0, unit_header, nested, freeze=True)
+    # units and their 主管部门's subtotals in tables of their own: under one autofilter, sorting by 错误
+    # would rank a 合计 row among the units
+    competents = sorted(summary.by_competent, key=lambda c: c.competent)
+    named = {c.competent for c in competents}
+    table(book.add_worksheet(names[3]), 0, unit_header,
+          sorted((row for row in unit_rows if row[0] in named), key=lambda r: (r[0], r[1])), freeze=True)
+    table(book.add_worksheet(names[4]), 0, [unit_header[0], *unit_header[2:]],
+          [[c.competent, c.counts["error"], c.counts["warning"], c.counts["info"], c.total, c.projects]
+           for c in competents], freeze=True)
     book.close()
     return buffer.getvalue()

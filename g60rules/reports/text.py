@@ -48,7 +48,12 @@ _LABELS = {
            "compared": "与上次报告 {path} 相比：新问题 {new} 个，仍存在 {open} 个，已修复 {fixed} 个",
            "resolved": "与上次报告相比已修复：{n} 条",
            "cache": "缓存 {path}：共 {total} 个单元（一个部门及其项目，或一个文件），{n} 个未改动，结果取自缓存，未重新筛查；"
-                    "其余 {screened} 个已筛查并存入缓存（本次共 {files} 个文件）"},
+                    "其余 {screened} 个已筛查并存入缓存（本次共 {files} 个文件）",
+           "cache_none": "缓存 {path}：共 {total} 个单元（一个部门及其项目，或一个文件），均已筛查并存入缓存，没有取自缓存的结果"
+                         "（本次共 {files} 个文件）",
+           "cache_all": "缓存 {path}：共 {total} 个单元（一个部门及其项目，或一个文件），均未改动，结果取自缓存，未重新筛查"
+                        "（本次共 {files} 个文件）",
+           "cache_empty": "缓存 {path}：本次没有可筛查的单元（共 {files} 个文件）"},
     "en": {"error": "error", "warning": "warning", "info": "info", "summary": "Summary", "row": "row {row}",
            "files": "{n} files: {p} project declarations, {d} department files, {u} unreadable",
            "missing": "{n} project files listed by a department but missing",
@@ -70,7 +75,12 @@ _LABELS = {
            "resolved": "fixed since the previous report: {n}",
            "cache": "cache {path}: {total} units (a department with its projects, or one file), {n} unchanged, taken "
                     "from the cache, not screened again; the other {screened} screened and stored ({files} files in "
-                    "this run)"},
+                    "this run)",
+           "cache_none": "cache {path}: {total} units (a department with its projects, or one file), all screened and "
+                         "stored, none taken from the cache ({files} files in this run)",
+           "cache_all": "cache {path}: {total} units (a department with its projects, or one file), all unchanged, "
+                        "taken from the cache, not screened again ({files} files in this run)",
+           "cache_empty": "cache {path}: no unit to screen in this run ({files} files)"},
 }
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -203,12 +213,15 @@ def _unit_dict(unit: UnitCount) -> dict:
 
 
 def cache_note(report: Report) -> str | None:
-    """With ``--cache``: how many units came from the cache (not screened again), in the report's
-    language; None without a cache."""
+    """With ``--cache``: how many units came from the cache (not screened again) and how many were
+    screened, in the report's language — said plainly when all or none came from it; None without a
+    cache."""
     if report.cache is None:
         return None
     result = report.result
-    return _LABELS[report.lang]["cache"].format(path=report.cache, n=result.cached, total=result.unit_count,
+    key = ("cache_empty" if not result.unit_count else "cache_none" if not result.cached
+           else "cache_all" if result.cached == result.unit_count else "cache")
+    return _LABELS[report.lang][key].format(path=report.cache, n=result.cached, total=result.unit_count,
                                                 screened=result.unit_count - result.cached, files=len(result.files))
 
 

@@ -283,8 +283,8 @@ def read_yaml(path: Path, sink: _Sink) -> tuple[Any, Marks] | None:
     if root is None:
         sink.add(make_problem("RS-EMPTY", file, (1, 1)))
         return None
-    slip = yaml_errors.colon_slip(text) if isinstance(root, yaml.ScalarNode) else None
-    if slip is not None:  # "ruleset：t" on every line reads as one string, not as a mapping
+    slip = yaml_errors.colon_slip(text) if isinstance(root, yaml.ScalarNode) else yaml_errors.nested_slip(root)
+    if slip is not None:  # "ruleset：t" on every line (or "add:[x]" below a key) reads as a string, not a mapping
         sink.add(make_problem("RS-YAML", file, (slip.line, slip.column), detail=slip.en, detail_zh=slip.zh))
         return None
     marks: Marks = {}
