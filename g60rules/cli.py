@@ -266,7 +266,7 @@ def _report(paths: List[Path], compiled: CompiledRuleset, lang: Lang, today: dt.
     except GateError as exc:
         _fail((exc.zh, str(exc)))
     except CompareError as exc:
-        _fail(str(exc))
+        _fail((exc.zh, str(exc)))
     except EngineUnavailable as exc:
         _fail(exc.text(lang.value))
     except (RuntimeError, OSError) as exc:  # --scheduler: distributed missing, scheduler unreachable

@@ -27,7 +27,7 @@ planner reads those few files (rare in practice; the normal single listing costs
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
 import yaml
@@ -301,7 +301,8 @@ def _joined(folder: str, rel: str) -> str:
 
 def load_unit(unit: Unit, layouts: Layouts | None = None) -> Corpus:
     """Load one unit: its department (with the projects it owns) or its single file, and the findings
-    of every file it reads. ``Corpus.files`` holds the displayed names of those files."""
+    of every file it reads. ``Corpus.files`` holds the displayed names of those files. The findings of
+    a listed file that gives no project carry the department's name (its 主管部门 in every report)."""
     corpus = Corpus()
     path = Path(unit.path)
     corpus.files.append(_display(path))
@@ -327,6 +328,8 @@ def load_unit(unit: Unit, layouts: Layouts | None = None) -> Corpus:
             extra.append(_not_a_project(obj, line, rel))
         elif action == LOAD:
             project, found = load_file(Path(target), layouts)
+            if not isinstance(project, Project):  # unreadable, yet listed: the department's, for its letter
+                found = [f if f.department else replace(f, department=obj.name) for f in found]
             corpus.findings.extend(found)
             corpus.files.append(_display(Path(target)))
             if isinstance(project, Project):

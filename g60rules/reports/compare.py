@@ -6,7 +6,9 @@ counted findings of the previous report that this run no longer has at all are r
 ``change="fixed"``. A finding that is now waived or baselined is neither open nor fixed.
 
 Identity of a finding across the two runs (units resubmit, often into a new folder, and edit lines):
-rule id, 主管部门, 实施单位, department, project, indicator (三级 name, or ``#row N`` when it has
+rule id, 主管部门 and 实施单位 as every report names them (:func:`~g60rules.reports.summary.attribution`:
+a project of a department filing without a 主管部门 of its own, and the filing itself, are under the
+department's name — the JSON report writes them so, the run holds them blank), department, project, indicator (三级 name, or ``#row N`` when it has
 none), field — and the file path only for a finding with no project (a file that could not be read),
 without the folder all of a run's files lie in.
 Not the line, not the message: a value changed but still wrong is the same problem, still open. Two
@@ -28,14 +30,21 @@ from dataclasses import fields, replace
 from pathlib import Path, PurePosixPath
 
 from g60rules.findings import OWN_OUTPUT, Finding, Severity
-from g60rules.reports.summary import groups
+from g60rules.reports.summary import attribution, groups
 
 _FIELDS = {f.name for f in fields(Finding)}
 _REQUIRED = ("rule_id", "severity", "file", "line", "message_zh", "message_en")
 
 
 class CompareError(ValueError):
-    """The previous report cannot be read; the message names the file and what is wrong."""
+    """The previous report cannot be read; the message names the file and what is wrong.
+
+    ``str(error)`` is English; ``zh`` the same in Chinese.
+    """
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.zh = zh
 
 
 def _norm(text: object) -> str:
@@ -60,7 +69,8 @@ def identity(f: Finding, root: str = "") -> tuple[str, ...]:
     common folder, left out of the path."""
     indicator = _norm(f.indicator) if f.indicator else (f"#row {f.row}" if f.row is not None else "")
     path = "" if f.project else _path(f).removeprefix(root)
-    return (_norm(f.rule_id), _norm(f.competent_department), _norm(f.implementing_unit), _norm(f.department),
+    competent, unit = attribution(f)
+    return (_norm(f.rule_id), _norm(competent), _norm(unit), _norm(f.department),
             _norm(f.project), indicator, _norm(f.field), path)
 
 
@@ -87,21 +97,24 @@ def read_previous_run(path: Path) -> tuple[list[Finding], list[str] | None]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CompareError(f"{path}: no such file") from None
+        raise CompareError(f"{path}: no such file", f"{path}：文件不存在") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CompareError(f"{path}: not a JSON report of g60rules ({exc})") from None
+        raise CompareError(f"{path}: not a JSON report of g60rules ({exc})",
+                           f"{path}：不是 g60rules 的 JSON 报告（{exc}）") from None
     if not isinstance(data, dict) or data.get("tool") != "g60rules" or not isinstance(data.get("findings"), list):
-        raise CompareError(f"{path}: not a JSON report of g60rules (write one with --format json)")
+        raise CompareError(f"{path}: not a JSON report of g60rules (write one with --format json)",
+                           f"{path}：不是 g60rules 的 JSON 报告（请用 --format json 写出）")
     out = []
     for index, item in enumerate(data["findings"]):
         if not isinstance(item, dict) or any(k not in item for k in _REQUIRED):
-            raise CompareError(f"{path}: finding {index + 1} lacks one of {', '.join(_REQUIRED)}")
+            raise CompareError(f"{path}: finding {index + 1} lacks one of {', '.join(_REQUIRED)}",
+                               f"{path}：第 {index + 1} 条问题缺少 {'、'.join(_REQUIRED)} 之一")
         try:
             values = {k: v for k, v in item.items() if k in _FIELDS}
             values["severity"] = Severity(values["severity"])
             out.append(Finding(**values))
         except (ValueError, TypeError) as exc:
-            raise CompareError(f"{path}: finding {index + 1}: {exc}") from None
+            raise CompareError(f"{path}: finding {index + 1}: {exc}", f"{path}：第 {index + 1} 条问题：{exc}") from None
     files = data.get("files")
     files = [str(f) for f in files] if isinstance(files, list) and files else None
     return [replace(f, change=None) for f in groups(out)["counted"]], files

@@ -229,12 +229,16 @@ def to_json(report: Report) -> str:
     """The whole result as JSON (UTF-8, Chinese kept readable); every finding carries its status.
 
     ``summary.by_rule`` maps rule id → count (as before); ``summary.by_unit`` and
-    ``summary.by_competent_department`` list counts per unit, most errors first. With ``--compare``,
-    ``compared_with`` names the previous report, each finding has ``change`` and ``resolved`` lists
-    the findings fixed since. With ``--cache``, ``summary.cache`` gives its ``directory`` and
+    ``summary.by_competent_department`` list counts per unit, most errors first. ``fixed`` lists what
+    is fixed: with ``--compare`` the previous report's findings fixed since (``change`` "fixed", also
+    listed as ``resolved``, counted in ``summary.change.fixed`` as the text counts 已修复), then with
+    ``--baseline`` its entries no longer found (``summary.baseline_fixed``); ``summary.fixed`` counts
+    both. With ``--compare``, ``compared_with`` names the previous report and each finding has
+    ``change``. With ``--cache``, ``summary.cache`` gives its ``directory`` and
     ``units_from_cache`` (units whose files, ruleset and version were unchanged: not screened again).
     """
     result, summary, lang = report.result, report.summary, report.lang
+    resolved = [finding_dict(f, lang) for f in report.resolved]
     data = {
         "tool": "g60rules",
         "version": __version__,
@@ -248,7 +252,8 @@ def to_json(report: Report) -> str:
         "ignored_files": result.ignored,
         "fallbacks": [{"file": file, "reason": reason} for file, reason in result.fallbacks],
         "rules_on_reference_evaluator": result.reference_rules,
-        "summary": {**summary.counts, **summary.apart,
+        "summary": {**summary.counts, **summary.apart, "fixed": len(resolved) + len(result.fixed),
+                    "baseline_fixed": len(result.fixed),
                     "by_rule": {r.rule_id: r.count for r in sorted(summary.by_rule, key=lambda r: r.rule_id)},
                     "units": summary.units, "competent_departments": summary.competents,
                     "by_unit": [_unit_dict(u) for u in summary.by_unit],
@@ -258,9 +263,9 @@ def to_json(report: Report) -> str:
                                   "units_screened": report.result.unit_count - report.result.cached}}
                        if report.cache is not None else {})},
         "findings": [finding_dict(f, lang) for f in result.findings],
-        "fixed": result.fixed,
+        "fixed": resolved + result.fixed,
     }
     if report.compared_with is not None:
         data["compared_with"] = report.compared_with
-        data["resolved"] = [finding_dict(f, lang) for f in report.resolved]
+        data["resolved"] = resolved
     return json.dumps(data, ensure_ascii=False, indent=2)
