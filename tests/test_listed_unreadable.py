@@ -51,3 +51,20 @@ def test_a_streamed_screen_attributes_it_too(tmp_path, jobs):
     result = runner.invoke(app, ["check", str(season), "--engine", "reference", "-q", "-f", "json", "-j", jobs])
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["file"].endswith("bad.yaml")]
     assert finding["competent_department"] == "区建设管理委员会"
+
+
+@pytest.mark.parametrize("listed, rule", [
+    ("gone.yaml", "G60-FILE-007"),          # listed, not there (retrial N1)
+    ("../outside.yaml", None),              # outside the department's folder
+])
+def test_a_finding_on_the_departments_listing_is_the_departments(tmp_path, listed, rule):
+    root = tmp_path / "s"
+    write(root / "y" / "ok.yaml", SMALL_PROJECT.format(name="绿化养护", money="8000", n=2))
+    write(root / "y" / "department.yaml", f"kind: department\nname: 区绿化市容局\nprojects:\n  - ok.yaml\n  - {listed}\n")
+    result = runner.invoke(app, ["check", str(root), "--engine", "reference", "-q", "-f", "json"])
+    listing = [f for f in json.loads(result.stdout)["findings"]
+               if f["file"].endswith("department.yaml") and (rule is None or f["rule_id"] == rule)]
+    assert listing and all(f["competent_department"] == "区绿化市容局" for f in listing)
+    out = tmp_path / "letters"
+    runner.invoke(app, ["letters", str(root), "--out", str(out), "--engine", "reference", "-q"])
+    assert (out / "区绿化市容局.docx").exists() and not (out / "（未注明）.docx").exists()

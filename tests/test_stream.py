@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -63,10 +64,12 @@ def _one_pass(paths: list[Path], layouts=None) -> Corpus:
     for path in files:
         load(path)
     claimed: dict[Path, tuple[str, int]] = {}
+    owner: dict[str, str] = {}  # a listed file that gives no project → the first department listing it
     for path in files:
         dept = loaded[resolved(path)]
         if not isinstance(dept, Department):
             continue
+        listing_from = len(corpus.findings)
         for index, rel in enumerate(dept.project_files):
             target = path.parent / rel
             line = dept.source.line_of(f"projects[{index}]")
@@ -86,12 +89,20 @@ def _one_pass(paths: list[Path], layouts=None) -> Corpus:
             if isinstance(project, Project):
                 dept.projects.append(project)
                 claimed[key] = (dept.source.file, line)
-            elif isinstance(project, Department) or project is None and not any(
-                f.file == _display(target) for f in corpus.findings
-            ):
-                corpus.findings.append(fc.NOT_A_DECLARATION.finding(
-                    dept.source.file, line, reason=(f"“{rel}” 不是项目申报", f"'{rel}' is not a project declaration")))
+            else:
+                if target.suffix.lower() in YAML_SUFFIXES:  # a listed workbook is screened as its own unit
+                    owner.setdefault(_display(target), dept.name)
+                if isinstance(project, Department) or project is None and not any(
+                    f.file == _display(target) for f in corpus.findings
+                ):
+                    corpus.findings.append(fc.NOT_A_DECLARATION.finding(
+                        dept.source.file, line, reason=(f"“{rel}” 不是项目申报", f"'{rel}' is not a project declaration")))
+        # the findings on a department's listing are the department's (its letter, its 主管部门)
+        corpus.findings[listing_from:] = [f if f.department else replace(f, department=dept.name)
+                                          for f in corpus.findings[listing_from:]]
         corpus.departments.append(dept)
+    corpus.findings = [replace(f, department=owner[f.file]) if f.file in owner and not f.department else f
+                       for f in corpus.findings]
     for key, obj in loaded.items():
         if isinstance(obj, Project) and key not in claimed:
             corpus.projects.append(obj)

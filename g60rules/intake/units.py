@@ -302,7 +302,8 @@ def _joined(folder: str, rel: str) -> str:
 def load_unit(unit: Unit, layouts: Layouts | None = None) -> Corpus:
     """Load one unit: its department (with the projects it owns) or its single file, and the findings
     of every file it reads. ``Corpus.files`` holds the displayed names of those files. The findings of
-    a listed file that gives no project carry the department's name (its 主管部门 in every report)."""
+    a listed file that gives no project, and those on the department's listing, carry the
+    department's name (its 主管部门 in every report)."""
     corpus = Corpus()
     path = Path(unit.path)
     corpus.files.append(_display(path))
@@ -336,7 +337,9 @@ def load_unit(unit: Unit, layouts: Layouts | None = None) -> Corpus:
                 obj.projects.append(project)
             elif isinstance(project, Department) or not any(f.file == _display(path.parent / rel) for f in found):
                 extra.append(_not_a_project(obj, line, rel))
-    corpus.findings.extend(extra)
+    # the department file's own findings on its listing (missing, outside, twice, not a project) are
+    # the department's too: its letter tells it, never （未注明）
+    corpus.findings.extend(f if f.department else replace(f, department=obj.name) for f in extra)
     corpus.departments.append(obj)
     return corpus
 
