@@ -147,3 +147,18 @@ def test_sorting_the_units_sheet_never_ranks_a_subtotal_among_units(tmp_path, sh
         mine = [r for r in rows if r[0] == name]
         assert (error, warning, info, total) == tuple(sum(r[i] for r in mine) for i in (2, 3, 4, 5))
     assert departments["区发展和改革委员会"][:4] == (2, 1, 0, 3)  # a1 cost, a2 no level3; a3 no target (warning)
+
+
+def test_a_competent_departments_projects_are_the_sum_of_its_units(tmp_path, shanghai):
+    # retrial N7: two units of one 主管部门 each filed a project of the same name; counted by name the
+    # 主管部门 had one project fewer than its units together
+    from season import SMALL_PROJECT, write
+
+    for unit, folder in (("区第一小学", "a"), ("区第二小学", "b")):
+        text = SMALL_PROJECT.format(name="校舍维修", money="5000", n=3)
+        write(tmp_path / "s" / folder / "p.yaml",
+              text.replace("implementing_unit: 某单位", f"competent_department: 区教育局\nimplementing_unit: {unit}"))
+    report = Report(screen([tmp_path / "s"], shanghai, engine="reference"), shanghai, "zh")
+    by_unit = {u.unit: u.projects for u in report.summary.by_unit}
+    (competent,) = [c for c in report.summary.by_competent if c.competent == "区教育局"]
+    assert by_unit == {"区第一小学": 1, "区第二小学": 1} and competent.projects == 2

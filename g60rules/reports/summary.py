@@ -428,9 +428,11 @@ def summarise(report: Report) -> Summary:
     # every project's own unit: a workbook may hold projects of several units
     declared = {(c or UNKNOWN[lang], u or UNKNOWN[lang]) for pairs in result.units.values() for c, u in pairs}
     all_units = declared | set(by_unit)
-    units = sorted((UnitCount(c, u, counts(fs), len({f.project or f.file for f in fs}))
+    # a project is its file and its name (a workbook may hold several; two units may each file a
+    # project of the same name): counted by name alone, a 主管部门 would count fewer than its units
+    units = sorted((UnitCount(c, u, counts(fs), len({(f.file, f.project) for f in fs}))
                     for (c, u), fs in by_unit.items()), key=_rank)
-    competents = sorted((UnitCount(c, None, counts(fs), len({f.project or f.file for f in fs}))
+    competents = sorted((UnitCount(c, None, counts(fs), len({(f.file, f.project) for f in fs}))
                          for c, fs in by_competent.items()), key=_rank)
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for f in counted:
