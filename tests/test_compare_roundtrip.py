@@ -120,3 +120,15 @@ def test_a_bad_previous_report_is_named_in_the_run_language(tmp_path, lang, expe
         assert name in result.output
     result = _check(season, *lang, "--compare", tmp_path / "none.json")
     assert result.exit_code == 2 and ("文件不存在" if not lang else "no such file") in result.output
+
+
+def test_a_previous_report_that_is_not_json_or_not_utf8_is_told_without_the_parsers_english(tmp_path):
+    # retrial N6: "不是 g60rules 的 JSON 报告（Expecting value: line 1 column 1 (char 0)）"
+    season = write_season(tmp_path / "s")
+    (tmp_path / "a.json").write_text("项目名称: 某\n", encoding="utf-8")
+    (tmp_path / "b.json").write_bytes("{\"tool\": \"项目名称\"}".encode("gbk"))
+    result = _check(season, "--compare", tmp_path / "a.json")
+    assert result.exit_code == 2 and "不是 JSON：第 1 行第 1 列" in result.output
+    assert "Expecting" not in result.output
+    result = _check(season, "--compare", tmp_path / "b.json")
+    assert result.exit_code == 2 and "不是 UTF-8 文本" in result.output and "codec" not in result.output

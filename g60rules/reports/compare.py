@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from g60rules.findings import OWN_OUTPUT, Finding, Severity
 from g60rules.reports.summary import attribution, groups
+from g60rules.safeio import os_reason
 
 _FIELDS = {f.name for f in fields(Finding)}
 _REQUIRED = ("rule_id", "severity", "file", "line", "message_zh", "message_en")
@@ -98,9 +99,15 @@ def read_previous_run(path: Path) -> tuple[list[Finding], list[str] | None]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CompareError(f"{path}: no such file", f"{path}：文件不存在") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CompareError(f"{path}: not a JSON report of g60rules ({exc})",
-                           f"{path}：不是 g60rules 的 JSON 报告（{exc}）") from None
+    except UnicodeDecodeError:
+        raise CompareError(f"{path}: not a JSON report of g60rules (not UTF-8 text)",
+                           f"{path}：不是 g60rules 的 JSON 报告（不是 UTF-8 文本）") from None
+    except json.JSONDecodeError as exc:
+        raise CompareError(f"{path}: not a JSON report of g60rules (not JSON: line {exc.lineno}, column {exc.colno})",
+                           f"{path}：不是 g60rules 的 JSON 报告（不是 JSON：第 {exc.lineno} 行第 {exc.colno} 列）") from None
+    except OSError as exc:
+        zh, en = os_reason(exc)
+        raise CompareError(f"{path}: cannot be read ({en})", f"{path}：无法读取（{zh}）") from None
     if not isinstance(data, dict) or data.get("tool") != "g60rules" or not isinstance(data.get("findings"), list):
         raise CompareError(f"{path}: not a JSON report of g60rules (write one with --format json)",
                            f"{path}：不是 g60rules 的 JSON 报告（请用 --format json 写出）")
